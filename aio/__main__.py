@@ -1,0 +1,5 @@
+import sys
+
+from aio.cli import main
+
+sys.exit(main())
