@@ -1,0 +1,80 @@
+"""Type aliases shared by the Redis client and its command mixins.
+
+The names and meanings follow redis-py's ``redis.typing`` so that code moving
+over keeps its annotations: a key is ``str | bytes | memoryview``, a value that
+can be sent is any of those or a number, and a command's return annotation is
+``ResponseT`` because the same mixin method returns an awaitable on ``Redis``
+and the pipeline itself on ``Pipeline``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Iterable
+from datetime import datetime, timedelta
+from typing import Any, TypeAlias
+
+Number: TypeAlias = int | float
+
+#: Values already in wire form.
+EncodedT: TypeAlias = bytes | bytearray | memoryview
+#: Values the client encodes (str with the client's encoding, numbers as repr).
+DecodedT: TypeAlias = str | int | float
+#: Anything that can be sent as one command argument.
+EncodableT: TypeAlias = EncodedT | DecodedT
+
+_StringLikeT: TypeAlias = bytes | str | memoryview
+
+#: A key in the Redis key space.
+KeyT: TypeAlias = _StringLikeT
+#: Any key-like value (keys, fields, members) sent verbatim.
+AnyKeyT: TypeAlias = _StringLikeT
+#: One key or an iterable of keys (``blpop(keys, ...)``, ``sinter(keys, *args)``).
+KeysT: TypeAlias = KeyT | Iterable[KeyT]
+#: Glob-style pattern matched against keys, fields, channels.
+PatternT: TypeAlias = _StringLikeT
+#: A field of a hash or stream entry, a geo member.
+FieldT: TypeAlias = EncodableT
+#: A pub/sub channel name.
+ChannelT: TypeAlias = _StringLikeT
+#: A stream entry ID (``"1526919030474-55"``, ``"$"``, ``">"``) or a millisecond int.
+StreamIdT: TypeAlias = int | _StringLikeT
+#: Consumer group and consumer names.
+GroupT: TypeAlias = _StringLikeT
+ConsumerT: TypeAlias = _StringLikeT
+#: Lua script source.
+ScriptTextT: TypeAlias = _StringLikeT
+#: Relative expiry: seconds (or ms for the ``p*`` commands) or a timedelta.
+ExpiryT: TypeAlias = int | timedelta
+#: Absolute expiry: a unix time in seconds (ms for ``p*``) or a datetime.
+AbsExpiryT: TypeAlias = int | datetime
+#: A sorted-set score bound; a str allows ``"(1.5"``, ``"-inf"``, ``"+inf"``.
+ZScoreBoundT: TypeAlias = float | str
+#: A BITFIELD offset; a str allows the ``#N`` (type-width multiple) form.
+BitfieldOffsetT: TypeAlias = int | str
+#: A blocking command's timeout in seconds.
+TimeoutSecT: TypeAlias = int | float | _StringLikeT
+#: A command's result: awaitable on ``Redis``, the pipeline on ``Pipeline``.
+ResponseT: TypeAlias = Awaitable[Any] | Any
+
+__all__ = (
+    "AbsExpiryT",
+    "AnyKeyT",
+    "BitfieldOffsetT",
+    "ChannelT",
+    "ConsumerT",
+    "DecodedT",
+    "EncodableT",
+    "EncodedT",
+    "ExpiryT",
+    "FieldT",
+    "GroupT",
+    "KeyT",
+    "KeysT",
+    "Number",
+    "PatternT",
+    "ResponseT",
+    "ScriptTextT",
+    "StreamIdT",
+    "TimeoutSecT",
+    "ZScoreBoundT",
+)
