@@ -1,3 +1,4 @@
 pytest_plugins = [
     "tests.plugins.fix_services",
+    "tests.plugins.fix_redis_topology",
 ]
