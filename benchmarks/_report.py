@@ -114,9 +114,9 @@ def text_table(result: SuiteResult) -> str:
     ]
     for case in result.cases:
         rows = [headers] + [_row(result, case.name, c, keys) for c in result.contenders]
-        widths = [
-            max(len(r[i]) for r in rows if i < len(r)) for i in range(len(headers))
-        ]
+        # failure rows span the numeric columns: they do not size them
+        sized = [r for r in rows if not (r[3] == "" and r[2].startswith("n/a"))]
+        widths = [max(len(r[i]) for r in sized) for i in range(len(headers))]
         lines.append("")
         title = case.name + (f": {case.description}" if case.description else "")
         lines.append(title)

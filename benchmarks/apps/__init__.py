@@ -1,0 +1,1 @@
+"""Tiny applications the benchmark suites serve: the same logic for every server."""
