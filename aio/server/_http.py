@@ -1,0 +1,487 @@
+"""The HTTP/1.1 connection: an ``asyncio.Protocol`` feeding ``aio.proto.http``.
+
+Phases of a connection (``phase``)::
+
+    IDLE ──first byte──▶ HEAD ──Request──▶ BUSY ──response done──▶ IDLE (keep-alive)
+                                             └──Upgrade: websocket──▶ handed over
+
+One request runs at a time; pipelined requests wait in the parser's buffer (it
+answers ``PAUSED``) until the response in flight is complete.
+
+Timeouts use one lazily re-armed timer per connection: the hot path only stores a
+new ``deadline`` float, and the timer, when it fires early, re-arms itself for the
+current deadline. IDLE waits ``timeout_keep_alive``; HEAD allows
+``timeout_header_read`` from the first byte of the head (slowloris); BUSY allows
+``timeout_request`` (when set) before the handler is cancelled with a 504.
+
+Backpressure: a request body that the app does not consume is buffered up to
+``HIGH_WATER`` bytes, then reading pauses until ``receive()`` takes it; a full
+transport write buffer (``pause_writing``) makes ``send()`` wait for
+``resume_writing``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import io
+import logging
+import math
+from typing import TYPE_CHECKING, Any, cast
+
+from aio.proto.http import (
+    NEED_DATA,
+    PAUSED,
+    SERVER,
+    STATUS_PHRASES,
+    Connection,
+    Data,
+    EndOfMessage,
+    HTTPProtocolError,
+    Limits,
+    Request,
+    percent_decode_path,
+    split_target,
+)
+from aio.server._cycle import RequestCycle, error_response, run_asgi
+from aio.server._logging import access_logger
+from aio.server._proxy import apply_proxy_headers
+
+if TYPE_CHECKING:
+    from aio.server._config import Config
+    from aio.server._state import ServerState
+    from aio.server._types import ASGIApp, Receive, Scope, Send
+
+logger = logging.getLogger("aio.server")
+
+HIGH_WATER = 65536
+IDLE, HEAD, BUSY, UPGRADED = 0, 1, 2, 3
+INF = math.inf
+
+_ERRORS: dict[int, bytes] = {}
+
+
+def _error_bytes(status: int) -> bytes:
+    cached = _ERRORS.get(status)
+    if cached is None:
+        phrase = STATUS_PHRASES.get(status, b"Error")
+        cached = _ERRORS[status] = error_response(status, phrase, phrase)
+    return cached
+
+
+async def service_unavailable(scope: Scope, receive: Receive, send: Send) -> None:
+    """The stand-in app answering 503 when ``limit_concurrency`` is exceeded."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"Service Unavailable"})
+
+
+def _find_websocket() -> Any:
+    # The WebSocket module is optional at this layer: without it an upgrade
+    # request is served as plain HTTP.
+    try:
+        module = importlib.import_module("aio.server._websocket")
+    except ImportError:
+        return None
+    return getattr(module, "start_websocket", None)
+
+
+class HTTPProtocol(asyncio.Protocol):
+    """One client connection speaking HTTP/1.x to an ASGI application."""
+
+    def __init__(
+        self,
+        config: Config,
+        state: ServerState,
+        app_state: dict[str, Any],
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self.config = config
+        assert config.loaded_app is not None, "call Config.load() first"
+        self.app: ASGIApp = config.loaded_app
+        self.state = state
+        self.app_state = app_state
+        self.loop = loop or asyncio.get_running_loop()
+        self.limits = Limits(
+            max_request_line=config.max_request_line,
+            max_header_count=config.max_header_count,
+            max_header_block=config.max_header_block,
+            max_body=config.max_body_size,
+        )
+        self.conn = Connection(SERVER, limits=self.limits)
+        self.transport: asyncio.Transport = None  # type: ignore[assignment]
+        self.cycle: RequestCycle | None = None
+        self.phase = IDLE
+        self.head_timed = False
+        self.read_paused = False
+        self.write_paused = False
+        self.drain_waiter: asyncio.Future[None] | None = None
+        self.deadline = INF
+        self.timer: asyncio.TimerHandle | None = None
+        self.timer_at = INF
+        self.client: tuple[str, int] | None = None
+        self.server: tuple[str, int | None] | None = None
+        self.scheme = "http"
+        self.trusted_peer = False
+        self.access_log = config.access_log
+        self.access_fmt = config.access_log_format
+        self.root_path = config.root_path
+        self.root_path_bytes = config.root_path.encode("ascii")
+        self.websocket: Any = None
+
+    # -- asyncio.Protocol ------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports do not subclass asyncio.Transport: no isinstance.
+        transport = cast(asyncio.Transport, transport)
+        self.transport = transport
+        self.state.connections.add(self)
+        peer = transport.get_extra_info("peername")
+        if isinstance(peer, tuple | list) and len(peer) >= 2:
+            self.client = (str(peer[0]), int(peer[1]))
+        sock = transport.get_extra_info("sockname")
+        if isinstance(sock, tuple | list) and len(sock) >= 2:
+            self.server = (str(sock[0]), int(sock[1]))
+        elif isinstance(sock, str | bytes) and sock:
+            self.server = (sock if isinstance(sock, str) else sock.decode(), None)
+        if transport.get_extra_info("sslcontext") is not None:
+            self.scheme = "https"
+        config = self.config
+        if config.proxy_headers:
+            # A Unix-socket peer has no address: trusted, as only local
+            # processes can connect to it.
+            host = self.client[0] if self.client else None
+            self.trusted_peer = host is None or host in config.trusted_hosts
+        if self.state.shutting_down:
+            transport.close()
+            return
+        self._arm(self.loop.time() + config.timeout_keep_alive)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.state.connections.discard(self)
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            cycle.disconnected = True
+        if cycle is not None:
+            cycle.wake()
+        waiter = self.drain_waiter
+        if waiter is not None:
+            self.drain_waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def eof_received(self) -> bool | None:
+        # The client half-closed: treat it as gone (as uvicorn does).
+        return None
+
+    def data_received(self, data: bytes) -> None:
+        if self.phase == IDLE:
+            self.phase = HEAD
+            self.head_timed = False
+        self.conn.receive_data(data)
+        self._process()
+
+    def pause_writing(self) -> None:
+        self.write_paused = True
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        waiter = self.drain_waiter
+        if waiter is not None:
+            self.drain_waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
+
+    # -- event processing ------------------------------------------------------
+
+    def _process(self) -> None:
+        conn = self.conn
+        try:
+            while True:
+                cycle = self.cycle
+                if cycle is not None and cycle.buffered >= HIGH_WATER:
+                    if not self.read_paused:
+                        self.read_paused = True
+                        self.transport.pause_reading()
+                    return
+                event = conn.next_event()
+                if event is NEED_DATA:
+                    if self.phase == HEAD and not self.head_timed:
+                        self.head_timed = True
+                        timeout = self.config.timeout_header_read
+                        if timeout is not None:
+                            self._arm(self.loop.time() + timeout)
+                    return
+                if event is PAUSED:
+                    return
+                kind = type(event)
+                if kind is Data:
+                    assert cycle is not None
+                    if cycle.response_complete:
+                        continue  # the app answered without reading: discard
+                    data: bytes = event.data  # type: ignore[union-attr]
+                    cycle.chunks.append(data)
+                    cycle.buffered += len(data)
+                    cycle.wake()
+                elif kind is EndOfMessage:
+                    assert cycle is not None
+                    cycle.more_body = False
+                    if cycle.response_complete:
+                        self._next_cycle()
+                        if self.transport.is_closing():
+                            return
+                    else:
+                        cycle.wake()
+                elif kind is Request:
+                    self._on_request(event)  # type: ignore[arg-type]
+                    if self.phase == UPGRADED:
+                        return
+                else:  # ConnectionClosed: the peer is done with us
+                    self.transport.close()
+                    return
+        except HTTPProtocolError as exc:
+            self._on_protocol_error(exc)
+
+    def _on_protocol_error(self, exc: HTTPProtocolError) -> None:
+        cycle = self.cycle
+        logger.debug("Invalid HTTP request: %s", exc)
+        if cycle is None or not cycle.response_started:
+            self.transport.write(_error_bytes(exc.status_hint))
+        if cycle is not None:
+            cycle.disconnected = True
+            cycle.wake()
+        self.transport.close()
+
+    def _on_request(self, request: Request) -> None:
+        self.phase = BUSY
+        config = self.config
+        timeout = config.timeout_request
+        self.deadline = self.loop.time() + timeout if timeout is not None else INF
+        if timeout is not None:
+            self._arm(self.deadline)
+        raw_path, query = split_target(request.target)
+        headers = request.headers
+        client = self.client
+        scheme = self.scheme
+        if self.trusted_peer:
+            client, scheme = apply_proxy_headers(
+                config.trusted_hosts, headers, client, scheme
+            )
+        upgrade: bytes | None = None
+        for name, value in headers:
+            if name == b"upgrade":
+                upgrade = value
+                break
+        path = percent_decode_path(raw_path)
+        if self.root_path:
+            path = self.root_path + path
+            raw_path = self.root_path_bytes + raw_path
+        scope: dict[str, Any] = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.4"},
+            "http_version": "1.1" if request.http_version == b"1.1" else "1.0",
+            "server": self.server,
+            "client": client,
+            "scheme": scheme,
+            "method": request.method.decode("ascii"),
+            "root_path": self.root_path,
+            "path": path,
+            "raw_path": raw_path,
+            "query_string": query,
+            "headers": headers,
+            "state": self.app_state.copy(),
+            "extensions": {},
+        }
+        if upgrade is not None and b"websocket" in upgrade.lower():
+            if self._upgrade(scope):
+                return
+        cycle = RequestCycle(
+            self,
+            scope,
+            self.conn.they_are_waiting_for_100_continue,
+            self.access_log and access_logger.isEnabledFor(logging.INFO),
+        )
+        if self.state.shutting_down:
+            cycle.keep_alive = False
+        self.cycle = cycle
+        app = self.app
+        limit = config.limit_concurrency
+        if limit is not None and (
+            len(self.state.connections) > limit or len(self.state.tasks) >= limit
+        ):
+            app = service_unavailable
+        task = self.loop.create_task(run_asgi(app, cycle))
+        cycle.task = task
+        tasks = self.state.tasks
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    def _upgrade(self, scope: dict[str, Any]) -> bool:
+        start_websocket = _find_websocket() if self.config.ws != "none" else None
+        if start_websocket is None:
+            logger.warning("Unsupported upgrade request.")
+            return False
+        scope["type"] = "websocket"
+        scope["scheme"] = "wss" if scope["scheme"] == "https" else "ws"
+        del scope["method"]
+        self.phase = UPGRADED
+        self.deadline = INF
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.state.connections.discard(self)
+        leftover, _ = self.conn.trailing_data
+        protocol = start_websocket(
+            transport=self.transport,
+            scope=scope,
+            leftover=leftover,
+            app=self.app,
+            config=self.config,
+            server_state=self.state,
+        )
+        self.websocket = protocol
+        self.transport.set_protocol(protocol)
+        return True
+
+    # -- called by the request cycle -------------------------------------------
+
+    def resume_body(self) -> None:
+        """The app wants more body: resume reading and parse what is buffered."""
+        if self.read_paused:
+            self.read_paused = False
+            if not self.transport.is_closing():
+                self.transport.resume_reading()
+        self._process()
+
+    async def drain(self) -> None:
+        """Wait until the transport's write buffer is below its low-water mark."""
+        waiter = self.drain_waiter
+        if waiter is None:
+            waiter = self.drain_waiter = self.loop.create_future()
+        await waiter
+
+    def response_done(self, cycle: RequestCycle) -> None:
+        """The app sent its last body message."""
+        state = self.state
+        state.total_requests += 1
+        if cycle.access_started:
+            cycle.log_access(self.access_fmt)
+        if self.transport.is_closing():
+            return
+        if not cycle.keep_alive or not self.conn.keep_alive:
+            self.transport.close()
+            return
+        if cycle.more_body:
+            if cycle.expect_100 and self.conn.they_are_waiting_for_100_continue:
+                # We never asked for the body: the client may never send it.
+                self.transport.close()
+                return
+            # Read and discard the rest of the body, then start the next cycle.
+            cycle.chunks.clear()
+            cycle.buffered = 0
+            self.resume_body()
+            return
+        self._next_cycle()
+        if not self.transport.is_closing():
+            self._process()
+
+    def _next_cycle(self) -> None:
+        self.cycle = None
+        if self.state.shutting_down:
+            self.transport.close()
+            return
+        self.conn.start_next_cycle()
+        self.phase = IDLE
+        if self.read_paused:
+            self.read_paused = False
+            self.transport.resume_reading()
+        self._arm(self.loop.time() + self.config.timeout_keep_alive)
+
+    def fail(self, status: int) -> None:
+        """Answer ``status`` (nothing was sent yet) and close the connection."""
+        cycle = self.cycle
+        if cycle is not None:
+            cycle.response_complete = True
+            cycle.status = status
+            self.state.total_requests += 1
+        if not self.transport.is_closing():
+            self.transport.write(_error_bytes(status))
+            self.transport.close()
+
+    def close(self) -> None:
+        """Close the connection (a response was cut short)."""
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def shutdown(self) -> None:
+        """Graceful shutdown: close when idle, else after the response in flight."""
+        cycle = self.cycle
+        if cycle is None or cycle.response_complete:
+            self.transport.close()
+        else:
+            cycle.keep_alive = False
+
+    def abort(self) -> None:
+        """Forced shutdown: cancel the handler and drop the connection."""
+        cycle = self.cycle
+        if cycle is not None and cycle.task is not None:
+            cycle.task.cancel()
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    # -- timeouts ----------------------------------------------------------------
+
+    def _arm(self, deadline: float) -> None:
+        self.deadline = deadline
+        if self.timer is None or deadline < self.timer_at:
+            if self.timer is not None:
+                self.timer.cancel()
+            self.timer_at = deadline
+            self.timer = self.loop.call_at(deadline, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self.timer = None
+        deadline = self.deadline
+        if deadline == INF or self.transport.is_closing():
+            return
+        if deadline > self.loop.time():
+            self.timer_at = deadline
+            self.timer = self.loop.call_at(deadline, self._on_timer)
+            return
+        if self.phase == BUSY:
+            self._request_timed_out()
+        else:
+            if self.phase == HEAD:
+                logger.debug("Closing connection: request head not received in time")
+            self.transport.close()
+
+    def _request_timed_out(self) -> None:
+        cycle = self.cycle
+        if cycle is None or cycle.response_complete or cycle.task is None:
+            return
+        task = cycle.task
+        stack = io.StringIO()
+        task.print_stack(file=stack)  # before cancelling: where it is stuck now
+        logger.error(
+            "Request %s %s timed out after %ss; cancelling the handler. Its stack:\n%s",
+            cycle.scope["method"],
+            cycle.scope["path"],
+            self.config.timeout_request,
+            stack.getvalue(),
+        )
+        cycle.timed_out = True
+        cycle.disconnected = True
+        if not cycle.head_sent:
+            self.fail(504)
+        else:
+            self.close()
+        cycle.wake()
+        task.cancel()

@@ -1,0 +1,54 @@
+"""What all connections of one server share: counters, live connections, tasks,
+and the default response headers (``server``, ``date``, ``--header`` values).
+
+The ``date`` header is rebuilt at most once a second by the server's tick, so a
+response never formats a date itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from email.utils import formatdate
+from typing import Protocol
+
+
+class Shutdownable(Protocol):
+    """A live connection the server can ask to finish (HTTP or WebSocket)."""
+
+    def shutdown(self) -> None:
+        """Finish the exchange in flight, if any, then close."""
+
+
+class ServerState:
+    """State shared by the connections of one :class:`~aio.server.Server`.
+
+    ``connections`` holds every live protocol (a WebSocket protocol that takes
+    over a connection adds itself); ``tasks`` the running request tasks.
+    """
+
+    def __init__(
+        self, base_headers: list[tuple[bytes, bytes]], date_header: bool = True
+    ) -> None:
+        self.total_requests = 0
+        self.connections: set[Shutdownable] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.base_headers = base_headers
+        self.date_header = date_header
+        self.shutting_down = False
+        self._second = -1
+        self.default_headers: list[tuple[bytes, bytes]] = list(base_headers)
+        self.update_date()
+
+    def update_date(self) -> None:
+        """Refresh the ``date`` header when the wall-clock second changed."""
+        now = time.time()
+        second = int(now)
+        if second == self._second:
+            return
+        self._second = second
+        if self.date_header:
+            date = formatdate(now, usegmt=True).encode("ascii")
+            self.default_headers = [*self.base_headers, (b"date", date)]
+        else:
+            self.default_headers = list(self.base_headers)
