@@ -1,0 +1,215 @@
+"""Incremental body readers: Content-Length, chunked, and read-until-close.
+
+Each reader consumes bytes from the front of the shared receive buffer and
+returns one event, or ``None`` when it needs more bytes. All the data available
+at once is returned as one :class:`Data` event (for chunked bodies, every
+complete chunk in the buffer is joined), so a body that arrived in one read
+costs one event, not one per chunk.
+
+Chunked coding follows RFC 9112 section 7.1: ``chunk-size [chunk-ext] CRLF
+chunk-data CRLF``, ending with a zero-size chunk, optional trailer fields and an
+empty line. Chunk extensions are checked for forbidden bytes and length, then
+ignored (no extension is defined that we would act on).
+"""
+
+from __future__ import annotations
+
+from ._errors import BodyTooLarge, HeaderBlockTooLarge, IncompleteMessage, InvalidChunk
+from ._events import Data, EndOfMessage
+from ._head import check_field_bytes, parse_fields
+from ._headers import FIELD_VALUE_CHARS, first_bad_byte
+from ._limits import Limits
+
+__all__ = ("BodyReader", "ChunkedReader", "CloseReader", "LengthReader")
+
+_HEX = b"0123456789abcdefABCDEF"
+# Chunk sizes are limited to 16 hex digits (2**64 - 1), like other servers.
+_MAX_HEX_DIGITS = 16
+
+
+class BodyReader:
+    """Base of the body readers: ``read`` and ``read_eof``."""
+
+    __slots__ = ()
+
+    def read(self, buf: bytearray) -> Data | EndOfMessage | None:
+        """Consume bytes from ``buf``; return an event or ``None`` for "need more"."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def read_eof(self) -> EndOfMessage:
+        """The peer closed the connection: end the body or fail.
+
+        :raises IncompleteMessage: the framing says more bytes were due.
+        """
+        raise IncompleteMessage("connection closed in the middle of a body")
+
+
+class LengthReader(BodyReader):
+    """A body of exactly ``length`` bytes (Content-Length, or 0 for none)."""
+
+    __slots__ = ("_remaining",)
+
+    def __init__(self, length: int, limits: Limits) -> None:
+        if limits.max_body is not None and length > limits.max_body:
+            raise BodyTooLarge(
+                f"Content-Length {length} is over the {limits.max_body}-byte limit"
+            )
+        self._remaining = length
+
+    def read(self, buf: bytearray) -> Data | EndOfMessage | None:
+        remaining = self._remaining
+        if remaining == 0:
+            return EndOfMessage()
+        if not buf:
+            return None
+        if len(buf) <= remaining:
+            data = bytes(buf)
+            buf.clear()
+        else:
+            data = bytes(buf[:remaining])
+            del buf[:remaining]
+        self._remaining = remaining - len(data)
+        return Data(data)
+
+
+class CloseReader(BodyReader):
+    """A response body that ends when the server closes the connection."""
+
+    __slots__ = ("_max", "_seen")
+
+    def __init__(self, limits: Limits) -> None:
+        self._max = limits.max_body
+        self._seen = 0
+
+    def read(self, buf: bytearray) -> Data | EndOfMessage | None:
+        if not buf:
+            return None
+        data = bytes(buf)
+        buf.clear()
+        self._seen += len(data)
+        if self._max is not None and self._seen > self._max:
+            raise BodyTooLarge(f"body over the {self._max}-byte limit")
+        return Data(data)
+
+    def read_eof(self) -> EndOfMessage:
+        return EndOfMessage()
+
+
+# Chunked reader states.
+_SIZE = 0
+_DATA = 1
+_DATA_END = 2
+_TRAILER = 3
+_DONE = 4
+
+
+class ChunkedReader(BodyReader):
+    """A ``Transfer-Encoding: chunked`` body, with trailer fields."""
+
+    __slots__ = ("_limits", "_remaining", "_seen", "_state")
+
+    def __init__(self, limits: Limits) -> None:
+        self._limits = limits
+        self._state = _SIZE
+        self._remaining = 0
+        self._seen = 0
+
+    def read(self, buf: bytearray) -> Data | EndOfMessage | None:
+        pieces: list[bytes] = []
+        while True:
+            state = self._state
+            if state == _DATA:
+                if not buf:
+                    break
+                take = self._remaining
+                if len(buf) <= take:
+                    piece = bytes(buf)
+                    buf.clear()
+                else:
+                    piece = bytes(buf[:take])
+                    del buf[:take]
+                pieces.append(piece)
+                self._remaining -= len(piece)
+                if self._remaining:
+                    break
+                self._state = _DATA_END
+            elif state == _DATA_END:
+                if len(buf) < 2:
+                    break
+                if buf[:2] != b"\r\n":
+                    raise InvalidChunk("chunk data not followed by CRLF")
+                del buf[:2]
+                self._state = _SIZE
+            elif state == _SIZE:
+                if not self._read_size(buf):
+                    break
+            elif state == _TRAILER:
+                if pieces:
+                    # Deliver the data first; the trailers come next call.
+                    break
+                return self._read_trailer(buf)
+            else:  # _DONE
+                return EndOfMessage()
+        if pieces:
+            return Data(pieces[0] if len(pieces) == 1 else b"".join(pieces))
+        return None
+
+    def _read_size(self, buf: bytearray) -> bool:
+        limit = self._limits.max_chunk_ext + _MAX_HEX_DIGITS + 64
+        eol = buf.find(b"\r\n", 0, limit)
+        if eol < 0:
+            if len(buf) >= limit:
+                raise InvalidChunk("chunk size line too long")
+            lf = buf.find(b"\n")
+            if lf >= 0 and (lf == 0 or buf[lf - 1] != 0x0D):
+                raise InvalidChunk("bare LF in chunk size line")
+            return False
+        line = bytes(buf[:eol])
+        del buf[: eol + 2]
+        size_part, semi, ext = line.partition(b";")
+        if semi:
+            # BWS before ";" (RFC 9112 section 7.1.1) is allowed; nothing else.
+            size_part = size_part.rstrip(b" \t")
+            if len(ext) > self._limits.max_chunk_ext:
+                raise InvalidChunk("chunk extension too long")
+            if first_bad_byte(ext, FIELD_VALUE_CHARS) >= 0:
+                raise InvalidChunk(f"invalid byte in chunk extension {ext[:40]!r}")
+        if not size_part or size_part.translate(None, _HEX):
+            raise InvalidChunk(f"invalid chunk size {line[:40]!r}")
+        if len(size_part.lstrip(b"0")) > _MAX_HEX_DIGITS:
+            raise InvalidChunk(f"chunk size overflow {size_part[:40]!r}")
+        size = int(size_part, 16)
+        if size == 0:
+            self._state = _TRAILER
+            return True
+        self._seen += size
+        max_body = self._limits.max_body
+        if max_body is not None and self._seen > max_body:
+            raise BodyTooLarge(f"chunked body over the {max_body}-byte limit")
+        self._remaining = size
+        self._state = _DATA
+        return True
+
+    def _read_trailer(self, buf: bytearray) -> EndOfMessage | None:
+        if buf[:2] == b"\r\n":
+            del buf[:2]
+            self._state = _DONE
+            return EndOfMessage()
+        end = buf.find(b"\r\n\r\n")
+        limit = self._limits.max_header_block
+        if end < 0:
+            if len(buf) > limit:
+                raise HeaderBlockTooLarge("trailer section over the limit")
+            lf = buf.find(b"\n")
+            while lf >= 0:
+                if lf == 0 or buf[lf - 1] != 0x0D:
+                    raise InvalidChunk("bare LF in the trailer section")
+                lf = buf.find(b"\n", lf + 1)
+            return None
+        if end > limit:
+            raise HeaderBlockTooLarge("trailer section over the limit")
+        block = bytes(buf[:end])
+        del buf[: end + 4]
+        check_field_bytes(block)
+        self._state = _DONE
+        return EndOfMessage(parse_fields(block.split(b"\r\n"), self._limits))
