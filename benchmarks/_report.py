@@ -16,7 +16,7 @@ from typing import Any
 
 from benchmarks._harness import CaseResult, Contender, SuiteResult
 
-OURS_COLOURS = ("#d9480f", "#f59f00", "#c2255c", "#e8590c")
+OURS_COLOURS = ("#e03131", "#f08c00", "#c2255c", "#fab005")
 PEER_COLOURS = (
     "#1c7ed6",
     "#2f9e44",
@@ -224,11 +224,11 @@ def to_json(result: SuiteResult) -> dict[str, Any]:
 
 
 def _nice_ceiling(value: float) -> float:
-    """The smallest 1/2/2.5/5 x 10^k at or above ``value`` (axis maximum)."""
+    """The smallest round number (1, 1.2, 1.5, 2, 2.5, ... x 10^k) >= ``value``."""
     if value <= 0:
         return 1.0
     exponent = math.floor(math.log10(value))
-    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+    for step in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
         candidate = step * math.pow(10, exponent)
         if candidate >= value:
             return candidate
@@ -252,12 +252,16 @@ def svg(result: SuiteResult) -> str:
     """A grouped bar chart: one group per case, one bar per contender (medians)."""
     contenders = result.contenders
     colours = _colours(contenders)
-    bar, gap, group_pad = 22, 4, 36
-    left, right, top, bottom = 80, 20, 64, 60
+    bar, gap, group_pad = 22, 4, 40
+    left, right, top, bottom = 80, 20, 76, 40
     plot_h = 300
     group_w = len(contenders) * (bar + gap) - gap
-    plot_w = max(len(result.cases) * (group_w + group_pad) + group_pad, 240)
-    legend_rows = math.ceil(len(contenders) / 3)
+    plot_w = max(len(result.cases) * (group_w + group_pad) + group_pad, 680)
+    labels = [f"{c.name} {result.versions.get(c.name, '-')}" for c in contenders]
+    # ~6.5 px per character at 11 px sans-serif, plus the swatch
+    column_w = max((len(label) for label in labels), default=10) * 6.5 + 28
+    columns = max(1, int(plot_w // column_w))
+    legend_rows = math.ceil(len(contenders) / columns)
     width = left + plot_w + right
     height = top + plot_h + bottom + legend_rows * 20 + 10
     medians = [
@@ -266,7 +270,8 @@ def svg(result: SuiteResult) -> str:
         for cell in per_case.values()
         if cell.median is not None
     ]
-    y_max = _nice_ceiling(max(medians, default=1.0))
+    # headroom above the tallest bar for its (vertical) value label
+    y_max = _nice_ceiling(max(medians, default=1.0) * 1.15)
 
     def y_of(v: float) -> float:
         return top + plot_h - (v / y_max) * plot_h
@@ -278,8 +283,9 @@ def svg(result: SuiteResult) -> str:
         f'<text x="{left}" y="22" font-size="15" font-weight="bold">'
         f"{escape(result.suite.name)}: {escape(result.suite.unit)} "
         f"({direction(result)})</text>",
-        f'<text x="{left}" y="40" fill="#555">median of {result.rounds} round(s); '
-        f"{escape(_machine_line(result))}</text>",
+        f'<text x="{left}" y="40" fill="#555">median of {result.rounds} round(s), '
+        f"contenders alternating; run {escape(result.started)}</text>",
+        f'<text x="{left}" y="56" fill="#555">{escape(_machine_line(result))}</text>',
     ]
     for i in range(6):  # y axis grid and labels
         v = y_max * i / 5
@@ -296,16 +302,18 @@ def svg(result: SuiteResult) -> str:
         f'y2="{top + plot_h}" stroke="#343a40"/>'
     )
     for gi, case in enumerate(result.cases):
-        x0 = left + group_pad + gi * (group_w + group_pad)
+        # each case gets an equal slot of the plot; its bars are centred in it
+        slot = plot_w / len(result.cases)
+        x0 = round(left + gi * slot + (slot - group_w) / 2)
         for ci, contender in enumerate(contenders):
             x = x0 + ci * (bar + gap)
             cell = result.results[case.name][contender.name]
-            label_x = x + bar / 2
+            label_x = x + bar / 2 + 3
             if cell.median is None:
+                base = top + plot_h - 4
                 parts.append(
-                    f'<text x="{label_x:.1f}" y="{top + plot_h - 4}" fill="#868e96" '
-                    f'transform="rotate(-90 {label_x:.1f} {top + plot_h - 4})">'
-                    f"n/a</text>"
+                    f'<text x="{label_x:.1f}" y="{base}" fill="#868e96" '
+                    f'transform="rotate(-90 {label_x:.1f} {base})">n/a</text>'
                 )
                 continue
             y = y_of(cell.median)
@@ -316,26 +324,25 @@ def svg(result: SuiteResult) -> str:
                 f"{escape(result.suite.unit)}</title></rect>"
             )
             parts.append(
-                f'<text x="{label_x:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
-                f'font-size="9">{fmt(cell.median)}</text>'
+                f'<text x="{label_x:.1f}" y="{y - 4:.1f}" font-size="10" '
+                f'transform="rotate(-90 {label_x:.1f} {y - 4:.1f})">'
+                f"{fmt(cell.median)}</text>"
             )
         parts.append(
             f'<text x="{x0 + group_w / 2:.1f}" y="{top + plot_h + 18}" '
             f'text-anchor="middle" font-weight="bold">{escape(case.name)}</text>'
         )
-    legend_y = top + plot_h + 40
-    for i, contender in enumerate(contenders):
-        lx = left + (i % 3) * (plot_w / 3)
-        ly = legend_y + (i // 3) * 20
+    legend_y = top + plot_h + bottom
+    for i, (contender, label) in enumerate(zip(contenders, labels, strict=True)):
+        lx = left + (i % columns) * column_w
+        ly = legend_y + (i // columns) * 20
         weight = ' font-weight="bold"' if contender.is_ours else ""
-        version = result.versions.get(contender.name, "-")
         parts.append(
             f'<rect x="{lx:.1f}" y="{ly - 9}" width="12" height="12" '
             f'fill="{colours[contender.name]}"/>'
         )
         parts.append(
-            f'<text x="{lx + 16:.1f}" y="{ly + 1}"{weight}>'
-            f"{escape(contender.name)} {escape(version)}</text>"
+            f'<text x="{lx + 16:.1f}" y="{ly + 1}"{weight}>{escape(label)}</text>'
         )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

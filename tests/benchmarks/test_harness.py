@@ -190,6 +190,8 @@ def test_format_helpers() -> None:
     assert fmt(3.14159) == "3.14"
     assert fmt(0.012345) == "0.0123"
     assert _nice_ceiling(0) == 1.0
-    assert _nice_ceiling(1234) == 2000
+    assert _nice_ceiling(1234) == 1500
     assert _nice_ceiling(2100) == 2500
+    assert _nice_ceiling(57_000) == 60_000
+    assert _nice_ceiling(0.07) == pytest.approx(0.08)
     assert _nice_ceiling(100) == 100

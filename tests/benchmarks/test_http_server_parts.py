@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import sys
 from typing import Any
 
@@ -130,3 +131,26 @@ def test_uvicorn_serves_the_app_and_stops() -> None:
         assert srv.rss_kib() > 1000
         pids = srv.pids()
     assert rss_kib(pids) == 0  # every process of the server is gone
+
+
+@pytest.mark.timeout(60)
+def test_idle_client_holds_connections_and_checks() -> None:
+    from benchmarks import idle_connections
+    from benchmarks._server import ROOT
+
+    uvicorn = next(
+        c for c in idle_connections.contenders() if c.name == "uvicorn h11+asyncio"
+    )
+    port = free_port()
+    argv = [a.replace("{port}", str(port)) for a in uvicorn.params["argv"]]
+    with ServerProcess(argv, port, {"/": asgi_hello.PLAIN}, cpu=None):
+        client = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks._idle_client", str(port), "20"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        out, _ = client.communicate("check\nquit\n", timeout=30)
+    assert out.splitlines() == ["open 20 failed 0", "check 200", "closed 0"]
+    assert client.returncode == 0
