@@ -1,0 +1,123 @@
+"""Reply converters by command name: ``RESPONSE_CALLBACKS`` and its RESP3 twin.
+
+The client looks up ``RESPONSE_CALLBACKS[name]`` (``RESP3_RESPONSE_CALLBACKS``
+on a RESP3 connection) with the command name as the mixin sent it (two-word
+commands are one key: ``"CONFIG GET"``) and calls it as
+``callback(reply, **options)``. A command without an entry returns the parsed
+reply unchanged.
+
+The converters accept both protocols' replies and return the same shape, so the
+RESP3 table is the RESP2 table plus the few entries whose RESP3 reply needs a
+different treatment; it is complete on its own (no merging needed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aio.redis.commands import _convert as c
+from aio.redis.commands import _convert_server as srv
+from aio.redis.commands import _convert_streams as st
+
+Callback = Callable[..., Any]
+
+
+def _each(names: str, callback: Callback) -> dict[str, Callback]:
+    # Comma-separated, because two-word commands ("CONFIG GET") contain a space.
+    return dict.fromkeys((name.strip() for name in names.split(",")), callback)
+
+
+RESPONSE_CALLBACKS: dict[str, Callback] = {
+    **_each(
+        "AUTH, COPY, EXPIRE, EXPIREAT, HEXISTS, HMSET, MOVE, MSETNX, PERSIST, PSETEX, "
+        "PEXPIRE, PEXPIREAT, RENAMENX, SETEX, SETNX, SMOVE",
+        c.to_bool,
+    ),
+    **_each("HINCRBYFLOAT, INCRBYFLOAT", c.to_float),
+    **_each(
+        "FLUSHALL, FLUSHDB, LSET, LTRIM, MSET, PFMERGE, READONLY, READWRITE, RENAME, SAVE, "
+        "SELECT, SHUTDOWN, SLAVEOF, REPLICAOF, SWAPDB, WATCH, UNWATCH, QUIT",
+        c.bool_ok,
+    ),
+    **_each(
+        "CLIENT PAUSE, CLIENT SETINFO, CLIENT SETNAME, CLIENT UNPAUSE, "
+        "CONFIG RESETSTAT, CONFIG SET, CONFIG REWRITE, "
+        "FUNCTION DELETE, FUNCTION FLUSH, FUNCTION RESTORE, FUNCTION KILL, "
+        "MEMORY PURGE, SCRIPT FLUSH, SCRIPT KILL, SLOWLOG RESET, "
+        "XGROUP CREATE, XGROUP SETID",
+        c.bool_ok,
+    ),
+    **_each("CLIENT UNBLOCK, XGROUP DESTROY", c.to_bool),
+    **_each("BGREWRITEAOF, BGSAVE", c.always_true),
+    # keys and strings
+    "SET": c.set_result,
+    "SCAN": c.scan,
+    "SORT": c.sort,
+    # lists
+    **_each("BLPOP, BRPOP", c.blocking_pop),
+    # hashes
+    "HGETALL": c.hgetall,
+    "HSCAN": c.hscan,
+    "HRANDFIELD": c.hrandfield,
+    # sets
+    **_each("SDIFF, SINTER, SMEMBERS, SUNION", c.as_set),
+    "SPOP": c.as_list,
+    "SSCAN": c.scan,
+    # sorted sets
+    **_each(
+        "ZINTER, ZRANGE, ZRANGEBYSCORE, ZREVRANGE, ZREVRANGEBYSCORE, ZUNION",
+        c.zset_pairs,
+    ),
+    **_each("ZPOPMAX, ZPOPMIN", c.zpop),
+    **_each("BZPOPMAX, BZPOPMIN", c.bzpop),
+    **_each("ZMPOP, BZMPOP", c.zmpop),
+    **_each("ZRANK, ZREVRANK", c.zrank),
+    **_each("ZINCRBY, ZSCORE", c.float_or_none),
+    **_each("ZDIFF, ZRANDMEMBER", c.zset_flat),
+    "ZADD": c.zadd,
+    "ZMSCORE": c.zmscore,
+    "ZSCAN": c.zscan,
+    # geo
+    "GEODIST": c.float_or_none,
+    "GEOHASH": c.str_list,
+    "GEOPOS": c.geopos,
+    **_each("GEORADIUS, GEORADIUSBYMEMBER, GEOSEARCH", c.geosearch),
+    # streams
+    **_each("XRANGE, XREVRANGE", st.stream_entries),
+    **_each("XREAD, XREADGROUP", st.xread),
+    "XCLAIM": st.xclaim,
+    "XAUTOCLAIM": st.xautoclaim,
+    "XINFO STREAM": st.xinfo_stream,
+    **_each("XINFO GROUPS, XINFO CONSUMERS", st.list_of_dicts),
+    "XPENDING": st.xpending,
+    # strings
+    "LCS": c.flatten_map,
+    # scripting and functions
+    "SCRIPT EXISTS": srv.script_exists,
+    "SCRIPT LOAD": c.str_reply,
+    "FUNCTION LIST": st.function_list,
+    # pub/sub
+    **_each("PUBSUB NUMSUB, PUBSUB SHARDNUMSUB", srv.numsub),
+    # server and connection
+    "PING": srv.ping,
+    "RESET": c.str_reply,
+    "INFO": srv.info,
+    "LASTSAVE": srv.lastsave,
+    "TIME": srv.server_time,
+    "CLIENT GETNAME": c.str_reply,
+    "CLIENT INFO": srv.client_info,
+    "CLIENT KILL": srv.client_kill,
+    "CLIENT LIST": srv.client_list,
+    "CLIENT TRACKINGINFO": srv.tracking_info,
+    "CONFIG GET": srv.config_get,
+    "DEBUG OBJECT": srv.debug_object,
+    "MEMORY STATS": srv.memory_stats,
+    "SLOWLOG GET": srv.slowlog_get,
+}
+
+# Every converter above already takes RESP3's maps, sets and doubles; the table is
+# copied so that a RESP3-only override never leaks into RESP2 lookups.
+RESP3_RESPONSE_CALLBACKS: dict[str, Callback] = dict(RESPONSE_CALLBACKS)
+
+__all__ = ("RESP3_RESPONSE_CALLBACKS", "RESPONSE_CALLBACKS")

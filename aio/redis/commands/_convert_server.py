@@ -1,0 +1,227 @@
+"""Reply converters for server, connection and scripting commands.
+
+INFO, CLIENT LIST/INFO and DEBUG OBJECT are text the server formats for people;
+the parsers below give the dicts redis-py users index into (``info()["role"]``,
+``client_list()[0]["name"]``), with numbers converted where redis-py does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from aio.redis.commands._convert import flat_pairs, pairs_to_dict, text
+
+
+def _info_value(value: str) -> Any:
+    # "1" -> 1, "1.5" -> 1.5, "a,b" -> ["a", "b"], "k=v,k2=v2" -> {"k": "v", ...}
+    if "," not in value and "=" not in value:
+        try:
+            return float(value) if "." in value else int(value)
+        except ValueError:
+            return value
+    if "=" not in value:
+        return [_info_value(part) for part in value.split(",") if part]
+    sub: dict[str, Any] = {}
+    for item in value.split(","):
+        if not item:
+            continue
+        if "=" in item:
+            key, val = item.rsplit("=", 1)
+            sub[key] = _info_value(val)
+        else:
+            sub[item] = True
+    return sub
+
+
+def info(response: Any, **options: Any) -> dict[str, Any]:
+    """INFO: ``{"redis_version": "7.0.15", "connected_clients": 1, ...}``.
+
+    ``module:...`` lines are collected under ``"modules"``; lines without a colon
+    under ``"__raw__"``, as redis-py does.
+    """
+    result: dict[str, Any] = {}
+    for line in str(text(response)).splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if ":" not in line:
+            result.setdefault("__raw__", []).append(line)
+            continue
+        key, value = line.split(":", 1)
+        if key == "cmdstat_host":
+            # "cmdstat_host:calls=..." would otherwise split at the wrong colon.
+            key, value = line.rsplit(":", 1)
+        if key == "module":
+            result.setdefault("modules", []).append(_info_value(value))
+        else:
+            result[key] = _info_value(value)
+    return result
+
+
+def client_list(response: Any, **options: Any) -> list[dict[str, str]]:
+    """CLIENT LIST: one dict of str per client line."""
+    clients = []
+    for line in str(text(response)).splitlines():
+        client: dict[str, str] = {}
+        last = ""
+        for token in line.split(" "):
+            if "=" in token:
+                key, value = token.split("=", 1)
+                client[key] = value
+                last = key
+            elif last:
+                # A value with spaces (a client name set by RESP3 HELLO ...).
+                client[last] += " " + token
+        if client:
+            clients.append(client)
+    return clients
+
+
+_CLIENT_INT_FIELDS = frozenset(
+    {
+        "id",
+        "age",
+        "idle",
+        "db",
+        "sub",
+        "psub",
+        "multi",
+        "qbuf",
+        "qbuf-free",
+        "obl",
+        "argv-mem",
+        "oll",
+        "omem",
+        "tot-mem",
+    }
+)
+
+
+def client_info(response: Any, **options: Any) -> dict[str, Any]:
+    """CLIENT INFO: a dict, the counters redis-py converts as ints."""
+    result: dict[str, Any] = {}
+    for token in str(text(response)).strip().split():
+        key, value = token.split("=", 1)
+        result[key] = int(value) if key in _CLIENT_INT_FIELDS else value
+    return result
+
+
+def client_kill(response: Any, **options: Any) -> Any:
+    """CLIENT KILL: True for the old form (+OK), the count for the filter form."""
+    if isinstance(response, int):
+        return response
+    return text(response) == "OK"
+
+
+def tracking_info(response: Any, **options: Any) -> list[Any]:
+    """CLIENT TRACKINGINFO: RESP2's flat list with str labels."""
+    out: list[Any] = []
+    if isinstance(response, dict):
+        for key, value in response.items():
+            out += [text(key), list(value) if isinstance(value, set) else value]
+        return out
+    return [text(item) for item in response]
+
+
+def config_get(response: Any, **options: Any) -> dict[Any, Any]:
+    """CONFIG GET: ``{name: value}`` with str keys and values."""
+    return {text(k): None if v is None else text(v) for k, v in flat_pairs(response)}
+
+
+def debug_object(response: Any, **options: Any) -> dict[str, Any]:
+    """DEBUG OBJECT: ``{"type": "Value", "refcount": 1, "encoding": ...}``."""
+    result: dict[str, Any] = {}
+    for token in ("type:" + str(text(response))).split():
+        key, value = token.split(":", 1)
+        result[key] = value
+    for key in ("refcount", "serializedlength", "lru", "lru_seconds_idle"):
+        if key in result:
+            result[key] = int(result[key])
+    return result
+
+
+def slowlog_get(response: Any, **options: Any) -> list[dict[str, Any]]:
+    """SLOWLOG GET: one dict per entry, the command joined with spaces."""
+    entries = []
+    for item in response:
+        entry: dict[str, Any] = {
+            "id": item[0],
+            "start_time": int(item[1]),
+            "duration": int(item[2]),
+        }
+        if isinstance(item[3], list):
+            args, rest = item[3], item[4:]
+        else:
+            # Very old servers put a complexity note before the arguments.
+            entry["complexity"] = item[3]
+            args, rest = item[4], item[5:]
+        joiner: Any = " " if args and isinstance(args[0], str) else b" "
+        entry["command"] = joiner.join(args)
+        if len(rest) >= 2:
+            entry["client_address"] = rest[0]
+            entry["client_name"] = rest[1]
+        entries.append(entry)
+    return entries
+
+
+def server_time(response: Any, **options: Any) -> tuple[int, int]:
+    """TIME: ``(seconds, microseconds)``."""
+    return int(response[0]), int(response[1])
+
+
+def lastsave(response: Any, **options: Any) -> datetime.datetime | None:
+    """LASTSAVE: a naive local datetime, as redis-py gives."""
+    if not response:
+        return None
+    try:
+        stamp = int(response)
+    except ValueError:
+        return None
+    return datetime.datetime.fromtimestamp(stamp)
+
+
+def numsub(response: Any, **options: Any) -> list[tuple[Any, Any]]:
+    """PUBSUB NUMSUB/SHARDNUMSUB: ``[(channel, count), ...]``."""
+    return flat_pairs(response)
+
+
+def script_exists(response: Any, **options: Any) -> list[bool]:
+    """SCRIPT EXISTS: one bool per SHA."""
+    return [bool(item) for item in response]
+
+
+def ping(response: Any, **options: Any) -> bool:
+    """PING: True for PONG (redis-py hides the reply text)."""
+    return bool(text(response) == "PONG")
+
+
+def memory_stats(response: Any, **options: Any) -> dict[str, Any]:
+    """MEMORY STATS: str keys, str-decoded text values, ``db.N`` sub-dicts."""
+    stats: dict[str, Any] = {}
+    for key, value in flat_pairs(response):
+        name = text(key)
+        if name.startswith("db.") and isinstance(value, (list, dict)):
+            value = {text(k): text(v) for k, v in flat_pairs(value)}
+        else:
+            value = text(value)
+        stats[name] = value
+    return stats
+
+
+__all__ = (
+    "client_info",
+    "client_kill",
+    "client_list",
+    "config_get",
+    "debug_object",
+    "info",
+    "lastsave",
+    "memory_stats",
+    "numsub",
+    "pairs_to_dict",
+    "ping",
+    "script_exists",
+    "server_time",
+    "slowlog_get",
+    "tracking_info",
+)

@@ -1,0 +1,171 @@
+"""Server management commands: INFO, CONFIG, FLUSHDB, SLOWLOG, MEMORY, SAVE..."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aio.redis._types import EncodableT, KeyT, PatternT, ResponseT
+from aio.redis.commands._base import CommandsBase
+
+__all__ = ("ServerCommands",)
+
+
+class ServerCommands(CommandsBase):
+    """Server commands, with redis-py's method names and return values."""
+
+    def info(self, section: str | None = None, *args: str, **kwargs: Any) -> ResponseT:
+        """Server information as a dict (``info("memory")`` for one section)."""
+        if section is None:
+            return self.execute_command("INFO", **kwargs)
+        return self.execute_command("INFO", section, *args, **kwargs)
+
+    def dbsize(self, **kwargs: Any) -> ResponseT:
+        """The number of keys in the current database."""
+        return self.execute_command("DBSIZE", **kwargs)
+
+    def flushdb(self, asynchronous: bool = False, **kwargs: Any) -> ResponseT:
+        """Delete every key of the current database; returns True."""
+        args = ["ASYNC"] if asynchronous else []
+        return self.execute_command("FLUSHDB", *args, **kwargs)
+
+    def flushall(self, asynchronous: bool = False, **kwargs: Any) -> ResponseT:
+        """Delete every key of every database; returns True."""
+        args = ["ASYNC"] if asynchronous else []
+        return self.execute_command("FLUSHALL", *args, **kwargs)
+
+    def swapdb(self, first: int, second: int, **kwargs: Any) -> ResponseT:
+        """Swap two databases; returns True."""
+        return self.execute_command("SWAPDB", first, second, **kwargs)
+
+    def time(self, **kwargs: Any) -> ResponseT:
+        """The server clock: ``(seconds, microseconds)``."""
+        return self.execute_command("TIME", **kwargs)
+
+    def lastsave(self, **kwargs: Any) -> ResponseT:
+        """When the last save succeeded, as a datetime."""
+        return self.execute_command("LASTSAVE", **kwargs)
+
+    def save(self, **kwargs: Any) -> ResponseT:
+        """Save the dataset synchronously; returns True."""
+        return self.execute_command("SAVE", **kwargs)
+
+    def bgsave(self, schedule: bool = True, **kwargs: Any) -> ResponseT:
+        """Save in the background (``schedule``: after a running rewrite)."""
+        args = ["SCHEDULE"] if schedule else []
+        return self.execute_command("BGSAVE", *args, **kwargs)
+
+    def bgrewriteaof(self, **kwargs: Any) -> ResponseT:
+        """Rewrite the append-only file in the background; returns True."""
+        return self.execute_command("BGREWRITEAOF", **kwargs)
+
+    def config_get(
+        self, pattern: PatternT = "*", *args: PatternT, **kwargs: Any
+    ) -> ResponseT:
+        """Configuration parameters matching the patterns: ``{name: value}``."""
+        return self.execute_command("CONFIG GET", pattern, *args, **kwargs)
+
+    def config_set(
+        self, name: KeyT, value: EncodableT, *args: KeyT | EncodableT, **kwargs: Any
+    ) -> ResponseT:
+        """Set configuration parameters (more name/value pairs in ``args``)."""
+        return self.execute_command("CONFIG SET", name, value, *args, **kwargs)
+
+    def config_resetstat(self, **kwargs: Any) -> ResponseT:
+        """Reset the INFO statistics; returns True."""
+        return self.execute_command("CONFIG RESETSTAT", **kwargs)
+
+    def config_rewrite(self, **kwargs: Any) -> ResponseT:
+        """Rewrite redis.conf with the running configuration."""
+        return self.execute_command("CONFIG REWRITE", **kwargs)
+
+    def debug_object(self, key: KeyT, **kwargs: Any) -> ResponseT:
+        """DEBUG OBJECT as a dict (``refcount``, ``encoding``, ``serializedlength``...)."""
+        return self.execute_command("DEBUG OBJECT", key, **kwargs)
+
+    def memory_usage(
+        self, key: KeyT, samples: int | None = None, **kwargs: Any
+    ) -> ResponseT:
+        """Bytes used by ``key`` and its value (None if missing)."""
+        args: list[Any] = []
+        if isinstance(samples, int):
+            args += ["SAMPLES", samples]
+        return self.execute_command("MEMORY USAGE", key, *args, **kwargs)
+
+    def memory_stats(self, **kwargs: Any) -> ResponseT:
+        """MEMORY STATS as a dict with str keys."""
+        return self.execute_command("MEMORY STATS", **kwargs)
+
+    def memory_doctor(self, **kwargs: Any) -> ResponseT:
+        """The server's memory advice, as text."""
+        return self.execute_command("MEMORY DOCTOR", **kwargs)
+
+    def memory_purge(self, **kwargs: Any) -> ResponseT:
+        """Ask the allocator to release memory; returns True."""
+        return self.execute_command("MEMORY PURGE", **kwargs)
+
+    def slowlog_get(self, num: int | None = None, **kwargs: Any) -> ResponseT:
+        """The slow log: one dict per entry (newest first)."""
+        args: list[Any] = [] if num is None else [num]
+        return self.execute_command("SLOWLOG GET", *args, **kwargs)
+
+    def slowlog_len(self, **kwargs: Any) -> ResponseT:
+        """The number of entries in the slow log."""
+        return self.execute_command("SLOWLOG LEN", **kwargs)
+
+    def slowlog_reset(self, **kwargs: Any) -> ResponseT:
+        """Empty the slow log; returns True."""
+        return self.execute_command("SLOWLOG RESET", **kwargs)
+
+    def wait(self, num_replicas: int, timeout: int, **kwargs: Any) -> ResponseT:
+        """Wait up to ``timeout`` ms for replicas to acknowledge; returns how many did."""
+        return self.execute_command(
+            "WAIT", num_replicas, timeout, timeout=timeout / 1000, **kwargs
+        )
+
+    def command_count(self, **kwargs: Any) -> ResponseT:
+        """The number of commands the server knows."""
+        return self.execute_command("COMMAND COUNT", **kwargs)
+
+    def command_list(
+        self,
+        module: str | None = None,
+        category: str | None = None,
+        pattern: str | None = None,
+    ) -> ResponseT:
+        """Command names, optionally filtered by module, ACL category or pattern."""
+        pieces: list[Any] = []
+        if module is not None:
+            pieces += ["MODULE", module]
+        if category is not None:
+            pieces += ["ACLCAT", category]
+        if pattern is not None:
+            pieces += ["PATTERN", pattern]
+        if pieces:
+            pieces.insert(0, "FILTERBY")
+        return self.execute_command("COMMAND LIST", *pieces)
+
+    def command_getkeys(self, *args: EncodableT) -> ResponseT:
+        """The key arguments of a full command line."""
+        return self.execute_command("COMMAND GETKEYS", *args)
+
+    def lolwut(self, *version_numbers: str | float, **kwargs: Any) -> ResponseT:
+        """Redis' art (and version); ``lolwut(5)`` picks the art version."""
+        if version_numbers:
+            return self.execute_command("LOLWUT", "VERSION", *version_numbers, **kwargs)
+        return self.execute_command("LOLWUT", **kwargs)
+
+    def role(self) -> ResponseT:
+        """The replication role and its details, as the server sends them."""
+        return self.execute_command("ROLE")
+
+    def replicaof(self, *args: Any, **kwargs: Any) -> ResponseT:
+        """REPLICAOF host port, or REPLICAOF NO ONE."""
+        return self.execute_command("REPLICAOF", *args, **kwargs)
+
+    def latency_latest(self) -> ResponseT:
+        """The latest latency spike per event."""
+        return self.execute_command("LATENCY LATEST")
+
+    def latency_reset(self, *events: str) -> ResponseT:
+        """Reset latency history; returns how many event series were reset."""
+        return self.execute_command("LATENCY RESET", *events)

@@ -1,0 +1,168 @@
+"""Oracle fixtures for the Redis command tests: run a scenario on redis-py and on aio.
+
+``oracle`` (parametrised over RESP2 and RESP3) holds two clients on database 10:
+``theirs``, redis-py's asyncio client on RESP2 (the shapes users know), and ``ours``,
+``aio.redis.Redis`` with the same settings and the parametrised protocol.
+``await oracle.check(scenario)`` runs ``scenario(client)`` on each in turn, with a
+FLUSHDB of database 10 before each run, and asserts the two results are equal; an
+exception counts as a result (compared by class name and, for ``ResponseError``,
+by the server's message), so error behaviour is compared too.
+
+Database 10 belongs to the command tests: the client tests use 9 (and 8), and
+nothing here ever runs FLUSHALL.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import redis.asyncio as redis_asyncio
+
+from tests.plugins.fix_services import require_service
+
+DB = 10
+
+Scenario = Callable[[Any], Awaitable[Any]]
+
+
+def _make_ours(host: str, port: int, protocol: int, decode: bool) -> Any:
+    try:
+        from aio.redis import Redis
+    except ImportError:
+        return _Interim(host, port, protocol, decode)
+    return Redis(
+        host=host, port=port, db=DB, protocol=protocol, decode_responses=decode
+    )
+
+
+class _Interim:
+    """``CoreCommands`` over redis-py's raw connection with our callbacks.
+
+    Used only while ``aio.redis.Redis`` is not importable, so that the mixins and
+    converters can be exercised on their own.
+    """
+
+    def __new__(cls, host: str, port: int, protocol: int, decode: bool) -> Any:
+        from aio.redis.commands import (
+            RESP3_RESPONSE_CALLBACKS,
+            RESPONSE_CALLBACKS,
+            CoreCommands,
+        )
+
+        raw = redis_asyncio.Redis(
+            host=host, port=port, db=DB, protocol=protocol, decode_responses=decode
+        )
+        raw.response_callbacks = {}
+        table = RESP3_RESPONSE_CALLBACKS if protocol == 3 else RESPONSE_CALLBACKS
+
+        class Interim(CoreCommands):
+            async def execute_command(self, *args: Any, **options: Any) -> Any:
+                raw_options = {}
+                if options.pop("NEVER_DECODE", False):
+                    raw_options["NEVER_DECODE"] = True
+                options.pop("keys", None)
+                reply = await raw.execute_command(*args, **raw_options)
+                callback = table.get(str(args[0]).upper())
+                return callback(reply, **options) if callback else reply
+
+            async def aclose(self) -> None:
+                await raw.aclose()
+
+        return Interim()
+
+
+def outcome(exc: BaseException) -> tuple[str, str]:
+    """How an exception is compared: redis-py's class name and the server's message.
+
+    Our typed subclasses (``WrongTypeError``) count as the redis-py class they
+    derive from; DataError messages are our own wording, so only the class counts.
+    """
+    import redis.exceptions
+
+    name = next(
+        (
+            k.__name__
+            for k in type(exc).__mro__
+            if hasattr(redis.exceptions, k.__name__)
+        ),
+        type(exc).__name__,
+    )
+    if name == "DataError":
+        return (name, "")
+    return (name, str(exc))
+
+
+@dataclass
+class Oracle:
+    """A redis-py client and an aio client on the same database."""
+
+    theirs: Any
+    ours: Any
+    protocol: int
+    decode: bool
+
+    async def run(self, client: Any, scenario: Scenario) -> Any:
+        await client.execute_command("FLUSHDB")
+        with warnings.catch_warnings():
+            if client is self.theirs:
+                # redis-py 8 deprecates setex, getset, hmset...: still the oracle.
+                warnings.simplefilter("ignore", DeprecationWarning)
+            try:
+                return await scenario(client)
+            except Exception as exc:  # the error is part of the behaviour compared
+                return outcome(exc)
+
+    async def check(self, scenario: Scenario) -> Any:
+        """Run ``scenario`` on both clients; assert equal results; return ours."""
+        expected = await self.run(self.theirs, scenario)
+        got = await self.run(self.ours, scenario)
+        assert got == expected, (
+            f"protocol={self.protocol} decode={self.decode}\n"
+            f"redis-py: {expected!r}\naio:      {got!r}"
+        )
+        return got
+
+
+async def _oracle(protocol: int, decode: bool) -> AsyncIterator[Oracle]:
+    host, port = require_service("redis")
+    theirs = redis_asyncio.Redis(
+        host=host, port=port, db=DB, protocol=2, decode_responses=decode
+    )
+    ours = _make_ours(host, port, protocol, decode)
+    try:
+        yield Oracle(theirs, ours, protocol, decode)
+    finally:
+        await theirs.execute_command("FLUSHDB")
+        await theirs.aclose()
+        await ours.aclose()
+
+
+@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
+async def oracle(request: pytest.FixtureRequest) -> AsyncIterator[Oracle]:
+    """redis-py (RESP2) vs aio (RESP2 and RESP3), bytes replies."""
+    async for o in _oracle(request.param, decode=False):
+        yield o
+
+
+@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
+async def oracle_decoded(request: pytest.FixtureRequest) -> AsyncIterator[Oracle]:
+    """The same with ``decode_responses=True`` on both sides."""
+    async for o in _oracle(request.param, decode=True):
+        yield o
+
+
+@pytest.fixture
+async def ours_only(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    """Just an aio client on database 10 (RESP2), flushed before and after."""
+    host, port = require_service("redis")
+    ours = _make_ours(host, port, 2, False)
+    await ours.execute_command("FLUSHDB")
+    try:
+        yield ours
+    finally:
+        await ours.execute_command("FLUSHDB")
+        await ours.aclose()
