@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import io
 import logging
 import math
+import traceback
 from typing import TYPE_CHECKING, Any, cast
 
 from aio.proto.http import (
@@ -89,6 +89,22 @@ def _find_websocket() -> Any:
     except ImportError:
         return None
     return getattr(module, "start_websocket", None)
+
+
+def task_stack(task: asyncio.Task[Any]) -> str:
+    """The await chain of a suspended task, outermost call first.
+
+    ``Task.print_stack`` shows only the task's own coroutine frame; the handler
+    that hangs is usually several ``await``s deeper, so follow ``cr_await``.
+    """
+    frames = []
+    coro: Any = task.get_coro()
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is not None:
+            frames.append((frame, frame.f_lineno))
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return "".join(traceback.StackSummary.extract(frames).format())
 
 
 class HTTPProtocol(asyncio.Protocol):
@@ -380,7 +396,7 @@ class HTTPProtocol(asyncio.Protocol):
             self.transport.close()
             return
         if cycle.more_body:
-            if cycle.expect_100 and self.conn.they_are_waiting_for_100_continue:
+            if cycle.expect_100:
                 # We never asked for the body: the client may never send it.
                 self.transport.close()
                 return
@@ -468,14 +484,13 @@ class HTTPProtocol(asyncio.Protocol):
         if cycle is None or cycle.response_complete or cycle.task is None:
             return
         task = cycle.task
-        stack = io.StringIO()
-        task.print_stack(file=stack)  # before cancelling: where it is stuck now
+        stack = task_stack(task)  # before cancelling: where it is stuck now
         logger.error(
             "Request %s %s timed out after %ss; cancelling the handler. Its stack:\n%s",
             cycle.scope["method"],
             cycle.scope["path"],
             self.config.timeout_request,
-            stack.getvalue(),
+            stack,
         )
         cycle.timed_out = True
         cycle.disconnected = True
