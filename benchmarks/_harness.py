@@ -350,6 +350,8 @@ def run_suite(
     if prepare is not None:
         prepare(RunInfo(quick=quick, round=0, rounds=n_rounds))
 
+    # described before the rounds: the load average then says how busy it was
+    machine_info = dict(machine) if machine is not None else describe_machine()
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     t0 = time.monotonic()
     for index in range(n_rounds):
@@ -365,7 +367,7 @@ def run_suite(
         cases=cases,
         rounds=n_rounds,
         quick=quick,
-        machine=dict(machine) if machine is not None else describe_machine(),
+        machine=machine_info,
         versions={c.name: c.version() for c in contenders},
         started=started,
         seconds=seconds,

@@ -30,8 +30,15 @@ def _memory() -> str:
     return "unknown"
 
 
+def _loadavg() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def describe_machine() -> dict[str, str]:
-    """CPU model, core counts, memory, OS and Python of this machine."""
+    """CPU model, core counts, memory, OS, Python and load average right now."""
     try:
         usable = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -43,4 +50,5 @@ def describe_machine() -> dict[str, str]:
         "memory": _memory(),
         "os": f"{platform.system()} {platform.release()}",
         "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
+        "loadavg_at_start": _loadavg(),
     }

@@ -116,7 +116,10 @@ def text_table(result: SuiteResult) -> str:
         rows = [headers] + [_row(result, case.name, c, keys) for c in result.contenders]
         # failure rows span the numeric columns: they do not size them
         sized = [r for r in rows if not (r[3] == "" and r[2].startswith("n/a"))]
-        widths = [max(len(r[i]) for r in sized) for i in range(len(headers))]
+        widths = [
+            max(len(r[i]) for r in (rows if i < 2 else sized))
+            for i in range(len(headers))
+        ]
         lines.append("")
         title = case.name + (f": {case.description}" if case.description else "")
         lines.append(title)
@@ -152,7 +155,8 @@ def markdown(result: SuiteResult) -> str:
         ),
         "",
         f"Machine: {_machine_line(result)}. Run started {result.started}, "
-        f"took {result.seconds:.0f} s.",
+        f"took {result.seconds:.0f} s; load average at start "
+        f"{result.machine.get('loadavg_at_start', '?')}.",
         "",
         f"![{suite.name} chart]({suite.name}.svg)",
     ]

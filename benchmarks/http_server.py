@@ -37,184 +37,106 @@ CONNECTIONS = 64
 PY = sys.executable
 
 
-def _aio(loop: str) -> list[str]:
-    return [PY, "-m", "aio", "serve", ASGI_APP, "--host", HOST, "--port", "{port}"] + [
-        "--loop",
-        loop,
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+def command(template: str) -> list[str]:
+    """``python -m ...`` argv from a template; ``{port}`` is filled in per run."""
+    text = template.format(app=ASGI_APP, wsgi=WSGI_APP, host=HOST, port="{port}")
+    return [PY, "-m", *text.split()]
 
 
-def _uvicorn(http: str, loop: str) -> list[str]:
-    return [PY, "-m", "uvicorn", ASGI_APP, "--host", HOST, "--port", "{port}"] + [
-        "--http",
-        http,
-        "--loop",
-        loop,
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+AIO = "aio serve {app} --host {host} --port {port} --no-access-log --log-level warning"
+UVICORN = (
+    "uvicorn {app} --host {host} --port {port} --no-access-log --log-level warning"
+)
+HYPERCORN = (
+    "hypercorn {app} --bind {host}:{port} --workers 1 --worker-class asyncio"
+    " --log-level warning"
+)
+GRANIAN = (
+    "granian --interface asgi --host {host} --port {port} --workers 1"
+    " --no-access-log --log-level warning {app}"
+)
+AIO_WSGI = (
+    "aio wsgi {wsgi} --threads 4 --host {host} --port {port} --no-access-log"
+    " --log-level warning"
+)
+GTHREAD = "{wsgi} -k gthread --threads 4 -w 1 -b {host}:{port} --log-level warning"
 
 
 def contenders() -> list[Contender]:
     """aio (asyncio, uvloop) and aio wsgi, with their peers, in alternation order."""
+    asgi, wsgi = "asgi", "wsgi"
     return [
         Contender(
             "aio",
             is_ours=True,
             dist="aio-stack",
             requires=("aio.server",),
-            group="asgi",
-            params={"argv": _aio("asyncio")},
+            group=asgi,
+            params={"argv": command(AIO + " --loop asyncio")},
         ),
         Contender(
             "aio+uvloop",
             is_ours=True,
             dist="aio-stack",
             requires=("aio.server", "uvloop"),
-            group="asgi",
-            params={"argv": _aio("uvloop")},
+            group=asgi,
+            params={"argv": command(AIO + " --loop uvloop")},
         ),
         Contender(
             "uvicorn httptools+uvloop",
             dist="uvicorn",
             requires=("uvicorn", "httptools", "uvloop"),
-            group="asgi",
+            group=asgi,
             baseline="aio+uvloop",
-            params={"argv": _uvicorn("httptools", "uvloop")},
+            params={"argv": command(UVICORN + " --http httptools --loop uvloop")},
         ),
         Contender(
             "uvicorn h11+asyncio",
             dist="uvicorn",
             requires=("uvicorn", "h11"),
-            group="asgi",
+            group=asgi,
             baseline="aio",
-            params={"argv": _uvicorn("h11", "asyncio")},
+            params={"argv": command(UVICORN + " --http h11 --loop asyncio")},
         ),
         Contender(
             "hypercorn",
             dist="hypercorn",
             requires=("hypercorn",),
-            group="asgi",
+            group=asgi,
             baseline="aio",
-            params={
-                "argv": [
-                    PY,
-                    "-m",
-                    "hypercorn",
-                    ASGI_APP,
-                    "--bind",
-                    f"{HOST}:{{port}}",
-                    "--workers",
-                    "1",
-                    "--worker-class",
-                    "asyncio",
-                    "--log-level",
-                    "warning",
-                ]
-            },
+            params={"argv": command(HYPERCORN)},
         ),
         Contender(
             "granian",
             dist="granian",
             requires=("granian",),
-            group="asgi",
+            group=asgi,
             baseline="aio+uvloop",
-            params={
-                "argv": [
-                    PY,
-                    "-m",
-                    "granian",
-                    "--interface",
-                    "asgi",
-                    "--host",
-                    HOST,
-                    "--port",
-                    "{port}",
-                    "--workers",
-                    "1",
-                    "--no-access-log",
-                    "--log-level",
-                    "warning",
-                    ASGI_APP,
-                ]
-            },
+            params={"argv": command(GRANIAN)},
         ),
         Contender(
             "aio wsgi",
             is_ours=True,
             dist="aio-stack",
             requires=("aio.server.wsgi_cli",),
-            group="wsgi",
-            params={
-                "argv": [
-                    PY,
-                    "-m",
-                    "aio",
-                    "wsgi",
-                    WSGI_APP,
-                    "--threads",
-                    "4",
-                    "--host",
-                    HOST,
-                    "--port",
-                    "{port}",
-                    "--no-access-log",
-                ]
-            },
+            group=wsgi,
+            params={"argv": command(AIO_WSGI)},
         ),
         Contender(
             "sync_shims.gunicorn gthread",
             is_ours=True,
             dist="aio-stack",
             requires=("sync_shims.gunicorn",),
-            group="wsgi",
-            params={
-                "argv": [
-                    PY,
-                    "-m",
-                    "sync_shims.gunicorn",
-                    WSGI_APP,
-                    "-k",
-                    "gthread",
-                    "--threads",
-                    "4",
-                    "-w",
-                    "1",
-                    "-b",
-                    f"{HOST}:{{port}}",
-                    "--log-level",
-                    "warning",
-                ]
-            },
+            group=wsgi,
+            params={"argv": command("sync_shims.gunicorn " + GTHREAD)},
         ),
         Contender(
             "gunicorn gthread",
             dist="gunicorn",
             requires=("gunicorn",),
-            group="wsgi",
+            group=wsgi,
             baseline="aio wsgi",
-            params={
-                "argv": [
-                    PY,
-                    "-m",
-                    "gunicorn",
-                    WSGI_APP,
-                    "-k",
-                    "gthread",
-                    "--threads",
-                    "4",
-                    "-w",
-                    "1",
-                    "-b",
-                    f"{HOST}:{{port}}",
-                    "--log-level",
-                    "warning",
-                ]
-            },
+            params={"argv": command("gunicorn " + GTHREAD)},
         ),
     ]
 

@@ -21,8 +21,9 @@ import time
 from collections.abc import Iterator
 
 from benchmarks._harness import Case, Contender, RunInfo, Sample, Suite, Unavailable
-from benchmarks._server import HOST, ROOT, ServerProcess, free_port, pin_prefix
+from benchmarks._server import ROOT, ServerProcess, free_port, pin_prefix
 from benchmarks.apps.asgi_hello import JSON, PLAIN
+from benchmarks.http_server import AIO, UVICORN, command
 
 SUITE = Suite(
     name="idle_connections",
@@ -36,35 +37,9 @@ SUITE = Suite(
     rounds=3,
 )
 
-APP = "benchmarks.apps.asgi_hello:app"
 PY = sys.executable
-KEEP_ALIVE = "600"
-
-
-def _aio(loop: str) -> list[str]:
-    return [PY, "-m", "aio", "serve", APP, "--host", HOST, "--port", "{port}"] + [
-        "--loop",
-        loop,
-        "--no-access-log",
-        "--log-level",
-        "warning",
-        "--timeout-keep-alive",
-        KEEP_ALIVE,
-    ]
-
-
-def _uvicorn(http: str, loop: str) -> list[str]:
-    return [PY, "-m", "uvicorn", APP, "--host", HOST, "--port", "{port}"] + [
-        "--http",
-        http,
-        "--loop",
-        loop,
-        "--no-access-log",
-        "--log-level",
-        "warning",
-        "--timeout-keep-alive",
-        KEEP_ALIVE,
-    ]
+# no server may close the idle connections while they are measured
+KEEP_ALIVE = " --timeout-keep-alive 600"
 
 
 def contenders() -> list[Contender]:
@@ -75,28 +50,34 @@ def contenders() -> list[Contender]:
             is_ours=True,
             dist="aio-stack",
             requires=("aio.server",),
-            params={"argv": _aio("asyncio")},
+            params={"argv": command(AIO + " --loop asyncio" + KEEP_ALIVE)},
         ),
         Contender(
             "aio+uvloop",
             is_ours=True,
             dist="aio-stack",
             requires=("aio.server", "uvloop"),
-            params={"argv": _aio("uvloop")},
+            params={"argv": command(AIO + " --loop uvloop" + KEEP_ALIVE)},
         ),
         Contender(
             "uvicorn httptools+uvloop",
             dist="uvicorn",
             requires=("uvicorn", "httptools", "uvloop"),
             baseline="aio+uvloop",
-            params={"argv": _uvicorn("httptools", "uvloop")},
+            params={
+                "argv": command(
+                    UVICORN + " --http httptools --loop uvloop" + KEEP_ALIVE
+                )
+            },
         ),
         Contender(
             "uvicorn h11+asyncio",
             dist="uvicorn",
             requires=("uvicorn", "h11"),
             baseline="aio",
-            params={"argv": _uvicorn("h11", "asyncio")},
+            params={
+                "argv": command(UVICORN + " --http h11 --loop asyncio" + KEEP_ALIVE)
+            },
         ),
     ]
 
