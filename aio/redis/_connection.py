@@ -1,0 +1,666 @@
+"""One connection to a Redis server, on an ``asyncio.Protocol``.
+
+Theory of operation
+-------------------
+Commands are written as soon as they are issued and their replies come back in the
+same order, so the connection keeps a FIFO of :class:`_Request` entries (a future, the
+codec to decode with, how many replies it collects). ``data_received`` feeds the RESP
+parser and resolves futures directly: no reader task, no per-command coroutine
+switch beyond the caller's own ``await``.
+
+Cancellation safety follows from the FIFO: a caller that is cancelled leaves its entry
+in place, and the reply, when it arrives, resolves an already-cancelled future and is
+dropped. A reply can therefore never reach a later caller. The pool still treats a
+connection with entries outstanding as being in an unknown state (a cancelled BLPOP
+may block the server side for ever) and closes it instead of reusing it.
+
+A per-command timeout is a ``call_later`` timer on the entry; when it fires the
+connection is closed (the stream position is unknown) and every waiter gets a typed
+error. Connection loss fails every outstanding entry with ``ConnectionError``.
+
+In pub/sub mode, replies that arrive while no command waits (every message, and in
+RESP2 the subscription confirmations) go to ``message_sink``. RESP3 push messages go
+to ``push_handler`` when one is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import logging
+import socket
+import ssl as _ssl
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from aio.proto.resp import (
+    NEED_DATA,
+    Push,
+    RESPEncodeError,
+    RESPParser,
+    RESPProtocolError,
+    encode_command,
+    encode_commands,
+)
+from aio.redis.exceptions import (
+    AuthenticationError,
+    ConnectionError,
+    DataError,
+    InvalidResponse,
+    RedisError,
+    ResponseError,
+    TimeoutError,
+    error_from_reply,
+)
+from aio.redis.retry import Retry
+
+__all__ = ("Connection", "SSLConnection", "UnixDomainSocketConnection")
+
+logger = logging.getLogger("aio.redis")
+
+_CERT_REQS = {
+    "none": _ssl.CERT_NONE,
+    "optional": _ssl.CERT_OPTIONAL,
+    "required": _ssl.CERT_REQUIRED,
+}
+
+
+class _Request:
+    """An entry of the reply FIFO."""
+
+    __slots__ = ("count", "encoding", "future", "results", "timer")
+
+    def __init__(
+        self,
+        future: asyncio.Future[Any],
+        encoding: str | None,
+        count: int,
+        many: bool,
+    ) -> None:
+        self.future = future
+        self.encoding = encoding
+        self.count = count
+        # A request for a list of replies (a pipeline) collects them here.
+        self.results: list[Any] | None = [] if many else None
+        self.timer: asyncio.TimerHandle | None = None
+
+
+class _Protocol(asyncio.Protocol):
+    """The asyncio side of a :class:`Connection`: bytes in, futures resolved."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.transport: asyncio.Transport | None = None
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.paused = False
+        self.drain_waiter: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        conn = self.conn
+        parser = conn._parser
+        pending = conn._pending
+        parser.feed(data)
+        default = conn._encoding
+        while True:
+            parser.encoding = pending[0].encoding if pending else default
+            try:
+                reply = parser.gets()
+            except RESPProtocolError as exc:
+                conn._abort(InvalidResponse(f"Protocol error: {exc}"))
+                return
+            if reply is NEED_DATA:
+                return
+            if type(reply) is Push and conn.push_handler is not None:
+                conn.push_handler(reply)
+                continue
+            if not pending:
+                sink = conn.message_sink
+                if sink is not None:
+                    sink(reply)
+                else:
+                    logger.warning(
+                        "dropping a reply no command waits for: %.80r", reply
+                    )
+                continue
+            request = pending[0]
+            results = request.results
+            if results is not None:
+                results.append(reply)
+                if len(results) < request.count:
+                    continue
+                reply = results
+            pending.popleft()
+            if request.timer is not None:
+                request.timer.cancel()
+            future = request.future
+            if future.done():
+                continue  # the caller was cancelled or timed out: drop its reply
+            if results is None and isinstance(reply, RedisError):
+                future.set_exception(reply)
+            else:
+                future.set_result(reply)
+
+    def eof_received(self) -> bool | None:
+        return None  # close the transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+        if self.drain_waiter is not None and not self.drain_waiter.done():
+            self.drain_waiter.set_result(None)
+        # A late notice from a transport this connection already replaced is ignored.
+        if self.conn._protocol is self:
+            self.conn._on_lost(exc)
+
+    def pause_writing(self) -> None:
+        self.paused = True
+
+    def resume_writing(self) -> None:
+        self.paused = False
+        if self.drain_waiter is not None and not self.drain_waiter.done():
+            self.drain_waiter.set_result(None)
+
+
+class Connection:
+    """A connection to a Redis server over TCP (see :class:`SSLConnection`,
+    :class:`UnixDomainSocketConnection`), with redis-py's constructor arguments.
+
+    It connects lazily (on first use, or :meth:`connect`), runs the handshake
+    (``HELLO 3`` or ``AUTH``, ``CLIENT SETNAME``, ``SELECT``) in one round trip, and
+    reconnects after a loss on the next use.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "localhost",
+        port: int = 6379,
+        db: int = 0,
+        username: str | None = None,
+        password: str | None = None,
+        socket_timeout: float | None = None,
+        socket_connect_timeout: float | None = None,
+        socket_keepalive: bool = False,
+        retry_on_timeout: bool = False,
+        retry: Retry | None = None,
+        encoding: str = "utf-8",
+        encoding_errors: str = "strict",
+        decode_responses: bool = False,
+        health_check_interval: float = 0,
+        client_name: str | None = None,
+        protocol: int | str | None = 2,
+        max_bulk_length: int = 512 * 1024 * 1024,
+        **kwargs: Any,
+    ) -> None:
+        self.host = host
+        self.port = int(port)
+        self.db = int(db)
+        self.username = username
+        self.password = password
+        self.socket_timeout = socket_timeout
+        self.socket_connect_timeout = (
+            socket_connect_timeout
+            if socket_connect_timeout is not None
+            else socket_timeout
+        )
+        self.socket_keepalive = socket_keepalive
+        self.retry_on_timeout = retry_on_timeout
+        self.retry = retry
+        self.encoding = encoding
+        self.encoding_errors = encoding_errors
+        self.decode_responses = decode_responses
+        self.health_check_interval = health_check_interval
+        self.client_name = client_name
+        self.protocol = int(protocol) if protocol is not None else 2
+        if self.protocol not in (2, 3):
+            raise ConnectionError(f"protocol must be 2 or 3, not {protocol!r}")
+        self._encoding: str | None = encoding if decode_responses else None
+        self._parser = RESPParser(
+            encoding=self._encoding,
+            errors=encoding_errors,
+            error_factory=error_from_reply,
+            max_bulk_length=max_bulk_length,
+        )
+        self._pending: deque[_Request] = deque()
+        self._protocol: _Protocol | None = None
+        self._transport: asyncio.Transport | None = None
+        self._connect_lock: asyncio.Lock | None = None
+        self._next_health_check = 0.0
+        self._lost_error: Exception | None = None
+        #: Receives replies no command waits for (pub/sub messages).
+        self.message_sink: Callable[[Any], None] | None = None
+        #: Receives RESP3 push messages.
+        self.push_handler: Callable[[Push], None] | None = None
+        self._connect_callbacks: list[Callable[[Connection], Any]] = []
+        self._unread: deque[asyncio.Future[Any]] = deque()
+        self.extra = kwargs
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}({self._description()}, db={self.db})>"
+
+    def _description(self) -> str:
+        return f"host={self.host},port={self.port}"
+
+    # -- state -----------------------------------------------------------------
+
+    @property
+    def is_connected(self) -> bool:
+        """True while the transport is open."""
+        return self._transport is not None and not self._transport.is_closing()
+
+    @property
+    def pending_replies(self) -> int:
+        """Replies the server still owes (commands sent, replies not yet read)."""
+        return len(self._pending)
+
+    def register_connect_callback(self, callback: Callable[[Connection], Any]) -> None:
+        """Call ``callback(connection)`` (sync or async) after every (re)connect."""
+        self._connect_callbacks.append(callback)
+
+    def deregister_connect_callback(
+        self, callback: Callable[[Connection], Any]
+    ) -> None:
+        """Forget a callback given to :meth:`register_connect_callback`."""
+        if callback in self._connect_callbacks:
+            self._connect_callbacks.remove(callback)
+
+    # -- connecting ------------------------------------------------------------
+
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> tuple[Any, _Protocol]:
+        return await loop.create_connection(
+            lambda: _Protocol(self), self.host, self.port
+        )
+
+    def _connect_error(self, exc: OSError) -> ConnectionError:
+        return ConnectionError(
+            f"Error {exc.errno} connecting to {self.host}:{self.port}. {exc.strerror or exc}."
+        )
+
+    async def connect(self) -> None:
+        """Connect and run the handshake, unless already connected."""
+        if self.is_connected:
+            return
+        if self._connect_lock is None:
+            self._connect_lock = asyncio.Lock()
+        async with self._connect_lock:
+            if self.is_connected:
+                return
+            await self._connect()
+        for callback in list(self._connect_callbacks):
+            result = callback(self)
+            if asyncio.iscoroutine(result):
+                await result
+
+    async def _connect(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(self.socket_connect_timeout):
+                transport, protocol = await self._open(loop)
+        except TimeoutError:
+            raise
+        except builtins.TimeoutError as exc:
+            raise TimeoutError(f"Timeout connecting to {self._description()}") from exc
+        except OSError as exc:
+            raise self._connect_error(exc) from exc
+        sock = transport.get_extra_info("socket")
+        if sock is not None and self.socket_keepalive and sock.family != socket.AF_UNIX:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        self._parser.reset()
+        self._pending.clear()
+        self._lost_error = None
+        self._transport = transport
+        self._protocol = protocol
+        try:
+            await self._handshake()
+        except BaseException:
+            transport.abort()
+            self._transport = None
+            raise
+        self._touch()
+
+    def _handshake_commands(self) -> list[tuple[Any, ...]]:
+        commands: list[tuple[Any, ...]] = []
+        if self.protocol == 3:
+            hello: list[Any] = ["HELLO", 3]
+            if self.password is not None:
+                hello += ["AUTH", self.username or "default", self.password]
+            if self.client_name:
+                hello += ["SETNAME", self.client_name]
+            commands.append(tuple(hello))
+        else:
+            if self.password is not None:
+                if self.username:
+                    commands.append(("AUTH", self.username, self.password))
+                else:
+                    commands.append(("AUTH", self.password))
+            if self.client_name:
+                commands.append(("CLIENT", "SETNAME", self.client_name))
+        if self.db:
+            commands.append(("SELECT", self.db))
+        return commands
+
+    async def _handshake(self) -> None:
+        commands = self._handshake_commands()
+        if not commands:
+            return
+        future = self._send_many(commands, self.socket_connect_timeout, None)
+        replies = await future
+        for args, reply in zip(commands, replies, strict=True):
+            if not isinstance(reply, RedisError):
+                continue
+            if args[0] == "AUTH" or (args[0] == "HELLO" and "AUTH" in args):
+                if isinstance(reply, ResponseError | AuthenticationError):
+                    raise AuthenticationError(str(reply)) from reply
+            if isinstance(reply, AuthenticationError):
+                raise reply
+            raise ConnectionError(
+                f"{args[0]} failed while connecting: {reply}"
+            ) from reply
+
+    async def disconnect(self, nowait: bool = False) -> None:
+        """Close the connection; outstanding commands fail with ``ConnectionError``."""
+        transport = self._transport
+        protocol = self._protocol
+        if transport is None or protocol is None:
+            return
+        self._transport = None
+        transport.close()
+        if not nowait and not protocol.closed.done():
+            # Do not hang on a peer that never acknowledges the close.
+            try:
+                async with asyncio.timeout(1.0):
+                    await asyncio.shield(protocol.closed)
+            except builtins.TimeoutError:
+                transport.abort()
+        self._fail_pending(ConnectionError("Connection closed by client."))
+
+    def _abort(self, error: Exception) -> None:
+        """Drop the connection now (protocol error, timeout) and fail every waiter."""
+        self._lost_error = error
+        transport = self._transport
+        self._transport = None
+        if transport is not None:
+            transport.abort()
+        self._fail_pending(error)
+
+    def _on_lost(self, exc: Exception | None) -> None:
+        self._transport = None
+        error = self._lost_error
+        if error is None:
+            error = ConnectionError(
+                f"Connection closed by server ({self._description()})"
+                + (f": {exc}" if exc else ".")
+            )
+        self._fail_pending(error)
+        sink = self.message_sink
+        if sink is not None:
+            sink(error)
+
+    def _fail_pending(self, error: Exception) -> None:
+        pending = self._pending
+        while pending:
+            request = pending.popleft()
+            if request.timer is not None:
+                request.timer.cancel()
+            if not request.future.done():
+                request.future.set_exception(error)
+
+    # -- sending ---------------------------------------------------------------
+
+    def _touch(self) -> None:
+        if self.health_check_interval:
+            loop = asyncio.get_running_loop()
+            self._next_health_check = loop.time() + self.health_check_interval
+
+    def _write(self, buffers: Sequence[bytes | bytearray | memoryview]) -> None:
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            raise ConnectionError(f"Connection to {self._description()} is closed.")
+        if len(buffers) == 1:
+            transport.write(buffers[0])
+        else:
+            transport.writelines(buffers)
+
+    def _timeout_fired(self, request: _Request, timeout: float) -> None:
+        request.timer = None
+        if not request.future.done():
+            self._abort(TimeoutError(f"Timeout reading from {self._description()}"))
+
+    def _enqueue(
+        self, count: int, timeout: float | None, encoding: str | None, many: bool
+    ) -> asyncio.Future[Any]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        request = _Request(future, encoding, count, many)
+        if timeout is not None:
+            request.timer = loop.call_later(
+                timeout, self._timeout_fired, request, timeout
+            )
+        self._pending.append(request)
+        return future
+
+    def _pack(self, args: tuple[Any, ...] | list[Any]) -> list[Any]:
+        name = args[0]
+        if isinstance(name, str) and " " in name:
+            # Two-word commands ("CONFIG GET") are named as one string.
+            args = (*name.split(), *args[1:])
+        try:
+            return encode_command(
+                *args, encoding=self.encoding, errors=self.encoding_errors
+            )
+        except RESPEncodeError as exc:
+            raise DataError(str(exc)) from exc
+
+    def pack_command(self, *args: Any) -> list[bytes | bytearray | memoryview]:
+        """Encode one command as a list of buffers (redis-py's ``pack_command``)."""
+        return self._pack(args)
+
+    def pack_commands(
+        self, commands: Iterable[tuple[Any, ...] | list[Any]]
+    ) -> list[bytes | bytearray | memoryview]:
+        """Encode several commands as one list of buffers."""
+        split = [
+            (*c[0].split(), *c[1:]) if isinstance(c[0], str) and " " in c[0] else c
+            for c in commands
+        ]
+        try:
+            return encode_commands(
+                split, encoding=self.encoding, errors=self.encoding_errors
+            )
+        except RESPEncodeError as exc:
+            raise DataError(str(exc)) from exc
+
+    def send_request(
+        self,
+        args: tuple[Any, ...] | list[Any],
+        *,
+        timeout: float | None = None,
+        decode: bool = True,
+    ) -> asyncio.Future[Any]:
+        """Write one command now; return the future of its reply.
+
+        The connection must be connected (:meth:`connect`). ``timeout`` bounds the
+        wait for the reply (``None``: wait for ever); ``decode=False`` keeps the
+        reply in bytes even with ``decode_responses``.
+        """
+        buffers = self._pack(args)
+        self._write(buffers)
+        return self._enqueue(1, timeout, self._encoding if decode else None, False)
+
+    def _send_many(
+        self,
+        commands: Sequence[tuple[Any, ...] | list[Any]],
+        timeout: float | None,
+        encoding: str | None,
+    ) -> asyncio.Future[Any]:
+        self._write(self.pack_commands(commands))
+        return self._enqueue(len(commands), timeout, encoding, True)
+
+    def send_requests(
+        self,
+        commands: Sequence[tuple[Any, ...] | list[Any]],
+        *,
+        timeout: float | None = None,
+        decode: bool = True,
+    ) -> asyncio.Future[list[Any]]:
+        """Write several commands in one ``writelines``; the future gets all replies.
+
+        Error replies are values in the list (instances of
+        :class:`~aio.redis.exceptions.ResponseError`), not raised.
+        """
+        if not commands:
+            done: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+            done.set_result([])
+            return done
+        return self._send_many(commands, timeout, self._encoding if decode else None)
+
+    async def drain(self) -> None:
+        """Wait until the transport's write buffer is below its high-water mark."""
+        protocol = self._protocol
+        if protocol is None or not protocol.paused:
+            return
+        loop = asyncio.get_running_loop()
+        protocol.drain_waiter = loop.create_future()
+        await protocol.drain_waiter
+
+    def command_timeout(self, options: dict[str, Any]) -> float | None:
+        """The reply timeout for a command: ``socket_timeout``, extended by the
+        ``timeout`` option of blocking commands (``0``: no timeout)."""
+        base = self.socket_timeout
+        if base is None:
+            return None
+        blocking = options.get("timeout")
+        if blocking is None:
+            return base
+        try:
+            extra = float(blocking)
+        except (TypeError, ValueError):
+            return base
+        return None if extra == 0 else base + extra
+
+    async def check_health(self) -> None:
+        """PING first when the connection was idle past ``health_check_interval``."""
+        if not self.health_check_interval or not self.is_connected:
+            return
+        loop = asyncio.get_running_loop()
+        if loop.time() <= self._next_health_check:
+            return
+        try:
+            await self.send_request(("PING",), timeout=self.socket_timeout)
+        except (ConnectionError, TimeoutError):
+            await self.disconnect(nowait=True)
+        self._touch()
+
+    async def execute(self, args: tuple[Any, ...], options: dict[str, Any]) -> Any:
+        """Connect if needed, send one command and return its raw reply."""
+        if self._transport is None:
+            await self.connect()
+        elif self.health_check_interval:
+            await self.check_health()
+            await self.connect()
+        future = self.send_request(
+            args,
+            timeout=self.command_timeout(options) if self.socket_timeout else None,
+            decode="NEVER_DECODE" not in options,
+        )
+        if self._protocol is not None and self._protocol.paused:
+            await self.drain()
+        reply = await future
+        if self.health_check_interval:
+            self._touch()
+        return reply
+
+    # -- redis-py's lower-level API ------------------------------------------------
+
+    async def send_command(self, *args: Any, **kwargs: Any) -> None:
+        """Send a command whose reply is read later with :meth:`read_response`."""
+        if self._transport is None:
+            await self.connect()
+        future = self.send_request(args, timeout=None)
+        self._unread.append(future)
+        await self.drain()
+
+    async def read_response(
+        self,
+        disable_decoding: bool = False,
+        timeout: float | None = None,  # noqa: ASYNC109 - redis-py's signature
+    ) -> Any:
+        """Return the reply to the oldest command sent with :meth:`send_command`."""
+        unread = self._unread
+        if not unread:
+            raise ConnectionError("read_response() without a command sent")
+        future = unread.popleft()
+        wait = timeout if timeout is not None else self.socket_timeout
+        try:
+            async with asyncio.timeout(wait):
+                return await asyncio.shield(future)
+        except builtins.TimeoutError as exc:
+            self._abort(TimeoutError(f"Timeout reading from {self._description()}"))
+            raise TimeoutError(f"Timeout reading from {self._description()}") from exc
+
+
+class UnixDomainSocketConnection(Connection):
+    """A connection over a unix-domain socket (``path``)."""
+
+    def __init__(self, *, path: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.path = path
+
+    def _description(self) -> str:
+        return f"path={self.path}"
+
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> tuple[Any, _Protocol]:
+        return await loop.create_unix_connection(lambda: _Protocol(self), self.path)
+
+    def _connect_error(self, exc: OSError) -> ConnectionError:
+        return ConnectionError(
+            f"Error {exc.errno} connecting to unix socket: {self.path}. "
+            f"{exc.strerror or exc}."
+        )
+
+
+class SSLConnection(Connection):
+    """A TLS connection, configured by redis-py's ``ssl_*`` arguments."""
+
+    def __init__(
+        self,
+        *,
+        ssl_keyfile: str | None = None,
+        ssl_certfile: str | None = None,
+        ssl_cert_reqs: str | _ssl.VerifyMode = "required",
+        ssl_ca_certs: str | None = None,
+        ssl_ca_data: str | None = None,
+        ssl_check_hostname: bool = True,
+        ssl_min_version: _ssl.TLSVersion | None = None,
+        ssl_context: _ssl.SSLContext | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if ssl_context is None:
+            ssl_context = _ssl.create_default_context(
+                cafile=ssl_ca_certs, cadata=ssl_ca_data
+            )
+            reqs = (
+                _CERT_REQS[ssl_cert_reqs.lower()]
+                if isinstance(ssl_cert_reqs, str)
+                else ssl_cert_reqs
+            )
+            ssl_context.check_hostname = bool(ssl_check_hostname) and (
+                reqs != _ssl.CERT_NONE
+            )
+            ssl_context.verify_mode = reqs
+            if ssl_certfile:
+                ssl_context.load_cert_chain(ssl_certfile, ssl_keyfile)
+            if ssl_min_version is not None:
+                ssl_context.minimum_version = ssl_min_version
+        self.ssl_context = ssl_context
+
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> tuple[Any, _Protocol]:
+        return await loop.create_connection(
+            lambda: _Protocol(self), self.host, self.port, ssl=self.ssl_context
+        )

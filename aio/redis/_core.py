@@ -1,0 +1,383 @@
+"""The machinery of the :class:`~aio.redis.Redis` client, without the commands.
+
+``Redis`` is this class plus the command mixins of :mod:`aio.redis.commands`: a mixin
+method builds an argument list and calls :meth:`RedisCore.execute_command`, which
+takes a connection from the pool, sends the command, gives the connection back and
+converts the reply with the command's response callback.
+
+The hot path avoids every avoidable await: a free, connected connection is taken
+from the pool synchronously, the command is written synchronously, and the only
+suspension is the caller's wait for its reply future.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import ssl as _ssl
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from aio.redis._connection import (
+    Connection,
+    SSLConnection,
+    UnixDomainSocketConnection,
+)
+from aio.redis._pool import ConnectionPool
+from aio.redis.backoff import NoBackoff
+from aio.redis.exceptions import WatchError
+from aio.redis.retry import Retry
+
+if TYPE_CHECKING:
+    from aio.redis._lock import Lock
+    from aio.redis._pipeline import PipelineCore
+    from aio.redis._pubsub import Monitor, PubSub
+    from aio.redis._script import Script
+
+__all__ = ("RedisCore",)
+
+logger = logging.getLogger("aio.redis")
+
+_R = TypeVar("_R", bound="RedisCore")
+
+# Options that steer the client, never passed to a response callback.
+_CLIENT_OPTIONS = ("NEVER_DECODE", "keys")
+
+
+class RedisCore:
+    """Connection handling, ``execute_command``, pipelines, pub/sub, scripts, locks.
+
+    The arguments are redis-py's (see :class:`~aio.redis.Redis`).
+    """
+
+    #: The response callbacks, by upper-case command name (set by ``Redis``).
+    RESPONSE_CALLBACKS: Mapping[str, Callable[..., Any]] = {}
+    #: Overrides used when the connection speaks RESP3.
+    RESP3_RESPONSE_CALLBACKS: Mapping[str, Callable[..., Any]] = {}
+
+    def __init__(
+        self,
+        *,
+        host: str = "localhost",
+        port: int = 6379,
+        db: int = 0,
+        password: str | None = None,
+        socket_timeout: float | None = None,
+        socket_connect_timeout: float | None = None,
+        socket_keepalive: bool | None = None,
+        connection_pool: ConnectionPool | None = None,
+        unix_socket_path: str | None = None,
+        encoding: str = "utf-8",
+        encoding_errors: str = "strict",
+        decode_responses: bool = False,
+        retry_on_timeout: bool = False,
+        retry: Retry | None = None,
+        ssl: bool = False,
+        ssl_keyfile: str | None = None,
+        ssl_certfile: str | None = None,
+        ssl_cert_reqs: str | _ssl.VerifyMode = "required",
+        ssl_ca_certs: str | None = None,
+        ssl_ca_data: str | None = None,
+        ssl_check_hostname: bool = True,
+        ssl_min_version: _ssl.TLSVersion | None = None,
+        ssl_context: _ssl.SSLContext | None = None,
+        max_connections: int | None = None,
+        single_connection_client: bool = False,
+        health_check_interval: float = 0,
+        client_name: str | None = None,
+        username: str | None = None,
+        protocol: int | None = 2,
+        auto_close_connection_pool: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if retry is None and retry_on_timeout:
+            retry = Retry(NoBackoff(), 1)
+        if connection_pool is None:
+            pool_kwargs: dict[str, Any] = {
+                "db": db,
+                "username": username,
+                "password": password,
+                "socket_timeout": socket_timeout,
+                "encoding": encoding,
+                "encoding_errors": encoding_errors,
+                "decode_responses": decode_responses,
+                "retry_on_timeout": retry_on_timeout,
+                "retry": retry,
+                "max_connections": max_connections,
+                "health_check_interval": health_check_interval,
+                "client_name": client_name,
+                "protocol": protocol,
+            }
+            connection_class: type[Connection]
+            if unix_socket_path is not None:
+                pool_kwargs["path"] = unix_socket_path
+                connection_class = UnixDomainSocketConnection
+            else:
+                pool_kwargs.update(
+                    host=host,
+                    port=port,
+                    socket_connect_timeout=socket_connect_timeout,
+                    socket_keepalive=bool(socket_keepalive),
+                )
+                connection_class = Connection
+                if ssl:
+                    connection_class = SSLConnection
+                    pool_kwargs.update(
+                        ssl_keyfile=ssl_keyfile,
+                        ssl_certfile=ssl_certfile,
+                        ssl_cert_reqs=ssl_cert_reqs,
+                        ssl_ca_certs=ssl_ca_certs,
+                        ssl_ca_data=ssl_ca_data,
+                        ssl_check_hostname=ssl_check_hostname,
+                        ssl_min_version=ssl_min_version,
+                        ssl_context=ssl_context,
+                    )
+            pool_kwargs.update(kwargs)
+            connection_pool = ConnectionPool(
+                connection_class=connection_class, **pool_kwargs
+            )
+            self.auto_close_connection_pool = (
+                True
+                if auto_close_connection_pool is None
+                else auto_close_connection_pool
+            )
+        else:
+            self.auto_close_connection_pool = bool(auto_close_connection_pool)
+        self.connection_pool = connection_pool
+        self.single_connection_client = single_connection_client
+        self.connection: Connection | None = None
+        self._retry: Retry | None = connection_pool.connection_kwargs.get(
+            "retry", retry
+        )
+        proto = connection_pool.connection_kwargs.get("protocol", 2)
+        self.response_callbacks: dict[str, Callable[..., Any]] = dict(
+            self.RESPONSE_CALLBACKS
+        )
+        if proto is not None and int(proto) == 3:
+            self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
+        self._lock_scripts: dict[str, Script] = {}
+
+    @classmethod
+    def from_url(
+        cls: type[_R],
+        url: str,
+        single_connection_client: bool = False,
+        auto_close_connection_pool: bool | None = None,
+        **kwargs: Any,
+    ) -> _R:
+        """Build a client from ``redis://``, ``rediss://`` or ``unix://`` URL.
+
+        ``redis://[[username]:password@]host[:port][/db][?option=value]``; keyword
+        arguments override what the URL says.
+        """
+        pool = ConnectionPool.from_url(url, **kwargs)
+        client = cls(
+            connection_pool=pool, single_connection_client=single_connection_client
+        )
+        client.auto_close_connection_pool = (
+            True if auto_close_connection_pool is None else auto_close_connection_pool
+        )
+        return client
+
+    @classmethod
+    def from_pool(cls: type[_R], connection_pool: ConnectionPool) -> _R:
+        """A client that owns ``connection_pool`` (closing the client closes it)."""
+        client = cls(connection_pool=connection_pool)
+        client.auto_close_connection_pool = True
+        return client
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__module__}.{type(self).__name__}({self.connection_pool!r})>"
+        )
+
+    def get_connection_kwargs(self) -> dict[str, Any]:
+        """The arguments the pool's connections are made with."""
+        return self.connection_pool.connection_kwargs
+
+    def get_encoder(self) -> tuple[str, str, bool]:
+        """``(encoding, errors, decode_responses)``."""
+        return self.connection_pool.get_encoder()
+
+    def get_retry(self) -> Retry | None:
+        """The retry policy for connection errors, if any."""
+        return self._retry
+
+    def set_retry(self, retry: Retry) -> None:
+        """Use ``retry`` for commands from now on."""
+        self._retry = retry
+        self.connection_pool.set_retry(retry)
+
+    def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
+        """Convert the replies of ``command`` with ``callback(reply, **options)``."""
+        self.response_callbacks[command.upper()] = callback
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    async def initialize(self: _R) -> _R:
+        """Take the dedicated connection of a ``single_connection_client``."""
+        if self.single_connection_client and self.connection is None:
+            self.connection = await self.connection_pool.get_connection("_")
+        return self
+
+    def __await__(self: _R) -> Any:
+        return self.initialize().__await__()
+
+    async def __aenter__(self: _R) -> _R:
+        return await self.initialize()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self, close_connection_pool: bool | None = None) -> None:
+        """Give back the dedicated connection and, if this client made its pool
+        (or ``close_connection_pool``), close the pool's connections."""
+        conn = self.connection
+        if conn is not None:
+            self.connection = None
+            await self.connection_pool.release(conn)
+        if close_connection_pool or (
+            close_connection_pool is None and self.auto_close_connection_pool
+        ):
+            await self.connection_pool.disconnect()
+
+    async def close(self, close_connection_pool: bool | None = None) -> None:
+        """Alias of :meth:`aclose`, as redis-py has it."""
+        await self.aclose(close_connection_pool)
+
+    # -- commands ----------------------------------------------------------------
+
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Send a command and return its reply, converted by its response callback.
+
+        :raises ResponseError: the server answered with an error (a subclass named
+            by the error's prefix, such as ``WrongTypeError``).
+        :raises ConnectionError: the connection failed (after any retries).
+        :raises TimeoutError: no reply within ``socket_timeout``.
+        """
+        conn = self.connection
+        if conn is not None:
+            reply = await self._run(conn, args, options)
+        else:
+            pool = self.connection_pool
+            conn = pool._take()
+            if conn is None:
+                conn = await pool.get_connection()
+            elif conn._transport is None:
+                conn = await pool._ready(conn)
+            try:
+                reply = await self._run(conn, args, options)
+            finally:
+                pool._release(conn)
+        callback = self.response_callbacks.get(args[0])
+        if callback is None:
+            name = args[0]
+            if not isinstance(name, str) or name.isupper():
+                return reply
+            callback = self.response_callbacks.get(name.upper())
+            if callback is None:
+                return reply
+        for key in _CLIENT_OPTIONS:
+            options.pop(key, None)
+        return callback(reply, **options)
+
+    def _run(
+        self, conn: Connection, args: tuple[Any, ...], options: dict[str, Any]
+    ) -> Awaitable[Any]:
+        retry = self._retry
+        if retry is None:
+            return conn.execute(args, options)
+
+        async def fail(error: Exception) -> None:
+            await conn.disconnect(nowait=True)
+
+        return retry.call_with_retry(lambda: conn.execute(args, options), fail)
+
+    # -- machinery built on execute_command ----------------------------------------
+
+    def pipeline(
+        self, transaction: bool = True, shard_hint: Any = None
+    ) -> PipelineCore:
+        """A pipeline: commands are buffered and sent together by ``execute()``.
+
+        :param transaction: wrap the commands in MULTI/EXEC.
+        """
+        from aio.redis._pipeline import make_pipeline
+
+        return make_pipeline(self, transaction, shard_hint)
+
+    async def transaction(
+        self,
+        func: Callable[[Any], Any],
+        *watches: Any,
+        shard_hint: Any = None,
+        value_from_callable: bool = False,
+        watch_delay: float | None = None,
+    ) -> Any:
+        """Run ``func(pipe)`` in a transaction, again while WATCHed keys change.
+
+        ``func`` may be sync or async. It runs in immediate mode (after WATCH), may
+        call ``pipe.multi()`` and queue commands; the pipeline is executed after it.
+
+        :returns: the EXEC results, or ``func``'s value with ``value_from_callable``.
+        """
+        async with self.pipeline(True, shard_hint) as pipe:
+            while True:
+                try:
+                    if watches:
+                        await pipe.watch(*watches)
+                    func_value = func(pipe)
+                    if inspect.isawaitable(func_value):
+                        func_value = await func_value
+                    exec_value = await pipe.execute()
+                    return func_value if value_from_callable else exec_value
+                except WatchError:
+                    if watch_delay is not None and watch_delay > 0:
+                        await asyncio.sleep(watch_delay)
+                    continue
+
+    def pubsub(self, **kwargs: Any) -> PubSub:
+        """A :class:`~aio.redis.PubSub` object on its own connection."""
+        from aio.redis._pubsub import PubSub
+
+        return PubSub(self.connection_pool, **kwargs)
+
+    def monitor(self) -> Monitor:
+        """A :class:`~aio.redis.Monitor` that streams the commands the server runs."""
+        from aio.redis._pubsub import Monitor
+
+        return Monitor(self.connection_pool)
+
+    def register_script(self, script: str | bytes) -> Script:
+        """A callable :class:`~aio.redis.Script` for a Lua script (EVALSHA, loaded
+        on demand)."""
+        from aio.redis._script import Script
+
+        return Script(self, script)
+
+    def lock(
+        self,
+        name: str | bytes,
+        timeout: float | None = None,
+        sleep: float = 0.1,
+        blocking: bool = True,
+        blocking_timeout: float | None = None,
+        lock_class: type[Lock] | None = None,
+        thread_local: bool = True,
+        raise_on_release_error: bool = True,
+    ) -> Lock:
+        """A :class:`~aio.redis.Lock` named ``name`` (see its arguments)."""
+        from aio.redis._lock import Lock
+
+        cls = lock_class or Lock
+        return cls(
+            self,
+            name,
+            timeout=timeout,
+            sleep=sleep,
+            blocking=blocking,
+            blocking_timeout=blocking_timeout,
+            thread_local=thread_local,
+            raise_on_release_error=raise_on_release_error,
+        )

@@ -1,0 +1,326 @@
+"""Connection pools: :class:`ConnectionPool` (fails when full) and
+:class:`BlockingConnectionPool` (waits for a free connection).
+
+A pool hands out a connection for the duration of one command (or one pipeline,
+pub/sub object, lock operation...) and takes it back. A connection that comes back
+in an unknown state (replies still owed because its caller was cancelled or timed
+out, or a transaction left open) is disconnected before it is reused, so the next
+user starts from a fresh stream. Connections are created lazily and reconnect on
+their next use after a loss, so a pool recovers by itself from a server restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, unquote, urlparse
+
+from aio.redis._connection import Connection, SSLConnection, UnixDomainSocketConnection
+from aio.redis.exceptions import ConnectionError, MaxConnectionsError
+
+__all__ = ("BlockingConnectionPool", "ConnectionPool", "parse_url")
+
+_P = TypeVar("_P", bound="ConnectionPool")
+
+_FALSE = frozenset({"0", "f", "false", "n", "no", "off"})
+
+
+def _to_bool(value: str) -> bool | None:
+    if value == "":
+        return None
+    return value.lower() not in _FALSE
+
+
+_URL_PARSERS: dict[str, Any] = {
+    "db": int,
+    "health_check_interval": float,
+    "socket_connect_timeout": float,
+    "socket_keepalive": _to_bool,
+    "socket_timeout": float,
+    "retry_on_timeout": _to_bool,
+    "max_connections": int,
+    "ssl_check_hostname": _to_bool,
+    "timeout": float,
+    "protocol": int,
+    "decode_responses": _to_bool,
+}
+
+
+def parse_url(url: str) -> dict[str, Any]:
+    """Turn a ``redis://``, ``rediss://`` or ``unix://`` URL into pool arguments.
+
+    ``redis://[[username]:password@]host[:port][/db][?option=value...]``; a
+    ``db`` query option overrides the path. ``rediss://`` selects TLS,
+    ``unix:///path/to/socket?db=N`` a unix socket.
+
+    :raises ValueError: another scheme, or an option value of the wrong type.
+    """
+    parsed = urlparse(url)
+    kwargs: dict[str, Any] = {}
+    for name, values in parse_qs(parsed.query).items():
+        if not values:
+            continue
+        value = unquote(values[0])
+        convert = _URL_PARSERS.get(name)
+        if convert is None:
+            kwargs[name] = value
+            continue
+        try:
+            kwargs[name] = convert(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"Invalid value for {name!r} in connection URL.") from exc
+    if parsed.username:
+        kwargs["username"] = unquote(parsed.username)
+    if parsed.password:
+        kwargs["password"] = unquote(parsed.password)
+    if parsed.scheme == "unix":
+        if parsed.path:
+            kwargs["path"] = unquote(parsed.path)
+        kwargs["connection_class"] = UnixDomainSocketConnection
+    elif parsed.scheme in ("redis", "rediss"):
+        if parsed.hostname:
+            kwargs["host"] = unquote(parsed.hostname)
+        if parsed.port:
+            kwargs["port"] = int(parsed.port)
+        if parsed.path and "db" not in kwargs:
+            try:
+                kwargs["db"] = int(unquote(parsed.path).lstrip("/") or 0)
+            except ValueError as exc:
+                raise ValueError(
+                    f"Invalid db number in connection URL: {url!r}"
+                ) from exc
+        if parsed.scheme == "rediss":
+            kwargs["connection_class"] = SSLConnection
+    else:
+        raise ValueError(
+            "Redis URL must specify one of the following schemes "
+            "(redis://, rediss://, unix://)"
+        )
+    return kwargs
+
+
+class ConnectionPool:
+    """A pool of :class:`Connection` objects sharing one set of arguments.
+
+    :param connection_class: the class to instantiate (TCP, TLS or unix socket).
+    :param max_connections: most connections open at once; one more request
+        raises :class:`~aio.redis.exceptions.MaxConnectionsError`.
+    :param connection_kwargs: passed to every connection (host, port, db...).
+    """
+
+    def __init__(
+        self,
+        connection_class: type[Connection] = Connection,
+        max_connections: int | None = None,
+        **connection_kwargs: Any,
+    ) -> None:
+        max_connections = max_connections or 2**31
+        if max_connections < 0:
+            raise ValueError('"max_connections" must be a positive integer')
+        self.connection_class = connection_class
+        self.connection_kwargs = connection_kwargs
+        self.max_connections = max_connections
+        self._available: deque[Connection] = deque()
+        self._in_use: set[Connection] = set()
+        self._closed = False
+
+    @classmethod
+    def from_url(cls: type[_P], url: str, **kwargs: Any) -> _P:
+        """Build a pool from a URL (see :func:`parse_url`); ``kwargs`` win."""
+        url_options = parse_url(url)
+        if "connection_class" in kwargs:
+            url_options["connection_class"] = kwargs["connection_class"]
+        url_options.update(kwargs)
+        return cls(**url_options)
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__}({self.connection_class.__name__}"
+            f"({self.connection_kwargs.get('host', self.connection_kwargs.get('path'))}))>"
+        )
+
+    @property
+    def in_use_count(self) -> int:
+        """Connections currently handed out."""
+        return len(self._in_use)
+
+    @property
+    def available_count(self) -> int:
+        """Idle connections kept for reuse."""
+        return len(self._available)
+
+    def get_encoder(self) -> tuple[str, str, bool]:
+        """The ``(encoding, errors, decode_responses)`` of the pool's connections."""
+        kw = self.connection_kwargs
+        return (
+            kw.get("encoding", "utf-8"),
+            kw.get("encoding_errors", "strict"),
+            bool(kw.get("decode_responses", False)),
+        )
+
+    def make_connection(self) -> Connection:
+        """Create a new (not yet connected) connection with the pool's arguments."""
+        return self.connection_class(**self.connection_kwargs)
+
+    def _take(self) -> Connection | None:
+        """A connection without waiting, or ``None`` when the pool is full."""
+        if self._available:
+            conn = self._available.popleft()
+        elif len(self._in_use) < self.max_connections:
+            conn = self.make_connection()
+        else:
+            return None
+        self._in_use.add(conn)
+        return conn
+
+    async def get_connection(
+        self, command_name: str | None = None, *keys: Any, **options: Any
+    ) -> Connection:
+        """Hand out a connection (connected, ready for a command).
+
+        :raises MaxConnectionsError: ``max_connections`` are already in use.
+        """
+        conn = self._take()
+        if conn is None:
+            raise MaxConnectionsError("Too many connections")
+        return await self._ready(conn)
+
+    async def _ready(self, conn: Connection) -> Connection:
+        try:
+            await conn.connect()
+        except BaseException:
+            # A failed connect must not leak the slot (nor swallow cancellation).
+            self._release(conn)
+            raise
+        return conn
+
+    def _release(self, conn: Connection) -> None:
+        """Take a connection back; one in an unknown state is disconnected first."""
+        if conn not in self._in_use:
+            return
+        self._in_use.discard(conn)
+        if conn.pending_replies or conn.message_sink is not None:
+            transport = conn._transport
+            conn._abort(ConnectionError("Connection released in an unknown state."))
+            if transport is not None:
+                transport.abort()
+            conn.message_sink = None
+        if self._closed:
+            conn._abort(ConnectionError("Connection pool closed."))
+            return
+        self._available.append(conn)
+
+    async def release(self, connection: Connection) -> None:
+        """Give a connection back to the pool."""
+        self._release(connection)
+
+    def owns_connection(self, connection: Connection) -> bool:
+        """True when the connection belongs to this pool."""
+        return connection in self._in_use or connection in self._available
+
+    async def disconnect(self, inuse_connections: bool = True) -> None:
+        """Close idle connections, and those in use unless told otherwise."""
+        conns = list(self._available)
+        if inuse_connections:
+            conns += list(self._in_use)
+        await asyncio.gather(
+            *(c.disconnect(nowait=False) for c in conns), return_exceptions=True
+        )
+
+    async def aclose(self) -> None:
+        """Close every connection; the pool can still hand out new ones."""
+        await self.disconnect()
+
+    def reset(self) -> None:
+        """Forget every connection (without closing them)."""
+        self._available.clear()
+        self._in_use.clear()
+
+    def set_retry(self, retry: Any) -> None:
+        """Use ``retry`` for connections made from now on."""
+        self.connection_kwargs["retry"] = retry
+
+
+class BlockingConnectionPool(ConnectionPool):
+    """A pool that makes callers wait (up to ``timeout`` seconds) for a free
+    connection instead of failing when ``max_connections`` are in use.
+
+    Waiters are served first come, first served.
+
+    :raises ConnectionError: no connection became free within ``timeout``
+        (``None`` waits for ever).
+    """
+
+    def __init__(
+        self,
+        max_connections: int = 50,
+        timeout: float | None = 20,
+        connection_class: type[Connection] = Connection,
+        **connection_kwargs: Any,
+    ) -> None:
+        super().__init__(
+            connection_class=connection_class,
+            max_connections=max_connections,
+            **connection_kwargs,
+        )
+        self.timeout = timeout
+        self._waiters: deque[asyncio.Future[Connection | None]] = deque()
+
+    async def get_connection(
+        self, command_name: str | None = None, *keys: Any, **options: Any
+    ) -> Connection:
+        """Hand out a connection, waiting for one when all are in use."""
+        if not self._waiters:
+            conn = self._take()
+            if conn is not None:
+                return await self._ready(conn)
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Connection | None] = loop.create_future()
+        self._waiters.append(waiter)
+        try:
+            async with asyncio.timeout(self.timeout):
+                handed = await waiter
+        except BaseException as exc:
+            # Cancelled or timed out: give back a connection handed over meanwhile.
+            if waiter.done() and not waiter.cancelled():
+                handed = waiter.result()
+                if handed is not None:
+                    self._release(handed)
+            else:
+                waiter.cancel()
+                try:
+                    self._waiters.remove(waiter)
+                except ValueError:
+                    pass
+            if isinstance(exc, TimeoutError):
+                raise ConnectionError("No connection available.") from exc
+            raise
+        conn = handed if handed is not None else ConnectionPool._take(self)
+        if conn is None:
+            raise ConnectionError("No connection available.")
+        return await self._ready(conn)
+
+    def _take(self) -> Connection | None:
+        # Callers already waiting go first.
+        if self._waiters:
+            return None
+        return super()._take()
+
+    def _release(self, conn: Connection) -> None:
+        was_ours = conn in self._in_use
+        super()._release(conn)
+        if not was_ours:
+            return
+        # Hand the freed connection straight to the oldest live waiter.
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if waiter.done():
+                continue
+            if self._available:
+                taken = self._available.pop()
+                self._in_use.add(taken)
+                waiter.set_result(taken)
+            else:
+                waiter.set_result(None)  # a slot is free: make a new connection
+            return

@@ -1,0 +1,499 @@
+"""Publish/subscribe and MONITOR: connections that receive without asking.
+
+A :class:`PubSub` takes a connection of its own from the pool and sets itself as
+the connection's ``message_sink`` (and ``push_handler`` for RESP3), so every message
+the server pushes lands in a local queue that :meth:`PubSub.get_message` and
+:meth:`PubSub.listen` read. Commands (SUBSCRIBE, PING...) are written without
+waiting: their confirmations arrive as messages too.
+
+The subscriptions are remembered. When the connection drops, the sink receives the
+error; the next read reconnects, the connect callback re-issues every SUBSCRIBE,
+PSUBSCRIBE and SSUBSCRIBE, and reading continues.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import inspect
+import logging
+import re
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from aio.redis._connection import Connection
+from aio.redis._pool import ConnectionPool
+from aio.redis.exceptions import ConnectionError, PubSubError, RedisError, TimeoutError
+
+__all__ = ("Monitor", "PubSub")
+
+logger = logging.getLogger("aio.redis")
+
+Handler = Callable[[dict[str, Any]], Any]
+
+_SUBSCRIBE = {"subscribe", "psubscribe", "ssubscribe"}
+
+
+class PubSub:
+    """Subscribe to channels and patterns and read the messages published to them.
+
+    :param connection_pool: where the dedicated connection comes from.
+    :param ignore_subscribe_messages: drop (un)subscribe confirmations.
+    :param push_handler_func: called with RESP3 push messages that are not pub/sub.
+    """
+
+    PUBLISH_MESSAGE_TYPES = ("message", "pmessage", "smessage")
+    UNSUBSCRIBE_MESSAGE_TYPES = ("unsubscribe", "punsubscribe", "sunsubscribe")
+    HEALTH_CHECK_MESSAGE = "redis-py-health-check"
+
+    def __init__(
+        self,
+        connection_pool: ConnectionPool,
+        shard_hint: Any = None,
+        ignore_subscribe_messages: bool = False,
+        encoder: Any = None,
+        push_handler_func: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self.connection_pool = connection_pool
+        self.shard_hint = shard_hint
+        self.ignore_subscribe_messages = ignore_subscribe_messages
+        self.push_handler_func = push_handler_func
+        encoding, errors, decode = connection_pool.get_encoder()
+        self._encoding = encoding
+        self._errors = errors
+        self._decode = decode
+        self.connection: Connection | None = None
+        self.channels: dict[Any, Handler | None] = {}
+        self.patterns: dict[Any, Handler | None] = {}
+        self.shard_channels: dict[Any, Handler | None] = {}
+        self.pending_unsubscribe_channels: set[Any] = set()
+        self.pending_unsubscribe_patterns: set[Any] = set()
+        self.pending_unsubscribe_shard_channels: set[Any] = set()
+        self._queue: deque[Any] = deque()
+        self._ready = asyncio.Event()
+        self._reconnect_lock = asyncio.Lock()
+
+    async def __aenter__(self) -> PubSub:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<PubSub channels={list(self.channels)} patterns={list(self.patterns)}>"
+
+    @property
+    def subscribed(self) -> bool:
+        """True while any channel, pattern or shard channel is subscribed."""
+        return bool(self.channels or self.patterns or self.shard_channels)
+
+    async def aclose(self) -> None:
+        """Close the connection and forget every subscription."""
+        conn = self.connection
+        if conn is not None:
+            self.connection = None
+            conn.deregister_connect_callback(self.on_connect)
+            await conn.disconnect(nowait=True)
+            conn.message_sink = None
+            conn.push_handler = None
+            self.connection_pool._release(conn)
+        self.channels = {}
+        self.patterns = {}
+        self.shard_channels = {}
+        self.pending_unsubscribe_channels = set()
+        self.pending_unsubscribe_patterns = set()
+        self.pending_unsubscribe_shard_channels = set()
+        self._queue.clear()
+
+    async def reset(self) -> None:
+        """Same as :meth:`aclose`."""
+        await self.aclose()
+
+    async def close(self) -> None:
+        """Alias of :meth:`aclose`, as redis-py has it."""
+        await self.aclose()
+
+    # -- connection ------------------------------------------------------------------
+
+    def _sink(self, reply: Any) -> None:
+        self._queue.append(reply)
+        self._ready.set()
+
+    async def connect(self) -> None:
+        """Take a connection (once) and make sure it is connected."""
+        if self.connection is None:
+            conn = await self.connection_pool.get_connection("pubsub")
+            conn.message_sink = self._sink
+            conn.push_handler = self._sink
+            conn.register_connect_callback(self.on_connect)
+            self.connection = conn
+        elif not self.connection.is_connected:
+            await self.connection.connect()
+
+    async def on_connect(self, connection: Connection) -> None:
+        """Re-issue every subscription (runs after each reconnect)."""
+        self.pending_unsubscribe_channels.clear()
+        self.pending_unsubscribe_patterns.clear()
+        self.pending_unsubscribe_shard_channels.clear()
+        for command, subs in (
+            ("SUBSCRIBE", self.channels),
+            ("PSUBSCRIBE", self.patterns),
+            ("SSUBSCRIBE", self.shard_channels),
+        ):
+            if subs:
+                connection._write(connection._pack((command, *subs)))
+
+    async def execute_command(self, *args: Any) -> None:
+        """Write a command on the pub/sub connection (its reply arrives as a message)."""
+        await self.connect()
+        assert self.connection is not None
+        self.connection._write(self.connection._pack(args))
+        await self.connection.drain()
+
+    def _key(self, name: Any) -> Any:
+        # Channel names are keyed as the messages will carry them.
+        if isinstance(name, memoryview):
+            name = bytes(name)
+        if self._decode:
+            return (
+                name.decode(self._encoding, self._errors)
+                if isinstance(name, bytes)
+                else str(name)
+            )
+        return (
+            name.encode(self._encoding, self._errors)
+            if isinstance(name, str)
+            else bytes(name)
+        )
+
+    def _normalize(
+        self, args: tuple[Any, ...], kwargs: dict[str, Handler]
+    ) -> dict[Any, Handler | None]:
+        subs: dict[Any, Handler | None] = {}
+        for arg in args:
+            if isinstance(arg, list | tuple | set):
+                for name in arg:
+                    subs[self._key(name)] = None
+            else:
+                subs[self._key(arg)] = None
+        for name, handler in kwargs.items():
+            subs[self._key(name)] = handler
+        return subs
+
+    # -- subscriptions ---------------------------------------------------------------
+
+    async def subscribe(self, *args: Any, **kwargs: Handler) -> None:
+        """Subscribe to channels; ``name=handler`` keyword arguments attach a handler
+        (sync or async) that receives the channel's messages instead of the reader."""
+        subs = self._normalize(args, kwargs)
+        if not subs:
+            raise PubSubError("subscribe() needs at least one channel")
+        await self.execute_command("SUBSCRIBE", *subs)
+        self.channels.update(subs)
+        self.pending_unsubscribe_channels.difference_update(subs)
+
+    async def unsubscribe(self, *args: Any) -> None:
+        """Unsubscribe from the given channels, or from all of them."""
+        names = list(self._normalize(args, {})) if args else list(self.channels)
+        self.pending_unsubscribe_channels.update(names)
+        await self.execute_command("UNSUBSCRIBE", *names)
+
+    async def psubscribe(self, *args: Any, **kwargs: Handler) -> None:
+        """Subscribe to glob patterns (``news.*``); keyword arguments attach handlers."""
+        subs = self._normalize(args, kwargs)
+        if not subs:
+            raise PubSubError("psubscribe() needs at least one pattern")
+        await self.execute_command("PSUBSCRIBE", *subs)
+        self.patterns.update(subs)
+        self.pending_unsubscribe_patterns.difference_update(subs)
+
+    async def punsubscribe(self, *args: Any) -> None:
+        """Unsubscribe from the given patterns, or from all of them."""
+        names = list(self._normalize(args, {})) if args else list(self.patterns)
+        self.pending_unsubscribe_patterns.update(names)
+        await self.execute_command("PUNSUBSCRIBE", *names)
+
+    async def ssubscribe(self, *args: Any, **kwargs: Handler) -> None:
+        """Subscribe to shard channels (Redis 7 sharded pub/sub)."""
+        subs = self._normalize(args, kwargs)
+        if not subs:
+            raise PubSubError("ssubscribe() needs at least one channel")
+        await self.execute_command("SSUBSCRIBE", *subs)
+        self.shard_channels.update(subs)
+        self.pending_unsubscribe_shard_channels.difference_update(subs)
+
+    async def sunsubscribe(self, *args: Any) -> None:
+        """Unsubscribe from the given shard channels, or from all of them."""
+        names = list(self._normalize(args, {})) if args else list(self.shard_channels)
+        self.pending_unsubscribe_shard_channels.update(names)
+        await self.execute_command("SUNSUBSCRIBE", *names)
+
+    async def ping(self, message: Any = None) -> None:
+        """Send PING; the answer arrives as a ``pong`` message."""
+        args = ("PING",) if message is None else ("PING", message)
+        await self.execute_command(*args)
+
+    # -- reading ---------------------------------------------------------------------
+
+    async def _reconnect(self) -> None:
+        async with self._reconnect_lock:
+            conn = self.connection
+            if conn is not None and not conn.is_connected:
+                logger.info("pub/sub connection lost; reconnecting and re-subscribing")
+                await conn.connect()
+
+    async def _next_reply(self, timeout: float | None) -> Any:  # noqa: ASYNC109
+        """The next raw reply, or None after ``timeout`` seconds (None: wait)."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            if self._queue:
+                reply = self._queue.popleft()
+                if isinstance(reply, ConnectionError | TimeoutError):
+                    if self.connection is None:
+                        raise reply
+                    await self._reconnect()
+                    continue
+                return reply
+            self._ready.clear()
+            if self.connection is not None and not self.connection.is_connected:
+                await self._reconnect()
+                continue
+            remaining = None if deadline is None else deadline - loop.time()
+            if remaining is not None and remaining <= 0:
+                return None
+            try:
+                async with asyncio.timeout(remaining):
+                    await self._ready.wait()
+            except builtins.TimeoutError:
+                return None
+
+    async def get_message(
+        self,
+        ignore_subscribe_messages: bool = False,
+        timeout: float | None = 0.0,  # noqa: ASYNC109 - redis-py's signature
+    ) -> dict[str, Any] | None:
+        """The next message, or ``None`` when none arrives within ``timeout`` seconds
+        (``None`` waits for ever). Messages of channels with a handler go to the
+        handler and are not returned.
+
+        :raises ConnectionError: the connection dropped and could not be re-made.
+        """
+        if self.connection is None:
+            if timeout:
+                await asyncio.sleep(timeout)
+            return None
+        reply = await self._next_reply(timeout)
+        if reply is None:
+            return None
+        return await self.handle_message(reply, ignore_subscribe_messages)
+
+    def _text(self, value: Any) -> str:
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "replace")
+        return str(value)
+
+    async def handle_message(
+        self, response: Any, ignore_subscribe_messages: bool = False
+    ) -> dict[str, Any] | None:
+        """Turn a raw reply into a message dict, running handlers and bookkeeping."""
+        if isinstance(response, RedisError):
+            raise response
+        if not isinstance(response, list):
+            # A RESP3 reply to PING outside the push channel.
+            return {"type": "pong", "pattern": None, "channel": None, "data": response}
+        kind = self._text(response[0]).lower()
+        if kind == "pmessage":
+            message = {
+                "type": kind,
+                "pattern": response[1],
+                "channel": response[2],
+                "data": response[3],
+            }
+        elif kind == "pong":
+            message = {
+                "type": kind,
+                "pattern": None,
+                "channel": None,
+                "data": response[1] if len(response) > 1 else None,
+            }
+        elif len(response) >= 3:
+            message = {
+                "type": kind,
+                "pattern": None,
+                "channel": response[1],
+                "data": response[2],
+            }
+        else:
+            if self.push_handler_func is not None:
+                self.push_handler_func(response)
+            return None
+
+        if kind in self.UNSUBSCRIBE_MESSAGE_TYPES:
+            name = response[1]
+            if kind == "punsubscribe":
+                subs, pending = self.patterns, self.pending_unsubscribe_patterns
+            elif kind == "sunsubscribe":
+                subs, pending = (
+                    self.shard_channels,
+                    self.pending_unsubscribe_shard_channels,
+                )
+            else:
+                subs, pending = self.channels, self.pending_unsubscribe_channels
+            if name in pending:
+                pending.discard(name)
+                subs.pop(name, None)
+
+        if kind in self.PUBLISH_MESSAGE_TYPES:
+            if kind == "pmessage":
+                handler = self.patterns.get(message["pattern"])
+            elif kind == "smessage":
+                handler = self.shard_channels.get(message["channel"])
+            else:
+                handler = self.channels.get(message["channel"])
+            if handler is not None:
+                result = handler(message)
+                if inspect.isawaitable(result):
+                    await result
+                return None
+        elif kind == "pong":
+            pass
+        elif kind in _SUBSCRIBE or kind in self.UNSUBSCRIBE_MESSAGE_TYPES:
+            if ignore_subscribe_messages or self.ignore_subscribe_messages:
+                return None
+        elif self.push_handler_func is not None:
+            self.push_handler_func(response)
+            return None
+        return message
+
+    async def listen(self) -> AsyncIterator[dict[str, Any]]:
+        """Yield messages for as long as anything is subscribed."""
+        while self.subscribed:
+            reply = await self._next_reply(None)
+            message = await self.handle_message(reply)
+            if message is not None:
+                yield message
+
+    async def run(
+        self,
+        *,
+        exception_handler: Callable[[BaseException, PubSub], Awaitable[None] | None]
+        | None = None,
+        poll_timeout: float = 1.0,
+    ) -> None:
+        """Dispatch messages to the registered handlers until cancelled.
+
+        Run it as a task (``asyncio.create_task(p.run())`` or in a task group);
+        every subscription must have a handler. Errors go to ``exception_handler``
+        when given, and otherwise end the loop.
+        """
+        for name, handler in (*self.channels.items(), *self.patterns.items()):
+            if handler is None:
+                raise PubSubError(f"Channel: '{name!r}' has no handler registered")
+        await self.connect()
+        while True:
+            try:
+                await self.get_message(
+                    ignore_subscribe_messages=True, timeout=poll_timeout
+                )
+            except Exception as exc:
+                if exception_handler is None:
+                    raise
+                result = exception_handler(exc, self)
+                if inspect.isawaitable(result):
+                    await result
+
+
+_MONITOR_RE = re.compile(r"\[(\d+) (.*?)\] (.*)")
+_ARG_RE = re.compile(r'"(.*?)(?<!\\)"')
+
+
+class Monitor:
+    """Stream the commands the server executes (MONITOR).
+
+    ``async with r.monitor() as m: async for command in m.listen(): ...``; each item
+    is a dict with ``time``, ``db``, ``client_address``, ``client_port``,
+    ``client_type`` and ``command``.
+    """
+
+    def __init__(self, connection_pool: ConnectionPool) -> None:
+        self.connection_pool = connection_pool
+        self.connection: Connection | None = None
+        self._queue: deque[Any] = deque()
+        self._ready = asyncio.Event()
+
+    def _sink(self, reply: Any) -> None:
+        self._queue.append(reply)
+        self._ready.set()
+
+    async def connect(self) -> None:
+        """Take a connection and send MONITOR."""
+        if self.connection is None:
+            conn = await self.connection_pool.get_connection("MONITOR")
+            self.connection = conn
+            conn.message_sink = self._sink
+            reply = await conn.send_request(("MONITOR",))
+            if reply not in (b"OK", "OK"):
+                raise RedisError(f"MONITOR failed: {reply!r}")
+
+    async def __aenter__(self) -> Monitor:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop monitoring (closes the connection)."""
+        conn = self.connection
+        if conn is not None:
+            self.connection = None
+            await conn.disconnect(nowait=True)
+            conn.message_sink = None
+            self.connection_pool._release(conn)
+
+    async def next_command(self) -> dict[str, Any]:
+        """Wait for the next command the server runs."""
+        await self.connect()
+        while not self._queue:
+            self._ready.clear()
+            await self._ready.wait()
+        reply = self._queue.popleft()
+        if isinstance(reply, Exception):
+            raise reply
+        text = (
+            reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        )
+        stamp, _, rest = text.partition(" ")
+        match = _MONITOR_RE.match(rest)
+        if match is None:
+            return {
+                "time": float(stamp),
+                "db": None,
+                "client_address": None,
+                "client_port": None,
+                "client_type": None,
+                "command": rest,
+            }
+        db, client, args = match.groups()
+        client_type = "tcp"
+        address, _, port = client.rpartition(":")
+        if client == "lua":
+            client_type, address, port = "lua", "lua", ""
+        elif client.startswith("unix"):
+            client_type, address, port = "unix", client[5:], ""
+        command = " ".join(a.replace('\\"', '"') for a in _ARG_RE.findall(args))
+        return {
+            "time": float(stamp),
+            "db": int(db),
+            "client_address": address,
+            "client_port": port,
+            "client_type": client_type,
+            "command": command,
+        }
+
+    async def listen(self) -> AsyncIterator[dict[str, Any]]:
+        """Yield commands as the server runs them."""
+        while True:
+            yield await self.next_command()

@@ -1,0 +1,64 @@
+"""The :class:`Redis` client: redis-py's ``redis.asyncio.Redis`` on aio.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aio.redis._core import RedisCore
+from aio.redis._pipeline import PipelineCore, register_pipeline_class
+from aio.redis.commands import (
+    RESP3_RESPONSE_CALLBACKS,
+    RESPONSE_CALLBACKS,
+    CoreCommands,
+)
+
+__all__ = ("Pipeline", "Redis", "StrictRedis", "from_url")
+
+
+class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
+    """An asyncio Redis client with redis-py's API.
+
+    ``Redis(host="localhost", port=6379, db=0, password=None, socket_timeout=None,
+    socket_connect_timeout=None, connection_pool=None, unix_socket_path=None,
+    encoding="utf-8", encoding_errors="strict", decode_responses=False,
+    retry_on_timeout=False, retry=None, ssl=False, ssl_keyfile=None,
+    ssl_certfile=None, ssl_cert_reqs="required", ssl_ca_certs=None,
+    max_connections=None, single_connection_client=False, health_check_interval=0,
+    client_name=None, username=None, protocol=2)``.
+
+    Every command is a coroutine method (``await r.set("k", "v")``). Replies are
+    ``bytes`` unless ``decode_responses=True``; RESP2 and RESP3 (``protocol=3``)
+    replies are converted to the same Python shapes. Use ``async with`` or
+    :meth:`aclose` to release the connections.
+
+    Differences from redis-py: with ``single_connection_client=True`` concurrent
+    commands share the connection (they are pipelined, replies matched in order)
+    instead of waiting for a lock; a connection whose caller was cancelled is
+    closed, never reused.
+    """
+
+    RESPONSE_CALLBACKS = RESPONSE_CALLBACKS
+    RESP3_RESPONSE_CALLBACKS = RESP3_RESPONSE_CALLBACKS
+
+    def __init__(
+        self, host: str = "localhost", port: int = 6379, db: int = 0, **kwargs: Any
+    ) -> None:
+        RedisCore.__init__(self, host=host, port=port, db=db, **kwargs)
+
+
+StrictRedis = Redis
+
+
+class Pipeline(PipelineCore, Redis):  # type: ignore[misc]
+    """A :class:`Redis` whose commands are queued until ``await pipe.execute()``."""
+
+
+register_pipeline_class(Redis, Pipeline)
+
+
+def from_url(url: str, **kwargs: Any) -> Redis:
+    """A :class:`Redis` client for a ``redis://``, ``rediss://`` or ``unix://`` URL."""
+    return Redis.from_url(url, **kwargs)

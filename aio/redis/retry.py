@@ -1,0 +1,77 @@
+"""Retrying an operation on connection errors, as redis-py's ``Retry`` does."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aio.redis.backoff import AbstractBackoff
+from aio.redis.exceptions import ConnectionError, TimeoutError
+
+__all__ = ("Retry",)
+
+T = TypeVar("T")
+
+
+class Retry:
+    """Run an operation again after a supported error, waiting per ``backoff``.
+
+    :param backoff: the wait policy (:mod:`aio.redis.backoff`).
+    :param retries: how many retries after the first failure; ``-1`` retries forever.
+    :param supported_errors: the exception classes that cause a retry.
+    """
+
+    def __init__(
+        self,
+        backoff: AbstractBackoff,
+        retries: int,
+        supported_errors: tuple[type[Exception], ...] = (ConnectionError, TimeoutError),
+    ) -> None:
+        self._backoff = backoff
+        self._retries = retries
+        self._supported_errors = supported_errors
+
+    @property
+    def retries(self) -> int:
+        """The number of retries after the first failure."""
+        return self._retries
+
+    def update_supported_errors(self, specified_errors: list[type[Exception]]) -> None:
+        """Add exception classes that cause a retry."""
+        self._supported_errors = tuple(
+            dict.fromkeys((*self._supported_errors, *specified_errors))
+        )
+
+    def get_retries(self) -> int:
+        """Return the number of retries."""
+        return self._retries
+
+    def update_retries(self, value: int) -> None:
+        """Change the number of retries."""
+        self._retries = value
+
+    async def call_with_retry(
+        self,
+        do: Callable[[], Awaitable[T]],
+        fail: Callable[[Exception], Awaitable[object]],
+    ) -> T:
+        """Await ``do()`` until it succeeds or the retries are spent.
+
+        :param do: the operation, called again for each attempt.
+        :param fail: awaited with the error after each failure (disconnect here).
+        :raises RedisError: the last error once no retry is left.
+        """
+        self._backoff.reset()
+        failures = 0
+        while True:
+            try:
+                return await do()
+            except self._supported_errors as error:
+                failures += 1
+                await fail(error)
+                if 0 <= self._retries < failures:
+                    raise
+                delay = self._backoff.compute(failures)
+                if delay > 0:
+                    await asyncio.sleep(delay)
