@@ -9,6 +9,8 @@ import sys
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benchmarks import Unavailable
 from benchmarks import http_server as suite
@@ -154,3 +156,23 @@ def test_idle_client_holds_connections_and_checks() -> None:
         out, _ = client.communicate("check\nquit\n", timeout=30)
     assert out.splitlines() == ["open 20 failed 0", "check 200", "closed 0"]
     assert client.returncode == 0
+
+
+@given(st.text())
+def test_parse_wrk_on_random_text_raises_only_value_error(text: str) -> None:
+    try:
+        result = parse_wrk(text)
+    except ValueError:
+        return
+    assert result.requests_per_s >= 0
+
+
+@given(st.lists(st.sampled_from(WRK_OUTPUT.splitlines(keepends=True))))
+def test_parse_wrk_on_shuffled_report_lines(lines: list[str]) -> None:
+    text = "".join(lines)
+    try:
+        result = parse_wrk(text)
+    except ValueError:
+        assert "Requests/sec" not in text
+        return
+    assert result.requests_per_s == pytest.approx(49850.12)
