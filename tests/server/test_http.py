@@ -349,6 +349,7 @@ async def test_curl() -> None:
     curl = shutil.which("curl")
     if curl is None:
         missing("curl is not installed")
+    assert curl is not None
     async with serving(hello) as srv:
         argv = [curl, "-s", "-i", "--http1.1", srv.url + "/a", srv.url + "/b"]
         proc = await asyncio.to_thread(
