@@ -17,7 +17,7 @@ from __future__ import annotations
 from ._errors import BodyTooLarge, HeaderBlockTooLarge, IncompleteMessage, InvalidChunk
 from ._events import Data, EndOfMessage
 from ._head import check_field_bytes, parse_fields
-from ._headers import FIELD_VALUE_CHARS, first_bad_byte
+from ._headers import FIELD_VALUE_CHARS, TOKEN_CHARS
 from ._limits import Limits
 
 __all__ = ("BodyReader", "ChunkedReader", "CloseReader", "LengthReader")
@@ -25,6 +25,78 @@ __all__ = ("BodyReader", "ChunkedReader", "CloseReader", "LengthReader")
 _HEX = b"0123456789abcdefABCDEF"
 # Chunk sizes are limited to 16 hex digits (2**64 - 1), like other servers.
 _MAX_HEX_DIGITS = 16
+
+
+_TOKEN = frozenset(TOKEN_CHARS)
+# qdtext of RFC 9110 section 5.6.4: HTAB, SP, VCHAR except '"' and '\', obs-text.
+_QDTEXT = frozenset(FIELD_VALUE_CHARS) - {0x22, 0x5C}
+_QUOTED_PAIR = frozenset(FIELD_VALUE_CHARS)
+_BWS = (0x20, 0x09)
+
+
+def _check_chunk_ext(ext: bytes) -> None:
+    """Validate what follows the first ``;`` of a chunk-size line against
+    ``chunk-ext`` (RFC 9112 section 7.1.1)::
+
+        chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )
+
+    Extensions are rare, so this byte loop costs nothing in the common case.
+
+    :raises InvalidChunk: the extension does not match the grammar.
+    """
+    n = len(ext)
+    i = 0
+    while True:
+        # Here we are just after a ";".
+        while i < n and ext[i] in _BWS:
+            i += 1
+        start = i
+        while i < n and ext[i] in _TOKEN:
+            i += 1
+        if i == start:
+            raise InvalidChunk(f"missing chunk extension name in {ext[:40]!r}")
+        while i < n and ext[i] in _BWS:
+            i += 1
+        if i < n and ext[i] == 0x3D:  # "="
+            i += 1
+            while i < n and ext[i] in _BWS:
+                i += 1
+            if i < n and ext[i] == 0x22:  # quoted-string
+                i += 1
+                while True:
+                    if i >= n:
+                        raise InvalidChunk(
+                            f"unterminated quoted chunk extension {ext[:40]!r}"
+                        )
+                    byte = ext[i]
+                    if byte == 0x22:
+                        i += 1
+                        break
+                    if byte == 0x5C:
+                        if i + 1 >= n or ext[i + 1] not in _QUOTED_PAIR:
+                            raise InvalidChunk(
+                                f"bad escape in chunk extension {ext[:40]!r}"
+                            )
+                        i += 2
+                    elif byte in _QDTEXT:
+                        i += 1
+                    else:
+                        raise InvalidChunk(
+                            f"invalid byte in chunk extension {ext[:40]!r}"
+                        )
+            else:
+                start = i
+                while i < n and ext[i] in _TOKEN:
+                    i += 1
+                if i == start:
+                    raise InvalidChunk(f"missing chunk extension value in {ext[:40]!r}")
+            while i < n and ext[i] in _BWS:
+                i += 1
+        if i == n:
+            return
+        if ext[i] != 0x3B:  # ";"
+            raise InvalidChunk(f"invalid chunk extension {ext[:40]!r}")
+        i += 1
 
 
 class BodyReader:
@@ -172,8 +244,7 @@ class ChunkedReader(BodyReader):
             size_part = size_part.rstrip(b" \t")
             if len(ext) > self._limits.max_chunk_ext:
                 raise InvalidChunk("chunk extension too long")
-            if first_bad_byte(ext, FIELD_VALUE_CHARS) >= 0:
-                raise InvalidChunk(f"invalid byte in chunk extension {ext[:40]!r}")
+            _check_chunk_ext(ext)
         if not size_part or size_part.translate(None, _HEX):
             raise InvalidChunk(f"invalid chunk size {line[:40]!r}")
         if len(size_part.lstrip(b"0")) > _MAX_HEX_DIGITS:

@@ -270,7 +270,7 @@ class Connection:
         if their is SEND_BODY:
             return self._read_body()
         if their is SEND_RESPONSE:
-            head = self._scanner.extract(self._buf, self._limits, False)
+            head = self._scanner.extract(self._buf, self._limits, True)
             if head is None:
                 if self._eof:
                     raise IncompleteMessage(
@@ -336,7 +336,11 @@ class Connection:
             keep_alive = info.keep_alive and not info.close
         kind, length = request_framing(info, version)
         reader: BodyReader
-        if kind == CHUNKED:
+        if request.method == b"CONNECT":
+            # RFC 9110 section 9.3.6: CONNECT has no content; what follows the
+            # head is tunnel data (llhttp agrees), whatever the headers claim.
+            reader = LengthReader(0, self._limits)
+        elif kind == CHUNKED:
             reader = ChunkedReader(self._limits)
         else:
             reader = LengthReader(length, self._limits)

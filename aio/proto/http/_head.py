@@ -107,9 +107,11 @@ class HeadScanner:
             raise HeaderBlockTooLarge(
                 f"header section over the {limits.max_header_block}-byte limit"
             )
-        # Look for a bare LF in the part not scanned yet (back one byte, since
-        # that byte may have been the CR of a CRLF split across reads).
-        pos = max(self._scanned - 1, 0)
+        # Look for a bare LF or CR in the part not scanned yet (back one byte,
+        # since that byte may have been the CR of a CRLF split across reads).
+        # Each line holds one CR and one LF, so this loop runs once per line.
+        start = max(self._scanned - 1, 0)
+        pos = start
         while True:
             lf = buf.find(b"\n", pos)
             if lf < 0:
@@ -117,6 +119,15 @@ class HeadScanner:
             if lf == 0 or buf[lf - 1] != 0x0D:
                 raise InvalidHeader(f"bare LF at offset {lf} in the message head")
             pos = lf + 1
+        pos = start
+        last = len(buf) - 1
+        while True:
+            cr = buf.find(b"\r", pos)
+            if cr < 0 or cr == last:
+                break
+            if buf[cr + 1] != 0x0A:
+                raise InvalidHeader(f"bare CR at offset {cr} in the message head")
+            pos = cr + 1
         self._scanned = len(buf)
 
 
