@@ -1,0 +1,55 @@
+"""``--reload``: the file watcher, and the supervisor restarting on a change."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from aio.server._reload import ChangeWatcher
+from tests.server.test_supervisor_helpers import supervised
+
+
+def _bump(path: Path, text: str) -> None:
+    path.write_text(text)
+    # make the change visible even on a file system with coarse mtimes
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_stat_watcher_sees_changes_of_matching_files_only(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "notes.txt").write_text("hello\n")
+    (tmp_path / "__pycache__").mkdir()
+    watcher = ChangeWatcher([str(tmp_path)], use_watchfiles=False)
+    assert watcher.backend == "stat"
+    assert watcher.changes() == []
+    _bump(tmp_path / "a.py", "x = 2\n")
+    _bump(tmp_path / "notes.txt", "changed\n")
+    (tmp_path / "__pycache__" / "a.py").write_text("ignored\n")
+    assert watcher.changes() == [str(tmp_path / "a.py")]
+    assert watcher.changes() == []
+    (tmp_path / "b.py").write_text("new\n")
+    assert watcher.changes() == [str(tmp_path / "b.py")]
+    (tmp_path / "a.py").unlink()
+    assert watcher.changes() == [str(tmp_path / "a.py")]
+    watcher.close()
+
+
+def test_reload_restarts_the_worker_on_a_change(tmp_path: Path) -> None:
+    config = f"reload=True, reload_dirs=[{str(tmp_path)!r}], reload_delay=0.1"
+    with supervised(tmp_path, config=config) as sup:
+        sup.wait_for(r"watching .* for changes")
+        first_pid, version = sup.get("/").split()
+        assert version == "v1"
+        app = tmp_path / "app.py"
+        _bump(app, app.read_text().replace('"v1"', '"v2"'))
+        sup.wait_for(r"reloading: .*app\.py changed")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            pid, version = sup.get("/").split()
+            if version == "v2":
+                break
+            time.sleep(0.05)
+        assert version == "v2" and pid != first_pid
+        sup.wait_for(rf"worker 1 \(pid {first_pid}\) stopped")
