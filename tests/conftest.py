@@ -2,4 +2,5 @@ pytest_plugins = [
     "tests.plugins.fix_services",
     "tests.plugins.fix_redis_topology",
     "tests.plugins.fix_redis_commands",
+    "tests.plugins.fix_redis",
 ]
