@@ -253,7 +253,7 @@ class StreamCommands(CommandsBase):
         _non_negative_int("XAUTOCLAIM", "min_idle_time", min_idle_time)
         pieces: list[Any] = [name, groupname, consumername, min_idle_time, start_id]
         if count is not None:
-            _positive_count("XAUTOCLAIM", count)
+            _non_negative_int("XAUTOCLAIM", "count", count)
             pieces += ["COUNT", count]
         options: dict[str, Any] = {}
         if justid:
