@@ -1,0 +1,185 @@
+"""Pub/sub: subscribe/psubscribe/ssubscribe, handlers, get_message, listen, run,
+RESP3 pushes, and re-subscription after the connection drops."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from aio.redis import PubSubError, Redis
+
+
+async def next_message(p: Any, timeout: float = 5.0) -> dict[str, Any]:
+    # get_message() returns None for an ignored confirmation: read on, as users do.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        message = await p.get_message(timeout=deadline - loop.time())
+        if message is not None:
+            return message
+    raise AssertionError("no message")
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_subscribe_publish_unsubscribe(redis_url: str, protocol: int) -> None:
+    async with Redis.from_url(redis_url, protocol=protocol) as r:
+        async with r.pubsub() as p:
+            await p.subscribe("chan-a", "chan-b")
+            assert await next_message(p) == {
+                "type": "subscribe",
+                "pattern": None,
+                "channel": b"chan-a",
+                "data": 1,
+            }
+            assert (await next_message(p))["channel"] == b"chan-b"
+            assert p.subscribed
+            assert await r.publish("chan-a", "hello") == 1
+            assert await next_message(p) == {
+                "type": "message",
+                "pattern": None,
+                "channel": b"chan-a",
+                "data": b"hello",
+            }
+            await p.unsubscribe("chan-a")
+            message = await next_message(p)
+            assert message["type"] == "unsubscribe" and message["data"] == 1
+            assert list(p.channels) == [b"chan-b"]
+            await p.unsubscribe()
+            assert (await next_message(p))["data"] == 0
+            assert not p.subscribed
+            assert await p.get_message(timeout=0) is None
+        assert r.connection_pool.in_use_count == 0
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_patterns_and_decoding(redis_url: str, protocol: int) -> None:
+    async with Redis.from_url(redis_url, protocol=protocol, decode_responses=True) as r:
+        async with r.pubsub(ignore_subscribe_messages=True) as p:
+            await p.psubscribe("news.*")
+            await p.ping()
+            pong = await next_message(p)
+            assert pong["type"] == "pong"
+            await r.publish("news.tech", "chips")
+            assert await next_message(p) == {
+                "type": "pmessage",
+                "pattern": "news.*",
+                "channel": "news.tech",
+                "data": "chips",
+            }
+            await p.punsubscribe()
+            assert await p.get_message(timeout=0.05) is None  # confirmation ignored
+            assert not p.subscribed
+
+
+async def test_sharded_pubsub(r: Redis) -> None:
+    async with r.pubsub() as p:
+        await p.ssubscribe("shard-chan")
+        assert (await next_message(p))["type"] == "ssubscribe"
+        await r.execute_command("SPUBLISH", "shard-chan", "x")
+        message = await next_message(p)
+        assert message["type"] == "smessage" and message["data"] == b"x"
+        await p.sunsubscribe()
+        assert (await next_message(p))["type"] == "sunsubscribe"
+
+
+async def test_handlers_sync_and_async(r: Redis) -> None:
+    received: list[Any] = []
+    done = asyncio.Event()
+
+    def on_sync(message: dict[str, Any]) -> None:
+        received.append(("sync", message["data"]))
+
+    async def on_async(message: dict[str, Any]) -> None:
+        received.append(("async", message["data"]))
+        done.set()
+
+    async with r.pubsub() as p:
+        await p.subscribe(**{"h-sync": on_sync})
+        await p.psubscribe(**{"h-async*": on_async})
+        await r.publish("h-sync", "1")
+        await r.publish("h-async-x", "2")
+        seen = []
+        while not done.is_set():
+            message = await p.get_message(timeout=5)
+            if message is not None:
+                seen.append(message["type"])
+        assert received == [("sync", b"1"), ("async", b"2")]
+        assert seen == ["subscribe", "psubscribe"]  # handled messages are not returned
+
+
+async def test_listen(r: Redis) -> None:
+    async with r.pubsub(ignore_subscribe_messages=True) as p:
+        await p.subscribe("listen-chan")
+        for i in range(3):
+            await r.publish("listen-chan", str(i))
+        data = []
+        async for message in p.listen():
+            data.append(message["data"])
+            if len(data) == 3:
+                await p.unsubscribe()
+        assert data == [b"0", b"1", b"2"]
+
+
+async def test_run_dispatches_to_handlers(r: Redis) -> None:
+    got: asyncio.Queue[Any] = asyncio.Queue()
+    async with r.pubsub() as p:
+        await p.subscribe(**{"run-chan": lambda m: got.put_nowait(m["data"])})
+        task = asyncio.create_task(p.run(poll_timeout=0.05))
+        await r.publish("run-chan", "a")
+        assert await asyncio.wait_for(got.get(), 5) == b"a"
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def test_run_requires_handlers(r: Redis) -> None:
+    async with r.pubsub() as p:
+        await p.subscribe("no-handler")
+        with pytest.raises(PubSubError, match="no handler"):
+            await p.run()
+
+
+async def test_get_message_without_subscription(r: Redis) -> None:
+    p = r.pubsub()
+    assert await p.get_message(timeout=0.01) is None
+    with pytest.raises(PubSubError):
+        await p.subscribe()
+    await p.aclose()
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_resubscribe_after_client_kill(redis_url: str, protocol: int) -> None:
+    async with Redis.from_url(redis_url, protocol=protocol) as r:
+        async with r.pubsub() as p:
+            await p.subscribe("kill-chan")
+            await p.psubscribe("kill-pat*")
+            assert (await next_message(p))["type"] == "subscribe"
+            assert (await next_message(p))["type"] == "psubscribe"
+            # Kill the subscriber's connection from the server side.
+            killed = await r.execute_command("CLIENT KILL TYPE pubsub")
+            assert killed >= 1
+            # The next read notices, reconnects and re-subscribes.
+            kinds = {(await next_message(p))["type"], (await next_message(p))["type"]}
+            assert kinds == {"subscribe", "psubscribe"}
+            await r.publish("kill-chan", "after")
+            assert (await next_message(p))["data"] == b"after"
+
+
+async def test_resubscribe_after_server_restart(private_redis_server: Any) -> None:
+    server = private_redis_server()
+    async with Redis(host=server.host, port=server.port) as r:
+        async with r.pubsub(ignore_subscribe_messages=True) as p:
+            await p.subscribe("restart-chan")
+            assert await p.get_message(timeout=0.1) is None
+            server.restart()
+            # Drain the loss notice: reconnects and re-subscribes.
+            assert await p.get_message(timeout=0.2) is None
+            # Publish until the subscriber is back (the re-subscribe is asynchronous).
+            for _ in range(100):
+                if await r.publish("restart-chan", "back") == 1:
+                    break
+                await asyncio.sleep(0.01)
+            message = await next_message(p)
+            assert message["data"] == b"back"
