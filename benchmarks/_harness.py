@@ -102,6 +102,13 @@ class Suite:
     rounds: int = 3
 
 
+def _dist_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
 @dataclass(frozen=True)
 class Contender:
     """One implementation in the comparison (ours or a peer).
@@ -113,6 +120,7 @@ class Contender:
     :param group: contenders are compared within a group (e.g. ``"asgi"``/``"wsgi"``).
     :param baseline: the ours contender a peer's ratio is computed against.
     :param params: free-form settings for the suite's ``measure`` (commands, flags).
+    :param also: more distributions whose versions matter (``("uvloop",)``).
     """
 
     name: str
@@ -122,15 +130,15 @@ class Contender:
     group: str = ""
     baseline: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    also: tuple[str, ...] = ()
 
     def version(self) -> str:
-        """The installed version of :attr:`dist`, or ``"-"``."""
-        if self.dist is None:
-            return "-"
-        try:
-            return importlib.metadata.version(self.dist)
-        except importlib.metadata.PackageNotFoundError:
-            return "not installed"
+        """The version of :attr:`dist`, then those of :attr:`also` in parentheses."""
+        main = "-" if self.dist is None else _dist_version(self.dist)
+        if not self.also:
+            return main
+        more = ", ".join(f"{name} {_dist_version(name)}" for name in self.also)
+        return f"{main} ({more})"
 
     def missing(self) -> list[str]:
         """The modules of :attr:`requires` that cannot be found."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,6 +38,31 @@ def _loadavg() -> str:
         return "unknown"
 
 
+def _revision() -> str:
+    # the commit of the checkout the benchmark ran from, "+dirty" if it had edits
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
 def describe_machine() -> dict[str, str]:
     """CPU model, core counts, memory, OS, Python and load average right now."""
     try:
@@ -51,4 +77,5 @@ def describe_machine() -> dict[str, str]:
         "os": f"{platform.system()} {platform.release()}",
         "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
         "loadavg_at_start": _loadavg(),
+        "aio_revision": _revision(),
     }

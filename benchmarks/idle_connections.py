@@ -57,12 +57,14 @@ def contenders() -> list[Contender]:
             is_ours=True,
             dist="aio-stack",
             requires=("aio.server", "uvloop"),
+            also=("uvloop",),
             params={"argv": command(AIO + " --loop uvloop" + KEEP_ALIVE)},
         ),
         Contender(
             "uvicorn httptools+uvloop",
             dist="uvicorn",
             requires=("uvicorn", "httptools", "uvloop"),
+            also=("httptools", "uvloop"),
             baseline="aio+uvloop",
             params={
                 "argv": command(
@@ -74,6 +76,7 @@ def contenders() -> list[Contender]:
             "uvicorn h11+asyncio",
             dist="uvicorn",
             requires=("uvicorn", "h11"),
+            also=("h11",),
             baseline="aio",
             params={
                 "argv": command(UVICORN + " --http h11 --loop asyncio" + KEEP_ALIVE)

@@ -195,3 +195,11 @@ def test_format_helpers() -> None:
     assert _nice_ceiling(57_000) == 60_000
     assert _nice_ceiling(0.07) == pytest.approx(0.08)
     assert _nice_ceiling(100) == 100
+
+
+def test_versions_of_contender_and_its_parts() -> None:
+    assert Contender("x").version() == "-"
+    both = Contender("x", dist="pytest", also=("no-such-dist-for-bench",))
+    assert (
+        both.version() == f"{pytest.__version__} (no-such-dist-for-bench not installed)"
+    )
