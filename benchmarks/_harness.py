@@ -34,12 +34,12 @@ Rules the harness applies, so a suite does not have to:
   number of rounds (default :attr:`Suite.rounds`); ``--quick`` does one short round
   (``run.quick`` is true: measure briefly, e.g. 2 s instead of 10 s).
 - **Missing peers.** A contender whose ``requires`` modules cannot be imported is
-  reported as ``n/a (not installed)`` and never measured. Its version comes from
-  ``importlib.metadata`` for ``dist``.
+  reported as ``n/a (not installed: <modules>)`` and never measured. Its version
+  comes from ``importlib.metadata`` for ``dist`` (plus ``also``: ``("uvloop",)``).
 - **Failures are results.** ``measure`` may raise :class:`Unavailable` ("failed to
   start: ..."); any other exception is caught too. The case is reported as
   ``n/a (<reason>)`` and the run goes on. A contender that failed in every round shows
-  its last reason.
+  its last reason; one that failed in some rounds shows ``N failed`` beside min..max.
 - **Reporting.** The median over rounds is the number; min and max are kept. The
   ratio column is ``ours / peer`` against the peer's ``baseline`` (an ``is_ours``
   contender: by default the first ours of the same ``group``, else the first ours).
@@ -187,6 +187,12 @@ class CaseResult:
     values: list[float] = field(default_factory=list)
     extras: dict[str, list[float]] = field(default_factory=dict)
     failure: str | None = None
+    failed_rounds: int = 0
+
+    def fail(self, reason: str) -> None:
+        """Record a round that produced no number."""
+        self.failure = reason
+        self.failed_rounds += 1
 
     @property
     def median(self) -> float | None:
@@ -304,11 +310,11 @@ def _one_round(
                     except Exception as exc:
                         log.debug("%s/%s failed", contender.name, case.name)
                         log.debug("%s", traceback.format_exc())
-                        slot.failure = _reason(exc)
+                        slot.fail(_reason(exc))
         except Exception as exc:
             log.debug("%s session failed: %s", contender.name, traceback.format_exc())
             for slot in slots:
-                slot.failure = _reason(exc)
+                slot.fail(_reason(exc))
         finally:
             run.session = None
 

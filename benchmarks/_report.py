@@ -77,7 +77,8 @@ def _row(
         contender.name,
         version,
         fmt(cell.median),
-        f"{fmt(min(cell.values))}..{fmt(max(cell.values))}",
+        f"{fmt(min(cell.values))}..{fmt(max(cell.values))}"
+        + (f", {cell.failed_rounds} failed" if cell.failed_rounds else ""),
         _ratio_text(result, case, contender),
         *(fmt(extras.get(key)) for key in keys),
     ]
@@ -184,6 +185,8 @@ def _cell_json(result: SuiteResult, case: str, contender: Contender) -> dict[str
         "min": min(cell.values) if cell.values else None,
         "max": max(cell.values) if cell.values else None,
         "values": cell.values,
+        "failed_rounds": cell.failed_rounds,
+        "last_failure": cell.failure,
         "extras": cell.extra_medians(),
         "extras_values": cell.extras,
         "baseline": base.name if base is not None else None,

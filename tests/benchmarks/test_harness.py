@@ -203,3 +203,24 @@ def test_versions_of_contender_and_its_parts() -> None:
     assert (
         both.version() == f"{pytest.__version__} (no-such-dist-for-bench not installed)"
     )
+
+
+def test_partial_failures_are_counted(fake: types.ModuleType) -> None:
+    measure = fake.measure
+
+    def flaky(c: Contender, case: Case, run: RunInfo) -> Sample:
+        if c.name == "peer" and run.round == 0:
+            raise RuntimeError("connection reset")
+        result: Sample = measure(c, case, run)
+        return result
+
+    fake.measure = flaky  # type: ignore[attr-defined]
+    result = run_suite(fake, rounds=3, machine=MACHINE)
+    cell = result.results["small"]["peer"]
+    assert cell.values == [100.0, 105.0]
+    assert cell.failed_rounds == 1
+    assert cell.status == "ok"
+    assert "100..105, 1 failed" in text_table(result)
+    data = to_json(result)["results"]["small"]["peer"]
+    assert data["failed_rounds"] == 1
+    assert data["last_failure"] == "RuntimeError: connection reset"
