@@ -60,8 +60,6 @@ ERROR = State.ERROR
 MIGHT_SWITCH_PROTOCOL = State.MIGHT_SWITCH_PROTOCOL
 SWITCHED_PROTOCOL = State.SWITCHED_PROTOCOL
 
-_CLOSABLE = frozenset((IDLE, DONE, MUST_CLOSE, CLOSED, SWITCHED_PROTOCOL))
-
 
 class StateMachine:
     """Both sides' states, keep-alive and the pending protocol switch."""
@@ -145,10 +143,12 @@ class StateMachine:
         self._settle()
 
     def closed(self, role: str) -> None:
-        """``role`` closed its side of the connection."""
-        state = self.client if role == CLIENT else self.server
-        if state not in _CLOSABLE:
-            raise self._fail("close", role)
+        """``role`` closed its side of the connection.
+
+        Allowed in any state: our own side may abort a message (a client that
+        stops sending a refused body), and the connection has already turned
+        a peer's EOF in the middle of a message into an error.
+        """
         self._set(role, CLOSED)
         self.keep_alive = False
         self._settle()
