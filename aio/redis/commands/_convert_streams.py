@@ -138,6 +138,7 @@ def _flat(value: Any) -> Any:
     if isinstance(value, dict):
         out: list[Any] = []
         for k, v in flat_pairs(value):
-            out += [k, v]
+            # RESP3 sends "flags" as a set; RESP2 (and redis-py) as a list.
+            out += [k, list(v) if isinstance(v, (set, frozenset)) else v]
         return out
     return value

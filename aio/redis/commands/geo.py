@@ -262,7 +262,7 @@ class GeoCommands(CommandsBase):
             pieces += ["COUNT", kw["count"]]
             if kw["any"]:
                 pieces.append("ANY")
-        for flag in ("withcoord", "withdist", "withhash"):
+        for flag in ("withdist", "withcoord", "withhash"):
             if kw[flag]:
                 pieces.append(flag.upper())
         if kw.pop("storedist", False):

@@ -61,11 +61,16 @@ class SortedSetCommands(CommandsBase):
             raise DataError("zadd: incr works with a single member/score pair")
         pieces: list[Any] = []
         options: dict[str, Any] = {}
-        for flag, on in (("NX", nx), ("XX", xx), ("GT", gt), ("LT", lt), ("CH", ch)):
-            if on:
-                pieces.append(flag)
+        flags = (
+            ("NX", nx),
+            ("XX", xx),
+            ("CH", ch),
+            ("INCR", incr),
+            ("GT", gt),
+            ("LT", lt),
+        )
+        pieces += [flag for flag, on in flags if on]
         if incr:
-            pieces.append("INCR")
             options["as_score"] = True
         for member, score in mapping.items():
             pieces += [score, member]
@@ -409,8 +414,7 @@ class SortedSetCommands(CommandsBase):
     ) -> ResponseT:
         """Blocking ZMPOP; None on timeout."""
         pieces: list[Any] = [timeout, numkeys, *keys, self._min_max(min, max)]
-        if count != 1:
-            pieces += ["COUNT", count]
+        pieces += ["COUNT", count]
         return self.execute_command("BZMPOP", *pieces, timeout=timeout)
 
     # -- set algebra --------------------------------------------------------------

@@ -54,17 +54,17 @@ class StringCommands(CommandsBase):
         """
         one_of("SET", ex=ex, px=px, exat=exat, pxat=pxat, keepttl=keepttl)
         pieces: list[Any] = [name, value]
-        pieces += getex_options(ex, px, exat, pxat)
-        if keepttl:
-            pieces.append("KEEPTTL")
+        options: dict[str, Any] = {}
         if nx:
             pieces.append("NX")
         if xx:
             pieces.append("XX")
-        options: dict[str, Any] = {}
         if get:
             pieces.append("GET")
             options["get"] = True
+        pieces += getex_options(ex, px, exat, pxat)
+        if keepttl:
+            pieces.append("KEEPTTL")
         return self.execute_command("SET", *pieces, **options)
 
     def mget(self, keys: KeysT, *args: EncodableT) -> ResponseT:
