@@ -34,7 +34,14 @@ from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-__all__ = ("BOOT_FAILED", "WorkerContext", "serve_asgi", "serve_config", "worker_main")
+__all__ = (
+    "BOOT_FAILED",
+    "WorkerContext",
+    "current_worker",
+    "serve_asgi",
+    "serve_config",
+    "worker_main",
+)
 
 logger = logging.getLogger("aio.server.supervisor")
 
@@ -74,6 +81,14 @@ class WorkerContext:
 WorkerTarget = Callable[[WorkerContext], int]
 
 _dump_file: IO[str] | None = None
+_context: WorkerContext | None = None
+
+
+def current_worker() -> WorkerContext | None:
+    """The context of this worker process (None outside a supervised worker)."""
+    return _context
+
+
 # Set by SIGTERM before the server runs (the app may still be importing).
 _stop_requested = False
 _server: Any = None
@@ -88,7 +103,8 @@ def _early_stop(signum: int, frame: object) -> None:
 
 def worker_main(target: WorkerTarget, ctx: WorkerContext) -> None:
     """Entry point of a worker process (the ``multiprocessing`` target)."""
-    global _dump_file
+    global _dump_file, _context
+    _context = ctx
     # Ctrl-C in a terminal reaches the whole process group: only the supervisor acts
     # on it, and it stops the workers with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -158,6 +158,9 @@ class SupervisorHooks:
     def pre_fork(self, supervisor: Supervisor, worker: WorkerHandle) -> None:
         """Just before a worker process starts."""
 
+    def on_reload(self, supervisor: Supervisor) -> None:
+        """When a new generation of workers starts (SIGHUP, or a reload)."""
+
     def child_exit(self, supervisor: Supervisor, worker: WorkerHandle) -> None:
         """After a worker process exited."""
 
@@ -331,6 +334,7 @@ class Supervisor:
         """Start a new generation of workers; the old one stops once it is ready."""
         self.generation += 1
         self._boot_failed = False
+        self.hooks.on_reload(self)
         for _ in range(self.target_count):
             self.spawn()
 
