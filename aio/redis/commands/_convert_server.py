@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from aio.redis.commands._convert import flat_pairs, pairs_to_dict, text
+from aio.redis.commands._convert import flat_pairs, text
+from aio.redis.exceptions import InvalidResponse
 
 
 def _info_value(value: str) -> Any:
@@ -101,9 +102,22 @@ def client_info(response: Any, **options: Any) -> dict[str, Any]:
     """CLIENT INFO: a dict, the counters redis-py converts as ints."""
     result: dict[str, Any] = {}
     for token in str(text(response)).strip().split():
-        key, value = token.split("=", 1)
-        result[key] = int(value) if key in _CLIENT_INT_FIELDS else value
+        key, sep, value = token.partition("=")
+        if not sep:
+            raise InvalidResponse(
+                f"CLIENT INFO: expected key=value, got {token[:40]!r}"
+            )
+        result[key] = _int(value, "CLIENT INFO") if key in _CLIENT_INT_FIELDS else value
     return result
+
+
+def _int(value: str, command: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidResponse(
+            f"{command}: expected an integer, got {value[:40]!r}"
+        ) from None
 
 
 def client_kill(response: Any, **options: Any) -> Any:
@@ -132,11 +146,15 @@ def debug_object(response: Any, **options: Any) -> dict[str, Any]:
     """DEBUG OBJECT: ``{"type": "Value", "refcount": 1, "encoding": ...}``."""
     result: dict[str, Any] = {}
     for token in ("type:" + str(text(response))).split():
-        key, value = token.split(":", 1)
+        key, sep, value = token.partition(":")
+        if not sep:
+            raise InvalidResponse(
+                f"DEBUG OBJECT: expected key:value, got {token[:40]!r}"
+            )
         result[key] = value
     for key in ("refcount", "serializedlength", "lru", "lru_seconds_idle"):
         if key in result:
-            result[key] = int(result[key])
+            result[key] = _int(result[key], "DEBUG OBJECT")
     return result
 
 
@@ -218,7 +236,6 @@ __all__ = (
     "lastsave",
     "memory_stats",
     "numsub",
-    "pairs_to_dict",
     "ping",
     "script_exists",
     "server_time",

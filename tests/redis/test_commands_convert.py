@@ -1,0 +1,326 @@
+"""The reply converters on their own: RESP2 and RESP3 replies give the same shapes.
+
+No server here: each case feeds the converter what RESP2 sends and what RESP3
+sends for the same data (maps instead of flat arrays, doubles instead of text,
+sets instead of arrays) and checks the results are equal. The text parsers (INFO,
+CLIENT LIST/INFO, DEBUG OBJECT) also get malformed, truncated, oversized and
+random input: they return a value or raise ``InvalidResponse``, nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aio.redis.commands import RESP3_RESPONSE_CALLBACKS, RESPONSE_CALLBACKS
+from aio.redis.commands import _convert as c
+from aio.redis.commands import _convert_server as srv
+from aio.redis.exceptions import InvalidResponse
+
+
+def both(name: str, resp2: Any, resp3: Any, **options: Any) -> Any:
+    """Convert the two protocols' replies; assert they agree; return the result."""
+    left = RESPONSE_CALLBACKS[name](resp2, **options)
+    right = RESP3_RESPONSE_CALLBACKS[name](resp3, **options)
+    assert left == right
+    assert type(left) is type(right)
+    return left
+
+
+def test_hgetall_map_and_array() -> None:
+    assert both("HGETALL", [b"a", b"1", b"b", b"2"], {b"a": b"1", b"b": b"2"}) == {
+        b"a": b"1",
+        b"b": b"2",
+    }
+    assert both("HGETALL", [], {}) == {}
+
+
+def test_zrange_withscores_doubles_and_text() -> None:
+    result = both(
+        "ZRANGE",
+        [b"a", b"0.10000000000000001", b"b", b"1e+20", b"c", b"inf"],
+        [[b"a", 0.1], [b"b", 1e20], [b"c", math.inf]],
+        withscores=True,
+    )
+    assert result == [(b"a", 0.1), (b"b", 1e20), (b"c", math.inf)]
+    assert both("ZRANGE", [b"a"], [b"a"]) == [b"a"]
+
+
+def test_score_cast_func_sees_resp2_text_on_both_protocols() -> None:
+    seen: list[Any] = []
+
+    def cast(value: Any) -> Any:
+        seen.append(value)
+        return value
+
+    both("ZRANGE", [b"a", b"1.5"], [[b"a", 1.5]], withscores=True, score_cast_func=cast)
+    assert seen == [b"1.5", b"1.5"]
+    seen.clear()
+    both("ZRANGE", ["é", "2"], [["é", 2.0]], withscores=True, score_cast_func=cast)
+    assert seen == ["2", "2"]
+
+
+def test_score_cast_to_int_falls_back_through_float() -> None:
+    assert both(
+        "ZRANGE", [b"a", b"2.5"], [[b"a", 2.5]], withscores=True, score_cast_func=int
+    ) == [(b"a", 2)]
+
+
+@pytest.mark.parametrize(
+    ("score", "text"),
+    [
+        (0.1, b"0.10000000000000001"),
+        (1.0, b"1"),
+        (-2.5, b"-2.5"),
+        (1e20, b"1e+20"),
+        (math.inf, b"inf"),
+        (-math.inf, b"-inf"),
+    ],
+)
+def test_resp3_doubles_reencode_like_the_server(score: float, text: bytes) -> None:
+    assert c.resp2_score(score) == text
+    assert c.resp2_score(score, like="member") == text.decode()
+
+
+def test_pops_and_ranks() -> None:
+    assert both("ZPOPMIN", [b"a", b"1"], [b"a", 1.0]) == [(b"a", 1.0)]
+    assert both("ZPOPMAX", [b"a", b"2", b"b", b"1"], [[b"a", 2.0], [b"b", 1.0]]) == [
+        (b"a", 2.0),
+        (b"b", 1.0),
+    ]
+    assert both("ZPOPMIN", [], []) == []
+    assert both("BZPOPMIN", [b"k", b"m", b"3"], [b"k", b"m", 3.0]) == (b"k", b"m", 3.0)
+    assert both("BZPOPMIN", None, None) is None
+    assert both("ZRANK", [1, b"2.5"], [1, 2.5], withscore=True) == [1, 2.5]
+    assert both("ZRANK", 1, 1) == 1
+    assert both("ZMPOP", [b"k", [[b"m", b"1.5"]]], [b"k", [[b"m", 1.5]]]) == [
+        b"k",
+        [[b"m", b"1.5"]],
+    ]
+    assert both("ZRANDMEMBER", [b"m", b"1"], [[b"m", 1.0]], withscores=True) == [
+        b"m",
+        b"1",
+    ]
+    assert both("ZSCORE", b"1.5", 1.5) == 1.5
+    assert both("ZMSCORE", [b"1", None], [1.0, None]) == [1.0, None]
+    assert both("ZADD", 1, 1) == 1
+    assert both("ZADD", b"2.5", 2.5, as_score=True) == 2.5
+
+
+def test_sets_and_scans() -> None:
+    assert both("SMEMBERS", [b"a", b"b"], {b"a", b"b"}) == {b"a", b"b"}
+    assert both("SINTER", [], set()) == set()
+    popped = RESP3_RESPONSE_CALLBACKS["SPOP"]({b"a"})
+    assert popped == [b"a"]
+    assert both("SSCAN", [b"0", [b"a"]], [b"0", [b"a"]]) == (0, [b"a"])
+    assert both("HSCAN", [b"7", [b"f", b"v"]], [b"7", [b"f", b"v"]]) == (
+        7,
+        {b"f": b"v"},
+    )
+    assert both("HSCAN", [b"0", [b"f"]], [b"0", [b"f"]], no_values=True) == (0, [b"f"])
+    assert both("ZSCAN", [b"0", [b"m", b"1"]], [b"0", [b"m", b"1"]]) == (
+        0,
+        [(b"m", 1.0)],
+    )
+    assert both("HRANDFIELD", [b"f", b"v"], [[b"f", b"v"]], withvalues=True) == [
+        b"f",
+        b"v",
+    ]
+
+
+def test_streams_maps_and_arrays() -> None:
+    entries2 = [[b"1-1", [b"a", b"1"]]]
+    assert both("XREAD", [[b"s", entries2]], {b"s": entries2}) == [
+        [b"s", [(b"1-1", {b"a": b"1"})]]
+    ]
+    assert both("XREAD", None, None) == []
+    assert both(
+        "XRANGE", [None, [b"1-1", [b"a", b"1"]]], [None, [b"1-1", [b"a", b"1"]]]
+    ) == [
+        (None, None),
+        (b"1-1", {b"a": b"1"}),
+    ]
+    info2 = [b"length", 1, b"first-entry", [b"1-1", [b"a", b"1"]], b"last-entry", None]
+    info3 = {b"length": 1, b"first-entry": [b"1-1", [b"a", b"1"]], b"last-entry": None}
+    assert both("XINFO STREAM", info2, info3) == {
+        "length": 1,
+        "first-entry": (b"1-1", {b"a": b"1"}),
+        "last-entry": None,
+    }
+    assert both("XINFO GROUPS", [[b"name", b"g"]], [{b"name": b"g"}]) == [
+        {"name": b"g"}
+    ]
+    pending2 = [1, b"1-1", b"1-1", [[b"c", b"1"]]]
+    assert both("XPENDING", pending2, pending2)["consumers"] == [
+        {"name": b"c", "pending": 1}
+    ]
+    assert both(
+        "XAUTOCLAIM",
+        [b"0-0", [[b"1-1", [b"a", b"1"]]], []],
+        [
+            b"0-0",
+            [[b"1-1", [b"a", b"1"]]],
+            [],
+        ],
+    ) == [b"0-0", [(b"1-1", {b"a": b"1"})], []]
+
+
+def test_server_maps_and_arrays() -> None:
+    assert both(
+        "CONFIG GET",
+        [b"timeout", b"0", b"maxmemory", b"0"],
+        {b"timeout": b"0", b"maxmemory": b"0"},
+    ) == {"timeout": "0", "maxmemory": "0"}
+    assert both("PUBSUB NUMSUB", [b"a", 1, b"b", 0], {b"a": 1, b"b": 0}) == [
+        (b"a", 1),
+        (b"b", 0),
+    ]
+    assert both(
+        "CLIENT TRACKINGINFO",
+        [b"flags", [b"off"], b"redirect", -1, b"prefixes", []],
+        {b"flags": {b"off"}, b"redirect": -1, b"prefixes": []},
+    ) == ["flags", [b"off"], "redirect", -1, "prefixes", []]
+    assert both("LCS", [b"matches", [], b"len", 0], {b"matches": [], b"len": 0}) == [
+        b"matches",
+        [],
+        b"len",
+        0,
+    ]
+    lib2 = [
+        [
+            b"library_name",
+            b"l",
+            b"functions",
+            [[b"name", b"f", b"flags", [b"no-writes"]]],
+        ]
+    ]
+    lib3 = [
+        {
+            b"library_name": b"l",
+            b"functions": [{b"name": b"f", b"flags": {b"no-writes"}}],
+        }
+    ]
+    assert both("FUNCTION LIST", lib2, lib3) == lib2
+    assert both("TIME", [b"1700000000", b"5"], [b"1700000000", b"5"]) == (1700000000, 5)
+    assert both("PING", b"PONG", b"PONG") is True
+    assert both("SET", b"OK", b"OK") is True
+    assert both("SET", None, None) is None
+    assert both("SET", b"old", b"old", get=True) == b"old"
+
+
+INFO = b"""# Server\r
+redis_version:7.0.15\r
+tcp_port:6379\r
+mem_fragmentation_ratio:1.5\r
+executable:/usr/bin/redis-server\r
+module:name=search,ver=20000,api=1\r
+module:name=json,ver=1,api=1\r
+cmdstat_host:calls=1,usec=2,usec_per_call=2.00\r
+db10:keys=3,expires=1,avg_ttl=0\r
+list_value:a,b,3\r
+flag_value:x,yes=1\r
+a line without a colon\r
+"""
+
+
+def test_info_values() -> None:
+    info = srv.info(INFO)
+    assert info["redis_version"] == "7.0.15"
+    assert info["tcp_port"] == 6379
+    assert info["mem_fragmentation_ratio"] == 1.5
+    assert info["db10"] == {"keys": 3, "expires": 1, "avg_ttl": 0}
+    assert info["modules"] == [
+        {"name": "search", "ver": 20000, "api": 1},
+        {"name": "json", "ver": 1, "api": 1},
+    ]
+    assert info["cmdstat_host"] == {"calls": 1, "usec": 2, "usec_per_call": 2.0}
+    assert info["list_value"] == ["a", "b", 3]
+    assert info["flag_value"] == {"x": True, "yes": 1}
+    assert info["__raw__"] == ["a line without a colon"]
+    assert srv.info(INFO.decode()) == info
+
+
+def test_info_oversized() -> None:
+    big = b"".join(b"key%d:%d\r\n" % (i, i) for i in range(50_000))
+    info = srv.info(big)
+    assert len(info) == 50_000 and info["key49999"] == 49_999
+
+
+def test_client_list_and_info() -> None:
+    listed = srv.client_list(
+        b"id=3 addr=127.0.0.1:5 name=two words db=10 cmd=client|list\n"
+        b"id=4 addr=127.0.0.1:6 name= db=0\n"
+    )
+    assert listed == [
+        {
+            "id": "3",
+            "addr": "127.0.0.1:5",
+            "name": "two words",
+            "db": "10",
+            "cmd": "client|list",
+        },
+        {"id": "4", "addr": "127.0.0.1:6", "name": "", "db": "0"},
+    ]
+    assert srv.client_info(b"id=3 addr=x db=10 name=n\n") == {
+        "id": 3,
+        "addr": "x",
+        "db": 10,
+        "name": "n",
+    }
+
+
+@pytest.mark.parametrize(
+    ("parser", "reply"),
+    [
+        (srv.client_info, b"id=3 addr"),  # truncated mid-token
+        (srv.client_info, b"id=x"),  # an integer field that is not one
+        (srv.debug_object, b"Value at:0x1 refcount"),
+        (srv.debug_object, b"Value at:0x1 refcount:many"),
+    ],
+)
+def test_malformed_text_raises_invalid_response(parser: Any, reply: bytes) -> None:
+    with pytest.raises(InvalidResponse):
+        parser(reply)
+
+
+def test_debug_object() -> None:
+    assert srv.debug_object(
+        b"Value at:0x7f refcount:1 encoding:embstr serializedlength:2 lru:5 "
+        b"lru_seconds_idle:0"
+    ) == {
+        "type": "Value",
+        "at": "0x7f",
+        "refcount": 1,
+        "encoding": "embstr",
+        "serializedlength": 2,
+        "lru": 5,
+        "lru_seconds_idle": 0,
+    }
+
+
+@given(st.binary(max_size=300))
+def test_text_parsers_on_random_bytes(data: bytes) -> None:
+    assert isinstance(srv.info(data), dict)
+    assert isinstance(srv.client_list(data), list)
+    for parser in (srv.client_info, srv.debug_object):
+        try:
+            result = parser(data)
+        except InvalidResponse:
+            continue
+        assert isinstance(result, dict)
+
+
+@given(
+    st.lists(st.tuples(st.binary(max_size=8), st.floats(allow_nan=False)), max_size=10)
+)
+def test_zset_pairs_agree_for_any_scores(pairs: list[tuple[bytes, float]]) -> None:
+    flat: list[Any] = []
+    for member, score in pairs:
+        flat += [member, format(score, ".17g").encode()]
+    nested = [[m, s] for m, s in pairs]
+    if pairs:
+        both("ZRANGE", flat, nested, withscores=True)
