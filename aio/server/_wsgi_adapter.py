@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any
 
@@ -34,6 +33,7 @@ from aio.server._wsgi_io import (
     FileWrapper,
     InputStream,
 )
+from aio.server._wsgi_pool import ThreadPool
 
 __all__ = ("WSGIAdapter",)
 
@@ -217,7 +217,8 @@ class WSGIAdapter:
     def __init__(self, app: WSGIApp, *, threads: int = 8, multiprocess: bool = False):
         self.app = app
         self.threads = threads
-        self._pool: ThreadPoolExecutor | None = None
+        # Threads start on first use, so that a worker process gets its own.
+        self._pool = ThreadPool(threads)
         self._base: dict[str, Any] = {
             "wsgi.version": (1, 0),
             "wsgi.errors": ErrorStream(),
@@ -228,17 +229,9 @@ class WSGIAdapter:
             "wsgi.input_terminated": True,
         }
 
-    def _executor(self) -> ThreadPoolExecutor:
-        # Created on first use so that a worker process gets its own threads.
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="aio-wsgi")
-        return self._pool
-
     def shutdown(self) -> None:
         """Stop the thread pool after the running requests finished."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        self._pool.shutdown()
 
     async def __call__(self, scope: Message, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -258,9 +251,7 @@ class WSGIAdapter:
         environ["wsgi.input"] = InputStream(first, more, call.pull)
         try:
             try:
-                last = await loop.run_in_executor(
-                    self._executor(), call.run, self.app, environ
-                )
+                last = await self._pool.run(call.run, self.app, environ)
             except ClientDisconnectedError:
                 return
             except Exception:
