@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import sys
 import threading
 from collections.abc import Iterator
@@ -449,7 +450,16 @@ async def test_file_wrapper_streams_blocks_and_closes() -> None:
     assert len(driver.sent) == 1 + 4  # 32+32+32+4
 
 
-async def test_wsgi_errors_logs_lines(caplog: pytest.LogCaptureFixture) -> None:
+class ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def test_wsgi_errors_logs_lines() -> None:
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         environ["wsgi.errors"].write("first line\nsecond ")
         environ["wsgi.errors"].writelines(["part\n"])
@@ -457,9 +467,15 @@ async def test_wsgi_errors_logs_lines(caplog: pytest.LogCaptureFixture) -> None:
         start_response("200 OK", [])
         return []
 
-    with caplog.at_level("ERROR", logger="aio.server.wsgi"):
+    # a handler on the logger itself: another test may have stopped propagation
+    handler = ListHandler()
+    logger = logging.getLogger("aio.server.wsgi")
+    logger.addHandler(handler)
+    try:
         await run_app(app, Driver())
-    assert [r.getMessage() for r in caplog.records] == ["first line", "second part"]
+    finally:
+        logger.removeHandler(handler)
+    assert [r.getMessage() for r in handler.records] == ["first line", "second part"]
 
 
 async def test_lifespan_is_acknowledged() -> None:
