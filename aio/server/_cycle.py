@@ -57,6 +57,7 @@ class RequestCycle:
         "buffered",
         "chunks",
         "conn",
+        "coro",
         "disconnected",
         "expect_100",
         "final_body_sent",
@@ -101,6 +102,7 @@ class RequestCycle:
         self.app_headers: list[tuple[bytes, bytes]] = []
         self.body_length = 0
         self.task: asyncio.Task[None] | None = None
+        self.coro: object = None
         self.access_started = time.perf_counter() if access_log else 0.0
 
     # -- called by the protocol ------------------------------------------------

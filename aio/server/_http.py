@@ -44,6 +44,7 @@ from aio.proto.http import (
     split_target,
 )
 from aio.server._cycle import RequestCycle, error_response, run_asgi
+from aio.server._eager import start_eagerly
 from aio.server._logging import access_logger
 from aio.server._proxy import apply_proxy_headers
 
@@ -59,6 +60,13 @@ IDLE, HEAD, BUSY, UPGRADED = 0, 1, 2, 3
 INF = math.inf
 
 _ERRORS: dict[int, bytes] = {}
+_SPECIAL_HEADERS = frozenset(
+    (b"upgrade", b"x-forwarded-for", b"x-forwarded-proto", b"forwarded")
+)
+_METHODS = {
+    m.encode(): m
+    for m in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")
+}
 
 
 def _error_bytes(status: int) -> bytes:
@@ -91,14 +99,13 @@ def _find_websocket() -> Any:
     return getattr(module, "start_websocket", None)
 
 
-def task_stack(task: asyncio.Task[Any]) -> str:
-    """The await chain of a suspended task, outermost call first.
+def coroutine_stack(coro: Any) -> str:
+    """The await chain of a suspended coroutine, outermost call first.
 
     ``Task.print_stack`` shows only the task's own coroutine frame; the handler
     that hangs is usually several ``await``s deeper, so follow ``cr_await``.
     """
     frames = []
-    coro: Any = task.get_coro()
     while coro is not None:
         frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
         if frame is not None:
@@ -149,6 +156,8 @@ class HTTPProtocol(asyncio.Protocol):
         self.root_path = config.root_path
         self.root_path_bytes = config.root_path.encode("ascii")
         self.websocket: Any = None
+        self.processing = False
+        self.pending: RequestCycle | None = None
 
     # -- asyncio.Protocol ------------------------------------------------------
 
@@ -219,52 +228,71 @@ class HTTPProtocol(asyncio.Protocol):
     # -- event processing ------------------------------------------------------
 
     def _process(self) -> None:
-        conn = self.conn
+        # Re-entrant calls (an eagerly run app calling receive() or finishing
+        # its response inside this loop) return at once: the running loop
+        # re-reads the state on its next turn.
+        if self.processing:
+            return
+        self.processing = True
         try:
-            while True:
-                cycle = self.cycle
-                if cycle is not None and cycle.buffered >= HIGH_WATER:
-                    if not self.read_paused:
-                        self.read_paused = True
-                        self.transport.pause_reading()
-                    return
-                event = conn.next_event()
-                if event is NEED_DATA:
-                    if self.phase == HEAD and not self.head_timed:
-                        self.head_timed = True
-                        timeout = self.config.timeout_header_read
-                        if timeout is not None:
-                            self._arm(self.loop.time() + timeout)
-                    return
-                if event is PAUSED:
-                    return
-                kind = type(event)
-                if kind is Data:
-                    assert cycle is not None
-                    if cycle.response_complete:
-                        continue  # the app answered without reading: discard
-                    data: bytes = event.data  # type: ignore[union-attr]
-                    cycle.chunks.append(data)
-                    cycle.buffered += len(data)
-                    cycle.wake()
-                elif kind is EndOfMessage:
-                    assert cycle is not None
-                    cycle.more_body = False
-                    if cycle.response_complete:
-                        self._next_cycle()
-                        if self.transport.is_closing():
-                            return
-                    else:
-                        cycle.wake()
-                elif kind is Request:
-                    self._on_request(event)  # type: ignore[arg-type]
-                    if self.phase == UPGRADED:
-                        return
-                else:  # ConnectionClosed: the peer is done with us
-                    self.transport.close()
-                    return
+            self._process_events()
         except HTTPProtocolError as exc:
             self._on_protocol_error(exc)
+        finally:
+            self.processing = False
+        if self.pending is not None:
+            self._start_pending()
+
+    def _process_events(self) -> None:
+        conn = self.conn
+        while True:
+            cycle = self.cycle
+            if cycle is not None and cycle.buffered >= HIGH_WATER:
+                if not self.read_paused:
+                    self.read_paused = True
+                    self.transport.pause_reading()
+                return
+            event = conn.next_event()
+            if event is NEED_DATA:
+                if self.phase == HEAD and not self.head_timed:
+                    self.head_timed = True
+                    timeout = self.config.timeout_header_read
+                    if timeout is not None:
+                        self._arm(self.loop.time() + timeout)
+                return
+            if event is PAUSED:
+                return
+            kind = type(event)
+            if kind is Data:
+                assert cycle is not None
+                if cycle.response_complete:
+                    continue  # the app answered without reading: discard
+                data: bytes = event.data  # type: ignore[union-attr]
+                cycle.chunks.append(data)
+                cycle.buffered += len(data)
+                cycle.wake()
+            elif kind is EndOfMessage:
+                assert cycle is not None
+                cycle.more_body = False
+                if cycle.response_complete:
+                    self._next_cycle()
+                    if self.transport.is_closing():
+                        return
+                elif self.pending is not None:
+                    # The whole request is here: run the app now, so a simple
+                    # handler answers before this loop parses the next request.
+                    self._start_pending()
+                    if self.transport.is_closing():
+                        return
+                else:
+                    cycle.wake()
+            elif kind is Request:
+                self._on_request(event)  # type: ignore[arg-type]
+                if self.phase == UPGRADED:
+                    return
+            else:  # ConnectionClosed: the peer is done with us
+                self.transport.close()
+                return
 
     def _on_protocol_error(self, exc: HTTPProtocolError) -> None:
         cycle = self.cycle
@@ -285,17 +313,22 @@ class HTTPProtocol(asyncio.Protocol):
             self._arm(self.deadline)
         raw_path, query = split_target(request.target)
         headers = request.headers
+        method = request.method
         client = self.client
         scheme = self.scheme
-        if self.trusted_peer:
+        # One pass over the headers finds both the upgrade and proxy headers.
+        upgrade: bytes | None = None
+        proxied = False
+        for name, value in headers:
+            if name in _SPECIAL_HEADERS:
+                if name == b"upgrade":
+                    upgrade = value
+                else:
+                    proxied = True
+        if proxied and self.trusted_peer:
             client, scheme = apply_proxy_headers(
                 config.trusted_hosts, headers, client, scheme
             )
-        upgrade: bytes | None = None
-        for name, value in headers:
-            if name == b"upgrade":
-                upgrade = value
-                break
         path = percent_decode_path(raw_path)
         if self.root_path:
             path = self.root_path + path
@@ -307,7 +340,7 @@ class HTTPProtocol(asyncio.Protocol):
             "server": self.server,
             "client": client,
             "scheme": scheme,
-            "method": request.method.decode("ascii"),
+            "method": _METHODS.get(method) or method.decode("ascii"),
             "root_path": self.root_path,
             "path": path,
             "raw_path": raw_path,
@@ -328,17 +361,29 @@ class HTTPProtocol(asyncio.Protocol):
         if self.state.shutting_down:
             cycle.keep_alive = False
         self.cycle = cycle
+        # Started once the body's end is parsed, or when this parsing pass ends.
+        self.pending = cycle
+
+    def _start_pending(self) -> None:
+        cycle = self.pending
+        assert cycle is not None
+        self.pending = None
+        if cycle.disconnected:
+            return  # the request failed to parse: the app never sees it
         app = self.app
-        limit = config.limit_concurrency
+        limit = self.config.limit_concurrency
         if limit is not None and (
             len(self.state.connections) > limit or len(self.state.tasks) >= limit
         ):
             app = service_unavailable
-        task = self.loop.create_task(run_asgi(app, cycle))
-        cycle.task = task
-        tasks = self.state.tasks
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+        coro = run_asgi(app, cycle)
+        cycle.coro = coro
+        task = start_eagerly(self.loop, coro)
+        if task is not None:
+            cycle.task = task
+            tasks = self.state.tasks
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
 
     def _upgrade(self, scope: dict[str, Any]) -> bool:
         start_websocket = _find_websocket() if self.config.ws != "none" else None
@@ -484,7 +529,8 @@ class HTTPProtocol(asyncio.Protocol):
         if cycle is None or cycle.response_complete or cycle.task is None:
             return
         task = cycle.task
-        stack = task_stack(task)  # before cancelling: where it is stuck now
+        # before cancelling: where it is stuck now
+        stack = coroutine_stack(cycle.coro)
         logger.error(
             "Request %s %s timed out after %ss; cancelling the handler. Its stack:\n%s",
             cycle.scope["method"],
