@@ -285,8 +285,10 @@ class WebSocketProtocol(asyncio.Protocol):
             self.connect_delivered = True
             return {"type": "websocket.connect"}
         while not self.queue and self.disconnect is None:
-            waiter = self.loop.create_future()
-            self.receive_waiter = waiter
+            # Shared, should two tasks of one app both wait in receive().
+            waiter = self.receive_waiter
+            if waiter is None:
+                waiter = self.receive_waiter = self.loop.create_future()
             await waiter
         if self.queue:
             message = self.queue.popleft()
@@ -414,7 +416,14 @@ class WebSocketProtocol(asyncio.Protocol):
             self.transport.close()
             return
         timeout = self.config.ws_ping_timeout or DEFAULT_CLOSE_TIMEOUT
-        self.close_handle = self.loop.call_later(timeout, self.transport.close)
+        self.close_handle = self.loop.call_later(timeout, self._close_timed_out)
+
+    def _close_timed_out(self) -> None:
+        # The peer never answered our close frame: it may not be reading at all,
+        # so do not wait for the write buffer to drain either.
+        self.close_handle = None
+        if not self.lost:
+            self.transport.abort()
 
     def _schedule_ping(self) -> None:
         interval = self.config.ws_ping_interval
@@ -443,6 +452,9 @@ class WebSocketProtocol(asyncio.Protocol):
         if conn is not None and not conn.close_sent:
             self._write(conn.send_close(1011, "keepalive ping timeout"))
         self.transport.close()
+        # A peer that stopped answering may also have stopped reading.
+        timeout = self.config.ws_ping_timeout or DEFAULT_CLOSE_TIMEOUT
+        self.close_handle = self.loop.call_later(timeout, self._close_timed_out)
 
     # -- the application task -----------------------------------------------------------
 

@@ -151,3 +151,53 @@ def test_upgrade_request_random_headers(headers: list[tuple[bytes, bytes]]) -> N
         parse_upgrade_request("GET", "1.1", headers)
     except WebSocketError:
         pass
+
+
+deflate_params = st.one_of(
+    st.none(),
+    st.builds(
+        DeflateParams,
+        server_no_context_takeover=st.booleans(),
+        client_no_context_takeover=st.booleans(),
+        server_max_window_bits=st.sampled_from([None, 9, 12, 15]),
+        client_max_window_bits=st.sampled_from([None, 9, 12, 15]),
+    ),
+)
+fragmented = st.lists(
+    st.one_of(
+        st.lists(st.text(max_size=50), min_size=1, max_size=4),
+        st.lists(st.binary(max_size=50), min_size=1, max_size=4),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(messages=fragmented, params=deflate_params, split=st.integers(1, 64))
+def test_random_messages_round_trip_both_ways(
+    messages: list[list[str] | list[bytes]], params: DeflateParams | None, split: int
+) -> None:
+    def pair(role: Role) -> WebSocketConnection:
+        pmd = None
+        if params is not None:
+            pmd = PerMessageDeflate(params, is_client=role is Role.CLIENT)
+        return WebSocketConnection(role, deflate=pmd)
+
+    client, server = pair(Role.CLIENT), pair(Role.SERVER)
+    for sender, receiver in ((client, server), (server, client)):
+        wire = b""
+        for parts in messages:
+            for i, part in enumerate(parts):
+                final = i == len(parts) - 1
+                if isinstance(part, str):
+                    wire += sender.send_text(part, final=final)
+                else:
+                    wire += sender.send_bytes(part, final=final)
+        got = []
+        for start in range(0, len(wire), split):  # arbitrary chunking
+            receiver.receive_data(wire[start : start + split])
+            got += [e.data for e in receiver.events()]  # type: ignore[union-attr]
+        expected = [
+            "".join(p) if isinstance(p[0], str) else b"".join(p) for p in messages
+        ]  # type: ignore[arg-type]
+        assert got == expected
