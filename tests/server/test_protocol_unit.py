@@ -1,0 +1,197 @@
+"""The protocol shell without sockets: a fake transport, eager handlers, fuzzing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aio.server import Config
+from aio.server._eager import start_eagerly
+from aio.server._http import HTTPProtocol
+from aio.server._state import ServerState
+
+
+class FakeTransport(asyncio.Transport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = bytearray()
+        self.closed = False
+        self.paused = False
+
+    def write(self, data: Any) -> None:
+        self.written += data
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        extra = {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 80)}
+        return extra.get(name, default)
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def pause_reading(self) -> None:
+        self.paused = True
+
+    def resume_reading(self) -> None:
+        self.paused = False
+
+
+def make_protocol(app: Any, **options: Any) -> tuple[HTTPProtocol, FakeTransport]:
+    config = Config(app, lifespan="off", **options)
+    config.load()
+    protocol = HTTPProtocol(
+        config, ServerState(config.encoded_headers), {}, asyncio.get_running_loop()
+    )
+    transport = FakeTransport()
+    protocol.connection_made(transport)
+    return protocol, transport
+
+
+async def hello(scope: Any, receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"hi"})
+
+
+async def test_simple_handler_answers_without_a_task() -> None:
+    protocol, transport = make_protocol(hello)
+    protocol.data_received(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
+    # answered synchronously, inside data_received: no task, no loop turn
+    assert bytes(transport.written).count(b"HTTP/1.1 200 OK") == 3
+    assert not protocol.state.tasks
+    protocol.connection_lost(None)
+
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id")
+
+
+async def test_context_does_not_leak_between_requests() -> None:
+    seen: list[str | None] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(request_id.get(None))
+        request_id.set(scope["path"])
+        if scope["path"] == "/slow":
+            await asyncio.sleep(0)
+            seen.append(request_id.get(None))
+        await hello(scope, receive, send)
+
+    protocol, transport = make_protocol(app)
+    protocol.data_received(b"GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
+    protocol.data_received(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+    while protocol.state.tasks:
+        await asyncio.sleep(0)
+    protocol.data_received(b"GET /last HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert seen == [None, None, "/slow", None]
+    assert bytes(transport.written).count(b"200 OK") == 3
+
+
+async def test_start_eagerly_paths() -> None:
+    log: list[str] = []
+
+    async def quick() -> None:
+        log.append("quick")
+
+    assert start_eagerly(asyncio.get_running_loop(), quick()) is None
+    assert log == ["quick"]
+
+    async def yields_none() -> None:
+        await asyncio.sleep(0)
+        log.append("after sleep(0)")
+
+    task = start_eagerly(asyncio.get_running_loop(), yields_none())
+    assert task is not None
+    await task
+    assert log[-1] == "after sleep(0)"
+
+    future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def waits() -> str:
+        value = await future
+        log.append(value)
+        return value
+
+    task = start_eagerly(asyncio.get_running_loop(), waits())  # type: ignore[arg-type]
+    assert task is not None
+    future.set_result("resumed")
+    await task
+    assert log[-1] == "resumed"
+
+    async def cancelled() -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            log.append("got cancel")
+            raise
+
+    task = start_eagerly(asyncio.get_running_loop(), cancelled())
+    assert task is not None
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert log[-1] == "got cancel"
+
+    async def raises() -> None:
+        await asyncio.sleep(0)
+        raise ValueError("inner")
+
+    task = start_eagerly(asyncio.get_running_loop(), raises())
+    assert task is not None
+    with pytest.raises(ValueError, match="inner"):
+        await task
+
+
+async def test_body_backpressure_pauses_transport() -> None:
+    bodies: list[int] = []
+    gate = asyncio.Event()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await gate.wait()
+        total = 0
+        while True:
+            message = await receive()
+            total += len(message["body"])
+            if not message["more_body"]:
+                break
+        bodies.append(total)
+        await hello(scope, receive, send)
+
+    protocol, transport = make_protocol(app)
+    size = 300_000
+    protocol.data_received(
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % size
+    )
+    for _ in range(size // 10_000):
+        protocol.data_received(b"b" * 10_000)
+    assert transport.paused
+    gate.set()
+    while not bodies:
+        await asyncio.sleep(0)
+    assert bodies == [size]
+    assert b"200 OK" in transport.written
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.binary(max_size=64), max_size=8))
+def test_random_bytes_only_produce_error_responses(chunks: list[bytes]) -> None:
+    async def run() -> None:
+        protocol, transport = make_protocol(hello)
+        for chunk in [b"GET / HTTP/1.1\r\nHost: x\r\n", *chunks]:
+            if transport.closed:
+                break
+            protocol.data_received(chunk)
+        written = bytes(transport.written)
+        for line in written.split(b"\r\n"):
+            if line.startswith(b"HTTP/1.1 "):
+                status = int(line[9:12])
+                assert status in (200, 400, 413, 414, 431, 501, 505), written
+        protocol.connection_lost(None)
+
+    asyncio.run(run())
