@@ -62,6 +62,7 @@ class _Call:
         "disconnected",
         "headers",
         "headers_sent",
+        "is_head",
         "loop",
         "receive",
         "send",
@@ -76,6 +77,7 @@ class _Call:
         self.status = 0
         self.headers: list[tuple[bytes, bytes]] | None = None
         self.headers_sent = False
+        self.is_head = False
         self.body_done = False
         self.disconnected = False
         self.watcher: asyncio.Task[None] | None = None
@@ -194,7 +196,9 @@ class _Call:
                 raise RuntimeError("the WSGI application did not call start_response")
             if not self.headers_sent:
                 body = pending or b""
-                if not any(name == b"content-length" for name, _ in self.headers):
+                if not self.is_head and not any(
+                    name == b"content-length" for name, _ in self.headers
+                ):
                     self.headers.append((b"content-length", str(len(body)).encode()))
             return pending
         finally:
@@ -243,12 +247,20 @@ class WSGIAdapter:
             )
         loop = asyncio.get_running_loop()
         call = _Call(loop, receive, send)
-        try:
-            first, more = await call._next_body()
-        except ClientDisconnectedError:
-            return
         environ = build_environ(scope, self._base, scope["headers"])
+        if "HTTP_EXPECT" in environ:
+            # 100-continue: the server answers "100" on the first receive(), so
+            # only the application's first read may ask for the body.
+            first, more = b"", True
+        else:
+            # Read ahead of the hop: a small body is usually there already.
+            try:
+                first, more = await call._next_body()
+            except ClientDisconnectedError:
+                return
         environ["wsgi.input"] = InputStream(first, more, call.pull)
+        if scope["method"] == "HEAD":
+            call.is_head = True
         try:
             try:
                 last = await self._pool.run(call.run, self.app, environ)

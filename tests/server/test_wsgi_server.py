@@ -269,3 +269,58 @@ def test_wsgi_unix_socket(tmp_path: Path) -> None:
         sup.stop()
         if os.path.exists(path):
             os.unlink(path)
+
+
+async def test_expect_100_continue_waits_for_the_application() -> None:
+    reads: list[bytes] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if environ["PATH_INFO"] == "/reject":
+            start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
+            return [b"too big"]
+        reads.append(environ["wsgi.input"].read())
+        start_response("200 OK", [])
+        return [b"read " + reads[-1]]
+
+    adapter = WSGIAdapter(app, threads=1)
+    async with serving(adapter) as running:
+        head = b"POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+        # rejected without reading: no "100 Continue" is sent
+        reader, writer = await asyncio.open_connection(*running.address)
+        writer.write(head % b"/reject")
+        await writer.drain()
+        status = await asyncio.wait_for(reader.readline(), 10)
+        assert status.startswith(b"HTTP/1.1 413")
+        writer.close()
+        # accepted: the app's read makes the server send 100, then the body comes
+        reader, writer = await asyncio.open_connection(*running.address)
+        writer.write(head % b"/accept")
+        await writer.drain()
+        status = await asyncio.wait_for(reader.readline(), 10)
+        assert status.startswith(b"HTTP/1.1 100")
+        await reader.readline()
+        writer.write(b"hello")
+        await writer.drain()
+        status = await asyncio.wait_for(reader.readline(), 10)
+        assert status.startswith(b"HTTP/1.1 200")
+        writer.close()
+    adapter.shutdown()
+    assert reads == [b"hello"]
+
+
+async def test_head_gets_no_invented_content_length() -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [b"body!"]
+
+    adapter = WSGIAdapter(app, threads=1)
+    async with (
+        serving(adapter) as running,
+        httpx.AsyncClient(base_url=running.url) as client,
+    ):
+        response = await client.head("/")
+        assert response.status_code == 200
+        assert response.headers.get("content-length") != "0"
+        response = await client.get("/")
+        assert response.headers["content-length"] == "5"
+    adapter.shutdown()
