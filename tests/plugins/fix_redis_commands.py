@@ -9,11 +9,19 @@ exception counts as a result (compared by class name and, for ``ResponseError``,
 by the server's message), so error behaviour is compared too.
 
 Database 10 belongs to the command tests: the client tests use 9 (and 8), and
-nothing here ever runs FLUSHALL.
+nothing here ever runs FLUSHALL. Several test runs may share one server (engineers
+running the suite side by side), so every test that uses database 10 holds an
+exclusive file lock for its duration: runs take turns instead of flushing each
+other's keys mid-scenario.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import fcntl
+import os
+import tempfile
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -25,54 +33,30 @@ import redis.asyncio as redis_asyncio
 from tests.plugins.fix_services import require_service
 
 DB = 10
+LOCK_PATH = os.path.join(tempfile.gettempdir(), "aio-tests-redis-db10.lock")
+
+
+@contextlib.asynccontextmanager
+async def db_lock() -> AsyncIterator[None]:
+    """Hold database 10 exclusively (across processes) for the duration."""
+    fd = os.open(LOCK_PATH, os.O_CREAT | os.O_RDWR, 0o666)
+    try:
+        # In a thread: another run may hold it for a test's length.
+        await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
 
 Scenario = Callable[[Any], Awaitable[Any]]
 
 
 def _make_ours(host: str, port: int, protocol: int, decode: bool) -> Any:
-    try:
-        from aio.redis import Redis
-    except ImportError:
-        return _Interim(host, port, protocol, decode)
+    from aio.redis import Redis
+
     return Redis(
         host=host, port=port, db=DB, protocol=protocol, decode_responses=decode
     )
-
-
-class _Interim:
-    """``CoreCommands`` over redis-py's raw connection with our callbacks.
-
-    Used only while ``aio.redis.Redis`` is not importable, so that the mixins and
-    converters can be exercised on their own.
-    """
-
-    def __new__(cls, host: str, port: int, protocol: int, decode: bool) -> Any:
-        from aio.redis.commands import (
-            RESP3_RESPONSE_CALLBACKS,
-            RESPONSE_CALLBACKS,
-            CoreCommands,
-        )
-
-        raw = redis_asyncio.Redis(
-            host=host, port=port, db=DB, protocol=protocol, decode_responses=decode
-        )
-        raw.response_callbacks = {}
-        table = RESP3_RESPONSE_CALLBACKS if protocol == 3 else RESPONSE_CALLBACKS
-
-        class Interim(CoreCommands):
-            async def execute_command(self, *args: Any, **options: Any) -> Any:
-                raw_options = {}
-                if options.pop("NEVER_DECODE", False):
-                    raw_options["NEVER_DECODE"] = True
-                options.pop("keys", None)
-                reply = await raw.execute_command(*args, **raw_options)
-                callback = table.get(str(args[0]).upper())
-                return callback(reply, **options) if callback else reply
-
-            async def aclose(self) -> None:
-                await raw.aclose()
-
-        return Interim()
 
 
 def outcome(exc: BaseException) -> tuple[str, str]:
@@ -129,16 +113,17 @@ class Oracle:
 
 async def _oracle(protocol: int, decode: bool) -> AsyncIterator[Oracle]:
     host, port = require_service("redis")
-    theirs = redis_asyncio.Redis(
-        host=host, port=port, db=DB, protocol=2, decode_responses=decode
-    )
-    ours = _make_ours(host, port, protocol, decode)
-    try:
-        yield Oracle(theirs, ours, protocol, decode)
-    finally:
-        await theirs.execute_command("FLUSHDB")
-        await theirs.aclose()
-        await ours.aclose()
+    async with db_lock():
+        theirs = redis_asyncio.Redis(
+            host=host, port=port, db=DB, protocol=2, decode_responses=decode
+        )
+        ours = _make_ours(host, port, protocol, decode)
+        try:
+            yield Oracle(theirs, ours, protocol, decode)
+        finally:
+            await theirs.execute_command("FLUSHDB")
+            await theirs.aclose()
+            await ours.aclose()
 
 
 @pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
@@ -159,10 +144,11 @@ async def oracle_decoded(request: pytest.FixtureRequest) -> AsyncIterator[Oracle
 async def ours_only(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
     """Just an aio client on database 10 (RESP2), flushed before and after."""
     host, port = require_service("redis")
-    ours = _make_ours(host, port, 2, False)
-    await ours.execute_command("FLUSHDB")
-    try:
-        yield ours
-    finally:
+    async with db_lock():
+        ours = _make_ours(host, port, 2, False)
         await ours.execute_command("FLUSHDB")
-        await ours.aclose()
+        try:
+            yield ours
+        finally:
+            await ours.execute_command("FLUSHDB")
+            await ours.aclose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.plugins.fix_redis_commands import outcome
+from tests.plugins.fix_redis_commands import db_lock, outcome
 from tests.plugins.fix_services import require_service
 
 
@@ -40,13 +40,14 @@ async def test_blocking_commands_outlive_the_socket_timeout() -> None:
     from aio.redis import Redis
 
     host, port = require_service("redis")
-    r = Redis(host=host, port=port, db=10, socket_timeout=0.25)
-    try:
-        await r.delete("empty-list", "empty-stream", "empty-zset")
-        assert await r.blpop("empty-list", timeout=0.3) is None
-        assert await r.bzpopmin("empty-zset", timeout=0.3) is None
-        assert await r.blmpop(0.3, 1, "empty-list", direction="LEFT") is None
-        assert await r.xread({"empty-stream": "$"}, block=300) == []
-        assert await r.ping() is True
-    finally:
-        await r.aclose()
+    async with db_lock():
+        r = Redis(host=host, port=port, db=10, socket_timeout=0.25)
+        try:
+            await r.delete("empty-list", "empty-stream", "empty-zset")
+            assert await r.blpop("empty-list", timeout=0.3) is None
+            assert await r.bzpopmin("empty-zset", timeout=0.3) is None
+            assert await r.blmpop(0.3, 1, "empty-list", direction="LEFT") is None
+            assert await r.xread({"empty-stream": "$"}, block=300) == []
+            assert await r.ping() is True
+        finally:
+            await r.aclose()
