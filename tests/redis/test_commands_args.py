@@ -295,6 +295,10 @@ CALLS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
     ("pubsub_numsub", ("a", "b"), {}),
     ("pubsub_shardnumsub", ("a",), {}),
     ("role", (), {}),
+    ("slaveof", (), {}),
+    ("slaveof", ("127.0.0.1", 6380), {}),
+    ("memory_malloc_stats", (), {}),
+    ("client_no_touch", ("ON",), {}),
 ]
 
 
@@ -310,6 +314,39 @@ def test_same_command_line_as_redis_py(
         warnings.simplefilter("ignore", DeprecationWarning)
         expected = getattr(Theirs(), method)(*args, **kwargs)
     assert getattr(Ours(), method)(*args, **kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"nosave": True, "now": True, "force": True}, {"save": True, "abort": True}],
+)
+async def test_shutdown_like_redis_py(kwargs: dict[str, Any]) -> None:
+    import redis.asyncio
+    import redis.exceptions
+
+    from aio.redis import exceptions
+
+    sent: list[list[str]] = []
+
+    class TheirsDropped(redis.asyncio.Redis):  # type: ignore[misc]
+        async def execute_command(self, *args: Any, **options: Any) -> Any:
+            sent.append(_split(args))
+            raise redis.exceptions.ConnectionError("gone")
+
+    class OursDropped(CoreCommands):
+        async def execute_command(self, *args: Any, **options: Any) -> Any:
+            sent.append(_split(args))
+            raise exceptions.ConnectionError("gone")
+
+    class OursAnswered(CoreCommands):
+        async def execute_command(self, *args: Any, **options: Any) -> Any:
+            return b"OK"
+
+    assert await TheirsDropped().shutdown(**kwargs) is None
+    assert await OursDropped().shutdown(**kwargs) is None
+    assert sent[0] == sent[1]
+    with pytest.raises(exceptions.RedisError, match="SHUTDOWN"):
+        await OursAnswered().shutdown(**kwargs)
 
 
 def test_sort_ro_sends_the_read_only_command() -> None:

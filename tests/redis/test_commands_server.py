@@ -87,6 +87,13 @@ async def test_small_server_commands(oracle: Any) -> None:
     await oracle.check(scenario)
 
 
+async def test_hello_is_a_dict(ours_only: Any) -> None:
+    fields = await ours_only.hello()
+    assert fields["proto"] == 2
+    assert fields["server"] == b"redis"
+    assert isinstance(fields["modules"], list)
+
+
 async def test_config_get_decoded(oracle_decoded: Any) -> None:
     async def scenario(r: Any) -> list[Any]:
         return [

@@ -101,6 +101,7 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     **_each("PUBSUB NUMSUB, PUBSUB SHARDNUMSUB", srv.numsub),
     # server and connection
     "PING": srv.ping,
+    "HELLO": srv.hello,
     "RESET": c.str_reply,
     "INFO": srv.info,
     "LASTSAVE": srv.lastsave,

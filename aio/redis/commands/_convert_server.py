@@ -213,6 +213,11 @@ def ping(response: Any, **options: Any) -> bool:
     return bool(text(response) == "PONG")
 
 
+def hello(response: Any, **options: Any) -> dict[str, Any]:
+    """HELLO: the handshake fields with str keys (RESP2 array or RESP3 map)."""
+    return {text(k): v for k, v in flat_pairs(response)}
+
+
 def memory_stats(response: Any, **options: Any) -> dict[str, Any]:
     """MEMORY STATS: str keys, str-decoded text values, ``db.N`` sub-dicts."""
     stats: dict[str, Any] = {}
@@ -232,6 +237,7 @@ __all__ = (
     "client_list",
     "config_get",
     "debug_object",
+    "hello",
     "info",
     "lastsave",
     "memory_stats",

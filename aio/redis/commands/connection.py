@@ -44,6 +44,15 @@ class ConnectionCommands(CommandsBase):
         """Ask the server to close the connection; returns True."""
         return self.execute_command("QUIT", **kwargs)
 
+    def hello(self) -> ResponseT:
+        """The server's handshake fields (``server``, ``version``, ``proto``...) as a dict.
+
+        Only the read-only form: switching protocol on a pooled connection would
+        desynchronise its parser, so ``Redis(protocol=3)`` is the way to get RESP3.
+        (redis-py raises NotImplementedError here.)
+        """
+        return self.execute_command("HELLO")
+
     def reset(self) -> ResponseT:
         """Reset the connection's state; returns ``"RESET"``."""
         return self.execute_command("RESET")
@@ -159,6 +168,10 @@ class ConnectionCommands(CommandsBase):
     def client_no_evict(self, mode: str) -> ResponseT:
         """CLIENT NO-EVICT ON/OFF."""
         return self.execute_command("CLIENT NO-EVICT", mode)
+
+    def client_no_touch(self, mode: str) -> ResponseT:
+        """CLIENT NO-TOUCH ON/OFF (Redis 7.2+)."""
+        return self.execute_command("CLIENT NO-TOUCH", mode)
 
     def client_tracking(
         self,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from aio.redis import exceptions
 from aio.redis._types import EncodableT, KeyT, PatternT, ResponseT
 from aio.redis.commands._base import CommandsBase
+from aio.redis.exceptions import DataError, RedisError
 
 __all__ = ("ServerCommands",)
 
@@ -153,6 +155,42 @@ class ServerCommands(CommandsBase):
         if version_numbers:
             return self.execute_command("LOLWUT", "VERSION", *version_numbers, **kwargs)
         return self.execute_command("LOLWUT", **kwargs)
+
+    async def shutdown(
+        self,
+        save: bool = False,
+        nosave: bool = False,
+        now: bool = False,
+        force: bool = False,
+        abort: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Stop the server; returns when the connection drops, as redis-py does.
+
+        :raises DataError: for ``save`` with ``nosave``.
+        :raises RedisError: when the server answered instead of going away.
+        """
+        if save and nosave:
+            raise DataError("shutdown: save and nosave cannot both be set")
+        flags = (("SAVE", save), ("NOSAVE", nosave), ("NOW", now), ("FORCE", force))
+        args = [token for token, on in (*flags, ("ABORT", abort)) if on]
+        try:
+            await self.execute_command("SHUTDOWN", *args, **kwargs)
+        except exceptions.ConnectionError:
+            return  # the server closed the connection: it is shutting down
+        raise RedisError("SHUTDOWN seems to have failed.")
+
+    def slaveof(
+        self, host: str | None = None, port: int | None = None, **kwargs: Any
+    ) -> ResponseT:
+        """Replicate ``host:port``, or stop replicating when both are None."""
+        if host is None and port is None:
+            return self.execute_command("SLAVEOF", "NO", "ONE", **kwargs)
+        return self.execute_command("SLAVEOF", host, port, **kwargs)
+
+    def memory_malloc_stats(self, **kwargs: Any) -> ResponseT:
+        """The allocator's statistics, as text."""
+        return self.execute_command("MEMORY MALLOC-STATS", **kwargs)
 
     def role(self) -> ResponseT:
         """The replication role and its details, as the server sends them."""
