@@ -70,6 +70,7 @@ from aio.proto.websocket._frame import (
 __all__ = ("ConnectionState", "Role", "WebSocketConnection")
 
 DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024
+_Utf8Decoder = codecs.getincrementaldecoder("utf-8")
 
 
 class Role(enum.Enum):
@@ -221,11 +222,27 @@ class WebSocketConnection:
         else:
             if self._msg_opcode is not None:
                 raise WebSocketProtocolError("new data frame while a message is open")
+            if frame.fin and not frame.rsv1:
+                return self._whole_message(op, frame.payload)
             self._msg_opcode = op
             self._msg_compressed = frame.rsv1
             if op is Opcode.TEXT:
-                self._utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+                self._utf8 = _Utf8Decoder("strict")
         return self._add_fragment(frame.payload, frame.fin)
+
+    def _whole_message(self, op: Opcode, payload: bytes) -> Event:
+        # The common case, one uncompressed frame: no reassembly state at all.
+        limit = self.max_message_size
+        if limit is not None and len(payload) > limit:
+            raise PayloadTooBigError(f"message exceeds the limit of {limit} bytes")
+        if op is Opcode.BINARY:
+            return BytesMessage(payload)
+        try:
+            return TextMessage(payload.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise WebSocketProtocolError(
+                "text message is not valid UTF-8", close_code=1007
+            ) from exc
 
     def _add_fragment(self, payload: bytes, fin: bool) -> Event | None:
         limit = self.max_message_size

@@ -121,18 +121,25 @@ class FrameParser:
         max_frame_size: int | None = None,
     ) -> None:
         self._buffer = bytearray()
+        # Start of the unconsumed bytes: frames are read at an offset and the
+        # buffer is compacted only now and then, so that many small frames in
+        # one big read do not cost a memmove each.
+        self._pos = 0
         self._expect_masked = expect_masked
         self._allowed_rsv1 = allowed_rsv1
         self._max_frame_size = max_frame_size
 
     def feed(self, data: bytes) -> None:
         """Append received bytes."""
+        if self._pos:
+            del self._buffer[: self._pos]
+            self._pos = 0
         self._buffer += data
 
     @property
     def buffered(self) -> int:
         """Number of bytes received but not yet consumed as frames."""
-        return len(self._buffer)
+        return len(self._buffer) - self._pos
 
     def next_frame(self) -> Frame | None:
         """Return the next complete frame, or ``None`` if more bytes are needed.
@@ -141,9 +148,11 @@ class FrameParser:
         :raises PayloadTooBigError: the frame's payload exceeds ``max_frame_size``.
         """
         buf = self._buffer
-        if len(buf) < 2:
+        start = self._pos
+        avail = len(buf) - start
+        if avail < 2:
             return None
-        first, second = buf[0], buf[1]
+        first, second = buf[start], buf[start + 1]
         fin = bool(first & 0x80)
         rsv1, rsv2, rsv3 = bool(first & 0x40), bool(first & 0x20), bool(first & 0x10)
         opcode = _OPCODES.get(first & 0x0F)
@@ -163,23 +172,23 @@ class FrameParser:
                 else "server frames must not be masked"
             )
         length = second & 0x7F
-        if opcode.is_control:
+        if first & 0x08:  # control opcodes have the high bit set (§5.5)
             if not fin:
                 raise WebSocketProtocolError("fragmented control frame")
             if length > MAX_CONTROL_PAYLOAD:
                 raise WebSocketProtocolError("control frame payload over 125 bytes")
         pos = 2
         if length == 126:
-            if len(buf) < 4:
+            if avail < 4:
                 return None
-            (length,) = struct.unpack_from("!H", buf, 2)
+            (length,) = struct.unpack_from("!H", buf, start + 2)
             pos = 4
             if length < 126:
                 raise WebSocketProtocolError("frame length not minimally encoded")
         elif length == 127:
-            if len(buf) < 10:
+            if avail < 10:
                 return None
-            (length,) = struct.unpack_from("!Q", buf, 2)
+            (length,) = struct.unpack_from("!Q", buf, start + 2)
             pos = 10
             if length >> 63:
                 raise WebSocketProtocolError("64-bit frame length has the top bit set")
@@ -191,15 +200,19 @@ class FrameParser:
             )
         key = b""
         if masked:
-            if len(buf) < pos + 4:
+            if avail < pos + 4:
                 return None
-            key = bytes(buf[pos : pos + 4])
+            key = bytes(buf[start + pos : start + pos + 4])
             pos += 4
         end = pos + length
-        if len(buf) < end:
+        if avail < end:
             return None
-        payload = bytes(buf[pos:end])
-        del buf[:end]
+        payload = bytes(buf[start + pos : start + end])
+        if start + end == len(buf):
+            buf.clear()  # all consumed: release the memory now
+            self._pos = 0
+        else:
+            self._pos = start + end
         if masked:
             payload = apply_mask(payload, key)
         return Frame(opcode, payload, fin, rsv1, rsv2, rsv3)

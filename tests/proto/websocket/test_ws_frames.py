@@ -165,3 +165,17 @@ def test_truncated_frames_wait() -> None:
     parser.feed(wire[:-1])
     assert parser.next_frame() is None
     assert parser.buffered == len(wire) - 1
+
+
+def test_many_frames_in_one_read_then_a_partial_one() -> None:
+    one = encode_frame(Opcode.BINARY, b"abc")
+    partial = encode_frame(Opcode.TEXT, b"x" * 200)[:50]
+    parser = FrameParser(expect_masked=False)
+    parser.feed(one * 1000 + partial)
+    for _ in range(1000):
+        assert parser.next_frame() == Frame(Opcode.BINARY, b"abc")
+    assert parser.next_frame() is None
+    assert parser.buffered == 50
+    parser.feed(encode_frame(Opcode.TEXT, b"x" * 200)[50:])
+    assert parser.next_frame() == Frame(Opcode.TEXT, b"x" * 200)
+    assert parser.buffered == 0
