@@ -281,7 +281,7 @@ async def test_server_pings_and_closes_without_pong() -> None:
 
 
 async def test_connection_survives_with_pongs() -> None:
-    async with serving(echo, ws_ping_interval=0.01, ws_ping_timeout=0.5) as server:
+    async with serving(echo, ws_ping_interval=0.01, ws_ping_timeout=10) as server:
         stream, conn = await raw_client(server)
         for _ in range(3):  # our core answers each ping
             assert isinstance(await next_event(stream, conn), Ping)
