@@ -193,7 +193,7 @@ async def test_dropped_connection_is_1006() -> None:
 
 
 async def raw_client(
-    server: Any, *, offer_deflate: bool = False
+    server: Any, *, offer_deflate: bool = False, auto_pong: bool = True
 ) -> tuple[tuple[asyncio.StreamReader, asyncio.StreamWriter], WebSocketConnection]:
     reader, writer = await asyncio.open_connection(server.host, server.port)
     hs = ClientHandshake(f"{server.host}:{server.port}", offer_deflate=offer_deflate)
@@ -201,7 +201,7 @@ async def raw_client(
     result = None
     while result is None:
         result = hs.receive_data(await reader.read(65536))
-    return (reader, writer), result.connection()
+    return (reader, writer), result.connection(auto_pong=auto_pong)
 
 
 async def next_event(
@@ -266,9 +266,8 @@ async def test_frames_sent_with_the_request_are_kept() -> None:
 async def test_server_pings_and_closes_without_pong() -> None:
     app = Recorder()
     async with serving(app, ws_ping_interval=0.01, ws_ping_timeout=0.05) as server:
-        stream, _ = await raw_client(server)
-        # A client that never answers: read raw, without a core that would pong.
-        silent = WebSocketConnection(Role.CLIENT, auto_pong=False)
+        # A client that never answers pings.
+        stream, silent = await raw_client(server, auto_pong=False)
         first = await next_event(stream, silent)
         assert isinstance(first, Ping)
         event = first
