@@ -26,7 +26,7 @@ from ._errors import (
     UnsupportedTransferEncoding,
 )
 from ._events import Headers
-from ._headers import comma_tokens, parse_content_length
+from ._headers import NAME_CACHE, comma_tokens, parse_content_length
 
 __all__ = (
     "CHUNKED",
@@ -89,8 +89,10 @@ def scan_headers(headers: Headers, *, lower: bool = False) -> MessageInfo:
         our caller hands to ``send`` may not be).
     """
     info = MessageInfo()
-    for raw_name, value in headers:
-        name = raw_name.lower() if lower else raw_name
+    if lower:
+        known = NAME_CACHE.get
+        headers = [(known(name) or name.lower(), value) for name, value in headers]
+    for name, value in headers:
         if name not in _SPECIAL:
             continue
         if name == b"content-length":

@@ -30,6 +30,7 @@ from ._events import Headers, InformationalResponse, Request, Response
 from ._headers import (
     FIELD_VALUE_CHARS,
     HEAD_CHARS,
+    NAME_CACHE,
     TOKEN_CHARS,
     first_bad_byte,
     lower_name,
@@ -157,6 +158,9 @@ def parse_fields(lines: list[bytes], limits: Limits) -> Headers:
         )
     headers: Headers = []
     append = headers.append
+    # Names seen before map straight to their lower-case form; only a new
+    # name (or a bad one) takes the validating path.
+    known = NAME_CACHE.get
     for line in lines:
         colon = line.find(b":")
         if colon <= 0:
@@ -164,9 +168,12 @@ def parse_fields(lines: list[bytes], limits: Limits) -> Headers:
                 raise InvalidHeader(f"obsolete line folding: {line[:40]!r}")
             raise InvalidHeader(f"header line without a name and colon: {line[:40]!r}")
         name = line[:colon]
-        if name[0] in (0x20, 0x09):
-            raise InvalidHeader(f"obsolete line folding: {line[:40]!r}")
-        append((lower_name(name), line[colon + 1 :].strip(b" \t")))
+        lowered = known(name)
+        if lowered is None:
+            if name[0] in (0x20, 0x09):
+                raise InvalidHeader(f"obsolete line folding: {line[:40]!r}")
+            lowered = lower_name(name)
+        append((lowered, line[colon + 1 :].strip(b" \t")))
     return headers
 
 

@@ -14,6 +14,7 @@ from ._errors import InvalidContentLength, InvalidHeader
 __all__ = (
     "FIELD_VALUE_CHARS",
     "HEAD_CHARS",
+    "NAME_CACHE",
     "TOKEN_CHARS",
     "comma_tokens",
     "first_bad_byte",
@@ -37,8 +38,8 @@ _MAX_CL_DIGITS = 18
 # Raw name -> lower-cased name for names already validated. Clients send the same
 # few dozen names over and over, so one dict lookup replaces translate()+lower().
 # Bounded so that a peer sending random names cannot grow it without limit.
-_NAME_CACHE: dict[bytes, bytes] = {}
-_NAME_CACHE_MAX = 512
+NAME_CACHE: dict[bytes, bytes] = {}
+NAME_CACHE_MAX = 512
 
 
 def is_token(value: bytes) -> bool:
@@ -60,7 +61,7 @@ def lower_name(name: bytes) -> bytes:
     :raises InvalidHeader: the name is empty or not a token (this includes the
         whitespace before the colon that RFC 9112 section 5.1 forbids).
     """
-    cached = _NAME_CACHE.get(name)
+    cached = NAME_CACHE.get(name)
     if cached is not None:
         return cached
     if not name:
@@ -70,8 +71,8 @@ def lower_name(name: bytes) -> bytes:
             raise InvalidHeader(f"whitespace before the colon in header {name!r}")
         raise InvalidHeader(f"invalid character in header name {name!r}")
     lowered = name.lower()
-    if len(_NAME_CACHE) < _NAME_CACHE_MAX:
-        _NAME_CACHE[name] = lowered
+    if len(NAME_CACHE) < NAME_CACHE_MAX:
+        NAME_CACHE[name] = lowered
     return lowered
 
 
