@@ -374,6 +374,8 @@ def run_suite(
         run = RunInfo(quick=quick, round=index, rounds=n_rounds)
         _one_round(module, runnable, cases, results, run)
     seconds = time.monotonic() - t0
+    if machine is None:
+        machine_info["loadavg_at_end"] = describe_machine()["loadavg_at_start"]
 
     return SuiteResult(
         suite=suite,

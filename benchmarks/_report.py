@@ -157,7 +157,9 @@ def markdown(result: SuiteResult) -> str:
         "",
         f"Machine: {_machine_line(result)}. Run started {result.started}, "
         f"took {result.seconds:.0f} s; load average at start "
-        f"{result.machine.get('loadavg_at_start', '?')}.",
+        f"{result.machine.get('loadavg_at_start', '?')}, at end "
+        f"{result.machine.get('loadavg_at_end', '?')} (other work on the machine "
+        "widens the min..max spread).",
         "",
         f"![{suite.name} chart]({suite.name}.svg)",
     ]
@@ -271,14 +273,14 @@ def svg(result: SuiteResult) -> str:
     legend_rows = math.ceil(len(contenders) / columns)
     width = left + plot_w + right
     height = top + plot_h + bottom + legend_rows * 20 + 10
-    medians = [
-        cell.median
+    tops = [
+        max(cell.values)
         for per_case in result.results.values()
         for cell in per_case.values()
-        if cell.median is not None
+        if cell.values
     ]
-    # headroom above the tallest bar for its (vertical) value label
-    y_max = _nice_ceiling(max(medians, default=1.0) * 1.15)
+    # headroom above the tallest whisker for its (vertical) value label
+    y_max = _nice_ceiling(max(tops, default=1.0) * 1.2)
 
     def y_of(v: float) -> float:
         return top + plot_h - (v / y_max) * plot_h
@@ -290,8 +292,8 @@ def svg(result: SuiteResult) -> str:
         f'<text x="{left}" y="22" font-size="15" font-weight="bold">'
         f"{escape(result.suite.name)}: {escape(result.suite.unit)} "
         f"({direction(result)})</text>",
-        f'<text x="{left}" y="40" fill="#555">median of {result.rounds} round(s), '
-        f"contenders alternating; run {escape(result.started)}</text>",
+        f'<text x="{left}" y="40" fill="#555">median of {result.rounds} round(s) '
+        f"(whiskers: min..max), contenders alternating; run {escape(result.started)}</text>",
         f'<text x="{left}" y="56" fill="#555">{escape(_machine_line(result))}</text>',
     ]
     for i in range(6):  # y axis grid and labels
@@ -330,6 +332,14 @@ def svg(result: SuiteResult) -> str:
                 f"<title>{escape(contender.name)}: {fmt(cell.median)} "
                 f"{escape(result.suite.unit)}</title></rect>"
             )
+            # whisker: the spread of the rounds (min..max) over the median bar
+            lo, hi = y_of(min(cell.values)), y_of(max(cell.values))
+            mid = x + bar / 2
+            parts.append(
+                f'<path d="M{mid:.1f} {lo:.1f}V{hi:.1f}M{mid - 4:.1f} {lo:.1f}'
+                f'h8M{mid - 4:.1f} {hi:.1f}h8" stroke="#212529" stroke-width="1"/>'
+            )
+            y = min(y, hi)
             parts.append(
                 f'<text x="{label_x:.1f}" y="{y - 4:.1f}" font-size="10" '
                 f'transform="rotate(-90 {label_x:.1f} {y - 4:.1f})">'
