@@ -59,7 +59,15 @@ def _make_ours(host: str, port: int, protocol: int, decode: bool) -> Any:
     )
 
 
-def outcome(exc: BaseException) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Raised:
+    """A scenario's exception, as compared: redis-py's class name and the message."""
+
+    name: str
+    message: str
+
+
+def outcome(exc: BaseException) -> Raised:
     """How an exception is compared: redis-py's class name and the server's message.
 
     Our typed subclasses (``WrongTypeError``) count as the redis-py class they
@@ -76,8 +84,8 @@ def outcome(exc: BaseException) -> tuple[str, str]:
         type(exc).__name__,
     )
     if name == "DataError":
-        return (name, "")
-    return (name, str(exc))
+        return Raised(name, "")
+    return Raised(name, str(exc))
 
 
 @dataclass
@@ -100,9 +108,17 @@ class Oracle:
             except Exception as exc:  # the error is part of the behaviour compared
                 return outcome(exc)
 
-    async def check(self, scenario: Scenario) -> Any:
-        """Run ``scenario`` on both clients; assert equal results; return ours."""
+    async def check(self, scenario: Scenario, raises: bool = False) -> Any:
+        """Run ``scenario`` on both clients; assert equal results; return ours.
+
+        :param raises: the scenario is expected to end in an exception (compared
+            like a result); otherwise an exception on redis-py's side fails the
+            test, so a scenario cannot pass by failing the same way on both.
+        """
         expected = await self.run(self.theirs, scenario)
+        assert isinstance(expected, Raised) == raises, (
+            f"redis-py {'did not raise' if raises else 'raised'}: {expected!r}"
+        )
         got = await self.run(self.ours, scenario)
         assert got == expected, (
             f"protocol={self.protocol} decode={self.decode}\n"

@@ -108,4 +108,4 @@ async def test_geo_argument_errors(oracle: Any, call: Any) -> None:
         await r.geoadd("g", PLACES)
         return await call(r)
 
-    await oracle.check(scenario)
+    await oracle.check(scenario, raises=True)

@@ -41,7 +41,7 @@ async def test_hset_without_pairs(oracle: Any) -> None:
     async def scenario(r: Any) -> Any:
         return await r.hset("h")
 
-    await oracle.check(scenario)
+    await oracle.check(scenario, raises=True)
 
 
 async def test_hmset_warns_like_redis_py(ours_only: Any) -> None:

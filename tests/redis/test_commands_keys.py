@@ -35,7 +35,7 @@ async def test_rename_missing_key_error(oracle: Any) -> None:
     async def scenario(r: Any) -> Any:
         return await r.rename("nope", "x")
 
-    await oracle.check(scenario)
+    await oracle.check(scenario, raises=True)
 
 
 async def test_expiry_family(oracle: Any) -> None:
@@ -172,5 +172,5 @@ async def test_sort(oracle: Any) -> None:
         return await r.sort("l", start=1)
 
     await oracle.check(scenario)
-    await oracle.check(bad_groups)
-    await oracle.check(bad_limit)
+    await oracle.check(bad_groups, raises=True)
+    await oracle.check(bad_limit, raises=True)

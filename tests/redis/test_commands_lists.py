@@ -91,4 +91,4 @@ async def test_wrong_type(oracle: Any) -> None:
         await r.set("s", 1)
         return await r.lpush("s", 1)
 
-    await oracle.check(scenario)
+    await oracle.check(scenario, raises=True)

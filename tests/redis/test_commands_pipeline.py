@@ -16,7 +16,7 @@ async def test_converted_replies_in_a_pipeline(oracle: Any) -> None:
             pipe.sadd("s", "x").smembers("s").exists("a", "nope").info("server")
             pipe.xadd("st", {"a": 1}, id="1-1").xrange("st").set("a", "2", get=True)
             replies = await pipe.execute()
-        replies[-5] = replies[-5]["redis_version"]  # INFO: a dict, one stable field
+        replies[9] = replies[9]["redis_version"]  # INFO: a dict, one stable field
         return replies
 
     await oracle.check(scenario)
@@ -27,7 +27,7 @@ async def test_pipeline_without_transaction_and_errors(oracle: Any) -> None:
         async with r.pipeline(transaction=False) as pipe:
             pipe.set("s", "x").lpush("s", 1).zscore("nope", "m").ttl("s")
             replies = await pipe.execute(raise_on_error=False)
-        return [outcome(x)[0] if isinstance(x, Exception) else x for x in replies]
+        return [outcome(x).name if isinstance(x, Exception) else x for x in replies]
 
     await oracle.check(scenario)
 

@@ -41,7 +41,7 @@ async def test_zadd_errors(oracle: Any, kwargs: dict[str, Any]) -> None:
     async def scenario(r: Any) -> Any:
         return await r.zadd("z", **kwargs)
 
-    await oracle.check(scenario)
+    await oracle.check(scenario, raises=True)
 
 
 async def test_ranges(oracle: Any) -> None:
@@ -87,7 +87,7 @@ async def test_zrange_errors(oracle: Any, kwargs: dict[str, Any]) -> None:
     async def scenario(r: Any) -> Any:
         return await r.zrange("z", 0, 1, **kwargs)
 
-    await oracle.check(scenario)
+    await oracle.check(scenario, raises=True)
 
 
 async def test_scores_ranks_counts(oracle: Any) -> None:
@@ -121,7 +121,7 @@ async def test_zmscore_requires_members(oracle: Any) -> None:
     async def scenario(r: Any) -> Any:
         return await r.zmscore("z", [])
 
-    await oracle.check(scenario)
+    await oracle.check(scenario, raises=True)
 
 
 async def test_pops(oracle: Any) -> None:
@@ -150,7 +150,7 @@ async def test_pops(oracle: Any) -> None:
         return await r.zmpop(1, ["z"], min=True, max=True)
 
     await oracle.check(scenario)
-    await oracle.check(bad_direction)
+    await oracle.check(bad_direction, raises=True)
 
 
 async def test_set_algebra(oracle: Any) -> None:
@@ -184,7 +184,7 @@ async def test_set_algebra(oracle: Any) -> None:
         return await r.zunionstore("u", ["a"], aggregate="AVG")
 
     await oracle.check(scenario)
-    await oracle.check(bad_aggregate)
+    await oracle.check(bad_aggregate, raises=True)
 
 
 async def test_zrandmember_and_zscan(oracle: Any) -> None:

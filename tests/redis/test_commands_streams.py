@@ -63,7 +63,7 @@ async def test_stream_argument_errors(oracle: Any, call: Any) -> None:
     async def scenario(r: Any) -> Any:
         return await call(r)
 
-    await oracle.check(scenario)
+    await oracle.check(scenario, raises=True)
 
 
 async def test_xread(oracle: Any) -> None:

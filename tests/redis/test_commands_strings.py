@@ -42,8 +42,8 @@ async def test_set_errors(oracle: Any) -> None:
         await r.rpush("l", 1)
         return await r.get("l")
 
-    await oracle.check(both_expiries)
-    await oracle.check(wrong_type)
+    await oracle.check(both_expiries, raises=True)
+    await oracle.check(wrong_type, raises=True)
 
 
 async def test_multi_and_counters(oracle: Any) -> None:
@@ -168,4 +168,4 @@ async def test_bit_argument_errors(oracle: Any, call: Any) -> None:
     async def scenario(r: Any) -> Any:
         return await call(r)
 
-    await oracle.check(scenario)
+    await oracle.check(scenario, raises=True)
