@@ -81,6 +81,8 @@ class SupervisorOptions:
     :param reload_includes: glob patterns of the files that count.
     :param reload_delay: seconds between two polls of the file tree.
     :param dump_wait: seconds to wait for a hung worker's stack dump before SIGKILL.
+    :param boot_timeout: the hang limit before a worker serves (it may be importing
+        the application), when longer than ``timeout``.
 
     .. versionadded:: 0.1
     """
@@ -95,6 +97,7 @@ class SupervisorOptions:
     reload_includes: tuple[str, ...] = ("*.py",)
     reload_delay: float = 0.25
     dump_wait: float = 1.0
+    boot_timeout: float = 60.0
 
     @classmethod
     def from_config(cls, config: Any) -> SupervisorOptions:
@@ -411,7 +414,11 @@ class Supervisor:
             if not timeout or worker.killed_hung:
                 continue
             silent = time.monotonic() - worker.beat[0]
-            if silent > timeout:
+            # Until it serves, a worker is importing the app and starting up:
+            # allow at least boot_timeout, so a slow import on a busy machine is
+            # not mistaken for a hang (a boot that never ends is still caught).
+            limit = timeout if worker.ready else max(timeout, self.options.boot_timeout)
+            if silent > limit:
                 self._kill_hung(worker, silent)
 
     def _kill_hung(self, worker: WorkerHandle, silent: float) -> None:

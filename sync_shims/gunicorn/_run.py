@@ -74,17 +74,34 @@ def log_config(cfg: Settings) -> dict[str, Any]:
 
 def _bind_kwargs(bind: str) -> dict[str, Any]:
     # gunicorn's forms: unix:PATH, fd://N, [v6]:PORT, HOST:PORT, HOST
-    if bind.startswith("unix:"):
-        return {"uds": bind[5:]}
-    if bind.startswith("fd://"):
-        return {"fd": int(bind[5:])}
-    if bind.startswith("["):
-        host, _, rest = bind[1:].partition("]")
-        return {"host": host, "port": int(rest.lstrip(":") or 8000)}
-    host, sep, port = bind.rpartition(":")
-    if not sep:
-        return {"host": bind, "port": 8000}
-    return {"host": host or "0.0.0.0", "port": int(port)}
+    try:
+        if bind.startswith("unix:"):
+            if not bind[5:]:
+                raise ValueError("empty socket path")
+            return {"uds": bind[5:]}
+        if bind.startswith("fd://"):
+            return {"fd": int(bind[5:])}
+        if bind.startswith("["):
+            host, sep, rest = bind[1:].partition("]")
+            if not sep or (rest and not rest.startswith(":")):
+                raise ValueError("unclosed '[' or junk after ']'")
+            return {"host": host, "port": _port(rest[1:] or "8000")}
+        host, sep, port = bind.rpartition(":")
+        if not sep:
+            return {"host": bind, "port": 8000}
+        return {"host": host or "0.0.0.0", "port": _port(port)}
+    except ValueError as exc:
+        raise ValueError(
+            f"invalid bind {bind!r}: {exc} (want HOST:PORT, [V6]:PORT, unix:PATH "
+            "or fd://N)"
+        ) from None
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port {port} out of range")
+    return port
 
 
 def _server_config(cfg: Settings) -> dict[str, Any]:
@@ -205,5 +222,12 @@ def _asgi_worker(config: Any, worker_hooks: WorkerHooks, ctx: Any) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m sync_shims.gunicorn``."""
-    cfg, hooks = parse_settings(sys.argv[1:] if argv is None else argv)
+    try:
+        cfg, hooks = parse_settings(sys.argv[1:] if argv is None else argv)
+        for bind in cfg.bind:
+            _bind_kwargs(bind)  # report a bad bind before anything starts
+    except (OSError, ValueError, SyntaxError) as exc:
+        # gunicorn's behaviour: one line on stderr, exit status 1
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
     return run(cfg, hooks)

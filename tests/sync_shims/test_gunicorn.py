@@ -10,6 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync_shims.gunicorn import Settings, parse_settings
 from sync_shims.gunicorn._run import _bind_kwargs, log_config
@@ -244,3 +246,35 @@ def test_log_config_targets(tmp_path: Path) -> None:
     assert config["handlers"]["error"]["filename"] == str(tmp_path / "e.log")
     assert config["handlers"]["access"]["stream"] == "ext://sys.stdout"
     assert log_config(Settings())["loggers"]["aio.server.access"]["handlers"] == []
+
+
+@pytest.mark.parametrize(
+    "bind", ["host:port", "[::1", "[::1]x", "unix:", "fd://x", "h:70000", "h:-1"]
+)
+def test_malformed_binds_are_reported(bind: str) -> None:
+    with pytest.raises(ValueError, match="invalid bind"):
+        _bind_kwargs(bind)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_bind_parser_raises_only_value_error(bind: str) -> None:
+    try:
+        result = _bind_kwargs(bind)
+    except ValueError as exc:
+        assert "invalid bind" in str(exc)
+    else:
+        assert set(result) in ({"host", "port"}, {"uds"}, {"fd"})
+
+
+def test_bad_config_file_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sync_shims.gunicorn import main
+
+    conf = tmp_path / "broken.conf.py"
+    conf.write_text("workers = (\n")
+    assert main(["app:app", "-c", str(conf)]) == 1
+    assert main(["app:app", "-b", "nohost:notaport"]) == 1
+    err = capsys.readouterr().err
+    assert "Error:" in err and "invalid bind" in err
