@@ -211,8 +211,17 @@ class ServerProcess:
         if proc.poll() is None:  # pragma: no cover - SIGKILL always works
             print(f"warning: server {proc.pid} did not stop", file=sys.stderr)
 
+    def close(self) -> None:
+        """Stop the server (if running) and release the log file."""
+        self.stop()
+        self._log.close()
+
     def __enter__(self) -> ServerProcess:
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def __exit__(
@@ -221,5 +230,4 @@ class ServerProcess:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.stop()
-        self._log.close()
+        self.close()

@@ -110,7 +110,9 @@ def test_server_that_exits_is_unavailable() -> None:
     argv = [sys.executable, "-c", "import sys; print('bad flag'); sys.exit(3)"]
     server = ServerProcess(argv, free_port(), {"/": b""}, cpu=None)
     with pytest.raises(Unavailable, match=r"failed to start: exit code 3: bad flag"):
-        server.start()
+        with server:
+            pass
+    assert server._log.closed
 
 
 def test_every_contender_fills_the_port() -> None:
