@@ -36,6 +36,7 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
@@ -55,6 +56,11 @@ P = ParamSpec("P")
 _get_ident: Final = threading.get_ident
 _allocate_lock: Final = threading.Lock
 _iscoroutine: Final = asyncio.iscoroutine
+
+# Tasks parked in an open async context (see BlockingContextManager._hold).
+_held_tasks: set[asyncio.Task[Any]] = set()
+# A forked child has no loop thread: those tasks will never run there.
+os.register_at_fork(after_in_child=_held_tasks.clear)
 
 _ExcInfo = tuple[type[BaseException] | None, BaseException | None, TracebackType | None]
 
@@ -144,9 +150,13 @@ def _run_sync(
 
 
 def _cancel(waiter: _Waiter) -> None:
-    # Loop thread, queued after the matching _start_task by the same caller.
+    # Loop thread, queued by the caller after its start callback, if that was
+    # queued at all: callbacks run in order, so the starter has either started a
+    # task, or released the waiter, or was never queued (interrupted first).
     if waiter.task is not None:
         waiter.task.cancel()
+    elif waiter.done.locked():
+        waiter.fail(KeyboardInterrupt())
 
 
 def _resolve(future: asyncio.Future[Any], value: object) -> None:
@@ -201,12 +211,29 @@ class Portal:
         current = bg.current
         if current is not None and current.ident == _get_ident():
             raise _thread_error(fn)
-        with bg.lock:  # admission: see aio.engine._background
-            generation = bg.current or bg.start_locked()
-            generation.loop.call_soon_threadsafe(
-                starter, generation, waiter, fn, args, kwargs
-            )
+        generation: LoopThread | None = None
+        try:
+            with bg.lock:  # admission: see aio.engine._background
+                generation = bg.current or bg.start_locked()
+                generation.loop.call_soon_threadsafe(
+                    starter, generation, waiter, fn, args, kwargs
+                )
+        except BaseException as exc:
+            # An interrupt can land inside call_soon_threadsafe, after the
+            # callback was queued: the work may be running. Cancel it.
+            if generation is not None and not isinstance(exc, Exception):
+                self._abandon(waiter, generation)
+            raise
         return generation
+
+    def _abandon(self, work: _Waiter, generation: LoopThread) -> None:
+        """After an interrupt: cancel ``work`` on the loop and wait until it ended."""
+        with self._bg.lock:
+            retired = self._bg.current is not generation
+            if not retired:
+                generation.loop.call_soon_threadsafe(_cancel, work)
+        if not retired:  # a retired generation cancels and releases everything
+            work.done.acquire()
 
     def _wait(
         self, waiter: _Waiter, generation: LoopThread, work: _Waiter | None = None
@@ -221,17 +248,17 @@ class Portal:
         except BaseException:
             # Interrupted (KeyboardInterrupt): cancel the work on the loop and
             # wait for the cancellation to land, so cleanup has run, then re-raise.
-            work = work or waiter
-            with self._bg.lock:
-                retired = self._bg.current is not generation
-                if not retired:
-                    generation.loop.call_soon_threadsafe(_cancel, work)
-            if not retired:
-                work.done.acquire()
+            self._abandon(work or waiter, generation)
             raise
         exc = waiter.exc
         if exc is not None:
             waiter.exc = None  # do not keep the traceback (and its frames) alive
+            if generation.closing and isinstance(exc, asyncio.CancelledError):
+                # For a blocking caller this is not a cancellation it asked for:
+                # the engine stopped under it.
+                raise ClosedResourceError(
+                    "the aio engine's background loop stopped during this call"
+                ) from exc
             try:
                 raise exc
             finally:
@@ -307,22 +334,30 @@ class BlockingContextManager(Generic[T]):
         self._exit_requested: asyncio.Future[_ExcInfo] | None = None
 
     async def _hold(self, entered: _Waiter) -> bool:
-        # The one task that owns the async context for its whole lifetime.
-        self._exit_requested = asyncio.get_running_loop().create_future()
+        # The one task that owns the async context for its whole lifetime. The
+        # loop keeps only weak references to tasks, and a caller may drop this
+        # object while the context is open: hold the task strongly until it ends.
+        task = asyncio.current_task()
+        assert task is not None
+        _held_tasks.add(task)
         try:
-            value = await self._cm.__aenter__()
-        except BaseException as exc:
-            entered.fail(exc)
-            raise
-        entered.succeed(value)
-        try:
-            exc_info = await self._exit_requested
-        except BaseException as exc:
-            # Cancelled while the `with` body runs (the engine is stopping):
-            # leave the context as `async with` would, then propagate.
-            await self._cm.__aexit__(type(exc), exc, exc.__traceback__)
-            raise
-        return bool(await self._cm.__aexit__(*exc_info))
+            self._exit_requested = asyncio.get_running_loop().create_future()
+            try:
+                value = await self._cm.__aenter__()
+            except BaseException as exc:
+                entered.fail(exc)
+                raise
+            entered.succeed(value)
+            try:
+                exc_info = await self._exit_requested
+            except BaseException as exc:
+                # Cancelled while the `with` body runs (the engine is stopping):
+                # leave the context as `async with` would, then propagate.
+                await self._cm.__aexit__(type(exc), exc, exc.__traceback__)
+                raise
+            return bool(await self._cm.__aexit__(*exc_info))
+        finally:
+            _held_tasks.discard(task)
 
     def __enter__(self) -> T:
         if self._work is not None:
@@ -354,12 +389,17 @@ class BlockingContextManager(Generic[T]):
             raise RuntimeError("this context manager is not entered")
         self._work = self._generation = self._exit_requested = None
         bg = self._portal._bg
-        with bg.lock:
-            # A retired generation has cancelled the task already; just collect.
-            if bg.current is generation:
-                generation.loop.call_soon_threadsafe(
-                    _resolve, exit_requested, (exc_type, exc, tb)
-                )
+        try:
+            with bg.lock:
+                # A retired generation has cancelled the task already: collect.
+                if bg.current is generation:
+                    generation.loop.call_soon_threadsafe(
+                        _resolve, exit_requested, (exc_type, exc, tb)
+                    )
+        except BaseException as interrupt:
+            if not isinstance(interrupt, Exception):  # see Portal._submit
+                self._portal._abandon(work, generation)
+            raise
         suppress: bool = self._portal._wait(work, generation)
         return suppress
 
