@@ -149,6 +149,11 @@ async def _serve(server: Any, ctx: WorkerContext) -> None:
 
     # The server may install its own handlers in serve(); these cover it until then.
     loop.add_signal_handler(signal.SIGTERM, _stop)
+    if hasattr(server, "on_tick"):
+        # The server ticks right after startup, before it handles a connection:
+        # "ready" must not wait for the next heartbeat, or a handler that blocks
+        # the loop at once would leave the worker "booting" (longer hang limit).
+        server.on_tick = ctx.mark_ready
     beating = loop.create_task(_heartbeat(ctx, server))
     try:
         await server.serve(sockets=ctx.sockets)
