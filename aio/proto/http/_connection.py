@@ -114,6 +114,9 @@ from ._writer import (
 __all__ = ("Connection",)
 
 _TARGET_CHARS: Final = bytes(range(0x21, 0x7F))
+_HOST_CHARS: Final = (
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+;=:[]%"
+)
 _QUIET: Final = frozenset((DONE, MUST_CLOSE, IDLE))
 _CLOSE_HEADER: Final = (b"connection", b"close")
 _KEEP_ALIVE_HEADER: Final = (b"connection", b"keep-alive")
@@ -338,13 +341,13 @@ class Connection:
     def _on_request(self, request: Request) -> None:
         info = scan_headers(request.headers)
         version = request.http_version
+        if info.host_count > 1:
+            raise InvalidHeader("more than one Host header")
+        if info.host_count and _bad_host(request.headers):
+            raise InvalidHeader("invalid Host header value")
         if version == b"1.1":
             if self._require_host and info.host_count != 1:
-                raise InvalidHeader(
-                    "missing Host header"
-                    if info.host_count == 0
-                    else "more than one Host header"
-                )
+                raise InvalidHeader("missing Host header")
             keep_alive = not info.close
         else:
             keep_alive = info.keep_alive and not info.close
@@ -698,6 +701,16 @@ class Connection:
         if not keep_alive:
             self._sm.disable_keep_alive()
         return build_head(b"%b %b HTTP/%b" % (method, target, version), event.headers)
+
+
+def _bad_host(headers: Headers) -> bool:
+    # RFC 9112 section 3.2: a Host that is not a uri-host[:port] is answered
+    # 400. Checked by charset (RFC 3986 reg-name, IP literals, port), which
+    # rules out the dangerous values: whitespace, "/", "@", "?", "#", ",".
+    for name, value in headers:
+        if name == b"host":
+            return bool(value.translate(None, _HOST_CHARS))
+    return False  # pragma: no cover - only called when a Host exists
 
 
 def _switch_proposal(method: bytes, version: bytes, info: MessageInfo) -> bytes | None:

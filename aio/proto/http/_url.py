@@ -16,7 +16,9 @@ _HEX = frozenset(b"0123456789abcdefABCDEF")
 def split_target(target: bytes) -> tuple[bytes, bytes]:
     """Split a request target into ``(raw_path, query_string)``.
 
-    The fragment, which clients must not send but some do, is dropped.
+    The fragment, which clients must not send but some do, is dropped. For an
+    absolute-form target (``http://host/p?q``) the scheme and authority are
+    dropped too; the asterisk-form (``*``) is returned as is.
 
     :param target: the request target, e.g. ``b"/a%20b?x=1"``.
     :returns: ``(b"/a%20b", b"x=1")``; the query is ``b""`` when absent.
@@ -25,6 +27,11 @@ def split_target(target: bytes) -> tuple[bytes, bytes]:
     if hash_at >= 0:
         target = target[:hash_at]
     path, _, query = target.partition(b"?")
+    if path[:1] != b"/" and b"://" in path:
+        # absolute-form (RFC 9112 section 3.2.2), sent to proxies and accepted
+        # by servers: keep only the path after the authority.
+        slash = path.find(b"/", path.index(b"://") + 3)
+        path = path[slash:] if slash >= 0 else b"/"
     return path, query
 
 

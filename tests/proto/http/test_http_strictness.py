@@ -553,3 +553,29 @@ def test_trailer_limits() -> None:
             req(te, b"0\r\n" + b"X: v\r\n" * 3 + b"\r\n"),
             limits=Limits(max_header_count=2),
         )
+
+
+@pytest.mark.parametrize(
+    "host",
+    [b"a b", b"a/b", b"user@h", b"h?x", b"h#x", b"a,b", b"h\t"],
+)
+def test_invalid_host_value(host: bytes) -> None:
+    with pytest.raises(InvalidHeader):
+        parse(b"GET / HTTP/1.1\r\nHost: " + host + b"x\r\n\r\n")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        b"example.com",
+        b"example.com:8080",
+        b"[::1]:80",
+        b"127.0.0.1",
+        b"xn--bcher-kva.de",
+        b"",
+    ],
+)
+def test_valid_host_value(host: bytes) -> None:
+    assert isinstance(
+        parse(b"GET / HTTP/1.1\r\nHost: " + host + b"\r\n\r\n")[0], Request
+    )
