@@ -42,7 +42,9 @@ Rules the harness applies, so a suite does not have to:
   its last reason; one that failed in some rounds shows ``N failed`` beside min..max.
 - **Reporting.** The median over rounds is the number; min and max are kept. The
   ratio column is ``ours / peer`` against the peer's ``baseline`` (an ``is_ours``
-  contender: by default the first ours of the same ``group``, else the first ours).
+  contender: by default the first ours of the same ``group``; a peer without a
+  group falls back to the first ours; never across groups, and a named baseline
+  left out of the run by ``--only`` gives no ratio rather than a wrong one).
   With ``higher_is_better`` a ratio above 1 means aio wins; otherwise below 1 does.
 - **Extras.** Return :class:`Sample` to attach secondary numbers (latency, errors)
   by name; their medians go to the JSON and the tables.
@@ -232,12 +234,15 @@ class SuiteResult:
             return None
         ours = [c for c in self.contenders if c.is_ours]
         if contender.baseline is not None:
+            # a named baseline left out of this run (--only) means no ratio,
+            # never a ratio against something else
             named = [c for c in ours if c.name == contender.baseline]
-            if named:
-                return named[0]
+            return named[0] if named else None
         same_group = [c for c in ours if c.group == contender.group]
         if same_group:
             return same_group[0]
+        if contender.group:
+            return None  # never compare across groups (ASGI vs WSGI)
         return ours[0] if ours else None
 
     def ratio(self, case: str, contender: Contender) -> float | None:

@@ -80,6 +80,20 @@ def rss_kib(pids: Sequence[int]) -> int:
     return total
 
 
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU time used so far by ``pids`` (all their threads), seconds."""
+    ticks = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        # after the command name: field 14 (utime) and 15 (stime) are the 12th, 13th
+        fields = stat.rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def session_pids(sid: int) -> list[int]:
     """Every live process whose session id is ``sid`` (a server and its workers)."""
     pids = []
@@ -134,6 +148,10 @@ class ServerProcess:
         if self.proc is None:
             return []
         return session_pids(self.proc.pid)
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server and its workers have used so far, in seconds."""
+        return cpu_seconds(self.pids())
 
     def rss_kib(self) -> int:
         """Resident memory of the server and its workers, in KiB."""

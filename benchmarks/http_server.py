@@ -187,7 +187,9 @@ def measure(contender: Contender, case: Case, run: RunInfo) -> Sample:
     url = f"http://{HOST}:{server.port}{case.params['path']}"
     if not run.quick:
         run_wrk(url, duration=1, connections=CONNECTIONS)
+    cpu_before = server.cpu_seconds()
     result = run_wrk(url, duration=duration(run), connections=CONNECTIONS)
+    cpu_used = server.cpu_seconds() - cpu_before
     if server.proc is not None and server.proc.poll() is not None:
         raise Unavailable(f"server died under load: {server.log_tail()}")
     errors = result.socket_errors + result.non_2xx
@@ -196,5 +198,9 @@ def measure(contender: Contender, case: Case, run: RunInfo) -> Sample:
     extras = {"latency_avg_ms": result.latency_avg_ms}
     if result.latency_p99_ms is not None:
         extras["latency_p99_ms"] = result.latency_p99_ms
+    if cpu_used > 0:
+        # throughput per CPU-second the server used: far less sensitive than
+        # requests/s to other processes competing for the machine
+        extras["req_per_cpu_s"] = result.requests / cpu_used
     extras["errors"] = float(errors)
     return Sample(result.requests_per_s, extras)

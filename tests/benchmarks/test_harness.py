@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import Case, Contender, RunInfo, Sample, Suite, Unavailable, run_suite
+from benchmarks import (
+    Case,
+    Contender,
+    RunInfo,
+    Sample,
+    Suite,
+    SuiteResult,
+    Unavailable,
+    run_suite,
+)
 from benchmarks import __main__ as bench_main
 from benchmarks._report import _nice_ceiling, fmt, markdown, svg, text_table, to_json
 
@@ -224,3 +233,26 @@ def test_partial_failures_are_counted(fake: types.ModuleType) -> None:
     data = to_json(result)["results"]["small"]["peer"]
     assert data["failed_rounds"] == 1
     assert data["last_failure"] == "RuntimeError: connection reset"
+
+
+def test_baselines_stay_within_their_group() -> None:
+    ours_a = Contender("aio", is_ours=True, group="asgi")
+    ours_w = Contender("aio wsgi", is_ours=True, group="wsgi")
+    peer_a = Contender("uvicorn", group="asgi")
+    peer_w = Contender("gunicorn", group="wsgi", baseline="aio wsgi")
+    lone = Contender("other")
+    named_missing = Contender("granian", group="asgi", baseline="aio+uvloop")
+
+    def result(contenders: list[Contender]) -> SuiteResult:
+        return SuiteResult(
+            Suite("s", "u"), contenders, [], 1, False, {}, {}, "", 0.0, {}
+        )
+
+    full = result([ours_a, ours_w, peer_a, peer_w, lone, named_missing])
+    assert full.baseline_of(peer_a) is ours_a
+    assert full.baseline_of(peer_w) is ours_w
+    assert full.baseline_of(lone) is ours_a
+    assert full.baseline_of(named_missing) is None
+    assert full.baseline_of(ours_a) is None
+    without_wsgi = result([ours_a, Contender("gunicorn", group="wsgi")])
+    assert without_wsgi.baseline_of(without_wsgi.contenders[1]) is None

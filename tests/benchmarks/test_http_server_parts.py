@@ -133,6 +133,7 @@ def test_uvicorn_serves_the_app_and_stops() -> None:
         assert http_get(port, "/json") == (200, asgi_hello.JSON)
         assert srv.pids()
         assert srv.rss_kib() > 1000
+        assert srv.cpu_seconds() > 0
         pids = srv.pids()
     assert rss_kib(pids) == 0  # every process of the server is gone
 
