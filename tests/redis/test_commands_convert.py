@@ -324,3 +324,53 @@ def test_zset_pairs_agree_for_any_scores(pairs: list[tuple[bytes, float]]) -> No
     nested = [[m, s] for m, s in pairs]
     if pairs:
         both("ZRANGE", flat, nested, withscores=True)
+
+
+def test_acl_log_entries_and_reset() -> None:
+    entry2 = [
+        b"count",
+        1,
+        b"reason",
+        b"command",
+        b"context",
+        b"toplevel",
+        b"object",
+        b"get",
+        b"username",
+        b"u",
+        b"age-seconds",
+        b"1.5",
+        b"client-info",
+        b"id=7 addr=127.0.0.1:1 db=0",
+    ]
+    entry3 = dict(zip(entry2[::2], entry2[1::2], strict=True))
+    entry3[b"age-seconds"] = 1.5
+    entries = both("ACL LOG", [entry2], [entry3])
+    assert entries[0]["client-info"] == {"id": 7, "addr": "127.0.0.1:1", "db": 0}
+    assert entries[0]["age-seconds"] == 1.5
+    assert entries[0]["username"] == "u"
+    assert both("ACL LOG", b"OK", b"OK") is True
+
+
+def test_acl_getuser_flags_keep_server_order_from_a_set() -> None:
+    user2 = [
+        b"flags",
+        [b"off", b"nopass", b"sanitize-payload"],
+        b"passwords",
+        [],
+        b"commands",
+        b"-@all +get",
+        b"keys",
+        b"~a ~b",
+        b"channels",
+        b"",
+        b"selectors",
+        [],
+    ]
+    user3 = dict(zip(user2[::2], user2[1::2], strict=True))
+    user3[b"flags"] = {b"sanitize-payload", b"nopass", b"off"}
+    user = both("ACL GETUSER", user2, user3)
+    assert user["flags"] == ["off", "nopass", "sanitize-payload"]
+    assert user["commands"] == ["+get"] and user["categories"] == ["-@all"]
+    assert user["keys"] == ["~a", "~b"] and user["channels"] == []
+    assert user["enabled"] is False

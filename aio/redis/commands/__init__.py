@@ -13,6 +13,7 @@ from aio.redis.commands._callbacks import (
     RESP3_RESPONSE_CALLBACKS as RESP3_RESPONSE_CALLBACKS,
 )
 from aio.redis.commands._callbacks import RESPONSE_CALLBACKS as RESPONSE_CALLBACKS
+from aio.redis.commands.acl import AclCommands as AclCommands
 from aio.redis.commands.bits import BitCommands as BitCommands
 from aio.redis.commands.bits import BitFieldOperation as BitFieldOperation
 from aio.redis.commands.connection import ConnectionCommands as ConnectionCommands
@@ -32,6 +33,7 @@ from aio.redis.commands.strings import StringCommands as StringCommands
 __all__ = (
     "RESP3_RESPONSE_CALLBACKS",
     "RESPONSE_CALLBACKS",
+    "AclCommands",
     "BitCommands",
     "BitFieldOperation",
     "ConnectionCommands",
@@ -66,5 +68,6 @@ class CoreCommands(
     ConnectionCommands,
     ScriptingCommands,
     PubSubCommands,
+    AclCommands,
 ):
     """Every command family; mixed into ``Redis`` and ``Pipeline`` by the client."""

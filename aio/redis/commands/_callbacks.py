@@ -99,6 +99,12 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     "FUNCTION LIST": st.function_list,
     # pub/sub
     **_each("PUBSUB NUMSUB, PUBSUB SHARDNUMSUB", srv.numsub),
+    # ACL
+    **_each("ACL CAT, ACL HELP, ACL LIST, ACL USERS", c.str_list),
+    **_each("ACL GENPASS, ACL WHOAMI", c.str_reply),
+    **_each("ACL LOAD, ACL SAVE, ACL SETUSER", c.bool_ok),
+    "ACL GETUSER": srv.acl_getuser,
+    "ACL LOG": srv.acl_log,
     # server and connection
     "PING": srv.ping,
     "HELLO": srv.hello,
@@ -115,6 +121,7 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     "CONFIG GET": srv.config_get,
     "DEBUG OBJECT": srv.debug_object,
     "MEMORY STATS": srv.memory_stats,
+    "MODULE LIST": srv.module_list,
     "SLOWLOG GET": srv.slowlog_get,
 }
 

@@ -218,6 +218,72 @@ def hello(response: Any, **options: Any) -> dict[str, Any]:
     return {text(k): v for k, v in flat_pairs(response)}
 
 
+def _words(value: Any) -> list[str]:
+    # Redis 7 sends key/channel patterns as one space-separated string.
+    if isinstance(value, (bytes, str)):
+        words = str(text(value)).split(" ")
+        return [] if words == [""] else words
+    return list(value)
+
+
+# The order in which the server lists user flags (RESP2 keeps it; a RESP3 set
+# loses it, so it is restored from here).
+_ACL_FLAG_ORDER = ("on", "off", "nopass", "skip-sanitize-payload", "sanitize-payload")
+
+
+def _acl_flags(value: Any) -> list[str]:
+    flags = [str(text(f)) for f in value]
+    if isinstance(value, (set, frozenset)):
+        known = {name: i for i, name in enumerate(_ACL_FLAG_ORDER)}
+        flags.sort(key=lambda f: (known.get(f, len(known)), f))
+    return flags
+
+
+def acl_getuser(response: Any, **options: Any) -> dict[str, Any] | None:
+    """ACL GETUSER: rules as a dict; ``commands`` split from ``categories``."""
+    if response is None:
+        return None
+    data = {text(k): v for k, v in flat_pairs(response)}
+    data["flags"] = _acl_flags(data["flags"])
+    data["passwords"] = [text(p) for p in data["passwords"]]
+    commands: list[str] = []
+    categories: list[str] = []
+    for rule in str(text(data["commands"])).split(" "):
+        (categories if "@" in rule else commands).append(rule)
+    data["commands"] = commands
+    data["categories"] = categories
+    data["keys"] = _words(data["keys"])
+    if "channels" in data:
+        data["channels"] = _words(data["channels"])
+    if "selectors" in data:
+        data["selectors"] = [
+            [text(item) for pair in flat_pairs(sel) for item in pair]
+            for sel in data["selectors"]
+        ]
+    data["enabled"] = "on" in data["flags"]
+    return data
+
+
+def acl_log(response: Any, **options: Any) -> Any:
+    """ACL LOG: one dict per entry (client-info parsed); True for ACL LOG RESET."""
+    if response is None:
+        return None
+    if not isinstance(response, list):
+        return text(response) == "OK"
+    entries = []
+    for entry in response:
+        data = {text(k): text(v) for k, v in flat_pairs(entry)}
+        data["client-info"] = client_info(data.get("client-info", ""))
+        data["age-seconds"] = float(data["age-seconds"])
+        entries.append(data)
+    return entries
+
+
+def module_list(response: Any, **options: Any) -> list[dict[Any, Any]]:
+    """MODULE LIST: one dict per module (keys as the server sent them)."""
+    return [dict(flat_pairs(module)) for module in response]
+
+
 def memory_stats(response: Any, **options: Any) -> dict[str, Any]:
     """MEMORY STATS: str keys, str-decoded text values, ``db.N`` sub-dicts."""
     stats: dict[str, Any] = {}
@@ -232,6 +298,8 @@ def memory_stats(response: Any, **options: Any) -> dict[str, Any]:
 
 
 __all__ = (
+    "acl_getuser",
+    "acl_log",
     "client_info",
     "client_kill",
     "client_list",
@@ -241,6 +309,7 @@ __all__ = (
     "info",
     "lastsave",
     "memory_stats",
+    "module_list",
     "numsub",
     "ping",
     "script_exists",

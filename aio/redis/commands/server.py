@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from aio.redis import exceptions
-from aio.redis._types import EncodableT, KeyT, PatternT, ResponseT
+from aio.redis._types import EncodableT, KeysT, KeyT, PatternT, ResponseT
 from aio.redis.commands._base import CommandsBase
+from aio.redis.commands._util import list_or_args
 from aio.redis.exceptions import DataError, RedisError
 
 __all__ = ("ServerCommands",)
@@ -191,6 +192,63 @@ class ServerCommands(CommandsBase):
     def memory_malloc_stats(self, **kwargs: Any) -> ResponseT:
         """The allocator's statistics, as text."""
         return self.execute_command("MEMORY MALLOC-STATS", **kwargs)
+
+    def migrate(
+        self,
+        host: str,
+        port: int,
+        keys: KeysT,
+        destination_db: int,
+        timeout: int,
+        copy: bool = False,
+        replace: bool = False,
+        auth: str | None = None,
+        **kwargs: Any,
+    ) -> ResponseT:
+        """Move keys to another server (``timeout`` in ms); ``copy`` keeps them here.
+
+        :raises DataError: when no key is given.
+        """
+        names = list_or_args(keys, [])
+        if not names:
+            raise DataError("migrate: at least one key is required")
+        pieces: list[Any] = []
+        if copy:
+            pieces.append("COPY")
+        if replace:
+            pieces.append("REPLACE")
+        if auth:
+            pieces += ["AUTH", auth]
+        pieces += ["KEYS", *names]
+        # The empty key slot: KEYS below carries them (the multi-key form).
+        return self.execute_command(
+            "MIGRATE", host, port, "", destination_db, timeout, *pieces, **kwargs
+        )
+
+    def waitaof(
+        self, num_local: int, num_replicas: int, timeout: int, **kwargs: Any
+    ) -> ResponseT:
+        """Wait up to ``timeout`` ms for AOF fsyncs (Redis 7.2+): ``[local, replicas]``."""
+        return self.execute_command(
+            "WAITAOF",
+            num_local,
+            num_replicas,
+            timeout,
+            timeout=timeout / 1000,
+            **kwargs,
+        )
+
+    def module_list(self) -> ResponseT:
+        """Loaded modules, one dict each."""
+        return self.execute_command("MODULE LIST")
+
+    def memory_help(self, **kwargs: Any) -> ResponseT:
+        """The MEMORY subcommands' help text."""
+        return self.execute_command("MEMORY HELP", **kwargs)
+
+    def latency_history(self, event: str) -> ResponseT:
+        """``[[timestamp, latency_ms], ...]`` samples of one latency event."""
+        return self.execute_command("LATENCY HISTORY", event)
 
     def role(self) -> ResponseT:
         """The replication role and its details, as the server sends them."""
