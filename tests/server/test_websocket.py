@@ -53,6 +53,13 @@ async def test_echo_text_and_bytes(compression: str | None) -> None:
     ):
         names = [ext.name for ext in ws.protocol.extensions]
         assert names == (["permessage-deflate"] if compression else [])
+        if compression:
+            # The server caps both windows at 12 bits (memory per connection).
+            assert ws.response is not None
+            assert ws.response.headers["sec-websocket-extensions"] == (
+                "permessage-deflate; server_max_window_bits=12; "
+                "client_max_window_bits=12"
+            )
         await ws.send("héllo")
         assert await ws.recv() == "héllo"
         await ws.send(b"\x00\x01" * 5000)

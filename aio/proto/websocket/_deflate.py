@@ -17,8 +17,8 @@ final ``00 00 ff ff`` (§7.2.1); the receiver appends those four bytes back befo
 inflating the last piece (§7.2.2). Without "no context takeover" the compressor and
 decompressor live across messages, so repeated content shrinks further.
 
-We always inflate with a 15-bit window: it decodes anything a smaller window
-produced, so the window we advertised never constrains our decompressor. zlib
+We inflate with the window the peer agreed to (15 bits when it agreed to none):
+that is enough for anything it may send, and smaller windows save memory. zlib
 cannot deflate with an 8-bit raw window, so we never agree to let our own
 compressor be capped at 8 bits (we decline that offer, or fail a client handshake
 that imposes it). The decompressed size is checked while inflating, through
@@ -126,23 +126,43 @@ def _read_params(
     return snct, cnct, smwb, cmwb, cmwb_present
 
 
-def server_negotiate_deflate(header_values: Sequence[str]) -> DeflateParams | None:
+def server_negotiate_deflate(
+    header_values: Sequence[str],
+    *,
+    server_max_window_bits: int | None = None,
+    client_max_window_bits: int | None = None,
+) -> DeflateParams | None:
     """Pick the first acceptable permessage-deflate offer of a client.
 
     :param header_values: the request's ``Sec-WebSocket-Extensions`` values.
+    :param server_max_window_bits: cap our compressor's window (9-15) even if the
+        client did not ask: less memory per connection (a server may announce
+        it, §7.1.2.1).
+    :param client_max_window_bits: ask the client to cap its window (8-15), when
+        its offer says it understands the parameter; we then inflate with that
+        smaller window too.
     :returns: the parameters to answer with (:meth:`DeflateParams.to_header`), or
         ``None`` when no offer can be accepted.
     :raises InvalidHandshakeError: the header does not parse.
+    :raises ValueError: a preference out of range.
     """
+    if server_max_window_bits is not None and not 9 <= server_max_window_bits <= 15:
+        raise ValueError("server_max_window_bits must be 9-15 (zlib cannot use 8)")
+    if client_max_window_bits is not None and not 8 <= client_max_window_bits <= 15:
+        raise ValueError("client_max_window_bits must be 8-15")
     for name, params in parse_extensions(header_values):
         if name != EXTENSION_NAME:
             continue
         try:
-            snct, cnct, smwb, cmwb, _ = _read_params(params, is_offer=True)
+            snct, cnct, smwb, cmwb, cmwb_ok = _read_params(params, is_offer=True)
         except ValueError:
             continue  # an offer we cannot accept: try the next one (§7.1)
         if smwb == 8:
             continue  # zlib cannot deflate with an 8-bit raw window
+        if server_max_window_bits is not None:
+            smwb = min(smwb or 15, server_max_window_bits)
+        if cmwb_ok and client_max_window_bits is not None:
+            cmwb = min(cmwb or 15, client_max_window_bits)
         return DeflateParams(
             server_no_context_takeover=snct,
             client_no_context_takeover=cnct,
@@ -185,22 +205,39 @@ class PerMessageDeflate:
     :param params: the negotiated parameters.
     :param is_client: our role; it decides which parameters bind our compressor.
     :param compression_level: zlib level, 0-9 (-1 for zlib's default).
+    :param mem_level: zlib memory level, 1-9: lower saves memory per connection
+        (a server with many connections may prefer 5) at some compression cost.
     """
 
     def __init__(
-        self, params: DeflateParams, *, is_client: bool, compression_level: int = -1
+        self,
+        params: DeflateParams,
+        *,
+        is_client: bool,
+        compression_level: int = -1,
+        mem_level: int = 8,
     ) -> None:
         self.params = params
         if is_client:
             self._send_no_takeover = params.client_no_context_takeover
             self._recv_no_takeover = params.server_no_context_takeover
-            bits = params.client_max_window_bits
+            bits, recv_bits = (
+                params.client_max_window_bits,
+                params.server_max_window_bits,
+            )
         else:
             self._send_no_takeover = params.server_no_context_takeover
             self._recv_no_takeover = params.client_no_context_takeover
-            bits = params.server_max_window_bits
+            bits, recv_bits = (
+                params.server_max_window_bits,
+                params.client_max_window_bits,
+            )
         self._send_bits = bits if bits is not None else 15
+        # The peer promised this window; a larger one would inflate anything too,
+        # the promised one saves memory. 9 also decodes 8-bit-window data.
+        self._recv_bits = max(9, recv_bits) if recv_bits is not None else 15
         self._level = compression_level
+        self._mem_level = mem_level
         self._compressor: zlib._Compress | None = None
         self._decompressor: zlib._Decompress | None = None
         self._inflated = 0
@@ -210,7 +247,7 @@ class PerMessageDeflate:
         ``final`` is true on the first call)."""
         if self._compressor is None:
             self._compressor = zlib.compressobj(
-                self._level, zlib.DEFLATED, -self._send_bits
+                self._level, zlib.DEFLATED, -self._send_bits, self._mem_level
             )
         out = self._compressor.compress(data) + self._compressor.flush(
             zlib.Z_SYNC_FLUSH
@@ -230,7 +267,7 @@ class PerMessageDeflate:
         :raises WebSocketProtocolError: the data is not valid DEFLATE (1007).
         """
         if self._decompressor is None:
-            self._decompressor = zlib.decompressobj(-15)
+            self._decompressor = zlib.decompressobj(-self._recv_bits)
             self._inflated = 0
         d = self._decompressor
         if final:

@@ -258,3 +258,62 @@ def test_limit_exactly_reached_is_fine() -> None:
     s = server_conn()
     c = client_conn(max_message_size=200)
     assert feed(c, s.send_bytes(b"z" * 200)) == [BytesMessage(b"z" * 200)]
+
+
+def test_server_preferences_cap_windows() -> None:
+    prefs = {"server_max_window_bits": 12, "client_max_window_bits": 12}
+    # The client understands client_max_window_bits: both are capped.
+    assert server_negotiate_deflate([client_deflate_offer()], **prefs) == DeflateParams(
+        server_max_window_bits=12, client_max_window_bits=12
+    )
+    # It does not: only our own window can be announced.
+    assert server_negotiate_deflate(["permessage-deflate"], **prefs) == DeflateParams(
+        server_max_window_bits=12
+    )
+    # Smaller requests win.
+    offer = "permessage-deflate; server_max_window_bits=10; client_max_window_bits=9"
+    assert server_negotiate_deflate([offer], **prefs) == DeflateParams(
+        server_max_window_bits=10, client_max_window_bits=9
+    )
+    with pytest.raises(ValueError):
+        server_negotiate_deflate([], server_max_window_bits=8)
+    with pytest.raises(ValueError):
+        server_negotiate_deflate([], client_max_window_bits=16)
+
+
+@pytest.mark.parametrize("bits", [9, 12, 15])
+def test_small_windows_and_mem_level_round_trip(bits: int) -> None:
+    params = DeflateParams(server_max_window_bits=bits, client_max_window_bits=bits)
+    c = WebSocketConnection(
+        Role.CLIENT, deflate=PerMessageDeflate(params, is_client=True, mem_level=5)
+    )
+    s = WebSocketConnection(
+        Role.SERVER, deflate=PerMessageDeflate(params, is_client=False, mem_level=5)
+    )
+    data = os.urandom(2000) * 20  # repeats far apart: needs the window
+    for _ in range(3):
+        assert feed(s, c.send_bytes(data)) == [BytesMessage(data)]
+        assert feed(c, s.send_bytes(data)) == [BytesMessage(data)]
+
+
+def test_peer_exceeding_agreed_window_is_1007() -> None:
+    # The client promised a 9-bit window but refers 3000 bytes back, into the
+    # previous message (within one inflate call zlib cannot tell).
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = os.urandom(3000)
+    first = comp.compress(block) + comp.flush(zlib.Z_SYNC_FLUSH)
+    second = comp.compress(block) + comp.flush(zlib.Z_SYNC_FLUSH)
+    s = WebSocketConnection(
+        Role.SERVER,
+        deflate=PerMessageDeflate(
+            DeflateParams(client_max_window_bits=9), is_client=False
+        ),
+    )
+    key = b"abcd"
+    assert feed(
+        s, encode_frame(Opcode.BINARY, first[:-4], rsv1=True, mask_key=key)
+    ) == [BytesMessage(block)]
+    s.receive_data(encode_frame(Opcode.BINARY, second[:-4], rsv1=True, mask_key=key))
+    with pytest.raises(WebSocketProtocolError) as info:
+        list(s.events())
+    assert info.value.close_code == 1007
