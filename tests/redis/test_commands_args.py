@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import redis.commands.core as redis_core
 import redis.exceptions
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aio.redis.commands import CoreCommands
 from aio.redis.exceptions import DataError
@@ -426,3 +428,65 @@ def test_bitfield_builder_matches() -> None:
         _norm(a) for a in build(Theirs()).command
     ]
     assert build(Ours()).execute() == build(Theirs()).execute()
+
+
+def _same_or_both_refuse(method: str, *args: Any, **kwargs: Any) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            expected = getattr(Theirs(), method)(*args, **kwargs)
+        except redis.exceptions.DataError:
+            with pytest.raises(DataError):
+                getattr(Ours(), method)(*args, **kwargs)
+            return
+    assert getattr(Ours(), method)(*args, **kwargs) == expected
+
+
+maybe_int = st.none() | st.integers(min_value=0, max_value=10**6)
+flag = st.booleans()
+
+
+@given(
+    ex=maybe_int, px=maybe_int, exat=maybe_int, pxat=maybe_int,
+    nx=flag, xx=flag, keepttl=flag, get=flag,
+)  # fmt: skip
+def test_set_option_combinations(**kwargs: Any) -> None:
+    _same_or_both_refuse("set", "k", "v", **kwargs)
+
+
+@given(
+    nx=flag, xx=flag, ch=flag, incr=flag, gt=flag, lt=flag,
+    mapping=st.dictionaries(st.text("abc", max_size=2), st.floats(allow_nan=False),
+                            max_size=3),
+)  # fmt: skip
+def test_zadd_option_combinations(mapping: dict[str, float], **kwargs: Any) -> None:
+    _same_or_both_refuse("zadd", "z", mapping, **kwargs)
+
+
+@given(
+    desc=flag, withscores=flag, byscore=flag, bylex=flag,
+    offset=st.none() | st.integers(0, 5), num=st.none() | st.integers(0, 5),
+)  # fmt: skip
+def test_zrange_option_combinations(**kwargs: Any) -> None:
+    _same_or_both_refuse("zrange", "z", 0, 10, **kwargs)
+
+
+@given(
+    member=st.none() | st.just("m"),
+    longitude=st.none() | st.just(1.5), latitude=st.none() | st.just(2.5),
+    radius=st.none() | st.just(10), width=st.none() | st.just(3),
+    height=st.none() | st.just(4), unit=st.sampled_from(["m", "km", "mi", "ft"]),
+    sort=st.none() | st.sampled_from(["ASC", "DESC"]),
+    count=st.none() | st.integers(1, 5), any=flag,
+    withcoord=flag, withdist=flag, withhash=flag,
+)  # fmt: skip
+def test_geosearch_option_combinations(**kwargs: Any) -> None:
+    _same_or_both_refuse("geosearch", "g", **kwargs)
+
+
+@given(
+    maxlen=st.none() | st.integers(0, 100), minid=st.none() | st.just("1-0"),
+    approximate=flag, nomkstream=flag, limit=st.none() | st.integers(1, 50),
+)  # fmt: skip
+def test_xadd_option_combinations(**kwargs: Any) -> None:
+    _same_or_both_refuse("xadd", "s", {"f": "v"}, **kwargs)

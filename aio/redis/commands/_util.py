@@ -65,7 +65,8 @@ def expiry_conditions(nx: bool, xx: bool, gt: bool, lt: bool) -> list[str]:
 
 def one_of(what: str, **given: Any) -> None:
     """Raise DataError when more than one of mutually exclusive options is set."""
-    chosen = [name for name, value in given.items() if value not in (None, False)]
+    # 0 is a value (``ex=0``); only None and False mean "not given".
+    chosen = [n for n, v in given.items() if v is not None and v is not False]
     if len(chosen) > 1:
         raise DataError(f"{what}: only one of {', '.join(given)} may be given")
 

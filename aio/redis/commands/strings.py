@@ -50,9 +50,10 @@ class StringCommands(CommandsBase):
 
         :returns: True when set, None when NX/XX prevented it; with ``get=True``
             the previous value (or None).
-        :raises DataError: when more than one expiry option is given.
+        :raises DataError: when more than one expiry option, or nx with xx, is given.
         """
         one_of("SET", ex=ex, px=px, exat=exat, pxat=pxat, keepttl=keepttl)
+        one_of("SET", nx=nx, xx=xx)
         pieces: list[Any] = [name, value]
         options: dict[str, Any] = {}
         if nx:
