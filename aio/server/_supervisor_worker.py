@@ -32,7 +32,7 @@ import sys
 import time
 from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 __all__ = (
     "BOOT_FAILED",
@@ -60,7 +60,8 @@ class WorkerContext:
     :param beat: shared ``[last heartbeat, loop lag, state]`` doubles (state:
         0 spawning, :data:`BOOTING`, 1 serving).
     :param heartbeat_interval: seconds between heartbeats.
-    :param dump_path: where faulthandler writes stacks on SIGUSR1.
+    :param dump_fd: the file descriptor faulthandler writes stacks to on SIGUSR1
+        (an :class:`InheritedFd` in the supervisor, an ``int`` in the worker).
     :param limit_max_requests: this worker's request budget (jitter applied), or None.
     """
 
@@ -68,7 +69,7 @@ class WorkerContext:
     sockets: list[socket.socket]
     beat: MutableSequence[float]
     heartbeat_interval: float
-    dump_path: str
+    dump_fd: Any
     limit_max_requests: int | None = None
     parent_pid: int = 0
 
@@ -80,7 +81,30 @@ class WorkerContext:
 # The callable a worker runs; it returns the process exit code.
 WorkerTarget = Callable[[WorkerContext], int]
 
-_dump_file: IO[str] | None = None
+
+class InheritedFd:
+    """A file descriptor that a spawned worker inherits (it arrives as an ``int``).
+
+    multiprocessing passes sockets to spawned children by listing their fds for
+    the child at start; ``DupFd`` does the same for any fd while a process starts.
+    The dump file is an unnamed temporary file: nothing is left on disk, whatever
+    way the supervisor or the worker ends.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+        from multiprocessing import reduction
+
+        return (_detach, (reduction.DupFd(self.fd),))
+
+
+def _detach(dup: Any) -> int:
+    fd: int = dup.detach()
+    return fd
+
+
 _context: WorkerContext | None = None
 
 
@@ -103,7 +127,7 @@ def _early_stop(signum: int, frame: object) -> None:
 
 def worker_main(target: WorkerTarget, ctx: WorkerContext) -> None:
     """Entry point of a worker process (the ``multiprocessing`` target)."""
-    global _dump_file, _context
+    global _context
     _context = ctx
     # Ctrl-C in a terminal reaches the whole process group: only the supervisor acts
     # on it, and it stops the workers with SIGTERM.
@@ -112,9 +136,7 @@ def worker_main(target: WorkerTarget, ctx: WorkerContext) -> None:
     # a handler it would kill the worker and look like a crash.
     signal.signal(signal.SIGTERM, _early_stop)
     ctx.beat[2] = BOOTING  # from now on SIGTERM is handled, not fatal
-    # Stays open for the life of the process: faulthandler writes to its fd.
-    _dump_file = open(ctx.dump_path, "a", encoding="utf-8")
-    faulthandler.register(signal.SIGUSR1, file=_dump_file, all_threads=True)
+    faulthandler.register(signal.SIGUSR1, file=ctx.dump_fd, all_threads=True)
     ctx.beat[0] = time.monotonic()
     code = target(ctx)
     sys.stdout.flush()

@@ -39,12 +39,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import IO, Any
 
 from aio.server._reload import ChangeWatcher
 from aio.server._supervisor_worker import (
     BOOT_FAILED,
     BOOTING,
+    InheritedFd,
     WorkerContext,
     WorkerTarget,
     serve_asgi,
@@ -123,7 +124,7 @@ class WorkerHandle:
     generation: int
     process: BaseProcess
     beat: Any  # the shared [heartbeat, loop lag, ready] array
-    dump_path: str
+    dump_file: IO[bytes]  # the unnamed file the worker's faulthandler writes to
     started_at: float
     stopping_since: float | None = None
     term_sent: bool = False
@@ -279,8 +280,7 @@ class Supervisor:
         self._next_index += 1
         beat = _spawn.RawArray("d", 3)
         beat[0] = time.monotonic()
-        fd, dump_path = tempfile.mkstemp(prefix=f"aio-worker-{index}-", suffix=".stack")
-        os.close(fd)
+        dump_file = tempfile.TemporaryFile()  # closed when reaped
         budget = self.options.max_requests
         if budget is not None and self.options.max_requests_jitter > 0:
             budget += random.randint(0, self.options.max_requests_jitter)
@@ -289,7 +289,7 @@ class Supervisor:
             sockets=self.sockets,
             beat=beat,
             heartbeat_interval=self._heartbeat_interval,
-            dump_path=dump_path,
+            dump_fd=InheritedFd(dump_file.fileno()),
             limit_max_requests=budget,
             parent_pid=os.getpid(),
         )
@@ -301,7 +301,7 @@ class Supervisor:
             generation=self.generation,
             process=process,
             beat=beat,
-            dump_path=dump_path,
+            dump_file=dump_file,
             started_at=time.monotonic(),
         )
         self.hooks.pre_fork(self, handle)
@@ -352,7 +352,7 @@ class Supervisor:
             worker.process.join()
             code = worker.process.exitcode
             self.workers.remove(worker)
-            _remove(worker.dump_path)
+            worker.dump_file.close()
             self.hooks.child_exit(self, worker)
             if worker.stopping_since is not None:
                 logger.info(
@@ -424,7 +424,7 @@ class Supervisor:
     def _kill_hung(self, worker: WorkerHandle, silent: float) -> None:
         worker.killed_hung = True
         self._signal(worker, signal.SIGUSR1)
-        stack = _read_dump(worker.dump_path, self.options.dump_wait)
+        stack = _read_dump(worker.dump_file, self.options.dump_wait)
         logger.error(
             "worker %d (pid %s) is hung: its event loop did not run for %.1f s "
             "(timeout %.1f s; last measured loop lag %.3f s); killing it with SIGKILL "
@@ -526,7 +526,7 @@ class Supervisor:
             self._kill_all()
             for worker in self.workers:
                 worker.process.join(5)
-                _remove(worker.dump_path)
+                worker.dump_file.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             os.close(self._wake_r)
@@ -545,32 +545,20 @@ def _drain(fd: int) -> None:
         pass
 
 
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _read_dump(path: str, wait_for: float) -> str:
-    # faulthandler writes the whole dump at once from the signal handler; wait
-    # until something arrived and the size stopped changing.
+def _read_dump(file: IO[bytes], wait_for: float) -> str:
+    # faulthandler writes the dump from the signal handler; wait until something
+    # arrived and the size stopped changing.
+    fd = file.fileno()
     deadline = time.monotonic() + wait_for
     size = -1
     while time.monotonic() < deadline:
-        try:
-            current = os.path.getsize(path)
-        except OSError:
-            return ""
+        current = os.fstat(fd).st_size
         if current > 0 and current == size:
             break
         size = current
         time.sleep(0.05)
-    try:
-        with open(path, encoding="utf-8", errors="replace") as file:
-            return file.read()
-    except OSError:
-        return ""
+    data = os.pread(fd, os.fstat(fd).st_size, 0)
+    return data.decode("utf-8", errors="replace")
 
 
 def _describe(sock: socket.socket, scheme: str) -> str:
