@@ -46,18 +46,25 @@ from aio.server._supervisor_worker import (
     BOOT_FAILED,
     BOOTING,
     InheritedFd,
-    WorkerContext,
     WorkerTarget,
-    serve_asgi,
     worker_main,
 )
+from aio.server._supervisor_worker import WorkerContext as WorkerContext
+from aio.server._supervisor_worker import current_worker as current_worker
+from aio.server._supervisor_worker import serve_asgi as serve_asgi
+from aio.server._supervisor_worker import serve_config as serve_config
 
 __all__ = (
     "Supervisor",
     "SupervisorHooks",
     "SupervisorOptions",
+    "WorkerContext",
     "WorkerHandle",
+    "current_worker",
     "run_supervised",
+    "serve_asgi",
+    "serve_config",
+    "supervise",
 )
 
 logger = logging.getLogger("aio.server.supervisor")

@@ -32,6 +32,7 @@ from aio.server._wsgi_io import FileWrapper as FileWrapper
 from aio.server.supervisor import SupervisorHooks, SupervisorOptions, supervise
 
 __all__ = (
+    "DEFAULT_THREADS",
     "ClientDisconnectedError",
     "FileWrapper",
     "WSGIAdapter",
@@ -40,9 +41,13 @@ __all__ = (
     "load_wsgi_app",
     "run",
     "run_wsgi",
+    "serve_wsgi_worker",
 )
 
 logger = logging.getLogger("aio.server.wsgi")
+
+#: The default size of a worker's thread pool (``AIO_WSGI_THREADS`` overrides it).
+DEFAULT_THREADS = int(os.environ.get("AIO_WSGI_THREADS", "8"))
 
 
 def load_wsgi_app(
@@ -83,7 +88,7 @@ class WSGISettings:
     """
 
     app: Any
-    threads: int = 8
+    threads: int = DEFAULT_THREADS
     factory: bool = False
     app_dir: str | None = None
     config: dict[str, Any] = field(default_factory=dict)
@@ -161,7 +166,7 @@ def _serve_here(config: Any) -> int:
     return STARTUP_FAILURE if server.startup_failed else 0
 
 
-def run(app: str | WSGIApp, *, threads: int = 8, **kwargs: Any) -> None:
+def run(app: str | WSGIApp, *, threads: int = DEFAULT_THREADS, **kwargs: Any) -> None:
     """Serve ``app`` until interrupted, like :func:`aio.server.run` for WSGI.
 
     :param app: a WSGI application or its ``"module:attr"`` import string.
@@ -174,7 +179,3 @@ def run(app: str | WSGIApp, *, threads: int = 8, **kwargs: Any) -> None:
     code = run_wsgi(WSGISettings(app=app, threads=threads, config=kwargs), options)
     if code:
         raise SystemExit(code)
-
-
-# Keep the default thread count visible to the CLI's help text.
-DEFAULT_THREADS = int(os.environ.get("AIO_WSGI_THREADS", "8"))

@@ -21,8 +21,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from aio.server._supervisor_worker import current_worker
-from aio.server.supervisor import Supervisor, SupervisorHooks, WorkerHandle
+from aio.server.supervisor import (
+    Supervisor,
+    SupervisorHooks,
+    WorkerHandle,
+    current_worker,
+)
 from sync_shims.gunicorn._config import Settings, load_config_file
 
 __all__ = ("Arbiter", "GunicornHooks", "Request", "Response", "Worker", "WorkerHooks")

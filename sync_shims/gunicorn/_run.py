@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import logging.config
 import os
 import sys
 from typing import Any
 
-from aio.server._logging import LOG_LEVELS, configure_logging
 from aio.server.supervisor import SupervisorOptions, supervise
 from aio.server.wsgi import WSGISettings, load_wsgi_app, serve_wsgi_worker
 from sync_shims.gunicorn._config import Settings, parse_settings
@@ -48,7 +48,9 @@ def log_config(cfg: Settings) -> dict[str, Any]:
             "filename": target,
         }
 
-    level = LOG_LEVELS.get(cfg.loglevel.lower(), logging.INFO)
+    level = logging.getLevelName(cfg.loglevel.upper())
+    if not isinstance(level, int):
+        level = logging.INFO  # an unknown name: gunicorn would refuse it
     handlers = {"error": handler(cfg.errorlog, "generic", "ext://sys.stderr")}
     loggers: dict[str, Any] = {
         "aio.server": {"handlers": ["error"], "level": level, "propagate": False},
@@ -156,7 +158,7 @@ def run(cfg: Settings, hooks: dict[str, Any]) -> int:
         return 1
     _prepare(cfg)
     server_config = _server_config(cfg)
-    configure_logging(server_config["log_config"], None)
+    logging.config.dictConfig(server_config["log_config"])
     worker_class = cfg.worker_class
     if worker_class not in WSGI_WORKER_CLASSES | ASGI_WORKER_CLASSES:
         logger.warning(
@@ -213,7 +215,7 @@ def run(cfg: Settings, hooks: dict[str, Any]) -> int:
 
 
 def _asgi_worker(config: Any, worker_hooks: WorkerHooks, ctx: Any) -> int:
-    from aio.server._supervisor_worker import serve_asgi
+    from aio.server.supervisor import serve_asgi
 
     worker_hooks(None)  # post_fork, post_worker_init, worker_exit
     result: int = serve_asgi(config, ctx)

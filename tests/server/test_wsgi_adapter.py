@@ -530,3 +530,15 @@ def test_build_environ_never_fails_on_random_bytes(
     assert isinstance(environ["PATH_INFO"], str)
     for key, value in environ.items():
         assert isinstance(key, str) and isinstance(value, str)
+
+
+@pytest.mark.parametrize(
+    "name", ["aio.server.wsgi", "aio.server.supervisor", "sync_shims.gunicorn"]
+)
+def test_public_names_exist(name: str) -> None:
+    import importlib
+
+    module = importlib.import_module(name)
+    assert isinstance(module.__all__, tuple)
+    for attr in module.__all__:
+        assert hasattr(module, attr), f"{name}.__all__ names missing {attr!r}"
