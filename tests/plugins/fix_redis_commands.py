@@ -142,10 +142,14 @@ async def _oracle(protocol: int, decode: bool) -> AsyncIterator[Oracle]:
             await ours.aclose()
 
 
-@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
+@pytest.fixture(
+    params=[(2, False), (3, False), (2, True), (3, True)],
+    ids=["resp2", "resp3", "resp2-decoded", "resp3-decoded"],
+)
 async def oracle(request: pytest.FixtureRequest) -> AsyncIterator[Oracle]:
-    """redis-py (RESP2) vs aio (RESP2 and RESP3), bytes replies."""
-    async for o in _oracle(request.param, decode=False):
+    """redis-py (RESP2) vs aio (RESP2 and RESP3), bytes and decoded replies."""
+    protocol, decode = request.param
+    async for o in _oracle(protocol, decode=decode):
         yield o
 
 

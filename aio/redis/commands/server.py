@@ -107,9 +107,11 @@ class ServerCommands(CommandsBase):
         return self.execute_command("MEMORY PURGE", **kwargs)
 
     def slowlog_get(self, num: int | None = None, **kwargs: Any) -> ResponseT:
-        """The slow log: one dict per entry (newest first)."""
+        """The slow log: one dict per entry (newest first), arguments as bytes."""
         args: list[Any] = [] if num is None else [num]
-        return self.execute_command("SLOWLOG GET", *args, **kwargs)
+        # Logged arguments may be binary: redis-py keeps them bytes even when
+        # decoding, and so do we.
+        return self.execute_command("SLOWLOG GET", *args, NEVER_DECODE=True, **kwargs)
 
     def slowlog_len(self, **kwargs: Any) -> ResponseT:
         """The number of entries in the slow log."""
