@@ -62,7 +62,8 @@ def as_list(response: Any, **options: Any) -> Any:
 
 def bool_ok(response: Any, **options: Any) -> bool:
     """True when the server answered +OK."""
-    return bool(text(response) == "OK")
+    # Compared without decoding: this runs for every SET/MSET/LSET... reply.
+    return bool(response == b"OK" or response == "OK")
 
 
 def to_bool(response: Any, **options: Any) -> bool:
@@ -99,9 +100,11 @@ def str_list(response: Any, **options: Any) -> list[Any]:
 
 def set_result(response: Any, **options: Any) -> Any:
     """SET: True/None, or the old value with ``get=True``."""
-    if options.get("get"):
+    if options and options.get("get"):
         return response
-    return response and text(response) == "OK"
+    if not response:
+        return response  # None: NX/XX prevented the write
+    return response == b"OK" or response == "OK"
 
 
 def scan(response: Any, **options: Any) -> tuple[int, list[Any]]:
