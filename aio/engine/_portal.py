@@ -55,7 +55,6 @@ P = ParamSpec("P")
 
 _get_ident: Final = threading.get_ident
 _allocate_lock: Final = threading.Lock
-_iscoroutine: Final = asyncio.iscoroutine
 
 # Tasks parked in an open async context (see BlockingContextManager._hold).
 _held_tasks: set[asyncio.Task[Any]] = set()
@@ -87,17 +86,6 @@ class _Waiter:
         self.value = value
         self.done.release()
 
-    def task_done(self, task: asyncio.Future[Any]) -> None:
-        if task.cancelled():
-            self.exc = asyncio.CancelledError(
-                "the operation was cancelled on the aio engine's loop"
-            )
-        else:
-            self.exc = task.exception()
-            if self.exc is None:
-                self.value = task.result()
-        self.done.release()
-
 
 def _closing_error() -> ClosedResourceError:
     return ClosedResourceError("the aio engine's background loop is shutting down")
@@ -118,16 +106,26 @@ def _start_task(
         waiter.fail(_closing_error())
         return
     try:
-        awaitable = fn(*args, **kwargs)
-        if _iscoroutine(awaitable):
-            task: asyncio.Future[Any] = generation.loop.create_task(awaitable)
-        else:
-            task = asyncio.ensure_future(awaitable, loop=generation.loop)
+        waiter.task = generation.loop.create_task(_drive(waiter, fn(*args, **kwargs)))
     except BaseException as exc:
         waiter.fail(exc)
-        return
-    waiter.task = task
-    task.add_done_callback(waiter.task_done)
+
+
+async def _drive(waiter: _Waiter, awaitable: Awaitable[Any]) -> None:
+    # The task of one portal call. It releases the caller itself, the moment the
+    # result is known, instead of through a done-callback: that would cost one
+    # more loop iteration per call. Exceptions are handed over, not re-raised
+    # (nobody else would retrieve them), except cancellation and the other
+    # BaseExceptions, which must still end the task as asyncio expects.
+    try:
+        waiter.value = await awaitable
+    except Exception as exc:
+        waiter.fail(exc)
+    except BaseException as exc:
+        waiter.fail(exc)
+        raise
+    else:
+        waiter.done.release()
 
 
 def _run_sync(
