@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import socket
+import struct
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -323,4 +324,52 @@ async def test_head_gets_no_invented_content_length() -> None:
         assert response.headers.get("content-length") != "0"
         response = await client.get("/")
         assert response.headers["content-length"] == "5"
+    adapter.shutdown()
+
+
+async def test_streamed_response_has_backpressure() -> None:
+    """A client that does not read stops an endless generator (no memory blow-up)."""
+    produced: list[int] = []
+    closed = threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+        start_response("200 OK", [])
+
+        def body() -> Iterator[bytes]:
+            try:
+                while True:
+                    produced.append(1)
+                    yield b"b" * 65536
+            finally:
+                closed.set()
+
+        return body()
+
+    def recv_exactly(sock: socket.socket, n: int) -> None:
+        while n > 0:
+            data = sock.recv(min(n, 1 << 20))
+            assert data, "server closed early"
+            n -= len(data)
+
+    adapter = WSGIAdapter(app, threads=1)
+    async with serving(adapter) as running:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        sock.settimeout(10)
+        try:
+            sock.connect(running.address)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            await asyncio.to_thread(recv_exactly, sock, 65536)
+            await asyncio.sleep(1.0)  # unbounded, the generator makes gigabytes
+            stalled_at = len(produced)
+            # bounded by socket buffers + the transport's high-water mark
+            assert stalled_at * 65536 < 64 * 1024 * 1024
+            await asyncio.to_thread(recv_exactly, sock, 8 * 1024 * 1024)
+            assert len(produced) > stalled_at  # reading lets it go on
+            # RST on close: the client is gone
+            linger = struct.pack("ii", 1, 0)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        finally:
+            sock.close()
+        assert await asyncio.to_thread(closed.wait, 10)
     adapter.shutdown()
