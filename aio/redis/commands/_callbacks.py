@@ -107,7 +107,6 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     "ACL LOG": srv.acl_log,
     # server and connection
     "PING": srv.ping,
-    "HELLO": srv.hello,
     "RESET": c.str_reply,
     "INFO": srv.info,
     "LASTSAVE": srv.lastsave,
