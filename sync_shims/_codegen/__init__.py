@@ -112,6 +112,7 @@ def write(files: dict[Path, str], out: Path = DEFAULT_OUT) -> list[Path]:
     :returns: the paths written or deleted.
     """
     touched = []
+    out.mkdir(parents=True, exist_ok=True)
     for path, source in files.items():
         if not path.exists() or path.read_text(encoding="utf-8") != source:
             path.write_text(source, encoding="utf-8")
