@@ -29,6 +29,7 @@ import ast
 import contextlib
 import importlib
 import inspect
+import sys
 import types
 import typing
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
@@ -101,10 +102,22 @@ def _type_checking_namespace(module: types.ModuleType) -> dict[str, Any]:
     return namespace
 
 
+def defining_module(
+    fn: Callable[..., Any], fallback: types.ModuleType
+) -> types.ModuleType:
+    """The module whose globals a function's annotations and defaults refer to.
+
+    An inherited method belongs to its base class's module, not the spec's.
+    """
+    name = getattr(inspect.unwrap(fn), "__module__", None)
+    return sys.modules.get(name or "", fallback)
+
+
 def resolve_hints(
     fn: Callable[..., Any], module: types.ModuleType, where: str
 ) -> dict[str, Any]:
     """``typing.get_type_hints`` with the module's TYPE_CHECKING-only names."""
+    module = defining_module(fn, module)
     globalns = {**_type_checking_namespace(module), **vars(module)}
     try:
         return typing.get_type_hints(fn, globalns=globalns)
@@ -294,6 +307,7 @@ def _method(
     is_method: bool,
 ) -> list[str]:
     """The lines of one twin method (or module function) delegating to ``target``."""
+    module = defining_module(fn, module)
     hints = resolve_hints(fn, module, where)
     if "return" not in hints:
         raise CodegenError(f"{where}: no return annotation")

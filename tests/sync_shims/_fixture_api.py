@@ -14,10 +14,13 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal, Self
+from typing import TYPE_CHECKING, Generic, Literal, Self, TypeVar
 
 if TYPE_CHECKING:
     from decimal import Decimal
+
+
+T = TypeVar("T")
 
 
 class FixtureError(Exception):
@@ -159,3 +162,27 @@ async def open_store(
     store = Store(name)
     store.data.update(preload or {})
     return store
+
+
+class Box(Generic[T]):
+    """A generic holder (the twin is generic too)."""
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+    async def get(self) -> T:
+        """The held value."""
+        return self.value
+
+    async def swap(self, value: T) -> T:
+        """Hold ``value``; return the previous one."""
+        previous, self.value = self.value, value
+        return previous
+
+
+class SpecialStore(Store):
+    """A subclass: inherited members are generated from the base's module."""
+
+    async def special(self) -> str:
+        """Only here."""
+        return "special"

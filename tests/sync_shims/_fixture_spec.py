@@ -34,6 +34,8 @@ FACADES = (
                 batch={"keys": 2, "__aiter__": 3},
             ),
             Twin(f"{API}:Item", members=("key", "describe")),
+            Twin(f"{API}:Box", members=("get", "swap")),
+            Twin(f"{API}:SpecialStore", members=("special", "get", "__aenter__")),
         ),
         functions=(Function(f"{API}:open_store", wrap="Store"),),
     ),

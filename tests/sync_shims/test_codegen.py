@@ -94,13 +94,14 @@ def test_signatures_and_docstrings_kept(twin: types.ModuleType) -> None:
     assert inspect.getdoc(twin.Store.get) == inspect.getdoc(_fixture_api.Store.get)
     assert inspect.getdoc(twin.Store.close) == "Close the store."
     assert "An in-memory async key-value store." in (twin.Store.__doc__ or "")
-    assert twin.__all__ == ("Item", "Store", "open_store")
+    assert twin.__all__ == ("Box", "Item", "SpecialStore", "Store", "open_store")
 
 
 def test_generated_code_passes_mypy_strict(generated: Path, tmp_path: Path) -> None:
     usage = tmp_path / "usage.py"
     usage.write_text(
-        "from _generated_fixture import Item, Store, open_store\n"
+        "from _generated_fixture import Box, Item, Store, open_store\n"
+        "from tests.sync_shims._fixture_api import Box as AsyncBox\n"
         "def use() -> int:\n"
         "    with open_store(preload={'a': 1}) as store:\n"
         "        value: int | None = store.get('a')\n"
@@ -110,7 +111,9 @@ def test_generated_code_passes_mypy_strict(generated: Path, tmp_path: Path) -> N
         "            draft['b'] = 2\n"
         "        pairs: list[tuple[str, int]] = list(store)\n"
         "        same: Store = store.update(c=3)\n"
-        "    return (value or 0) + len(keys) + len(pairs) + bool(item) + bool(same)\n"
+        "    box = Box(AsyncBox(1))\n"
+        "    number: int = box.swap(2) + box.get()\n"
+        "    return (value or 0) + len(keys) + len(pairs) + bool(item) + bool(same) + number\n"
     )
     result = subprocess.run(
         [
@@ -361,3 +364,12 @@ def test_function_spec_default_name(tmp_path: Path) -> None:
 def test_bad_spec_module(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--spec", "tests.sync_shims._fixture_api", "--check"]) == 2
     assert "FACADES" in capsys.readouterr().err
+
+
+def test_generic_and_inherited_twins(twin: types.ModuleType) -> None:
+    box = twin.Box(_fixture_api.Box("a"))
+    assert box.swap("b") == "a"
+    assert box.get() == "b"
+    with twin.SpecialStore(_fixture_api.SpecialStore()) as special:
+        assert special.special() == "special"
+        assert special.get("x", 1) == 1
