@@ -27,6 +27,9 @@ from aio.redis.client import Pipeline as Pipeline
 from aio.redis.client import Redis as Redis
 from aio.redis.client import StrictRedis as StrictRedis
 from aio.redis.client import from_url as from_url
+from aio.redis.cluster import ClusterNode as ClusterNode
+from aio.redis.cluster import ClusterPipeline as ClusterPipeline
+from aio.redis.cluster import RedisCluster as RedisCluster
 from aio.redis.exceptions import AuthenticationError as AuthenticationError
 from aio.redis.exceptions import AuthorizationError as AuthorizationError
 from aio.redis.exceptions import BusyLoadingError as BusyLoadingError
@@ -51,6 +54,8 @@ __all__ = (
     "AuthorizationError",
     "BlockingConnectionPool",
     "BusyLoadingError",
+    "ClusterNode",
+    "ClusterPipeline",
     "Connection",
     "ConnectionError",
     "ConnectionPool",
@@ -69,6 +74,7 @@ __all__ = (
     "PubSubError",
     "ReadOnlyError",
     "Redis",
+    "RedisCluster",
     "RedisError",
     "ResponseError",
     "Retry",

@@ -1,0 +1,360 @@
+"""Redis Cluster topology: key slots, nodes, and the slot map.
+
+A cluster splits the key space into 16384 slots; a key's slot is the CRC16
+(XMODEM variant: polynomial 0x1021, initial value 0, no reflection) of the key
+modulo 16384, where a key containing a non-empty ``{hash tag}`` is hashed on the
+tag alone so that related keys can be kept together (Redis Cluster specification,
+"Keys distribution model").
+
+:class:`NodesManager` holds the slot map read from ``CLUSTER SLOTS``: for each slot
+the primary first, then its replicas. The map is refreshed as a whole by
+:meth:`NodesManager.initialize` and patched one slot at a time after a ``MOVED``
+redirection, which is how the cluster tells a client that its map is stale.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterable
+from typing import Any
+
+from aio.redis._connection import Connection
+from aio.redis._pool import ConnectionPool
+from aio.redis.exceptions import (
+    ConnectionError,
+    RedisClusterException,
+    RedisError,
+    ResponseError,
+    SlotNotCoveredError,
+    TimeoutError,
+)
+
+__all__ = (
+    "PRIMARY",
+    "ClusterUnreachableError",
+    "REDIS_CLUSTER_HASH_SLOTS",
+    "REPLICA",
+    "ClusterNode",
+    "NodesManager",
+    "key_slot",
+)
+
+logger = logging.getLogger("aio.redis")
+
+REDIS_CLUSTER_HASH_SLOTS = 16384
+PRIMARY = "primary"
+REPLICA = "replica"
+
+
+class ClusterUnreachableError(RedisClusterException):
+    """No known node answered with a usable slot map."""
+
+
+def _crc16_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
+        table.append(crc & 0xFFFF)
+    return table
+
+
+_CRC16 = _crc16_table()
+
+
+def crc16(data: bytes) -> int:
+    """CRC16/XMODEM of ``data`` (the checksum Redis Cluster hashes keys with)."""
+    crc = 0
+    table = _CRC16
+    for byte in data:
+        crc = ((crc << 8) & 0xFFFF) ^ table[(crc >> 8) ^ byte]
+    return crc
+
+
+def encode_key(key: Any, encoding: str = "utf-8") -> bytes:
+    """The bytes of a key as they go on the wire (str encoded, numbers as text)."""
+    if isinstance(key, bytes):
+        return key
+    if isinstance(key, str):
+        return key.encode(encoding)
+    if isinstance(key, bytearray | memoryview):
+        return bytes(key)
+    if isinstance(key, bool):
+        raise RedisClusterException(f"Invalid key: {key!r} (a bool)")
+    if isinstance(key, int | float):
+        return repr(key).encode()
+    raise RedisClusterException(f"Invalid key type: {type(key).__name__}")
+
+
+def key_slot(key: Any, bucket: int = REDIS_CLUSTER_HASH_SLOTS) -> int:
+    """The cluster slot of ``key``: CRC16 of the key (or of its ``{hash tag}``).
+
+    :param key: bytes, str (UTF-8) or a number.
+    """
+    data = encode_key(key)
+    start = data.find(b"{")
+    if start > -1:
+        end = data.find(b"}", start + 1)
+        # An empty tag ("{}") does not count: the whole key is hashed.
+        if end > start + 1:
+            data = data[start + 1 : end]
+    return crc16(data) % bucket
+
+
+def node_name(host: str, port: int) -> str:
+    """``host:port``, the identity of a node in the maps."""
+    return f"{host}:{port}"
+
+
+class ClusterNode:
+    """One node of a cluster and the connection pool to it.
+
+    :param host: address of the node (``localhost`` is taken as 127.0.0.1, the
+        form the cluster reports).
+    :param server_type: ``"primary"``, ``"replica"`` or ``None`` (not yet known).
+    :param connection_kwargs: for the node's connections (password, protocol...).
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int | str,
+        server_type: str | None = None,
+        *,
+        max_connections: int = 2**31,
+        connection_class: type[Connection] = Connection,
+        **connection_kwargs: Any,
+    ) -> None:
+        if host == "localhost":
+            host = "127.0.0.1"
+        self.host = host
+        self.port = int(port)
+        self.name = node_name(host, self.port)
+        self.server_type = server_type
+        self.max_connections = max_connections
+        self.connection_class = connection_class
+        self.connection_kwargs = connection_kwargs
+        kwargs = {k: v for k, v in connection_kwargs.items() if k not in ("db",)}
+        self.connection_pool = ConnectionPool(
+            connection_class=connection_class,
+            max_connections=max_connections,
+            host=host,
+            port=self.port,
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"[host={self.host}, port={self.port}, name={self.name}, "
+            f"server_type={self.server_type}]"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ClusterNode) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    async def execute_raw(self, *args: Any, **options: Any) -> Any:
+        """Send one command to this node and return the raw reply."""
+        pool = self.connection_pool
+        conn = await pool.get_connection()
+        try:
+            return await conn.execute(args, options)
+        finally:
+            pool._release(conn)
+
+    async def disconnect(self) -> None:
+        """Close the node's connections."""
+        await self.connection_pool.disconnect()
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class NodesManager:
+    """The slot map and the known nodes of one cluster client.
+
+    :param startup_nodes: where to ask for the map first.
+    :param require_full_coverage: refuse a map in which some slot has no node.
+    :param connection_kwargs: for every node's pool.
+    """
+
+    def __init__(
+        self,
+        startup_nodes: Iterable[ClusterNode],
+        require_full_coverage: bool,
+        node_kwargs: dict[str, Any],
+    ) -> None:
+        self.startup_nodes: dict[str, ClusterNode] = {n.name: n for n in startup_nodes}
+        self.require_full_coverage = require_full_coverage
+        self.node_kwargs = node_kwargs
+        self.nodes_cache: dict[str, ClusterNode] = {}
+        self.slots_cache: dict[int, list[ClusterNode]] = {}
+        self.default_node: ClusterNode | None = None
+        self._replica_index: dict[int, int] = {}
+
+    def make_node(
+        self, host: str, port: int, server_type: str | None = None
+    ) -> ClusterNode:
+        """A node with this manager's connection arguments."""
+        return ClusterNode(host, port, server_type, **self.node_kwargs)
+
+    def get_node(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        node_name: str | None = None,
+    ) -> ClusterNode | None:
+        """The known node at ``host:port`` (or named ``node_name``), or None."""
+        if node_name is None:
+            if host is None or port is None:
+                return None
+            if host == "localhost":
+                host = "127.0.0.1"
+            node_name = f"{host}:{port}"
+        return self.nodes_cache.get(node_name)
+
+    def get_or_create(self, host: str, port: int) -> ClusterNode:
+        """The node at ``host:port``, added to the known nodes when new."""
+        node = self.get_node(host, port)
+        if node is None:
+            node = self.make_node(host, port, PRIMARY)
+            self.nodes_cache[node.name] = node
+        return node
+
+    def get_nodes_by_server_type(self, server_type: str) -> list[ClusterNode]:
+        """Every known node of this type."""
+        return [n for n in self.nodes_cache.values() if n.server_type == server_type]
+
+    def get_node_from_slot(
+        self, slot: int, read_from_replicas: bool = False
+    ) -> ClusterNode:
+        """The node serving ``slot`` (round-robin over primary and replicas when
+        ``read_from_replicas``).
+
+        :raises SlotNotCoveredError: the map has no node for the slot.
+        """
+        nodes = self.slots_cache.get(slot)
+        if not nodes:
+            raise SlotNotCoveredError(
+                f'Slot "{slot}" not covered by the cluster. '
+                f'"require_full_coverage={self.require_full_coverage}"'
+            )
+        if read_from_replicas and len(nodes) > 1:
+            index = (self._replica_index.get(slot, -1) + 1) % len(nodes)
+            self._replica_index[slot] = index
+            return nodes[index]
+        return nodes[0]
+
+    def update_moved(self, slot: int, host: str, port: int) -> ClusterNode:
+        """Record that ``slot`` is now served by ``host:port`` (a MOVED reply)."""
+        target = self.get_or_create(host, port)
+        old = self.slots_cache.get(slot, [])
+        if target in old:
+            # A replica took over (failover): it leads the slot's list now.
+            for node in old:
+                if node.server_type == PRIMARY and node is not target:
+                    node.server_type = REPLICA
+        target.server_type = PRIMARY
+        rest = [n for n in old if n is not target and n.server_type != PRIMARY]
+        self.slots_cache[slot] = [target, *rest]
+        return target
+
+    async def initialize(self) -> None:
+        """Read the slot map from the first node that answers ``CLUSTER SLOTS``.
+
+        :raises RedisClusterException: no node answered, or (with
+            ``require_full_coverage``) some slot is not served.
+        """
+        candidates = list(self.startup_nodes.values())
+        candidates += [n for n in self.nodes_cache.values() if n not in candidates]
+        errors: list[str] = []
+        for startup in candidates:
+            try:
+                reply = await startup.execute_raw("CLUSTER SLOTS")
+            except (ConnectionError, TimeoutError, ResponseError) as exc:
+                errors.append(f"{startup.name}: {exc}")
+                continue
+            except RedisError as exc:
+                errors.append(f"{startup.name}: {exc}")
+                continue
+            slots, nodes = self.parse_slots(reply, startup)
+            if self.require_full_coverage and len(slots) < REDIS_CLUSTER_HASH_SLOTS:
+                errors.append(
+                    f"{startup.name}: {len(slots)} of "
+                    f"{REDIS_CLUSTER_HASH_SLOTS} slots covered"
+                )
+                continue
+            await self._install(slots, nodes)
+            return
+        raise ClusterUnreachableError(
+            "Redis Cluster cannot be connected. Please provide at least one "
+            "reachable node: " + "; ".join(errors)
+        )
+
+    def parse_slots(
+        self, reply: Any, startup: ClusterNode
+    ) -> tuple[dict[int, list[ClusterNode]], dict[str, ClusterNode]]:
+        if not isinstance(reply, list):
+            raise RedisClusterException(f"Unexpected CLUSTER SLOTS reply: {reply!r}")
+        nodes: dict[str, ClusterNode] = {}
+        slots: dict[int, list[ClusterNode]] = {}
+
+        def node_for(entry: Any, server_type: str) -> ClusterNode:
+            host = _text(entry[0])
+            # An empty or unknown host means "the address you reached me at".
+            if host in ("", "?"):
+                host = startup.host
+            port = int(entry[1])
+            name = node_name("127.0.0.1" if host == "localhost" else host, port)
+            node = nodes.get(name)
+            if node is None:
+                node = (
+                    self.nodes_cache.get(name)
+                    or self.startup_nodes.get(name)
+                    or self.make_node(host, port)
+                )
+                nodes[name] = node
+            node.server_type = server_type
+            return node
+
+        try:
+            for item in reply:
+                start, end = int(item[0]), int(item[1])
+                if not 0 <= start <= end < REDIS_CLUSTER_HASH_SLOTS:
+                    raise ValueError(f"slot range {start}-{end}")
+                members = [node_for(item[2], PRIMARY)]
+                members += [node_for(entry, REPLICA) for entry in item[3:]]
+                for slot in range(start, end + 1):
+                    slots[slot] = members
+        except (TypeError, ValueError, IndexError, KeyError, UnicodeError) as exc:
+            raise RedisClusterException(
+                f"Unexpected CLUSTER SLOTS reply from {startup.name}: {exc}"
+            ) from exc
+        return slots, nodes
+
+    async def _install(
+        self, slots: dict[int, list[ClusterNode]], nodes: dict[str, ClusterNode]
+    ) -> None:
+        gone = [n for name, n in self.nodes_cache.items() if name not in nodes]
+        self.slots_cache = slots
+        self.nodes_cache = nodes
+        self._replica_index.clear()
+        for node in nodes.values():
+            self.startup_nodes.setdefault(node.name, node)
+        if self.default_node is None or self.default_node.name not in nodes:
+            primaries = self.get_nodes_by_server_type(PRIMARY)
+            self.default_node = random.choice(primaries) if primaries else None
+        for node in gone:
+            if node.name not in self.startup_nodes:
+                await node.disconnect()
+
+    async def aclose(self) -> None:
+        """Close every node's connections."""
+        seen = {**self.startup_nodes, **self.nodes_cache}
+        for node in seen.values():
+            await node.disconnect()

@@ -1,0 +1,600 @@
+"""Redis Cluster client: :class:`RedisCluster`, redis-py's ``redis.asyncio.cluster``.
+
+Theory of operation
+-------------------
+The client keeps the cluster's slot map (:class:`~aio.redis._cluster_slots.NodesManager`)
+and one connection pool per node. A command is sent to the node serving the slot of
+its keys (found by :mod:`aio.redis._cluster_route`); keyless commands go to the
+default node, or to every primary / every node where redis-py does so, and their
+replies are combined.
+
+The cluster corrects a stale map with redirections, which the client follows:
+
+* ``MOVED <slot> <host:port>``: the slot has a new owner. The map is patched for
+  that slot, the command is retried there, and the whole map is re-read before the
+  next command.
+* ``ASK <slot> <host:port>``: the slot is being migrated and this key is already on
+  the target. The command is sent there once, preceded by ``ASKING``; the map is
+  not changed.
+* ``TRYAGAIN`` (a multi-key command during a migration) is retried after a pause;
+  ``CLUSTERDOWN`` and connection errors re-read the map and retry the command
+  (``cluster_error_retry_attempts`` times, with a growing pause).
+
+Multi-key commands must stay within one slot (else
+:class:`~aio.redis.exceptions.RedisClusterException`), except DEL, UNLINK, EXISTS
+and TOUCH, which are split per slot and summed as redis-py does.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from aio.redis._cluster_route import (
+    ALL_NODES,
+    DEFAULT_NODE,
+    NODE_FLAGS,
+    PRIMARIES,
+    RANDOM,
+    REPLICAS,
+    RESULT_CALLBACKS,
+    SLOT_ID,
+    CommandInfo,
+    node_flag,
+)
+from aio.redis._cluster_slots import (
+    PRIMARY,
+    REPLICA,
+    ClusterNode,
+    NodesManager,
+    encode_key,
+    key_slot,
+)
+from aio.redis._cluster_slots import ClusterUnreachableError as _TopologyError
+from aio.redis._connection import Connection, SSLConnection
+from aio.redis._pool import parse_url
+from aio.redis.commands import (
+    RESP3_RESPONSE_CALLBACKS,
+    RESPONSE_CALLBACKS,
+    CoreCommands,
+)
+from aio.redis.exceptions import (
+    AskError,
+    ClusterDownError,
+    ClusterError,
+    ConnectionError,
+    DataError,
+    MovedError,
+    RedisClusterException,
+    RedisError,
+    ResponseError,
+    SlotNotCoveredError,
+    TimeoutError,
+    TryAgainError,
+)
+
+if TYPE_CHECKING:
+    from aio.redis._cluster_pipeline import ClusterPipeline
+
+__all__ = ("ClusterNode", "ClusterPipeline", "RedisCluster", "key_slot")
+
+_C = TypeVar("_C", bound="RedisCluster")
+
+# Options that steer the cluster client, never given to a response callback.
+_CLIENT_OPTIONS = ("NEVER_DECODE", "keys", "target_nodes")
+
+
+class _ReadOnlyConnection(Connection):
+    """A replica connection: ``READONLY`` in the handshake, so reads are served."""
+
+    def _handshake_commands(self) -> list[tuple[Any, ...]]:
+        return [*super()._handshake_commands(), ("READONLY",)]
+
+
+class RedisCluster(CoreCommands):
+    """An asyncio Redis Cluster client with redis-py's API.
+
+    ``RedisCluster(host=None, port=6379, startup_nodes=None,
+    require_full_coverage=True, read_from_replicas=False, reinitialize_steps=5,
+    cluster_error_retry_attempts=3, max_connections=2**31, **connection_kwargs)``;
+    ``connection_kwargs`` are those of :class:`~aio.redis.Redis` (``password``,
+    ``username``, ``decode_responses``, ``protocol``, ``socket_timeout``, ``ssl``...).
+
+    Use ``async with RedisCluster(...) as rc:`` (or ``await rc.initialize()``;
+    the first command initializes too) and :meth:`aclose`.
+
+    :param startup_nodes: :class:`ClusterNode` objects to read the map from
+        (``host``/``port`` add one more).
+    :param read_from_replicas: send read-only commands round-robin to the
+        primary and its replicas.
+    :param require_full_coverage: refuse a map in which a slot has no node.
+    :raises RedisClusterException: no node given, or none reachable.
+
+    Differences from redis-py: KEYS and DBSIZE ask every primary (redis-py asks
+    one node); pipelines do not support WATCH.
+    """
+
+    RESPONSE_CALLBACKS = RESPONSE_CALLBACKS
+    RESP3_RESPONSE_CALLBACKS = RESP3_RESPONSE_CALLBACKS
+
+    PRIMARIES = PRIMARIES
+    REPLICAS = REPLICAS
+    ALL_NODES = ALL_NODES
+    RANDOM = RANDOM
+    DEFAULT_NODE = DEFAULT_NODE
+    #: Redirections followed for one command before giving up.
+    RedisClusterRequestTTL = 16
+
+    def __init__(
+        self,
+        host: str | None = None,
+        port: int | str = 6379,
+        startup_nodes: Iterable[ClusterNode] | None = None,
+        require_full_coverage: bool = True,
+        read_from_replicas: bool = False,
+        reinitialize_steps: int = 5,
+        cluster_error_retry_attempts: int = 3,
+        connection_error_retry_attempts: int = 3,
+        max_connections: int = 2**31,
+        db: int = 0,
+        ssl: bool = False,
+        connection_class: type[Connection] | None = None,
+        **connection_kwargs: Any,
+    ) -> None:
+        if db:
+            raise RedisClusterException(
+                "Argument 'db' must be 0 or None in cluster mode"
+            )
+        nodes = list(startup_nodes or ())
+        if host is not None:
+            nodes.append(ClusterNode(host, port))
+        if not nodes:
+            raise RedisClusterException(
+                "RedisCluster requires at least one node to discover the "
+                "cluster. Please provide one of the followings:\n"
+                "1. host and port, for example:\n"
+                " RedisCluster(host='localhost', port=6379)\n"
+                "2. list of startup nodes, for example:\n"
+                " RedisCluster(startup_nodes=[ClusterNode('localhost', 6379),"
+                " ClusterNode('localhost', 6378)])"
+            )
+        if connection_class is None:
+            connection_class = SSLConnection if ssl else Connection
+        connection_kwargs.pop("connection_pool", None)
+        self.connection_kwargs = connection_kwargs
+        self.encoding: str = connection_kwargs.get("encoding", "utf-8")
+        self.read_from_replicas = read_from_replicas
+        self.reinitialize_steps = reinitialize_steps
+        self.cluster_error_retry_attempts = cluster_error_retry_attempts
+        self.connection_error_retry_attempts = connection_error_retry_attempts
+        node_kwargs: dict[str, Any] = {
+            "max_connections": max_connections,
+            "connection_class": connection_class,
+            **connection_kwargs,
+        }
+        self._replica_kwargs = {
+            **node_kwargs,
+            "connection_class": type(
+                "ReadOnly" + connection_class.__name__,
+                (_ReadOnlyConnection, connection_class),
+                {},
+            ),
+        }
+        self.nodes_manager = NodesManager(
+            [ClusterNode(n.host, n.port, **node_kwargs) for n in nodes],
+            require_full_coverage,
+            node_kwargs,
+        )
+        self.commands_info = CommandInfo()
+        protocol = connection_kwargs.get("protocol", 2)
+        self.response_callbacks: dict[str, Any] = dict(self.RESPONSE_CALLBACKS)
+        if protocol is not None and int(protocol) == 3:
+            self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
+        self._initialized = False
+        self._refresh_needed = False
+        self._moved_count = 0
+        self._lock: asyncio.Lock | None = None
+
+    @classmethod
+    def from_url(cls: type[_C], url: str, **kwargs: Any) -> _C:
+        """A cluster client whose startup node is the ``redis://`` (or
+        ``rediss://``) URL's host; URL options and ``kwargs`` configure the nodes."""
+        options = parse_url(url)
+        connection_class = options.pop("connection_class", None)
+        if connection_class is SSLConnection:
+            options["ssl"] = True
+        options.update(kwargs)
+        options.setdefault("host", "localhost")
+        return cls(**options)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__}({self.get_nodes()})>"
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    async def initialize(self: _C) -> _C:
+        """Read the slot map and the command table (once; later calls are no-ops).
+
+        :raises RedisClusterException: no startup node answered.
+        """
+        if self._initialized:
+            return self
+        async with self._get_lock():
+            if self._initialized:
+                return self
+            await self.nodes_manager.initialize()
+            self._use_replica_pools()
+            node = self.get_default_node()
+            self.commands_info.load(await node.execute_raw("COMMAND"))
+            self._initialized = True
+        return self
+
+    def _get_lock(self) -> asyncio.Lock:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
+
+    def _use_replica_pools(self) -> None:
+        # Replicas need READONLY on every connection; recreate their pools once.
+        manager = self.nodes_manager
+        for node in list(manager.nodes_cache.values()):
+            if node.server_type == REPLICA and not issubclass(
+                node.connection_class, _ReadOnlyConnection
+            ):
+                replica = ClusterNode(
+                    node.host, node.port, REPLICA, **self._replica_kwargs
+                )
+                manager.nodes_cache[node.name] = replica
+                for members in manager.slots_cache.values():
+                    for i, member in enumerate(members):
+                        if member is node:
+                            members[i] = replica
+
+    async def _refresh(self) -> None:
+        """Re-read the map when a redirection or an error said it is stale."""
+        if not self._refresh_needed:
+            return
+        async with self._get_lock():
+            if not self._refresh_needed:
+                return
+            self._refresh_needed = False
+            try:
+                await self.nodes_manager.initialize()
+            except RedisClusterException:
+                self._refresh_needed = True
+                raise
+            self._use_replica_pools()
+
+    def __await__(self: _C) -> Any:
+        return self.initialize().__await__()
+
+    async def __aenter__(self: _C) -> _C:
+        return await self.initialize()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections to every node."""
+        await self.nodes_manager.aclose()
+
+    async def close(self) -> None:
+        """Alias of :meth:`aclose`, as redis-py has it."""
+        await self.aclose()
+
+    # -- nodes -----------------------------------------------------------------
+
+    def get_nodes(self) -> list[ClusterNode]:
+        """Every known node."""
+        return list(self.nodes_manager.nodes_cache.values())
+
+    def get_primaries(self) -> list[ClusterNode]:
+        """The primary nodes."""
+        return self.nodes_manager.get_nodes_by_server_type(PRIMARY)
+
+    def get_replicas(self) -> list[ClusterNode]:
+        """The replica nodes."""
+        return self.nodes_manager.get_nodes_by_server_type(REPLICA)
+
+    def get_random_node(self) -> ClusterNode:
+        """Any known node."""
+        return random.choice(self.get_nodes())
+
+    def get_default_node(self) -> ClusterNode:
+        """The node keyless commands go to."""
+        node = self.nodes_manager.default_node
+        if node is None:
+            raise RedisClusterException("The cluster client is not initialized")
+        return node
+
+    def set_default_node(self, node: ClusterNode) -> None:
+        """Send keyless commands to ``node`` from now on."""
+        if node.name not in self.nodes_manager.nodes_cache:
+            raise DataError("The requested node does not exist in the cluster.")
+        self.nodes_manager.default_node = node
+
+    def get_node(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        node_name: str | None = None,
+    ) -> ClusterNode | None:
+        """The node at ``host:port`` (or named ``"host:port"``), or None."""
+        return self.nodes_manager.get_node(host, port, node_name)
+
+    def keyslot(self, key: Any) -> int:
+        """The slot of ``key`` (its ``{hash tag}`` only, when it has one)."""
+        return key_slot(encode_key(key, self.encoding))
+
+    def get_node_from_key(self, key: Any, replica: bool = False) -> ClusterNode | None:
+        """The primary serving ``key`` (or one of its replicas, None if none)."""
+        slot = self.keyslot(key)
+        nodes = self.nodes_manager.slots_cache.get(slot)
+        if not nodes:
+            raise SlotNotCoveredError(f'Slot "{slot}" is not covered by the cluster.')
+        if replica:
+            return nodes[1] if len(nodes) > 1 else None
+        return nodes[0]
+
+    def get_encoder(self) -> tuple[str, str, bool]:
+        """``(encoding, errors, decode_responses)`` of the node connections."""
+        kw = self.connection_kwargs
+        return (
+            self.encoding,
+            kw.get("encoding_errors", "strict"),
+            bool(kw.get("decode_responses", False)),
+        )
+
+    # -- routing ---------------------------------------------------------------
+
+    def _flag_nodes(self, flag: str) -> list[ClusterNode]:
+        if flag == PRIMARIES:
+            return self.get_primaries()
+        if flag == REPLICAS:
+            return self.get_replicas()
+        if flag == ALL_NODES:
+            return self.get_nodes()
+        if flag == RANDOM:
+            return [self.get_random_node()]
+        return [self.get_default_node()]
+
+    def _explicit_nodes(self, target: Any) -> list[ClusterNode]:
+        if isinstance(target, ClusterNode):
+            return [target]
+        if isinstance(target, str) and target in NODE_FLAGS:
+            return self._flag_nodes(target)
+        if isinstance(target, Mapping):
+            return list(target.values())
+        if isinstance(target, list | tuple) and all(
+            isinstance(n, ClusterNode) for n in target
+        ):
+            return list(target)
+        raise TypeError(f"target_nodes type can be one of the followings: {target!r}")
+
+    async def _command_keys(self, args: tuple[Any, ...]) -> list[Any]:
+        keys = self.commands_info.keys_of(args)
+        if keys is not None:
+            return keys
+        try:
+            found = await self.get_default_node().execute_raw("COMMAND GETKEYS", *args)
+        except ResponseError:
+            return []  # e.g. EVAL with no keys: any node will do
+        return list(found or ())
+
+    def slot_of_keys(self, name: str, keys: list[Any]) -> int:
+        """The one slot of ``keys``.
+
+        :raises RedisClusterException: they map to different slots.
+        """
+        slots = {key_slot(encode_key(k, self.encoding)) for k in keys}
+        if len(slots) != 1:
+            raise RedisClusterException(
+                f"{name} - all keys must map to the same key slot"
+            )
+        return slots.pop()
+
+    async def _targets(
+        self, args: tuple[Any, ...], options: dict[str, Any]
+    ) -> list[ClusterNode]:
+        target = options.get("target_nodes")
+        if target is not None:
+            return self._explicit_nodes(target)
+        name = self.commands_info.table_name(args)
+        flag = node_flag(name)
+        if flag == SLOT_ID:
+            words = (*name.split("|"), *args[1:]) if "|" in name else args
+            slot = int(words[2])
+            return [self.nodes_manager.get_node_from_slot(slot)]
+        if flag is not None:
+            return self._flag_nodes(flag)
+        keys = options.get("keys") or await self._command_keys(args)
+        if not keys:
+            return [self.get_default_node()]
+        slot = self.slot_of_keys(name, keys)
+        replica = self.read_from_replicas and self.commands_info.is_readonly(args)
+        return [self.nodes_manager.get_node_from_slot(slot, replica)]
+
+    # -- execution ---------------------------------------------------------------
+
+    def _convert(
+        self, args: tuple[Any, ...], reply: Any, options: dict[str, Any]
+    ) -> Any:
+        callback = self.response_callbacks.get(args[0])
+        if callback is None and isinstance(args[0], str):
+            callback = self.response_callbacks.get(args[0].upper())
+        if callback is None:
+            return reply
+        kwargs = {k: v for k, v in options.items() if k not in _CLIENT_OPTIONS}
+        return callback(reply, **kwargs)
+
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Send a command to the node(s) it belongs to and return its reply.
+
+        ``target_nodes=`` (a node, a list or dict of nodes, or one of
+        ``RedisCluster.PRIMARIES/REPLICAS/ALL_NODES/RANDOM/DEFAULT_NODE``)
+        overrides the routing. Replies from several nodes are combined where
+        redis-py combines them, else returned as ``{node name: reply}``.
+
+        :raises RedisClusterException: keys in different slots.
+        :raises ConnectionError: the node stayed unreachable after the retries.
+        """
+        return await self._execute_routed(args, options, convert=True)
+
+    async def _execute_routed(
+        self, args: tuple[Any, ...], options: dict[str, Any], convert: bool = False
+    ) -> Any:
+        """Route, run and retry one command; the raw reply unless ``convert``
+        (replies of several nodes are always converted and combined)."""
+        if not self._initialized:
+            _ = await self.initialize()
+        explicit = options.get("target_nodes") is not None
+        attempts = 0 if explicit else self.cluster_error_retry_attempts
+        for attempt in range(attempts + 1):
+            try:
+                if self._refresh_needed:
+                    await self._refresh()
+                nodes = await self._targets(args, options)
+                if len(nodes) == 1:
+                    raw = await self._execute_on(nodes[0], args, options)
+                    return self._convert(args, raw, options) if convert else raw
+                raws = await asyncio.gather(
+                    *(self._execute_on(n, args, options) for n in nodes)
+                )
+            except (
+                ConnectionError,
+                TimeoutError,
+                ClusterDownError,
+                SlotNotCoveredError,
+                _TopologyError,
+            ):
+                if attempt >= attempts:
+                    raise
+                self._refresh_needed = True
+                await asyncio.sleep(min(0.05 * 2**attempt, 1.0))
+                continue
+            replies = {
+                n.name: self._convert(args, r, options)
+                for n, r in zip(nodes, raws, strict=True)
+            }
+            combine = RESULT_CALLBACKS.get(self.commands_info.table_name(args))
+            return combine(replies) if combine is not None else replies
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _execute_on(
+        self, node: ClusterNode, args: tuple[Any, ...], options: dict[str, Any]
+    ) -> Any:
+        """Run a command on ``node``, following MOVED/ASK/TRYAGAIN; raw reply."""
+        asking = False
+        ttl = self.RedisClusterRequestTTL
+        while ttl > 0:
+            ttl -= 1
+            pool = node.connection_pool
+            conn = await pool.get_connection()
+            try:
+                if asking:
+                    asking = False
+                    decode = "NEVER_DECODE" not in options
+                    future = conn.send_requests(
+                        [("ASKING",), args], timeout=conn.socket_timeout, decode=decode
+                    )
+                    await conn.drain()
+                    replies = await future
+                    for reply in replies:
+                        if isinstance(reply, RedisError):
+                            raise reply
+                    return replies[1]
+                return await conn.execute(args, options)
+            except MovedError as exc:
+                self._moved_count += 1
+                if self._moved_count >= self.reinitialize_steps:
+                    self._moved_count = 0
+                    self._refresh_needed = True
+                node = self.nodes_manager.update_moved(
+                    exc.slot_id, exc.host or node.host, exc.port
+                )
+            except AskError as exc:
+                node = self.nodes_manager.get_or_create(exc.host or node.host, exc.port)
+                asking = True
+            except TryAgainError:
+                if ttl < self.RedisClusterRequestTTL // 2:
+                    await asyncio.sleep(0.05)
+            except (ConnectionError, TimeoutError, ClusterDownError):
+                self._refresh_needed = True
+                raise
+            finally:
+                pool._release(conn)
+        raise ClusterError("TTL exhausted.")
+
+    # -- commands split across slots ------------------------------------------------
+
+    def _group_by_slot(self, keys: Iterable[Any]) -> dict[int, list[Any]]:
+        groups: dict[int, list[Any]] = {}
+        for key in keys:
+            groups.setdefault(self.keyslot(key), []).append(key)
+        return groups
+
+    async def _split_sum(self, command: str, keys: tuple[Any, ...]) -> int:
+        groups = self._group_by_slot(keys)
+        counts = await asyncio.gather(
+            *(self.execute_command(command, *group) for group in groups.values())
+        )
+        return sum(int(c) for c in counts)
+
+    async def delete(self, *keys: Any) -> int:
+        """DEL ``keys`` (one DEL per slot); returns how many existed."""
+        return await self._split_sum("DEL", keys)
+
+    async def unlink(self, *keys: Any) -> int:
+        """UNLINK ``keys`` (one UNLINK per slot); returns how many existed."""
+        return await self._split_sum("UNLINK", keys)
+
+    async def exists(self, *keys: Any) -> int:
+        """How many of ``keys`` exist (one EXISTS per slot)."""
+        return await self._split_sum("EXISTS", keys)
+
+    async def touch(self, *keys: Any) -> int:
+        """TOUCH ``keys`` (one TOUCH per slot); returns how many existed."""
+        return await self._split_sum("TOUCH", keys)
+
+    async def mget_nonatomic(self, keys: Any, *args: Any) -> list[Any]:
+        """MGET across slots: one MGET per slot, values in the order asked."""
+        names = [keys] if isinstance(keys, str | bytes) else list(keys)
+        names += args
+        groups = self._group_by_slot(names)
+        replies = await asyncio.gather(
+            *(self.execute_command("MGET", *g, keys=g) for g in groups.values())
+        )
+        found: dict[Any, Any] = {}
+        for group, values in zip(groups.values(), replies, strict=True):
+            found.update(zip(group, values, strict=True))
+        return [found[name] for name in names]
+
+    async def mset_nonatomic(self, mapping: Mapping[Any, Any]) -> list[bool]:
+        """MSET across slots: one MSET per slot; returns each MSET's result."""
+        groups: dict[int, list[Any]] = {}
+        for key, value in mapping.items():
+            groups.setdefault(self.keyslot(key), []).extend((key, value))
+        return list(
+            await asyncio.gather(
+                *(self.execute_command("MSET", *pairs) for pairs in groups.values())
+            )
+        )
+
+    def pipeline(
+        self, transaction: bool | None = None, shard_hint: Any = None
+    ) -> ClusterPipeline:
+        """A :class:`~aio.redis.cluster.ClusterPipeline`: commands are grouped by
+        node and sent in parallel by ``execute()``.
+
+        :param transaction: MULTI/EXEC; every key must then be in one slot.
+        """
+        from aio.redis._cluster_pipeline import ClusterPipeline
+
+        return ClusterPipeline(self, transaction=bool(transaction))
+
+
+from aio.redis._cluster_pipeline import ClusterPipeline as ClusterPipeline  # noqa: E402
