@@ -24,7 +24,8 @@ from aio.redis.exceptions import InvalidResponse
 
 def both(name: str, resp2: Any, resp3: Any, **options: Any) -> Any:
     """Convert the two protocols' replies; assert they agree; return the result."""
-    left = RESPONSE_CALLBACKS[name](resp2, **options)
+    # No RESP2 entry means redis-py returns the RESP2 reply as it came.
+    left = RESPONSE_CALLBACKS.get(name, lambda reply, **_: reply)(resp2, **options)
     right = RESP3_RESPONSE_CALLBACKS[name](resp3, **options)
     assert left == right
     assert type(left) is type(right)
@@ -374,3 +375,34 @@ def test_acl_getuser_flags_keep_server_order_from_a_set() -> None:
     assert user["commands"] == ["+get"] and user["categories"] == ["-@all"]
     assert user["keys"] == ["~a", "~b"] and user["channels"] == []
     assert user["enabled"] is False
+
+
+def test_converters_only_where_redis_py_has_them() -> None:
+    # A converter redis-py lacks would change what execute_command() returns.
+    from redis._parsers.response_callbacks import get_response_callbacks
+
+    from aio.redis.commands._callbacks import RESP3_ONLY
+
+    theirs = {name.upper() for name in get_response_callbacks(2, True)}
+    assert set(RESPONSE_CALLBACKS) <= theirs
+    assert set(RESP3_RESPONSE_CALLBACKS) == set(RESPONSE_CALLBACKS) | set(RESP3_ONLY)
+
+
+@pytest.mark.parametrize(
+    ("name", "reply", "options"),
+    [
+        ("BZMPOP", [b"k", [[b"m", b"1.5"]]], {}),
+        ("ZMPOP", None, {}),
+        ("FUNCTION LIST", [[b"library_name", b"l", b"functions", []]], {}),
+        ("HRANDFIELD", [b"f", b"v"], {"withvalues": True}),
+        ("LCS", [b"matches", [], b"len", 0], {}),
+        ("LCS", b"abc", {}),
+        ("SPOP", [b"a", b"b"], {}),
+        ("ZDIFF", [b"m", b"1"], {"withscores": True}),
+        ("ZRANDMEMBER", [b"m", b"0.5"], {"withscores": True}),
+    ],
+)
+def test_resp3_only_converters_are_identity_on_resp2_replies(
+    name: str, reply: Any, options: dict[str, Any]
+) -> None:
+    assert RESP3_RESPONSE_CALLBACKS[name](reply, **options) == reply

@@ -6,9 +6,9 @@ commands are one key: ``"CONFIG GET"``) and calls it as
 ``callback(reply, **options)``. A command without an entry returns the parsed
 reply unchanged.
 
-The converters accept both protocols' replies and return the same shape, so the
-RESP3 table is the RESP2 table plus the few entries whose RESP3 reply needs a
-different treatment; it is complete on its own (no merging needed).
+The converters accept both protocols' replies and return the same shape. The
+RESP3 table is the RESP2 table plus the commands whose RESP2 reply redis-py
+leaves raw but whose RESP3 reply comes in another form (``RESP3_ONLY``).
 """
 
 from __future__ import annotations
@@ -37,13 +37,13 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     **_each("HINCRBYFLOAT, INCRBYFLOAT", c.to_float),
     **_each(
         "FLUSHALL, FLUSHDB, LSET, LTRIM, MSET, PFMERGE, READONLY, READWRITE, RENAME, SAVE, "
-        "SELECT, SHUTDOWN, SLAVEOF, REPLICAOF, SWAPDB, WATCH, UNWATCH, QUIT",
+        "SELECT, SHUTDOWN, SLAVEOF, SWAPDB, WATCH, UNWATCH, QUIT",
         c.bool_ok,
     ),
     **_each(
-        "CLIENT PAUSE, CLIENT SETINFO, CLIENT SETNAME, CLIENT UNPAUSE, "
-        "CONFIG RESETSTAT, CONFIG SET, CONFIG REWRITE, "
-        "FUNCTION DELETE, FUNCTION FLUSH, FUNCTION RESTORE, FUNCTION KILL, "
+        "CLIENT PAUSE, CLIENT SETINFO, CLIENT SETNAME, "
+        "CONFIG RESETSTAT, CONFIG SET, "
+        "FUNCTION DELETE, FUNCTION FLUSH, FUNCTION RESTORE, "
         "MEMORY PURGE, SCRIPT FLUSH, SCRIPT KILL, SLOWLOG RESET, "
         "XGROUP CREATE, XGROUP SETID",
         c.bool_ok,
@@ -59,10 +59,8 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     # hashes
     "HGETALL": c.hgetall,
     "HSCAN": c.hscan,
-    "HRANDFIELD": c.hrandfield,
     # sets
     **_each("SDIFF, SINTER, SMEMBERS, SUNION", c.as_set),
-    "SPOP": c.as_list,
     "SSCAN": c.scan,
     # sorted sets
     **_each(
@@ -71,10 +69,8 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     ),
     **_each("ZPOPMAX, ZPOPMIN", c.zpop),
     **_each("BZPOPMAX, BZPOPMIN", c.bzpop),
-    **_each("ZMPOP, BZMPOP", c.zmpop),
     **_each("ZRANK, ZREVRANK", c.zrank),
     **_each("ZINCRBY, ZSCORE", c.float_or_none),
-    **_each("ZDIFF, ZRANDMEMBER", c.zset_flat),
     "ZADD": c.zadd,
     "ZMSCORE": c.zmscore,
     "ZSCAN": c.zscan,
@@ -92,11 +88,9 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     **_each("XINFO GROUPS, XINFO CONSUMERS", st.list_of_dicts),
     "XPENDING": st.xpending,
     # strings
-    "LCS": c.flatten_map,
     # scripting and functions
     "SCRIPT EXISTS": srv.script_exists,
     "SCRIPT LOAD": c.str_reply,
-    "FUNCTION LIST": st.function_list,
     # pub/sub
     **_each("PUBSUB NUMSUB, PUBSUB SHARDNUMSUB", srv.numsub),
     # ACL
@@ -124,8 +118,19 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     "SLOWLOG GET": srv.slowlog_get,
 }
 
-# Every converter above already takes RESP3's maps, sets and doubles; the table is
-# copied so that a RESP3-only override never leaks into RESP2 lookups.
-RESP3_RESPONSE_CALLBACKS: dict[str, Callback] = dict(RESPONSE_CALLBACKS)
+# Where redis-py leaves the RESP2 reply raw but RESP3 carries it in another form
+# (maps, sets, doubles), the RESP3 table converts back to the RESP2 shape. The
+# RESP2 table has exactly redis-py's entries, so ``execute_command`` returns what
+# redis-py's would; the RESP3 table is complete on its own (no merging needed).
+RESP3_ONLY: dict[str, Callback] = {
+    "HRANDFIELD": c.hrandfield,
+    "SPOP": c.as_list,
+    **_each("ZMPOP, BZMPOP", c.zmpop),
+    **_each("ZDIFF, ZRANDMEMBER", c.zset_flat),
+    "LCS": c.flatten_map,
+    "FUNCTION LIST": st.function_list,
+}
+
+RESP3_RESPONSE_CALLBACKS: dict[str, Callback] = {**RESPONSE_CALLBACKS, **RESP3_ONLY}
 
 __all__ = ("RESP3_RESPONSE_CALLBACKS", "RESPONSE_CALLBACKS")
