@@ -1,0 +1,37 @@
+"""``aio.engine``'s public API is exactly its ``__all__``."""
+
+from __future__ import annotations
+
+import aio
+from aio import engine
+
+
+def test_all_names_exist_and_are_sorted_tuple() -> None:
+    assert isinstance(engine.__all__, tuple)
+    for name in engine.__all__:
+        assert hasattr(engine, name), name
+    assert len(set(engine.__all__)) == len(engine.__all__)
+
+
+def test_public_names_are_exported() -> None:
+    public = {
+        name
+        for name, value in vars(engine).items()
+        if not name.startswith("_") and not isinstance(value, type(engine))
+    }
+    public -= {"annotations"}
+    assert public == set(engine.__all__)
+
+
+def test_aio_run_is_the_engine_run() -> None:
+    assert aio.run is engine.run
+
+
+def test_engine_errors_are_aio_errors() -> None:
+    for error in (
+        engine.EngineError,
+        engine.EngineThreadError,
+        engine.LoopUnavailableError,
+    ):
+        assert issubclass(error, aio.AioError)
+    assert issubclass(engine.EngineThreadError, RuntimeError)
