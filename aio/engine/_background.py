@@ -182,11 +182,12 @@ class BackgroundLoop:
         :param timeout: seconds to wait for the thread; ``None`` waits forever.
         """
         with self.lock:
-            generation, self.current = self.current, None
-        if generation is None:
-            return
-        if threading.get_ident() == generation.ident:
-            raise RuntimeError("the background loop cannot be stopped from itself")
+            generation = self.current
+            if generation is None:
+                return
+            if threading.get_ident() == generation.ident:
+                raise RuntimeError("the background loop cannot be stopped from itself")
+            self.current = None
         stop_requested = generation.stop_requested
 
         def request() -> None:

@@ -234,3 +234,16 @@ def test_interpreter_exit_stops_cleanly() -> None:
     assert "Task was destroyed" not in result.stderr
     assert "Warning" not in result.stderr, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
+
+
+def test_stop_from_the_loop_thread_is_refused(
+    private: tuple[BackgroundLoop, Portal],
+) -> None:
+    background, own = private
+
+    async def stop_myself() -> None:
+        background.stop()
+
+    with pytest.raises(RuntimeError, match="from itself"):
+        own.call(stop_myself)
+    assert own.call(loop_identity)  # still running
