@@ -115,8 +115,12 @@ class _Protocol(asyncio.Protocol):
                 return
             if reply is NEED_DATA:
                 return
-            if type(reply) is Push and conn.push_handler is not None:
-                conn.push_handler(reply)
+            if type(reply) is Push:
+                # Out of band (RESP3): never the reply to a command.
+                if conn.push_handler is not None:
+                    conn.push_handler(reply)
+                else:
+                    logger.debug("dropping a push message: %.80r", reply)
                 continue
             if not pending:
                 sink = conn.message_sink
