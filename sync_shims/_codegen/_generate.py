@@ -26,13 +26,21 @@ stable.
 from __future__ import annotations
 
 import ast
+import builtins
 import contextlib
 import importlib
 import inspect
 import sys
 import types
 import typing
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+)
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +63,7 @@ _RENAMES = {
     "__aiter__": "__iter__",
 }
 _ASYNC_ITERABLES = {AsyncIterator, AsyncIterable, AsyncGenerator}
+_AWAITABLES = {Awaitable, Coroutine}
 _PORTAL_NAMES = {
     "call": "_call",
     "enter_async_context": "_enter_async_context",
@@ -143,6 +152,9 @@ class _Module:
         self.imports = Imports(reserved)
         self.typevars: dict[str, typing.TypeVar] = {}
         self.types = TypeRenderer(self.imports, self._typevar)
+        members = {_RENAMES.get(m, m) for t in facade.twins for m in _members(t)}
+        self.types.shadowed = {m for m in members if hasattr(builtins, m)}
+        reserved |= self.types.shadowed
         # twin name -> the generated module that defines it
         self.twin_modules = twin_names
         self.twin_sources: dict[str, object] = {}
@@ -279,6 +291,50 @@ def _optional_inner(hint: object) -> tuple[object, bool]:
     return hint, False
 
 
+def _command_result(hint: object) -> object | None:
+    """``R`` for a command's ``Awaitable[R] | X`` (the reply type), else None.
+
+    A command method returns an awaitable of the reply on a client and something
+    else (the pipeline) elsewhere; the blocking twin returns the reply.
+    """
+    is_union = typing.get_origin(hint) is typing.Union or isinstance(
+        hint, types.UnionType
+    )
+    parts = typing.get_args(hint) if is_union else (hint,)
+    awaitables = [p for p in parts if typing.get_origin(p) is Awaitable]
+    if not awaitables:
+        return None
+    replies = [typing.get_args(p)[0] if typing.get_args(p) else Any for p in awaitables]
+    return typing.Any if len(replies) > 1 else replies[0]
+
+
+def public_methods(source: str) -> list[str]:
+    """The public method names of ``"module:Class"`` and its bases, sorted."""
+    _, cls = load(source)
+    if not isinstance(cls, type):
+        raise CodegenError(f"{source} is not a class")
+    names = set()
+    for klass in cls.__mro__:
+        if klass is object:
+            continue
+        for attr, value in vars(klass).items():
+            if not attr.startswith("_") and inspect.isfunction(value):
+                names.add(attr)
+    return sorted(names)
+
+
+def _members(spec: Twin) -> list[str]:
+    """The twin's members: ``members``, then those of ``members_of``."""
+    members = list(spec.members)
+    for source in spec.members_of:
+        members += [
+            m
+            for m in public_methods(source)
+            if m not in spec.exclude and m not in members
+        ]
+    return members
+
+
 def _wrap_expr(
     mod: _Module, twin: str | None, expr: str, hint: object
 ) -> tuple[str, str]:
@@ -305,6 +361,7 @@ def _method(
     wrap: str | None,
     batch: int,
     is_method: bool,
+    dispatch: str | None = None,
 ) -> list[str]:
     """The lines of one twin method (or module function) delegating to ``target``."""
     module = defining_module(fn, module)
@@ -316,7 +373,11 @@ def _method(
     call_expr = f"{target}({sig.args})"
     indent = "    " * (2 if is_method else 1)
     decorators: list[str] = []
-    if inspect.iscoroutinefunction(fn):
+    returns_awaitable = typing.get_origin(returns) in _AWAITABLES
+    if returns_awaitable:
+        # A plain method returning an awaitable is awaited like a coroutine method.
+        returns = typing.get_args(returns)[-1]
+    if returns_awaitable or inspect.iscoroutinefunction(fn):
         portal_call = (
             f"{mod.portal('call')}({', '.join(filter(None, [target, sig.args]))})"
         )
@@ -353,6 +414,10 @@ def _method(
             decorators.append(f"@{mod.imports.ref('contextlib', 'contextmanager')}")
             annotation = f"{mod.imports.ref('collections.abc', 'Iterator')}[{ref}]"
             body = f"with {enter} as _value:\n    yield {ref}._wrap(_value)"
+    elif dispatch is not None and _command_result(returns) is not None:
+        forwarded = ", ".join(filter(None, [target, sig.args]))
+        annotation = mod.types.render(_command_result(returns))
+        body = f"return self.{dispatch}({forwarded})"
     else:
         if returns is typing.Self:
             annotation, body = (
@@ -425,8 +490,20 @@ def _render_twin(mod: _Module, spec: Twin) -> list[str]:
         f"        {name}.__init__(twin, async_obj)",
         "        return twin",
     ]
+    if spec.dispatch is not None:
+        any_ = mod.types.typing_name("Any")
+        callable_ = mod.imports.ref("collections.abc", "Callable")
+        lines += [
+            "",
+            f"    def {spec.dispatch}(",
+            f"        self, fn: {callable_}[..., {any_}], /, *args: {any_}, **kwargs: {any_}",
+            f"    ) -> {any_}:",
+            '        """Run a command method of the async object on the loop; block for',
+            '        its reply. Command methods call this; subclasses may override it."""',
+            f"        return {mod.portal('call')}(fn, *args, **kwargs)",
+        ]
     done: set[str] = set()
-    for member in spec.members:
+    for member in _members(spec):
         if member in done:
             continue
         where = f"{spec.source}.{member}"
@@ -461,6 +538,7 @@ def _render_twin(mod: _Module, spec: Twin) -> list[str]:
             wrap=spec.wrap.get(member),
             batch=spec.batch.get(member, 1),
             is_method=True,
+            dispatch=spec.dispatch,
         )
     return lines
 
@@ -529,7 +607,7 @@ def _render_context(
         "",
         "    def __exit__(",
         "        self,",
-        "        exc_type: type[BaseException] | None,",
+        f"        exc_type: {mod.types.cls(type)}[BaseException] | None,",
         "        exc: BaseException | None,",
         f"        tb: {tb} | None,",
         "    ) -> bool:",

@@ -25,6 +25,16 @@ class Twin:
         fetches (default 1: right for live streams; raise it for result sets).
     :param doc: the twin's class docstring; defaults to "Blocking twin of ..."
         followed by the async class's docstring.
+    :param members_of: ``"package.module:Class"`` sources whose every public
+        method (their bases' too) is exposed as well, after ``members``: for APIs
+        of hundreds of methods such as the Redis command mixins.
+    :param exclude: names never exposed from ``members_of``.
+    :param dispatch: name of a twin method through which *command* members are
+        called: plain methods annotated to return an awaitable or something else
+        (``Awaitable[Any] | Any``: awaitable on a client, the object itself on a
+        pipeline). The generator writes a default that runs the awaitable on the
+        loop (``self.<dispatch>(self._async.m, *args)`` -> the reply); a
+        hand-written subclass may override it.
     """
 
     source: str
@@ -33,6 +43,9 @@ class Twin:
     wrap: Mapping[str, str] = field(default_factory=dict)
     batch: Mapping[str, int] = field(default_factory=dict)
     doc: str | None = None
+    members_of: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    dispatch: str | None = None
 
 
 @dataclass(frozen=True)

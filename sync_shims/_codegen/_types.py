@@ -94,6 +94,10 @@ class TypeRenderer:
     ) -> None:
         self.imports = imports
         self._declare_typevar = declare_typevar
+        #: Builtin names that a twin's members shadow in its class body (a
+        #: ``type()`` command makes ``type[...]`` mean the method): imported
+        #: under another name instead.
+        self.shadowed: set[str] = set()
 
     def typing_name(self, name: str) -> str:
         return self.imports.ref("typing", name)
@@ -101,6 +105,10 @@ class TypeRenderer:
     def cls(self, obj: type) -> str:
         """A class reference, imported unless it is a builtin."""
         if obj.__module__ == "builtins" and getattr(builtins, obj.__qualname__, None):
+            if obj.__qualname__ in self.shadowed:
+                return self.imports.ref(
+                    "builtins", obj.__qualname__, prefix="_builtin_"
+                )
             return obj.__qualname__
         if obj is types.NoneType:
             return "None"
@@ -183,6 +191,12 @@ class TypeRenderer:
             v is None or isinstance(v, (bool, int, str, bytes)) for v in value
         ):
             return repr(value)
+        # A builtin (``score_cast_func=float``) is in scope everywhere.
+        name = getattr(value, "__name__", None)
+        if name and getattr(builtins, name, None) is value:
+            if name in self.shadowed:
+                return self.imports.ref("builtins", name, prefix="_builtin_")
+            return str(name)
         # A sentinel or constant: import the module-level name it is bound to.
         for name, candidate in vars(module).items():
             if candidate is value and not isinstance(value, types.ModuleType):

@@ -11,7 +11,7 @@ coroutine function, and an annotation imported only under ``TYPE_CHECKING``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Generic, Literal, Self, TypeVar
@@ -112,6 +112,14 @@ class Store:
     async def describe(self, marker: object = MISSING) -> str:
         """Whether ``marker`` was given (a sentinel default)."""
         return "default" if marker is MISSING else "given"
+
+    def execute(self, command: str, *args: str) -> Awaitable[str]:
+        """A plain method returning an awaitable (redis-py's execute_command style)."""
+        return self._execute(command, *args)
+
+    async def _execute(self, command: str, *args: str) -> str:
+        await asyncio.sleep(0)
+        return " ".join((command, *args))
 
     def update(self, **items: int) -> Self:
         """Store all ``items`` at once (synchronously); returns the store."""

@@ -23,6 +23,7 @@ FACADES = (
                     "fail",
                     "describe",
                     "update",
+                    "execute",
                     "mode",
                     "keys",
                     "items",

@@ -111,6 +111,7 @@ def test_generated_code_passes_mypy_strict(generated: Path, tmp_path: Path) -> N
         "            draft['b'] = 2\n"
         "        pairs: list[tuple[str, int]] = list(store)\n"
         "        same: Store = store.update(c=3)\n"
+        "        reply: str = store.execute('PING')\n"
         "    box = Box(AsyncBox(1))\n"
         "    number: int = box.swap(2) + box.get()\n"
         "    return (value or 0) + len(keys) + len(pairs) + bool(item) + bool(same) + number\n"
@@ -160,6 +161,7 @@ def test_blocking_calls(twin: types.ModuleType) -> None:
     assert store.describe() == "default"  # type: ignore[attr-defined]
     assert store.describe(None) == "given"  # type: ignore[attr-defined]
     assert store.mode("fast") == "fast:None"  # type: ignore[attr-defined]
+    assert store.execute("PING", "x") == "PING x"  # type: ignore[attr-defined]
 
 
 def test_plain_method_returning_self_returns_the_twin(twin: types.ModuleType) -> None:
