@@ -275,7 +275,7 @@ class Connection:
         if their is SEND_BODY:
             return self._read_body()
         if their is IDLE and self._sm.server is IDLE:
-            head = self._scanner.extract(self._buf, self._limits, True)
+            head = self._scanner.extract(self._buf, self._limits, is_request=True)
             if head is None:
                 return self._no_head()
             request = parse_request_head(head, self._limits)
@@ -287,7 +287,7 @@ class Connection:
         if their is SEND_BODY:
             return self._read_body()
         if their is SEND_RESPONSE:
-            head = self._scanner.extract(self._buf, self._limits, True)
+            head = self._scanner.extract(self._buf, self._limits, is_request=False)
             if head is None:
                 if self._eof:
                     raise IncompleteMessage(

@@ -48,6 +48,7 @@ __all__ = (
 # Bytes allowed in a request target: visible US-ASCII (RFC 9112 section 3.2 builds
 # every target form from them). Spaces, CTLs, DEL and non-ASCII are rejected.
 _TARGET_CHARS = bytes(range(0x21, 0x7F))
+_SCHEME_CHARS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."
 _VERSIONS = {b"HTTP/1.1": b"1.1", b"HTTP/1.0": b"1.0"}
 _DIGITS = b"0123456789"
 
@@ -68,16 +69,18 @@ class HeadScanner:
         """Forget the scan position (after the buffer was consumed elsewhere)."""
         self._scanned = 0
 
-    def extract(
-        self, buf: bytearray, limits: Limits, skip_empty_lines: bool
-    ) -> bytes | None:
+    def extract(self, buf: bytearray, limits: Limits, is_request: bool) -> bytes | None:
         """Remove and return one head (without its final CRLFCRLF), or ``None``.
 
-        :param skip_empty_lines: drop CRLFs before the start line (RFC 9112
-            section 2.2 asks servers to ignore at least one after a body).
+        Empty lines before the start line are dropped (RFC 9112 section 2.2
+        asks servers to ignore at least one after a body; llhttp does the same
+        for responses).
+
+        :param is_request: the head is a request's (else a response's); used
+            to reject a start line that cannot become valid before it ends.
         :raises HTTPProtocolError: a limit is exceeded or a line ends wrongly.
         """
-        if skip_empty_lines and buf[:2] == b"\r\n":
+        if buf[:2] == b"\r\n":
             # Bounded: each pass consumes bytes the peer sent.
             while buf[:2] == b"\r\n":
                 del buf[:2]
@@ -85,6 +88,8 @@ class HeadScanner:
         end = buf.find(b"\r\n\r\n")
         if end < 0:
             self._check_partial(buf, limits)
+            if buf[:1] != b"\r":  # may still become an empty line
+                _check_start(buf, is_request)
             return None
         if end + 2 > limits.max_header_block:
             raise HeaderBlockTooLarge(
@@ -130,6 +135,21 @@ class HeadScanner:
                 raise InvalidHeader(f"bare CR at offset {cr} in the message head")
             pos = cr + 1
         self._scanned = len(buf)
+
+
+def _check_start(buf: bytearray, is_request: bool) -> None:
+    # Fail fast on a start line that can never become valid (a TLS handshake
+    # sent to a plain-text port, a stray protocol), instead of buffering until
+    # a limit or a timeout. Only the first few bytes are looked at.
+    if is_request:
+        space = buf.find(b" ", 0, 33)
+        method = bytes(buf[: space if space >= 0 else 32])
+        if method.translate(None, TOKEN_CHARS):
+            raise InvalidRequestLine(f"invalid method {method!r}")
+    else:
+        n = min(len(buf), 7)
+        if buf[:n] != b"HTTP/1."[:n]:
+            raise InvalidStatusLine(f"not an HTTP/1.x response: {bytes(buf[:16])!r}")
 
 
 def check_field_bytes(head: bytes) -> None:
@@ -208,10 +228,32 @@ def parse_request_head(head: bytes, limits: Limits) -> Request:
         raise InvalidRequestLine(f"invalid method {method[:40]!r}")
     if not target or target.translate(None, _TARGET_CHARS):
         raise InvalidRequestLine(f"invalid request target {target[:80]!r}")
+    if (target[0] != 0x2F or method == b"CONNECT") and not _other_target_form(
+        method, target
+    ):
+        raise InvalidRequestLine(
+            f"request target {target[:80]!r} is not in a form allowed for {method!r}"
+        )
     http_version = _VERSIONS.get(version)
     if http_version is None:
         raise _bad_version(version, InvalidRequestLine)
     return Request(method, target, parse_fields(lines, limits), http_version)
+
+
+def _other_target_form(method: bytes, target: bytes) -> bool:
+    # RFC 9112 section 3.2: besides origin-form ("/path"), CONNECT takes the
+    # authority-form (host:port), "*" is the asterisk-form, and any method may use
+    # the absolute-form (scheme "://" ...), which proxies receive.
+    if method == b"CONNECT":
+        return b"/" not in target and b"@" not in target
+    if target == b"*":
+        # RFC 9112 section 3.2.4 means it for OPTIONS; other methods (SSDP's
+        # M-SEARCH) use it too, and it frames nothing, so it is accepted.
+        return True
+    scheme, sep, _ = target.partition(b"://")
+    return (
+        bool(sep) and scheme[:1].isalpha() and not scheme.translate(None, _SCHEME_CHARS)
+    )
 
 
 def _bad_version(version: bytes, cls: type[HTTPProtocolError]) -> HTTPProtocolError:

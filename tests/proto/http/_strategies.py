@@ -38,7 +38,12 @@ _VALUE_CHARS = bytes([0x09, *range(0x20, 0x7F), *range(0x80, 0x100)])
 values = st.binary(max_size=24).map(
     lambda raw: bytes(_VALUE_CHARS[b % len(_VALUE_CHARS)] for b in raw).strip(b" \t")
 )
-ascii_values = values.filter(lambda v: max(v, default=0) < 0x80)
+_ASCII_VALUE_CHARS = bytes([0x09, *range(0x20, 0x7F)])
+ascii_values = st.binary(max_size=24).map(
+    lambda raw: bytes(
+        _ASCII_VALUE_CHARS[b % len(_ASCII_VALUE_CHARS)] for b in raw
+    ).strip(b" \t")
+)
 headers = st.lists(st.tuples(names, values), max_size=8)
 targets = st.text(TARGET_CHARS, max_size=30).map(lambda t: ("/" + t).encode())
 bodies = st.binary(max_size=200)

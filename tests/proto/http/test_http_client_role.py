@@ -419,3 +419,13 @@ def test_pair_http10_client() -> None:
     assert got[1:] == [Data(b"body")]  # close-delimited: ends at EOF
     pair.client.receive_data(b"")
     assert drain(pair.client) == [EndOfMessage(), ConnectionClosed()]
+
+
+@pytest.mark.parametrize("data", [b"SSH-2.0-OpenSSH", b"HTTP/2 200", b"<html>"])
+def test_not_http_response_fails_fast(data: bytes) -> None:
+    conn = Connection(CLIENT)
+    conn.send(Request(b"GET", b"/", [(b"host", b"h")]))
+    conn.send(EndOfMessage())
+    conn.receive_data(data)
+    with pytest.raises(InvalidStatusLine):
+        conn.next_event()

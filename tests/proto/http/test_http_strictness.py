@@ -6,6 +6,7 @@ import pytest
 
 from aio.proto.http import (
     ERROR,
+    NEED_DATA,
     SERVER,
     BodyTooLarge,
     Connection,
@@ -579,3 +580,51 @@ def test_valid_host_value(host: bytes) -> None:
     assert isinstance(
         parse(b"GET / HTTP/1.1\r\nHost: " + host + b"\r\n\r\n")[0], Request
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "ok"),
+    [
+        (b"GET /a HTTP/1.1", True),
+        (b"GET a HTTP/1.1", False),
+        (b"GET ?a HTTP/1.1", False),
+        (b"GET http://h/a HTTP/1.1", True),
+        (b"GET HTTPS://h HTTP/1.1", True),
+        (b"GET 1http://h/a HTTP/1.1", False),
+        (b"GET h_t://h/a HTTP/1.1", False),
+        (b"GET ://h/a HTTP/1.1", False),
+        (b"OPTIONS * HTTP/1.1", True),
+        (b"M-SEARCH * HTTP/1.1", True),
+        (b"CONNECT h:443 HTTP/1.1", True),
+        (b"CONNECT /x HTTP/1.1", False),
+        (b"CONNECT u@h:443 HTTP/1.1", False),
+    ],
+)
+def test_target_forms(line: bytes, ok: bool) -> None:
+    data = line + b"\r\nHost: h\r\n\r\n"
+    if ok:
+        assert isinstance(parse(data)[0], Request)
+    else:
+        with pytest.raises(InvalidRequestLine):
+            parse(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", b"GE(T", b"PRI\x00", b"G\tET"],
+)
+def test_garbage_start_fails_fast(data: bytes) -> None:
+    # No line end yet, but no request line can start like this.
+    conn = Connection(SERVER)
+    conn.receive_data(data)
+    with pytest.raises(InvalidRequestLine):
+        conn.next_event()
+
+
+@pytest.mark.parametrize(
+    "data", [b"\r", b"\r\n", b"\r\n\r", b"GET", b"GET /", b"PROPFIND"]
+)
+def test_valid_prefixes_wait(data: bytes) -> None:
+    conn = Connection(SERVER)
+    conn.receive_data(data)
+    assert conn.next_event() is NEED_DATA
