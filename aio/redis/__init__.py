@@ -48,6 +48,11 @@ from aio.redis.exceptions import TimeoutError as TimeoutError
 from aio.redis.exceptions import WatchError as WatchError
 from aio.redis.exceptions import WrongTypeError as WrongTypeError
 from aio.redis.retry import Retry as Retry
+from aio.redis.sentinel import MasterNotFoundError as MasterNotFoundError
+from aio.redis.sentinel import Sentinel as Sentinel
+from aio.redis.sentinel import SentinelConnectionPool as SentinelConnectionPool
+from aio.redis.sentinel import SentinelManagedConnection as SentinelManagedConnection
+from aio.redis.sentinel import SlaveNotFoundError as SlaveNotFoundError
 
 __all__ = (
     "AuthenticationError",
@@ -65,6 +70,7 @@ __all__ = (
     "Lock",
     "LockError",
     "LockNotOwnedError",
+    "MasterNotFoundError",
     "Monitor",
     "NoBackoff",
     "NoScriptError",
@@ -80,6 +86,10 @@ __all__ = (
     "Retry",
     "SSLConnection",
     "Script",
+    "Sentinel",
+    "SentinelConnectionPool",
+    "SentinelManagedConnection",
+    "SlaveNotFoundError",
     "StrictRedis",
     "TimeoutError",
     "UnixDomainSocketConnection",
