@@ -390,3 +390,12 @@ def test_cancel_releases_a_waiter_whose_start_never_ran() -> None:
     _cancel(waiter)
     assert not waiter.done.locked()
     assert isinstance(waiter.exc, KeyboardInterrupt)
+
+
+def test_blocking_call_from_a_worker_thread_of_the_loop() -> None:
+    # Async code offloads sync code (to_thread), which calls a facade: the worker
+    # thread may block; the loop is free to serve the call.
+    async def offload() -> int:
+        return await engine.to_thread(P.call, add, 20, 22)
+
+    assert P.call(offload) == 42
