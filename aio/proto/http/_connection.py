@@ -45,7 +45,7 @@ Invariants:
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, final
 
 from ._body import BodyReader, ChunkedReader, CloseReader, LengthReader
 from ._errors import (
@@ -131,6 +131,7 @@ _STATUS_LINES: Final = {
 }
 
 
+@final
 class Connection:
     """One HTTP/1.1 connection, seen from ``our_role`` (:data:`CLIENT` or :data:`SERVER`).
 
@@ -185,6 +186,13 @@ class Connection:
         self._peer_version = b"1.1"
         self._their_waiting_100 = False
         self._client_waiting_100 = False
+
+    def __repr__(self) -> str:
+        return (
+            f"<Connection {self.our_role} our_state={self.our_state.value} "
+            f"their_state={self.their_state.value} keep_alive={self.keep_alive} "
+            f"buffered={len(self._buf)} eof={self._eof}>"
+        )
 
     # ------------------------------------------------------------------ state
 

@@ -9,6 +9,10 @@ one ``find(b"\\r\\n\\r\\n")``; while it is incomplete, the newly arrived bytes a
 scanned once for a bare LF so that a peer using LF-only framing fails fast instead
 of stalling until a limit trips.
 
+A start line that cannot become valid (its first bytes are not a method
+token, or a response does not start with ``HTTP/1.``) fails as soon as it is
+seen.
+
 Once the head is complete, its bytes are validated in bulk (one ``translate`` for
 forbidden bytes, three ``count`` calls for stray CR/LF), then split into lines.
 Per header line the work is a ``find(b":")``, a cached name check and a

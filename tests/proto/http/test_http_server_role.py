@@ -407,3 +407,12 @@ def test_errors_are_typed() -> None:
     conn.receive_data(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n")
     conn.next_event()
     assert conn.their_state is SEND_BODY and conn.our_state is SEND_RESPONSE
+
+
+def test_repr_names_role_and_states() -> None:
+    conn = Connection(SERVER)
+    conn.receive_data(b"GET")
+    assert repr(conn) == (
+        "<Connection server our_state=IDLE their_state=IDLE keep_alive=True "
+        "buffered=3 eof=False>"
+    )
