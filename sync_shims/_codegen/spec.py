@@ -30,4 +30,61 @@ from sync_shims._codegen._model import Twin as Twin
 
 __all__ = ("FACADES", "Facade", "Function", "Twin")
 
-FACADES: tuple[Facade, ...] = ()
+_REDIS_SCAN = ("scan_iter", "hscan_iter", "sscan_iter", "zscan_iter")
+
+FACADES: tuple[Facade, ...] = (
+    Facade(
+        name="redis",
+        doc="Blocking twins of the aio Redis client (see sync_shims.redis).",
+        twins=(
+            Twin(
+                "aio.redis:Redis",
+                name="RedisTwin",
+                members=(
+                    "execute_command",
+                    "get_connection_kwargs",
+                    "get_encoder",
+                    "get_retry",
+                    "set_retry",
+                    "set_response_callback",
+                    "aclose",
+                ),
+                members_of=("aio.redis.commands:CoreCommands",),
+                dispatch="_execute",
+                batch=dict.fromkeys(_REDIS_SCAN, 100),
+            ),
+            Twin(
+                "aio.redis:PubSub",
+                name="PubSubTwin",
+                members=(
+                    "subscribed",
+                    "connect",
+                    "subscribe",
+                    "unsubscribe",
+                    "psubscribe",
+                    "punsubscribe",
+                    "ssubscribe",
+                    "sunsubscribe",
+                    "ping",
+                    "get_message",
+                    "listen",
+                    "reset",
+                    "aclose",
+                ),
+            ),
+            Twin(
+                "aio.redis:Lock",
+                name="LockTwin",
+                members=(
+                    "acquire",
+                    "release",
+                    "extend",
+                    "reacquire",
+                    "locked",
+                    "owned",
+                ),
+            ),
+            Twin("aio.redis:Script", name="ScriptTwin", members=("__call__",)),
+        ),
+    ),
+)

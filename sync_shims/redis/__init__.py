@@ -1,0 +1,98 @@
+"""redis-py's blocking API on aio's engine: ``import sync_shims.redis as redis``.
+
+``Redis``, ``StrictRedis``, ``from_url``, ``ConnectionPool``,
+``BlockingConnectionPool``, pipelines, transactions, pub/sub (with
+``run_in_thread``), scripts, locks and every command method of
+:class:`aio.redis.Redis`, blocking. Behaviour lives in the async client; this
+package delegates to it through the generated twins of
+``sync_shims/_generated_redis.py``. The exceptions are aio's, under redis-py's
+names. See ``docs/redis.md`` ("Blocking API").
+"""
+
+from __future__ import annotations
+
+from sync_shims.redis import client as client
+from sync_shims.redis import connection as connection
+from sync_shims.redis import exceptions as exceptions
+from sync_shims.redis import lock as lock
+from sync_shims.redis.client import Pipeline as Pipeline
+from sync_shims.redis.client import PubSub as PubSub
+from sync_shims.redis.client import Redis as Redis
+from sync_shims.redis.client import Script as Script
+from sync_shims.redis.client import StrictRedis as StrictRedis
+from sync_shims.redis.client import from_url as from_url
+from sync_shims.redis.connection import BlockingConnectionPool as BlockingConnectionPool
+from sync_shims.redis.connection import Connection as Connection
+from sync_shims.redis.connection import ConnectionPool as ConnectionPool
+from sync_shims.redis.connection import SSLConnection as SSLConnection
+from sync_shims.redis.connection import (
+    UnixDomainSocketConnection as UnixDomainSocketConnection,
+)
+from sync_shims.redis.exceptions import AuthenticationError as AuthenticationError
+from sync_shims.redis.exceptions import (
+    AuthenticationWrongNumberOfArgsError as AuthenticationWrongNumberOfArgsError,
+)
+from sync_shims.redis.exceptions import AuthorizationError as AuthorizationError
+from sync_shims.redis.exceptions import BusyLoadingError as BusyLoadingError
+from sync_shims.redis.exceptions import ChildDeadlockedError as ChildDeadlockedError
+from sync_shims.redis.exceptions import ConnectionError as ConnectionError
+from sync_shims.redis.exceptions import (
+    CrossSlotTransactionError as CrossSlotTransactionError,
+)
+from sync_shims.redis.exceptions import DataError as DataError
+from sync_shims.redis.exceptions import ExecAbortError as ExecAbortError
+from sync_shims.redis.exceptions import InvalidResponse as InvalidResponse
+from sync_shims.redis.exceptions import LockError as LockError
+from sync_shims.redis.exceptions import LockNotOwnedError as LockNotOwnedError
+from sync_shims.redis.exceptions import MaxConnectionsError as MaxConnectionsError
+from sync_shims.redis.exceptions import NoScriptError as NoScriptError
+from sync_shims.redis.exceptions import OutOfMemoryError as OutOfMemoryError
+from sync_shims.redis.exceptions import PubSubError as PubSubError
+from sync_shims.redis.exceptions import ReadOnlyError as ReadOnlyError
+from sync_shims.redis.exceptions import RedisClusterException as RedisClusterException
+from sync_shims.redis.exceptions import RedisError as RedisError
+from sync_shims.redis.exceptions import ResponseError as ResponseError
+from sync_shims.redis.exceptions import TimeoutError as TimeoutError
+from sync_shims.redis.exceptions import WatchError as WatchError
+from sync_shims.redis.lock import Lock as Lock
+
+__all__ = (
+    "AuthenticationError",
+    "AuthenticationWrongNumberOfArgsError",
+    "AuthorizationError",
+    "BlockingConnectionPool",
+    "BusyLoadingError",
+    "ChildDeadlockedError",
+    "Connection",
+    "ConnectionError",
+    "ConnectionPool",
+    "CrossSlotTransactionError",
+    "DataError",
+    "ExecAbortError",
+    "InvalidResponse",
+    "Lock",
+    "LockError",
+    "LockNotOwnedError",
+    "MaxConnectionsError",
+    "NoScriptError",
+    "OutOfMemoryError",
+    "Pipeline",
+    "PubSub",
+    "PubSubError",
+    "ReadOnlyError",
+    "Redis",
+    "RedisClusterException",
+    "RedisError",
+    "ResponseError",
+    "Script",
+    "SSLConnection",
+    "StrictRedis",
+    "TimeoutError",
+    "UnixDomainSocketConnection",
+    "WatchError",
+    "client",
+    "connection",
+    "exceptions",
+    "from_url",
+    "lock",
+)

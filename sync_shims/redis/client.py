@@ -1,0 +1,458 @@
+"""redis-py's blocking ``Redis`` client, on aio's engine.
+
+Every command method comes from the generated twin (``RedisTwin``): it runs the
+async client's method on the engine's loop and blocks for the reply. What is
+hand-written here is what differs between the two worlds: construction (pools),
+pipelines (commands are queued in the calling thread, no loop round trip),
+``transaction()`` (the callable runs in the calling thread), pub/sub (handlers
+run in the calling or worker thread, never on the loop), scripts and locks.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from types import TracebackType
+from typing import Any, Self, cast
+
+from aio.redis import Pipeline as AsyncPipeline
+from aio.redis import PubSub as AsyncPubSub
+from aio.redis import Redis as AsyncRedis
+from aio.redis import Script as AsyncScript
+from aio.redis.exceptions import PubSubError, WatchError
+from sync_shims._generated_redis import PubSubTwin, RedisTwin
+from sync_shims._portal import call
+from sync_shims.redis._fork import track_client
+from sync_shims.redis.connection import ConnectionPool
+from sync_shims.redis.lock import Lock
+
+__all__ = (
+    "Pipeline",
+    "PubSub",
+    "PubSubWorkerThread",
+    "Redis",
+    "Script",
+    "StrictRedis",
+    "from_url",
+)
+
+
+class Redis(RedisTwin):
+    """A blocking Redis client with redis-py's API (``redis.Redis``).
+
+    ``Redis(host="localhost", port=6379, db=0, password=None, socket_timeout=None,
+    ..., decode_responses=False, protocol=2)``: the arguments of
+    :class:`aio.redis.Redis`. Every command method blocks for its reply. Safe to
+    share between threads (each call borrows a pooled connection), usable from a
+    thread running its own event loop (the call blocks that thread), and in a
+    forked child (the parent's connections are dropped there, new ones made).
+    Calling it on the engine's own loop thread raises
+    :class:`aio.engine.EngineThreadError`: async code awaits ``aio.redis``.
+    """
+
+    def __init__(
+        self,
+        host: str = "localhost",
+        port: int = 6379,
+        db: int = 0,
+        password: str | None = None,
+        socket_timeout: float | None = None,
+        *,
+        connection_pool: ConnectionPool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if connection_pool is None:
+            async_pool = None
+        else:
+            async_pool = connection_pool._async
+        client = AsyncRedis(
+            host=host,
+            port=port,
+            db=db,
+            password=password,
+            socket_timeout=socket_timeout,
+            connection_pool=async_pool,
+            **kwargs,
+        )
+        super().__init__(client)
+        self._setup(connection_pool)
+
+    def _setup(self, pool: ConnectionPool | None) -> None:
+        self.connection_pool = pool or ConnectionPool._wrap(self._async.connection_pool)
+        track_client(self._async)
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> Self:
+        """A client for ``redis://[[user]:password@]host[:port][/db][?opts]``,
+        ``rediss://`` or ``unix://path``; keyword arguments override the URL."""
+        single = kwargs.pop("single_connection_client", False)
+        pool = ConnectionPool.from_url(url, **kwargs)
+        client = cls(connection_pool=pool, single_connection_client=single)
+        client._async.auto_close_connection_pool = True
+        return client
+
+    @classmethod
+    def from_pool(cls, connection_pool: ConnectionPool) -> Self:
+        """A client that owns ``connection_pool`` (closing it closes the pool)."""
+        client = cls(connection_pool=connection_pool)
+        client._async.auto_close_connection_pool = True
+        return client
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Pipeline:
+        """A pipeline: commands are queued and sent together by ``execute()``.
+
+        :param transaction: wrap the commands in MULTI/EXEC.
+        """
+        pipe = self._async.pipeline(transaction, shard_hint)
+        return Pipeline._wrap_pipeline(cast(AsyncPipeline, pipe))
+
+    def transaction(
+        self,
+        func: Callable[[Pipeline], Any],
+        *watches: Any,
+        shard_hint: Any = None,
+        value_from_callable: bool = False,
+        watch_delay: float | None = None,
+    ) -> Any:
+        """Run ``func(pipe)`` in a transaction, again while WATCHed keys change.
+
+        :returns: the EXEC results, or ``func``'s value with ``value_from_callable``.
+        """
+        with self.pipeline(True, shard_hint) as pipe:
+            while True:
+                try:
+                    if watches:
+                        pipe.watch(*watches)
+                    func_value = func(pipe)
+                    exec_value = pipe.execute()
+                    return func_value if value_from_callable else exec_value
+                except WatchError:
+                    if watch_delay is not None and watch_delay > 0:
+                        time.sleep(watch_delay)
+
+    def pubsub(self, **kwargs: Any) -> PubSub:
+        """A :class:`PubSub` on its own connection (``ignore_subscribe_messages``)."""
+        return PubSub(self._async.pubsub(**kwargs))
+
+    def lock(
+        self,
+        name: str | bytes,
+        timeout: float | None = None,
+        sleep: float = 0.1,
+        blocking: bool = True,
+        blocking_timeout: float | None = None,
+        lock_class: type[Lock] | None = None,
+        thread_local: bool = True,
+        raise_on_release_error: bool = True,
+    ) -> Lock:
+        """A :class:`~sync_shims.redis.lock.Lock` named ``name``."""
+        return (lock_class or Lock)(
+            self,
+            name,
+            timeout=timeout,
+            sleep=sleep,
+            blocking=blocking,
+            blocking_timeout=blocking_timeout,
+            thread_local=thread_local,
+            raise_on_release_error=raise_on_release_error,
+        )
+
+    def register_script(self, script: str | bytes) -> Script:
+        """A callable :class:`Script` (EVALSHA, loaded again on NOSCRIPT)."""
+        return Script(self, script)
+
+
+StrictRedis = Redis
+
+
+async def _await(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
+
+
+class Pipeline(Redis):
+    """Commands queued in the calling thread, sent together by :meth:`execute`.
+
+    Command methods return the pipeline (they chain); after :meth:`watch` they run
+    at once and return their reply, until :meth:`multi`. Use it as a context
+    manager (``with r.pipeline() as pipe:``), which resets it on exit.
+    """
+
+    _async: AsyncPipeline
+
+    @classmethod
+    def _wrap_pipeline(cls, pipe: AsyncPipeline) -> Pipeline:
+        twin = cls._wrap(pipe)
+        twin.connection_pool = ConnectionPool._wrap(pipe.connection_pool)
+        return twin
+
+    def _execute(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        # Queueing touches only the pipeline's own list: no need for the loop.
+        result = fn(*args, **kwargs)
+        if result is self._async:
+            return self
+        if inspect.isawaitable(result):  # immediate mode (after WATCH)
+            return call(_await, result)
+        return result
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Queue a command (returns the pipeline), or run it now while WATCHing."""
+        return self._execute(self._async.execute_command, *args, **options)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
+
+    def __len__(self) -> int:
+        return len(self._async)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.reset()
+
+    @property
+    def command_stack(self) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+        """The queued ``(args, options)``."""
+        return self._async.command_stack
+
+    @property
+    def watching(self) -> bool:
+        """Whether the pipeline is in immediate mode after WATCH."""
+        return self._async.watching
+
+    def multi(self) -> None:
+        """Start queueing the transaction after immediate-mode commands."""
+        self._async.multi()
+
+    def watch(self, *names: Any) -> Any:
+        """WATCH keys (enters immediate mode)."""
+        return call(self._async.watch, *names)
+
+    def unwatch(self) -> Any:
+        """UNWATCH every key."""
+        return call(self._async.unwatch)
+
+    def execute(self, raise_on_error: bool = True) -> list[Any]:
+        """Send the queued commands; return their replies in order.
+
+        :raises WatchError: a watched key changed (the transaction did not run).
+        """
+        return call(self._async.execute, raise_on_error)
+
+    def reset(self) -> None:
+        """Drop queued commands, UNWATCH, and give the connection back."""
+        call(self._async.reset)
+
+    def close(self, close_connection_pool: bool | None = None) -> None:
+        """Same as :meth:`reset` (the pool belongs to the client)."""
+        self.reset()
+
+
+class Script:
+    """A Lua script bound to a client: ``script(keys=[...], args=[...])``.
+
+    Runs EVALSHA; when the server does not know the script (NOSCRIPT) it is
+    loaded and run again. With a pipeline as ``client`` the call is queued.
+    """
+
+    def __init__(self, registered_client: Redis, script: str | bytes) -> None:
+        self.registered_client = registered_client
+        self._async = AsyncScript(registered_client._async, script)
+
+    def __repr__(self) -> str:
+        return f"<Script sha={self.sha}>"
+
+    @property
+    def script(self) -> str | bytes:
+        """The Lua source."""
+        return self._async.script
+
+    @property
+    def sha(self) -> str:
+        """The script's SHA1, as EVALSHA wants it."""
+        return self._async.sha
+
+    def __call__(
+        self,
+        keys: list[Any] | tuple[Any, ...] | None = None,
+        args: list[Any] | tuple[Any, ...] | None = None,
+        client: Redis | None = None,
+    ) -> Any:
+        """Run the script (or queue it on a pipeline ``client``)."""
+        target = None if client is None else client._async
+        result = call(self._async, keys, args, target)
+        if isinstance(client, Pipeline) and result is client._async:
+            return client
+        return result
+
+
+Handler = Callable[[dict[str, Any]], Any]
+
+
+class PubSub(PubSubTwin):
+    """Subscribe to channels and patterns; read with :meth:`get_message`,
+    :meth:`listen` or :meth:`run_in_thread`.
+
+    Handlers given as keywords (``p.subscribe(news=handler)``) run in the thread
+    that reads the message (the caller, or the worker of ``run_in_thread``).
+    """
+
+    _async: AsyncPubSub
+
+    def __init__(self, async_pubsub: AsyncPubSub) -> None:
+        super().__init__(async_pubsub)
+        self._handlers: dict[Any, Handler] = {}
+        encoding, errors, self._decode = async_pubsub.connection_pool.get_encoder()
+        self._encoding = (encoding, errors)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def channels(self) -> dict[Any, Any]:
+        """Subscribed channels (as the server names them in messages)."""
+        return self._async.channels
+
+    @property
+    def patterns(self) -> dict[Any, Any]:
+        """Subscribed patterns."""
+        return self._async.patterns
+
+    def _key(self, name: Any) -> Any:
+        # Messages name channels as bytes, or str with decode_responses.
+        if self._decode:
+            return name.decode(*self._encoding) if isinstance(name, bytes) else name
+        return name.encode(*self._encoding) if isinstance(name, str) else name
+
+    def _register(self, handlers: dict[str, Handler]) -> list[str]:
+        for name, handler in handlers.items():
+            if handler is not None:
+                self._handlers[self._key(name)] = handler
+        return list(handlers)
+
+    def subscribe(self, *args: Any, **kwargs: Handler) -> None:
+        """Subscribe to channels; keyword arguments name a channel's handler."""
+        super().subscribe(*args, *self._register(kwargs))
+
+    def psubscribe(self, *args: Any, **kwargs: Handler) -> None:
+        """Subscribe to glob patterns; keyword arguments name a handler."""
+        super().psubscribe(*args, *self._register(kwargs))
+
+    def ssubscribe(self, *args: Any, **kwargs: Handler) -> None:
+        """Subscribe to shard channels; keyword arguments name a handler."""
+        super().ssubscribe(*args, *self._register(kwargs))
+
+    def _dispatch(self, message: dict[str, Any] | None) -> dict[str, Any] | None:
+        if message is None or message["type"] not in AsyncPubSub.PUBLISH_MESSAGE_TYPES:
+            return message
+        key = (
+            message["pattern"] if message["type"] == "pmessage" else message["channel"]
+        )
+        handler = self._handlers.get(key)
+        if handler is None:
+            return message
+        handler(message)
+        return None
+
+    def get_message(
+        self, ignore_subscribe_messages: bool = False, timeout: float | None = 0.0
+    ) -> dict[str, Any] | None:
+        """The next message, or None when none came within ``timeout`` seconds
+        (``None``: wait). Messages with a handler go to it and give None."""
+        return self._dispatch(super().get_message(ignore_subscribe_messages, timeout))
+
+    def listen(self) -> Iterator[dict[str, Any]]:
+        """Messages for as long as anything is subscribed."""
+        for message in super().listen():
+            if self._dispatch(message) is not None:
+                yield message
+
+    def run_in_thread(
+        self,
+        sleep_time: float = 0.0,
+        daemon: bool = False,
+        exception_handler: Callable[[BaseException, PubSub, PubSubWorkerThread], None]
+        | None = None,
+    ) -> PubSubWorkerThread:
+        """Start a thread that feeds every message to its handler; ``.stop()`` it.
+
+        :raises PubSubError: a subscription has no handler.
+        """
+        for name in (*self._async.channels, *self._async.patterns):
+            if self._key(name) not in self._handlers:
+                raise PubSubError(f"Channel: '{name}' has no handler registered")
+        thread = PubSubWorkerThread(self, sleep_time, daemon, exception_handler)
+        thread.start()
+        return thread
+
+
+class PubSubWorkerThread(threading.Thread):
+    """The thread of :meth:`PubSub.run_in_thread`: reads until :meth:`stop`,
+    then closes the pub/sub."""
+
+    def __init__(
+        self,
+        pubsub: PubSub,
+        sleep_time: float,
+        daemon: bool = False,
+        exception_handler: Callable[[BaseException, PubSub, PubSubWorkerThread], None]
+        | None = None,
+    ) -> None:
+        super().__init__(daemon=daemon)
+        self.pubsub = pubsub
+        self.sleep_time = sleep_time
+        self.exception_handler = exception_handler
+        self._running = threading.Event()
+
+    def run(self) -> None:
+        if self._running.is_set():
+            return
+        self._running.set()
+        while self._running.is_set():
+            try:
+                self.pubsub.get_message(
+                    ignore_subscribe_messages=True, timeout=self.sleep_time
+                )
+            except BaseException as exc:
+                if self.exception_handler is None:
+                    raise
+                self.exception_handler(exc, self.pubsub, self)
+        self.pubsub.close()
+
+    def stop(self) -> None:
+        """Stop after the current wait (at most ``sleep_time`` seconds)."""
+        self._running.clear()
+
+
+def from_url(url: str, **kwargs: Any) -> Redis:
+    """A :class:`Redis` client for a ``redis://``, ``rediss://`` or ``unix://`` URL."""
+    return Redis.from_url(url, **kwargs)
