@@ -10,6 +10,9 @@ the same exception names (in :mod:`aio.redis.exceptions`, re-exported here).
 from __future__ import annotations
 
 from aio.redis import exceptions as exceptions
+from aio.redis._cache import Cache as Cache
+from aio.redis._cache import CacheConfig as CacheConfig
+from aio.redis._cache import CacheStats as CacheStats
 from aio.redis._connection import Connection as Connection
 from aio.redis._connection import SSLConnection as SSLConnection
 from aio.redis._connection import (
@@ -59,6 +62,9 @@ __all__ = (
     "AuthorizationError",
     "BlockingConnectionPool",
     "BusyLoadingError",
+    "Cache",
+    "CacheConfig",
+    "CacheStats",
     "ClusterNode",
     "ClusterPipeline",
     "Connection",

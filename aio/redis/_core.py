@@ -196,6 +196,10 @@ class RedisCore:
         """The arguments the pool's connections are made with."""
         return self.connection_pool.connection_kwargs
 
+    def get_cache(self) -> Any:
+        """The client-side :class:`~aio.redis.Cache` (``cache_config=``), or None."""
+        return self.connection_pool.cache
+
     def get_encoder(self) -> tuple[str, str, bool]:
         """``(encoding, errors, decode_responses)``."""
         return self.connection_pool.get_encoder()

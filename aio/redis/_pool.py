@@ -120,6 +120,14 @@ class ConnectionPool:
             raise ValueError('"max_connections" must be a positive integer')
         self.connection_class = connection_class
         self.connection_kwargs = connection_kwargs
+        #: The client-side cache of this pool (``cache=``/``cache_config=``).
+        self.cache: Any = None
+        cache = connection_kwargs.pop("cache", None)
+        cache_config = connection_kwargs.pop("cache_config", None)
+        if cache is not None or cache_config is not None:
+            from aio.redis._cache import enable_cache  # builds on this module
+
+            self.cache = enable_cache(self, cache, cache_config)
         self.max_connections = max_connections
         self._available: deque[Connection] = deque()
         self._in_use: set[Connection] = set()
