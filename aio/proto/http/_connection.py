@@ -170,7 +170,8 @@ class Connection:
     ) -> None:
         if our_role not in (CLIENT, SERVER):
             raise ValueError(f"role must be CLIENT or SERVER, not {our_role!r}")
-        self.our_role = our_role
+        # Normalised to the module constants, so hot paths can compare with "is".
+        self.our_role = SERVER if our_role == SERVER else CLIENT
         self.their_role = SERVER if our_role == CLIENT else CLIENT
         self._limits = limits
         self._require_host = require_host
@@ -264,11 +265,12 @@ class Connection:
             now ERROR and ``status_hint`` says how a server should answer.
         :raises LocalHTTPProtocolError: called again after such an error.
         """
-        their = self.their_state
+        sm = self._sm
+        their = sm.client if self.our_role is SERVER else sm.server
         if their is ERROR:
             raise LocalHTTPProtocolError("cannot read: the peer broke the protocol")
         try:
-            if self.our_role == SERVER:
+            if self.our_role is SERVER:
                 return self._next_as_server(their)
             return self._next_as_client(their)
         except HTTPProtocolError:
@@ -351,8 +353,11 @@ class Connection:
         version = request.http_version
         if info.host_count > 1:
             raise InvalidHeader("more than one Host header")
-        if info.host_count and _bad_host(request.headers):
-            raise InvalidHeader("invalid Host header value")
+        if info.host.translate(None, _HOST_CHARS):
+            # RFC 9112 section 3.2: a Host that is not uri-host[:port] gets a
+            # 400. Checked by charset (RFC 3986 reg-name, IP literal, port),
+            # which rules out whitespace, "/", "@", "?", "#" and ",".
+            raise InvalidHeader(f"invalid Host header value {info.host[:80]!r}")
         if version == b"1.1":
             if self._require_host and info.host_count != 1:
                 raise InvalidHeader("missing Host header")
@@ -369,7 +374,11 @@ class Connection:
             reader = ChunkedReader(self._limits)
         else:
             reader = LengthReader(length, self._limits)
-        self._sm.request(_switch_proposal(request.method, version, info))
+        self._sm.request(
+            _switch_proposal(request.method, version, info)
+            if info.upgrade or request.method == b"CONNECT"
+            else None
+        )
         self._reader = reader
         self._request_method = request.method
         self._peer_version = version
@@ -709,16 +718,6 @@ class Connection:
         if not keep_alive:
             self._sm.disable_keep_alive()
         return build_head(b"%b %b HTTP/%b" % (method, target, version), event.headers)
-
-
-def _bad_host(headers: Headers) -> bool:
-    # RFC 9112 section 3.2: a Host that is not a uri-host[:port] is answered
-    # 400. Checked by charset (RFC 3986 reg-name, IP literals, port), which
-    # rules out the dangerous values: whitespace, "/", "@", "?", "#", ",".
-    for name, value in headers:
-        if name == b"host":
-            return bool(value.translate(None, _HOST_CHARS))
-    return False  # pragma: no cover - only called when a Host exists
 
 
 def _switch_proposal(method: bytes, version: bytes, info: MessageInfo) -> bytes | None:

@@ -64,6 +64,7 @@ class MessageInfo:
         "close",
         "content_length",
         "expect_continue",
+        "host",
         "host_count",
         "keep_alive",
         "te",
@@ -80,6 +81,8 @@ class MessageInfo:
         self.upgrade = False
         self.expect_continue = False
         self.host_count = 0
+        #: The value of the (last) Host line.
+        self.host = b""
 
 
 def scan_headers(headers: Headers, *, lower: bool = False) -> MessageInfo:
@@ -109,6 +112,7 @@ def scan_headers(headers: Headers, *, lower: bool = False) -> MessageInfo:
                 info.wants_upgrade = True
         elif name == b"host":
             info.host_count += 1
+            info.host = value
         elif name == b"expect":
             # RFC 9110 section 10.1.1: the expectation is case-insensitive.
             if value.lower() == b"100-continue":

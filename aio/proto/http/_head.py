@@ -158,8 +158,8 @@ def _check_start(buf: bytearray, is_request: bool) -> None:
 
 def check_field_bytes(head: bytes) -> None:
     """Reject forbidden bytes and bare CR/LF in a block of field lines."""
-    bad = first_bad_byte(head, HEAD_CHARS)
-    if bad >= 0:
+    if head.translate(None, HEAD_CHARS):
+        bad = first_bad_byte(head, HEAD_CHARS)
         raise InvalidHeader(
             f"invalid byte {head[bad : bad + 1]!r} at offset {bad} in the message head"
         )

@@ -119,7 +119,8 @@ class StateMachine:
         self.pending_switch = None
         if self.client is MIGHT_SWITCH_PROTOCOL:
             self.client = DONE
-        self._settle()
+        if not self.keep_alive:
+            self._settle()
 
     def body(self, role: str) -> None:
         """``role`` sent a piece of body."""
@@ -140,7 +141,10 @@ class StateMachine:
             if self.server is not SEND_BODY:
                 raise self._fail("end a message", role)
             self.server = DONE
-        self._settle()
+        # Only keep-alive can change a DONE here; CLOSED sides are settled by
+        # closed() itself.
+        if not self.keep_alive:
+            self._settle()
 
     def closed(self, role: str) -> None:
         """``role`` closed its side of the connection.
