@@ -622,6 +622,13 @@ class Connection:
         keep_alive = sm.keep_alive and not info.close and method is not None
         extra: list[tuple[bytes, bytes]] = []
         writer: BodyWriter
+        if method == b"CONNECT" and 200 <= status < 300:
+            # The tunnel opens after this head, which carries no framing
+            # (RFC 9110 section 9.3.6); no writer is kept.
+            sm.response(status)
+            self._their_waiting_100 = False
+            self._writer = None
+            return build_head(start, headers)
         if method == b"HEAD" or status in (204, 304):
             writer = DiscardWriter()
             if (
@@ -668,10 +675,7 @@ class Connection:
         if not keep_alive:
             sm.disable_keep_alive()
         self._their_waiting_100 = False
-        if sm.server is SWITCHED_PROTOCOL:
-            self._writer = None
-        else:
-            self._writer = writer
+        self._writer = writer
         if extra:
             headers = [*headers, *extra]
         return build_head(start, headers)

@@ -349,9 +349,24 @@ def test_connect_switches_on_2xx() -> None:
     )
     request, end = drain(conn)
     assert isinstance(request, Request) and request.target == b"example.com:443"
-    conn.send(Response(200, []))
+    assert conn.send(Response(200, [])) == b"HTTP/1.1 200 OK\r\n\r\n"
     assert conn.our_state is SWITCHED_PROTOCOL
     assert conn.trailing_data == (b"TLS", False)
+    with pytest.raises(LocalHTTPProtocolError):
+        conn.send(Data(b"tunnel bytes are not HTTP"))
+
+
+def test_connect_refused_keeps_http() -> None:
+    conn = Connection(SERVER)
+    conn.receive_data(
+        b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"
+    )
+    drain(conn)
+    out = conn.send_response(407, [(b"proxy-authenticate", b"Basic")], b"auth")
+    assert out.startswith(b"HTTP/1.1 407 ") and out.endswith(
+        b"content-length: 4\r\n\r\nauth"
+    )
+    assert conn.our_state is DONE and conn.their_state is DONE
 
 
 def test_101_without_upgrade_request_is_refused() -> None:
