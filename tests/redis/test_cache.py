@@ -17,6 +17,7 @@ from aio.proto.resp import Push
 from aio.redis import Cache, CacheConfig, Redis
 from aio.redis.exceptions import RedisError
 from tests.plugins.fix_redis import PrivateRedis
+from tests.redis.test_cluster import doc_example
 
 
 @pytest.fixture
@@ -305,3 +306,13 @@ def test_random_pushes_never_raise(items: list[Any]) -> None:
     cache.finish(cache.begin(), key, [b"k"], b"v")
     cache.handle_push(Push(items))
     assert cache.size in (0, 1)
+
+
+def test_docs_example(
+    server: PrivateRedis,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AIO_REDIS_URL", server.url)
+    exec(compile(doc_example("cache"), "docs/redis.md", "exec"), {"__name__": "doc"})
+    assert capsys.readouterr().out.split("\n")[:3] == ["v1", "v1", "True True"]

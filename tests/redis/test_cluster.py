@@ -7,6 +7,8 @@ that migrate a slot use a slot of their own (a hash tag) and give it back.
 from __future__ import annotations
 
 import asyncio
+import pathlib
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -336,3 +338,47 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_docs_example(
+    redis_cluster: Nodes,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    host, port = redis_cluster[0]
+    monkeypatch.setenv("AIO_REDIS_CLUSTER_HOST", host)
+    monkeypatch.setenv("AIO_REDIS_CLUSTER_PORT", str(port))
+    exec(compile(doc_example("cluster"), "docs/redis.md", "exec"), {"__name__": "doc"})
+    assert capsys.readouterr().out.split("\n")[:5] == [
+        "hello",
+        "['Ada', 'en']",
+        "True",
+        "100",
+        "True",
+    ]
+
+
+async def test_cluster_client_side_caching(redis_cluster: Nodes) -> None:
+    from aio.redis import CacheConfig
+
+    host, port = redis_cluster[0]
+    cached = RedisCluster(host=host, port=port, protocol=3, cache_config=CacheConfig())
+    try:
+        await cached.set("cc", "1")
+        assert await cached.get("cc") == b"1"
+        assert await cached.get("cc") == b"1"
+        node = cached.get_node_from_key("cc")
+        assert node is not None
+        assert node.connection_pool.cache.stats.hits == 1
+    finally:
+        await cached.delete("cc")
+        await cached.aclose()
+
+
+def doc_example(name: str) -> str:
+    """The python block of docs/redis.md marked ``# example: <name>``."""
+    doc = pathlib.Path(__file__).parents[2] / "docs" / "redis.md"
+    for block in re.findall(r"```python\n(.*?)```", doc.read_text(), re.S):
+        if block.startswith(f"# example: {name}\n"):
+            return str(block)
+    raise AssertionError(f"no example {name!r} in {doc}")

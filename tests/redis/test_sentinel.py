@@ -26,6 +26,7 @@ from aio.redis.sentinel import (
     _state,
 )
 from tests.plugins.fix_redis import PrivateRedis
+from tests.redis.test_cluster import doc_example
 
 Topology = dict[str, tuple[str, int]]
 
@@ -237,3 +238,19 @@ def test_sentinel_reply_parser() -> None:
         _state([b"odd"])
     with pytest.raises(ResponseError):
         _address({"ip": "h", "port": "x"})
+
+
+def test_docs_example(
+    redis_sentinel: Topology,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    host, port = redis_sentinel["sentinel"]
+    monkeypatch.setenv("AIO_REDIS_SENTINEL_HOST", host)
+    monkeypatch.setenv("AIO_REDIS_SENTINEL_PORT", str(port))
+    exec(compile(doc_example("sentinel"), "docs/redis.md", "exec"), {"__name__": "doc"})
+    assert capsys.readouterr().out.split("\n")[:3] == [
+        str(redis_sentinel["master"]),
+        "[]",
+        "ok",
+    ]
