@@ -1,36 +1,19 @@
-"""Choosing the event loop for ``--loop auto|asyncio|uvloop``.
-
-Delegates to :mod:`aio.engine` when it offers ``new_event_loop(name)``; until then
-(and as a fallback) it picks the loop itself.
-"""
+"""Choosing the event loop for ``--loop auto|asyncio|uvloop`` (via :mod:`aio.engine`)."""
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import Callable
+
+from aio.engine import loop_factory as engine_loop_factory
 
 
 def loop_factory(name: str) -> Callable[[], asyncio.AbstractEventLoop]:
     """A callable creating a new event loop of the kind ``name`` names.
 
-    :raises ValueError: for an unknown name; :raises ImportError: for ``uvloop``
+    uvicorn's ``none`` (leave the loop alone) means plain asyncio here.
+
+    :raises aio.engine.LoopUnavailableError: for an unknown name, or ``uvloop``
         when it is not installed.
     """
-    engine = importlib.import_module("aio.engine")
-    factory = getattr(engine, "loop_factory", None)
-    if callable(factory):
-        chosen: Callable[[], asyncio.AbstractEventLoop] = factory(name)
-        return chosen
-    if name == "asyncio" or name == "none":
-        return asyncio.new_event_loop
-    if name in ("auto", "uvloop"):
-        try:
-            uvloop = importlib.import_module("uvloop")
-        except ImportError:
-            if name == "uvloop":
-                raise
-            return asyncio.new_event_loop
-        new_loop: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
-        return new_loop
-    raise ValueError(f"unknown loop {name!r}: use auto, asyncio or uvloop")
+    return engine_loop_factory("asyncio" if name == "none" else name)
