@@ -178,10 +178,12 @@ _DONE = 4
 class ChunkedReader(BodyReader):
     """A ``Transfer-Encoding: chunked`` body, with trailer fields."""
 
-    __slots__ = ("_limits", "_remaining", "_seen", "_state")
+    __slots__ = ("_limits", "_remaining", "_scanned", "_seen", "_state")
 
     def __init__(self, limits: Limits) -> None:
         self._limits = limits
+        # How much of the trailer section has been searched already.
+        self._scanned = 0
         self._state = _SIZE
         self._remaining = 0
         self._seen = 0
@@ -266,16 +268,18 @@ class ChunkedReader(BodyReader):
             del buf[:2]
             self._state = _DONE
             return EndOfMessage()
-        end = buf.find(b"\r\n\r\n")
+        # Resume the search where the last call stopped (see HeadScanner).
+        end = buf.find(b"\r\n\r\n", max(self._scanned - 3, 0))
         limit = self._limits.max_header_block
         if end < 0:
             if len(buf) > limit:
                 raise HeaderBlockTooLarge("trailer section over the limit")
-            lf = buf.find(b"\n")
+            lf = buf.find(b"\n", max(self._scanned - 1, 0))
             while lf >= 0:
                 if lf == 0 or buf[lf - 1] != 0x0D:
                     raise InvalidChunk("bare LF in the trailer section")
                 lf = buf.find(b"\n", lf + 1)
+            self._scanned = len(buf)
             return None
         if end > limit:
             raise HeaderBlockTooLarge("trailer section over the limit")

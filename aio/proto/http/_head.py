@@ -89,7 +89,9 @@ class HeadScanner:
             while buf[:2] == b"\r\n":
                 del buf[:2]
             self._scanned = 0
-        end = buf.find(b"\r\n\r\n")
+        # Resume where the last call stopped (less 3 bytes: the terminator may
+        # straddle reads), so a head dripped in byte by byte costs linear time.
+        end = buf.find(b"\r\n\r\n", max(self._scanned - 3, 0))
         if end < 0:
             self._check_partial(buf, limits)
             if buf[:1] != b"\r":  # may still become an empty line

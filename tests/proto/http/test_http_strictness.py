@@ -628,3 +628,19 @@ def test_valid_prefixes_wait(data: bytes) -> None:
     conn = Connection(SERVER)
     conn.receive_data(data)
     assert conn.next_event() is NEED_DATA
+
+
+def test_dripped_head_and_trailers_parse() -> None:
+    # One byte at a time (the scanners resume where they stopped).
+    te = b"POST / HTTP/1.1\r\n" + H + b"Transfer-Encoding: chunked\r\n\r\n"
+    data = (
+        te
+        + b"1\r\nx\r\n0\r\n"
+        + b"".join(b"T%d: v\r\n" % i for i in range(20))
+        + b"\r\n"
+    )
+    events = parse(data, chunks=list(range(1, len(data))))
+    assert events[1:] == [
+        Data(b"x"),
+        EndOfMessage([(b"t%d" % i, b"v") for i in range(20)]),
+    ]
