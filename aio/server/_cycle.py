@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, cast
 
 from aio.errors import BrokenResourceError
@@ -99,7 +99,7 @@ class RequestCycle:
         self.timed_out = False
         self.waiter: asyncio.Future[None] | None = None
         self.status = 0
-        self.app_headers: list[tuple[bytes, bytes]] = []
+        self.app_headers: Iterable[tuple[bytes, bytes]] = ()
         self.body_length = 0
         self.task: asyncio.Task[None] | None = None
         self.coro: object = None
@@ -169,7 +169,7 @@ class RequestCycle:
                 )
             self.response_started = True
             self.status = message["status"]
-            self.app_headers = list(message.get("headers", ()))
+            self.app_headers = message.get("headers", ())
             return
         if self.response_complete:
             raise RuntimeError(
@@ -182,17 +182,13 @@ class RequestCycle:
         body = message.get("body", b"")
         more = message.get("more_body", False)
         if not self.head_sent:
-            headers = self.app_headers
+            headers = [*self.protocol.state.default_headers, *self.app_headers]
             if not self.keep_alive:
                 headers.append((b"connection", b"close"))
+            self.app_headers = headers  # the access log reads them
             # Head and body in one write; with the whole body known the core
             # adds content-length when the app gave no framing.
-            out = self.conn.send_response(
-                self.status,
-                [*self.protocol.state.default_headers, *headers],
-                body,
-                end=not more,
-            )
+            out = self.conn.send_response(self.status, headers, body, end=not more)
             self.head_sent = True
         else:
             out = self.conn.send_data(body, end=not more)

@@ -18,6 +18,7 @@ import logging
 import logging.config
 import os
 import time
+from collections.abc import Iterable
 from typing import Any
 
 access_logger = logging.getLogger("aio.server.access")
@@ -104,7 +105,7 @@ class AccessAtoms(dict[str, str]):
         self,
         scope: Any,
         status: int,
-        response_headers: list[tuple[bytes, bytes]],
+        response_headers: Iterable[tuple[bytes, bytes]],
         length: int,
         duration: float,
     ) -> None:
@@ -187,7 +188,7 @@ def log_access(
     fmt: str | None,
     scope: Any,
     status: int,
-    response_headers: list[tuple[bytes, bytes]],
+    response_headers: Iterable[tuple[bytes, bytes]],
     length: int,
     started: float,
 ) -> None:

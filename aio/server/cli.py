@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from aio.engine import LoopUnavailableError
 from aio.server._config import Config
 from aio.server._logging import LOG_LEVELS, LOGGING_CONFIG
 from aio.server._server import run_config
@@ -137,7 +138,11 @@ def serve_main(argv: Sequence[str]) -> int:
     except Exception as exc:
         print(f"aio serve: cannot load {args.app}: {exc}", file=sys.stderr)
         return 1
-    return run_config(config)
+    try:
+        return run_config(config)
+    except LoopUnavailableError as exc:
+        print(f"aio serve: {exc}", file=sys.stderr)
+        return 1
 
 
 def demo_main(argv: Sequence[str]) -> int:
