@@ -14,6 +14,8 @@ ignored (no extension is defined that we would act on).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from ._errors import BodyTooLarge, HeaderBlockTooLarge, IncompleteMessage, InvalidChunk
 from ._events import Data, EndOfMessage
 from ._head import check_field_bytes, parse_fields
@@ -99,14 +101,14 @@ def _check_chunk_ext(ext: bytes) -> None:
         i += 1
 
 
-class BodyReader:
+class BodyReader(ABC):
     """Base of the body readers: ``read`` and ``read_eof``."""
 
     __slots__ = ()
 
+    @abstractmethod
     def read(self, buf: bytearray) -> Data | EndOfMessage | None:
         """Consume bytes from ``buf``; return an event or ``None`` for "need more"."""
-        raise NotImplementedError  # pragma: no cover - abstract
 
     def read_eof(self) -> EndOfMessage:
         """The peer closed the connection: end the body or fail.

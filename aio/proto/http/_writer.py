@@ -8,6 +8,8 @@ they cost two C calls per head, not a loop per header.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from ._errors import InvalidHeader, LocalHTTPProtocolError
 from ._events import Headers
 from ._headers import FIELD_VALUE_CHARS, NAME_CACHE, lower_name
@@ -60,14 +62,14 @@ def build_head(start_line: bytes, headers: Headers) -> bytes:
     return b"".join(parts)
 
 
-class BodyWriter:
+class BodyWriter(ABC):
     """Frames our body bytes; checks we send what the head promised."""
 
     __slots__ = ()
 
+    @abstractmethod
     def write(self, data: bytes) -> bytes:
         """Frame one piece of body."""
-        raise NotImplementedError  # pragma: no cover - abstract
 
     def end(self, trailers: Headers) -> bytes:
         """Finish the body.
