@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aio.redis._cluster_route import (
     ALL_NODES,
@@ -79,6 +79,9 @@ from aio.redis.exceptions import (
 
 if TYPE_CHECKING:
     from aio.redis._cluster_pipeline import ClusterPipeline
+    from aio.redis._core import RedisCore
+    from aio.redis._lock import Lock
+    from aio.redis._script import Script
 
 __all__ = ("ClusterNode", "ClusterPipeline", "RedisCluster", "key_slot")
 
@@ -86,6 +89,15 @@ _C = TypeVar("_C", bound="RedisCluster")
 
 # Options that steer the cluster client, never given to a response callback.
 _CLIENT_OPTIONS = ("NEVER_DECODE", "keys", "target_nodes")
+
+
+async def _gather(*aws: Awaitable[Any]) -> list[Any]:
+    """Await all (none left running on an error), then raise the first error."""
+    results = await asyncio.gather(*aws, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
 
 
 class _ReadOnlyConnection(Connection):
@@ -198,6 +210,7 @@ class RedisCluster(CoreCommands):
         self._refresh_needed = False
         self._moved_count = 0
         self._lock: asyncio.Lock | None = None
+        self._lock_scripts: dict[str, Script] = {}
 
     @classmethod
     def from_url(cls: type[_C], url: str, **kwargs: Any) -> _C:
@@ -461,7 +474,7 @@ class RedisCluster(CoreCommands):
                 if len(nodes) == 1:
                     raw = await self._execute_on(nodes[0], args, options)
                     return self._convert(args, raw, options) if convert else raw
-                raws = await asyncio.gather(
+                raws = await _gather(
                     *(self._execute_on(n, args, options) for n in nodes)
                 )
             except (
@@ -489,6 +502,7 @@ class RedisCluster(CoreCommands):
     ) -> Any:
         """Run a command on ``node``, following MOVED/ASK/TRYAGAIN; raw reply."""
         asking = False
+        last_error: TryAgainError | None = None
         ttl = self.RedisClusterRequestTTL
         while ttl > 0:
             ttl -= 1
@@ -519,7 +533,8 @@ class RedisCluster(CoreCommands):
             except AskError as exc:
                 node = self.nodes_manager.get_or_create(exc.host or node.host, exc.port)
                 asking = True
-            except TryAgainError:
+            except TryAgainError as exc:
+                last_error = exc
                 if ttl < self.RedisClusterRequestTTL // 2:
                     await asyncio.sleep(0.05)
             except (ConnectionError, TimeoutError, ClusterDownError):
@@ -527,6 +542,8 @@ class RedisCluster(CoreCommands):
                 raise
             finally:
                 pool._release(conn)
+        if last_error is not None:
+            raise last_error
         raise ClusterError("TTL exhausted.")
 
     # -- commands split across slots ------------------------------------------------
@@ -539,7 +556,7 @@ class RedisCluster(CoreCommands):
 
     async def _split_sum(self, command: str, keys: tuple[Any, ...]) -> int:
         groups = self._group_by_slot(keys)
-        counts = await asyncio.gather(
+        counts = await _gather(
             *(self.execute_command(command, *group) for group in groups.values())
         )
         return sum(int(c) for c in counts)
@@ -565,7 +582,7 @@ class RedisCluster(CoreCommands):
         names = [keys] if isinstance(keys, str | bytes) else list(keys)
         names += args
         groups = self._group_by_slot(names)
-        replies = await asyncio.gather(
+        replies = await _gather(
             *(self.execute_command("MGET", *g, keys=g) for g in groups.values())
         )
         found: dict[Any, Any] = {}
@@ -579,9 +596,55 @@ class RedisCluster(CoreCommands):
         for key, value in mapping.items():
             groups.setdefault(self.keyslot(key), []).extend((key, value))
         return list(
-            await asyncio.gather(
+            await _gather(
                 *(self.execute_command("MSET", *pairs) for pairs in groups.values())
             )
+        )
+
+    async def scan_iter(
+        self,
+        match: Any = None,
+        count: int | None = None,
+        _type: str | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[Any]:
+        """Every key matching ``match``, primary after primary (SCAN on each)."""
+        for node in self.get_primaries():
+            async for key in super().scan_iter(
+                match, count, _type, target_nodes=node, **kwargs
+            ):
+                yield key
+
+    def register_script(self, script: str | bytes) -> Script:
+        """A callable :class:`~aio.redis.Script` (EVALSHA routed by its keys)."""
+        from aio.redis._script import Script
+
+        return Script(cast("RedisCore", self), script)
+
+    def lock(
+        self,
+        name: str | bytes,
+        timeout: float | None = None,
+        sleep: float = 0.1,
+        blocking: bool = True,
+        blocking_timeout: float | None = None,
+        lock_class: type[Lock] | None = None,
+        thread_local: bool = True,
+        raise_on_release_error: bool = True,
+    ) -> Lock:
+        """A :class:`~aio.redis.Lock` on the node of ``name``'s slot."""
+        from aio.redis._lock import Lock
+
+        cls = lock_class or Lock
+        return cls(
+            cast("RedisCore", self),
+            name,
+            timeout=timeout,
+            sleep=sleep,
+            blocking=blocking,
+            blocking_timeout=blocking_timeout,
+            thread_local=thread_local,
+            raise_on_release_error=raise_on_release_error,
         )
 
     def pipeline(

@@ -20,6 +20,7 @@ from aio.redis.exceptions import (
     CrossSlotTransactionError,
     RedisClusterException,
     ResponseError,
+    TryAgainError,
 )
 
 Nodes = list[tuple[str, int]]
@@ -157,6 +158,21 @@ async def test_keyless_commands(rc: RedisCluster) -> None:
     assert await rc.get("{s}dst") == "x"
 
 
+async def test_scan_iter_lock_and_scripts(rc: RedisCluster) -> None:
+    keys = {f"scan:{i}" for i in range(60)}
+    await rc.mset_nonatomic(dict.fromkeys(keys, "1"))
+    assert {k async for k in rc.scan_iter(match="scan:*", count=7)} == keys
+    lock = rc.lock("cluster-lock", timeout=5)
+    assert await lock.acquire(blocking=False) is True
+    assert await rc.lock("cluster-lock").acquire(blocking=False) is False
+    await lock.release()
+    assert await rc.exists("cluster-lock") == 0
+    incr_by = rc.register_script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+    assert await incr_by(keys=["{s}n"], args=[5]) == 5
+    await rc.script_flush()
+    assert await incr_by(keys=["{s}n"], args=[2]) == 7  # reloaded after NOSCRIPT
+
+
 async def test_from_url_and_resp3(redis_cluster: Nodes) -> None:
     host, port = redis_cluster[2]
     client = RedisCluster.from_url(f"redis://{host}:{port}/0?protocol=3")
@@ -267,6 +283,9 @@ async def test_ask_during_migration(rc: RedisCluster, admin: dict[str, Redis]) -
         await a.execute_command("MIGRATE", dst.host, dst.port, f"{tag}:moved", 0, 5000)
         assert await rc.get(f"{tag}:moved") == "m"  # ASK followed
         assert await rc.get(f"{tag}:stays") == "s"
+        # Keys split between the two nodes: TRYAGAIN, retried, then raised.
+        with pytest.raises(TryAgainError):
+            await rc.mget(f"{tag}:moved", f"{tag}:stays")
         assert await rc.set(f"{tag}:new", "n") is True  # created on the target
         count = await b.execute_command("CLUSTER COUNTKEYSINSLOT", slot)
         assert int(count) == 2
@@ -298,6 +317,20 @@ async def test_connection_error_refreshes_and_retries(
     rc.nodes_manager.slots_cache[slot] = [dead]
     with pytest.raises(ConnectionError):
         await rc.get("refresh")
+
+
+async def test_pipeline_retries_commands_of_a_failed_node(rc: RedisCluster) -> None:
+    keys = [f"pf:{i}" for i in range(30)]
+    for key in keys:
+        await rc.set(key, key)
+    dead = ClusterNode("127.0.0.1", _closed_port())
+    victim = rc.keyslot(keys[0])
+    rc.nodes_manager.slots_cache[victim] = [dead]
+    pipe = rc.pipeline()
+    for key in keys:
+        pipe.get(key)
+    assert await pipe.execute() == keys
+    assert rc.get_node_from_key(keys[0]) != dead
 
 
 async def test_startup_nodes_fallback_and_unreachable(redis_cluster: Nodes) -> None:
