@@ -11,10 +11,12 @@ names. See ``docs/redis.md`` ("Blocking API").
 
 from __future__ import annotations
 
+from sync_shims.redis import backoff as backoff
 from sync_shims.redis import client as client
 from sync_shims.redis import connection as connection
 from sync_shims.redis import exceptions as exceptions
 from sync_shims.redis import lock as lock
+from sync_shims.redis import retry as retry
 from sync_shims.redis.client import Pipeline as Pipeline
 from sync_shims.redis.client import PubSub as PubSub
 from sync_shims.redis.client import Redis as Redis
@@ -90,9 +92,11 @@ __all__ = (
     "TimeoutError",
     "UnixDomainSocketConnection",
     "WatchError",
+    "backoff",
     "client",
     "connection",
     "exceptions",
     "from_url",
     "lock",
+    "retry",
 )
