@@ -54,18 +54,78 @@ def make_protocol(app: Any, **options: Any) -> tuple[HTTPProtocol, FakeTransport
     return protocol, transport
 
 
+async def feed(protocol: HTTPProtocol, data: bytes) -> bytes:
+    """Deliver ``data`` as the event loop does (from a callback, outside any
+    task); return what was written during that very call."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[bytes] = loop.create_future()
+    transport = protocol.transport
+    assert isinstance(transport, FakeTransport)
+
+    def callback() -> None:
+        before = len(transport.written)
+        protocol.data_received(data)
+        done.set_result(bytes(transport.written[before:]))
+
+    loop.call_soon(callback)
+    return await done
+
+
 async def hello(scope: Any, receive: Any, send: Any) -> None:
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": b"hi"})
 
 
-async def test_simple_handler_answers_without_a_task() -> None:
+async def test_simple_handler_answers_within_data_received() -> None:
     protocol, transport = make_protocol(hello)
-    protocol.data_received(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
-    # answered synchronously, inside data_received: no task, no loop turn
-    assert bytes(transport.written).count(b"HTTP/1.1 200 OK") == 3
+    written = await feed(protocol, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
+    # answered synchronously, inside data_received: no loop turn needed
+    assert written.count(b"HTTP/1.1 200 OK") == 3
     assert not protocol.state.tasks
     protocol.connection_lost(None)
+
+
+async def test_eager_handler_runs_inside_a_task() -> None:
+    import anyio
+
+    seen: list[Any] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        # all of these need a current task, and run before any suspension
+        seen.append(asyncio.current_task())
+        async with asyncio.timeout(5):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(anyio.sleep, 0)
+        await anyio.to_thread.run_sync(lambda: None)
+        await hello(scope, receive, send)
+
+    protocol, transport = make_protocol(app)
+    await feed(protocol, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    while not transport.written:
+        await asyncio.sleep(0)
+    assert seen[0] is not None
+    assert b"200 OK" in transport.written
+
+
+async def test_self_cancel_during_eager_step_reaches_handler() -> None:
+    outcome: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            outcome.append("cancelled")
+            raise
+
+    protocol, _ = make_protocol(app)
+    await feed(protocol, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    (task,) = protocol.state.tasks
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert outcome == ["cancelled"]
 
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id")
@@ -83,11 +143,11 @@ async def test_context_does_not_leak_between_requests() -> None:
         await hello(scope, receive, send)
 
     protocol, transport = make_protocol(app)
-    protocol.data_received(b"GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
-    protocol.data_received(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+    await feed(protocol, b"GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
+    await feed(protocol, b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
     while protocol.state.tasks:
         await asyncio.sleep(0)
-    protocol.data_received(b"GET /last HTTP/1.1\r\nHost: x\r\n\r\n")
+    await feed(protocol, b"GET /last HTTP/1.1\r\nHost: x\r\n\r\n")
     assert seen == [None, None, "/slow", None]
     assert bytes(transport.written).count(b"200 OK") == 3
 
@@ -98,7 +158,13 @@ async def test_start_eagerly_paths() -> None:
     async def quick() -> None:
         log.append("quick")
 
-    assert start_eagerly(asyncio.get_running_loop(), quick()) is None
+    async def outer() -> None:
+        # started from inside a running task: only one task can be current
+        task = start_eagerly(asyncio.get_running_loop(), quick())
+        assert task is not None
+        await task
+
+    await asyncio.get_running_loop().create_task(outer())
     assert log == ["quick"]
 
     async def yields_none() -> None:
