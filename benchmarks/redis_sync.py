@@ -139,7 +139,7 @@ async def _run_async(kind: str, n: int) -> float:
         if kind == "pipe":
             start = time.perf_counter()
             for _ in range(n):
-                pipe = client.pipeline(transaction=False)
+                pipe: Any = client.pipeline(transaction=False)
                 for i in range(1000):
                     pipe.set("bench:k", i)
                 await pipe.execute()
