@@ -152,11 +152,12 @@ class _Entry:
         self.expires = expires
 
 
-def _key_bytes(key: Any) -> bytes:
+def _key_bytes(key: Any, encoding: str = "utf-8") -> bytes:
     if isinstance(key, bytes):
         return key
     if isinstance(key, str):
-        return key.encode("utf-8", "surrogateescape")
+        # The connection's encoding: the bytes the server saw (and names in pushes).
+        return key.encode(encoding, "surrogateescape")
     if isinstance(key, bytearray | memoryview):
         return bytes(key)
     return str(key).encode()
@@ -181,12 +182,15 @@ class Cache:
     """An LRU map from a command and its arguments to its raw reply.
 
     :param config: the :class:`CacheConfig`.
+    :param encoding: how str keys are encoded (the connections' ``encoding``).
 
     .. versionadded:: 0.1
     """
 
-    def __init__(self, config: CacheConfig | None = None) -> None:
+    def __init__(self, config: CacheConfig | None = None, encoding: str = "utf-8"):
         self.config = config or CacheConfig()
+        #: How str keys are encoded (the connections' ``encoding``).
+        self.encoding = encoding
         self.stats = CacheStats()
         self._entries: OrderedDict[Any, _Entry] = OrderedDict()
         self._by_key: dict[bytes, set[Any]] = {}
@@ -238,7 +242,7 @@ class Cache:
         try:
             if isinstance(value, RedisError) or cache_key is None:
                 return False
-            raw_keys = tuple(_key_bytes(k) for k in keys)
+            raw_keys = tuple(_key_bytes(k, self.encoding) for k in keys)
             if self._flushed_at > ticket:
                 return False
             if any(self._stamped.get(k, 0) > ticket for k in raw_keys):
@@ -279,7 +283,7 @@ class Cache:
         self._epoch += 1
         dropped = 0
         for key in keys:
-            raw = _key_bytes(key)
+            raw = _key_bytes(key, self.encoding)
             if self._inflight:
                 self._stamped[raw] = self._epoch
             for cache_key in list(self._by_key.get(raw, ())):
@@ -414,7 +418,7 @@ def caching_connection_class(base: type[Connection]) -> type[Connection]:
 def enable_cache(pool: Any, cache: Cache | None, config: CacheConfig | None) -> Cache:
     """Make ``pool``'s connections cache into ``cache`` (or a new one)."""
     if cache is None:
-        cache = Cache(config)
+        cache = Cache(config, pool.connection_kwargs.get("encoding", "utf-8"))
     protocol = pool.connection_kwargs.get("protocol", 2)
     if protocol is None or int(protocol) != 3:
         raise RedisError("Client caching is only supported with RESP version 3")

@@ -128,6 +128,28 @@ async def test_hash_and_mget_entries(server: PrivateRedis, writer: Redis) -> Non
         await client.aclose()
 
 
+async def test_non_utf8_encoding(server: PrivateRedis, writer: Redis) -> None:
+    await writer.set(b"\xe9", b"1")
+    client = Redis(
+        host=server.host,
+        port=server.port,
+        protocol=3,
+        encoding="latin-1",
+        decode_responses=True,
+        cache_config=CacheConfig(),
+    )
+    try:
+        assert await client.get(b"\xe9") == "1"
+        await writer.set(b"\xe9", b"2")
+
+        async def fresh() -> bool:
+            return await client.get(b"\xe9") == "2"
+
+        await eventually(fresh, "the push names the key in the client's encoding")
+    finally:
+        await client.aclose()
+
+
 async def test_flushdb_flushes_everything(server: PrivateRedis, writer: Redis) -> None:
     await writer.mset({"a": "1", "b": "2"})
     client = cached_client(server)
