@@ -354,6 +354,35 @@ async def test_concurrent_commands(rc: RedisCluster) -> None:
     assert values == [str(i) for i in range(300)]
 
 
+async def test_cancellation_never_misdelivers(rc: RedisCluster) -> None:
+    keys = [f"cancel:{i}" for i in range(120)]
+    await rc.mset_nonatomic({k: k for k in keys})
+    for round_ in range(3):
+        tasks = [asyncio.ensure_future(rc.get(k)) for k in keys]
+        pipe_task = asyncio.ensure_future(_pipeline_gets(rc, keys))
+        for _ in range(round_ + 1):
+            await asyncio.sleep(0)
+        for task in tasks[::3]:
+            task.cancel()
+        if round_ == 1:
+            pipe_task.cancel()
+        results = await asyncio.gather(*tasks, pipe_task, return_exceptions=True)
+        for key, result in zip(keys, results, strict=False):
+            assert isinstance(result, asyncio.CancelledError) or result == key
+        assert isinstance(results[-1], asyncio.CancelledError) or results[-1] == keys
+    # Every connection left in an unknown state was closed, not reused.
+    assert await asyncio.gather(*(rc.get(k) for k in keys)) == keys
+    for node in rc.get_nodes():
+        assert node.connection_pool.in_use_count == 0
+
+
+async def _pipeline_gets(rc: RedisCluster, keys: list[str]) -> list[str]:
+    pipe = rc.pipeline()
+    for key in keys:
+        pipe.get(key)
+    return await pipe.execute()
+
+
 async def test_read_from_replicas_without_replicas(redis_cluster: Nodes) -> None:
     host, port = redis_cluster[0]
     client = RedisCluster(host=host, port=port, read_from_replicas=True)
