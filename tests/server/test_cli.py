@@ -184,6 +184,11 @@ def test_demo(run: object) -> None:
     assert "aio is running" in httpx.get(proc.url).text
     assert httpx.get(proc.url + "/json").json()["hello"] == "world"
     assert httpx.post(proc.url + "/echo", content=b"echo me").content == b"echo me"
+    from websockets.sync.client import connect
+
+    with connect(proc.url.replace("http://", "ws://") + "/ws") as ws:
+        ws.send("ping?")
+        assert ws.recv(timeout=5) == "ping?"
     assert proc.stop() == 0
 
 

@@ -358,3 +358,36 @@ async def test_curl() -> None:
     assert proc.returncode == 0
     assert proc.stdout.count(b"HTTP/1.1 200 OK") == 2
     assert proc.stdout.endswith(b"hello")
+
+
+async def test_upgrade_with_ws_none_is_plain_http() -> None:
+    seen: list[Scope] = []
+
+    async def app(scope: Scope, receive: Any, send: Any) -> None:
+        seen.append(scope)
+        await respond(send, body=b"plain")
+
+    async with serving(app, ws="none") as srv:
+        data = await raw_request(
+            srv.address,
+            b"GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+            b"Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+        )
+    assert seen[0]["type"] == "http"
+    assert data.startswith(b"HTTP/1.1 200")
+    assert data.endswith(b"plain")
+
+
+async def test_http10_keep_alive_and_connection_close() -> None:
+    async with serving(hello) as srv:
+        reader, writer = await asyncio.open_connection(*srv.address)
+        writer.write(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        head = await reader.readuntil(b"\r\n\r\n")
+        assert b"connection: keep-alive" in head.lower()
+        assert await reader.readexactly(5) == b"hello"
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        rest = await reader.read()
+        assert rest.startswith(b"HTTP/1.1 200")
+        assert b"connection: close" in rest.lower()
+        writer.close()
