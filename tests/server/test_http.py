@@ -391,3 +391,40 @@ async def test_http10_keep_alive_and_connection_close() -> None:
         assert rest.startswith(b"HTTP/1.1 200")
         assert b"connection: close" in rest.lower()
         writer.close()
+
+
+async def test_send_waits_while_client_does_not_read() -> None:
+    finished = asyncio.Event()
+    chunk = b"r" * 65536
+    count = 256  # 16 MiB: far more than the socket buffers hold
+
+    async def app(scope: Scope, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for _ in range(count):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+        finished.set()
+
+    async with serving(app) as srv:
+        reader, writer = await asyncio.open_connection(*srv.address)
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        connection: Any = next(iter(srv.server.server_state.connections))
+        for _ in range(500):  # bounded wait for the transport to fill up
+            if connection.write_paused:
+                break
+            await asyncio.sleep(0.01)
+        assert connection.write_paused
+        assert not finished.is_set()  # the app is held in send()
+        total = 0
+        head = await reader.readuntil(b"\r\n\r\n")
+        assert b"transfer-encoding: chunked" in head.lower()
+        while not finished.is_set() or total < count * len(chunk):
+            data = await reader.read(1 << 20)
+            if not data:
+                break
+            total += len(data)
+            if data.endswith(b"0\r\n\r\n"):
+                break
+        writer.close()
+    assert finished.is_set()
+    assert total > count * len(chunk)  # body plus chunk framing
