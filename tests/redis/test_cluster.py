@@ -10,12 +10,14 @@ import asyncio
 import pathlib
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
 from aio.redis import Redis
 from aio.redis.cluster import ClusterNode, RedisCluster
 from aio.redis.exceptions import (
+    ClusterDownError,
     ConnectionError,
     CrossSlotTransactionError,
     RedisClusterException,
@@ -331,6 +333,34 @@ async def test_pipeline_retries_commands_of_a_failed_node(rc: RedisCluster) -> N
         pipe.get(key)
     assert await pipe.execute() == keys
     assert rc.get_node_from_key(keys[0]) != dead
+
+
+async def test_clusterdown_is_retried_after_a_refresh(
+    rc: RedisCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await rc.set("down", "v")
+    real = rc._execute_on
+    failures = [ClusterDownError("The cluster is down")] * 2
+    refreshes = []
+
+    async def flaky(node: ClusterNode, args: Any, options: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await real(node, args, options)
+
+    real_refresh = rc.nodes_manager.initialize
+
+    async def counted() -> None:
+        refreshes.append(1)
+        await real_refresh()
+
+    monkeypatch.setattr(rc, "_execute_on", flaky)
+    monkeypatch.setattr(rc.nodes_manager, "initialize", counted)
+    assert await rc.get("down") == "v"
+    assert len(refreshes) == 2
+    failures.extend([ClusterDownError("still down")] * 4)
+    with pytest.raises(ClusterDownError):
+        await rc.get("down")
 
 
 async def test_startup_nodes_fallback_and_unreachable(redis_cluster: Nodes) -> None:

@@ -197,3 +197,23 @@ def test_command_flags() -> None:
     assert info.table_name(("OBJECT", "ENCODING", "k")) == "OBJECT|ENCODING"
     assert command_name(("CONFIG SET", "a", "b")) == "CONFIG|SET"
     assert command_name((b"get", "k")) == "GET"
+
+
+async def test_require_full_coverage(monkeypatch: pytest.MonkeyPatch) -> None:
+    partial = [[0, 100, [b"127.0.0.1", 7000, b"id0"]]]
+
+    async def slots(self: ClusterNode, *args: Any, **options: Any) -> Any:
+        assert args == ("CLUSTER SLOTS",)
+        return partial
+
+    monkeypatch.setattr(ClusterNode, "execute_raw", slots)
+    strict = _manager(full=True)
+    with pytest.raises(RedisClusterException, match="101 of 16384 slots"):
+        await strict.initialize()
+    lenient = _manager(full=False)
+    await lenient.initialize()
+    assert lenient.get_node_from_slot(100).name == "127.0.0.1:7000"
+    with pytest.raises(SlotNotCoveredError):
+        lenient.get_node_from_slot(101)
+    assert lenient.default_node is not None
+    await lenient.aclose()
