@@ -23,7 +23,7 @@ import fcntl
 import os
 import tempfile
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,17 @@ from tests.plugins.fix_services import require_service
 
 DB = 10
 LOCK_PATH = os.path.join(tempfile.gettempdir(), "aio-tests-redis-db10.lock")
+
+
+@contextlib.contextmanager
+def db_lock_sync() -> Iterator[None]:
+    """:func:`db_lock` for synchronous tests."""
+    fd = os.open(LOCK_PATH, os.O_CREAT | os.O_RDWR, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 @contextlib.asynccontextmanager

@@ -406,3 +406,37 @@ def test_resp3_only_converters_are_identity_on_resp2_replies(
     name: str, reply: Any, options: dict[str, Any]
 ) -> None:
     assert RESP3_RESPONSE_CALLBACKS[name](reply, **options) == reply
+
+
+finite_scores = st.floats(allow_nan=False, allow_infinity=True, width=64).filter(
+    lambda f: f != 0.0 or math.copysign(1.0, f) > 0  # the server stores -0 as 0
+)
+
+
+@given(st.lists(finite_scores, min_size=1, max_size=20))
+def test_resp3_doubles_reencode_as_this_server_formats_them(
+    scores: list[float],
+) -> None:
+    """Against the real server: RESP2's score text == our re-encoding of RESP3's double."""
+    import redis
+
+    from tests.plugins.fix_redis_commands import db_lock_sync
+    from tests.plugins.fix_services import require_service
+
+    host, port = require_service("redis")
+    with db_lock_sync():
+        r2 = redis.Redis(host=host, port=port, db=10, protocol=2)
+        r3 = redis.Redis(host=host, port=port, db=10, protocol=3)
+        r2.response_callbacks.clear()
+        r3.response_callbacks.clear()
+        try:
+            pairs = [x for i, s in enumerate(scores) for x in (repr(s), f"m{i}")]
+            r2.execute_command("DEL", "scores")
+            r2.execute_command("ZADD", "scores", *pairs)
+            text = r2.execute_command("ZRANGE", "scores", 0, -1, "WITHSCORES")
+            doubles = r3.execute_command("ZRANGE", "scores", 0, -1, "WITHSCORES")
+        finally:
+            r2.execute_command("DEL", "scores")
+            r2.close()
+            r3.close()
+    assert [c.resp2_score(score) for _, score in doubles] == text[1::2]
