@@ -33,7 +33,8 @@ async def _scenario(r: Any, data: dict[str, Any]) -> list[Any]:
         await r.zadd("z", data["zset"])
     if data["fields"]:
         await r.xadd("x", data["fields"], id="1-1")
-    await r.set(data["key"], data["value"])
+    key = b"str:" + data["key"]  # never one of the fixed key names above
+    await r.set(key, data["value"])
     return [
         await r.hgetall("h"),
         await r.smembers("s"),
@@ -42,8 +43,8 @@ async def _scenario(r: Any, data: dict[str, Any]) -> list[Any]:
         # Random, so only where there is one member to pick.
         await r.zrandmember("z", -1, withscores=True) if len(data["zset"]) == 1 else 0,
         await r.xrange("x"),
-        await r.get(data["key"]),
-        await r.mget(data["key"], b"missing"),
+        await r.get(key),
+        await r.mget(key, b"missing"),
     ]
 
 
