@@ -391,8 +391,8 @@ class HTTPProtocol(asyncio.Protocol):
             logger.warning("Unsupported upgrade request.")
             return False
         scope["type"] = "websocket"
+        # "method" stays in the scope: start_websocket removes it after checking GET.
         scope["scheme"] = "wss" if scope["scheme"] == "https" else "ws"
-        del scope["method"]
         self.phase = UPGRADED
         self.deadline = INF
         if self.timer is not None:

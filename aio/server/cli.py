@@ -84,6 +84,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root-path", default="")
     p.add_argument("--limit-concurrency", type=int, default=None)
     p.add_argument("--limit-max-requests", type=int, default=None)
+    p.add_argument(
+        "--limit-max-requests-jitter",
+        "--max-requests-jitter",
+        type=int,
+        default=0,
+        help="(aio) add up to N to each worker's --limit-max-requests",
+    )
+    p.add_argument(
+        "--timeout-worker",
+        "--timeout",
+        type=float,
+        default=30.0,
+        help="(aio) replace a worker whose loop gives no heartbeat for this long",
+    )
     p.add_argument("--backlog", type=int, default=2048)
     p.add_argument("--timeout-keep-alive", type=float, default=5)
     p.add_argument("--timeout-graceful-shutdown", type=float, default=None)

@@ -271,3 +271,17 @@ def test_flags_map_to_config(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.ssl_ciphers == "ECDHE"
     assert config.loop == "asyncio"
     assert not config.server_header and not config.date_header
+
+
+def test_worker_flags_reach_the_config() -> None:
+    from aio.server.cli import build_parser, config_from_args
+
+    args = build_parser().parse_args(
+        ["mod:app", "--max-requests-jitter", "7", "--timeout", "2.5"]
+    )
+    config = config_from_args(args)
+    assert config.limit_max_requests_jitter == 7
+    assert config.timeout_worker == 2.5
+    args = build_parser().parse_args(["mod:app"])
+    config = config_from_args(args)
+    assert (config.limit_max_requests_jitter, config.timeout_worker) == (0, 30.0)

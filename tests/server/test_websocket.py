@@ -443,6 +443,17 @@ async def test_bad_version_is_426_without_calling_app() -> None:
     assert not app.done.is_set()
 
 
+async def test_upgrade_with_post_is_refused_without_calling_app() -> None:
+    # RFC 6455 4.1: the opening handshake is a GET; a POST must not become a socket.
+    app = Recorder()
+    async with serving(app) as server:
+        request = upgrade_request(server).replace(b"GET / ", b"POST / ", 1)
+        raw = await raw_request(server.address, request)
+        assert not raw.startswith(b"HTTP/1.1 101 ")
+        assert raw.startswith(b"HTTP/1.1 4")
+    assert not app.done.is_set()
+
+
 async def test_graceful_shutdown_closes_with_1012() -> None:
     app = Recorder()
     async with serving(app) as server:
