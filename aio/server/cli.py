@@ -103,9 +103,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout-graceful-shutdown", type=float, default=None)
     p.add_argument("--timeout-request", type=float, default=None, help="(aio)")
     p.add_argument("--timeout-header-read", type=float, default=10.0, help="(aio)")
-    p.add_argument(
-        "--timeout-worker", type=float, default=30.0, help="(aio) supervisor hang limit"
-    )
     p.add_argument("--ssl-keyfile", default=None)
     p.add_argument("--ssl-certfile", default=None)
     p.add_argument("--ssl-keyfile-password", default=None)
