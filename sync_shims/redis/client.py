@@ -103,6 +103,12 @@ class Redis(RedisTwin):
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
 
+    def client(self) -> Redis:
+        """A client on the same pool that keeps one dedicated connection."""
+        return Redis(
+            connection_pool=self.connection_pool, single_connection_client=True
+        )
+
     def __enter__(self) -> Self:
         return self
 
@@ -113,6 +119,22 @@ class Redis(RedisTwin):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # redis-py's blocking client is also a mapping of keys (the async one is not).
+    def __getitem__(self, name: Any) -> Any:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __setitem__(self, name: Any, value: Any) -> None:
+        self.set(name, value)
+
+    def __delitem__(self, name: Any) -> None:
+        self.delete(name)
+
+    def __contains__(self, name: Any) -> bool:
+        return bool(self.exists(name))
 
     def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Pipeline:
         """A pipeline: commands are queued and sent together by ``execute()``.
@@ -236,10 +258,20 @@ class Pipeline(Redis):
         """The queued ``(args, options)``."""
         return self._async.command_stack
 
+    @command_stack.setter
+    def command_stack(
+        self, stack: list[tuple[tuple[Any, ...], dict[str, Any]]]
+    ) -> None:
+        self._async.command_stack = stack
+
     @property
     def watching(self) -> bool:
         """Whether the pipeline is in immediate mode after WATCH."""
         return self._async.watching
+
+    def discard(self) -> None:
+        """Send DISCARD: drop the commands queued on the server after MULTI."""
+        self.execute_command("DISCARD")
 
     def multi(self) -> None:
         """Start queueing the transaction after immediate-mode commands."""

@@ -196,3 +196,21 @@ def test_wrong_password(
     good = redis_mod.Redis(host="127.0.0.1", port=server.port, password="s3cret")
     assert good.ping() is True
     good.close()
+
+
+def test_client_as_mapping(r: Any) -> None:
+    r["k"] = "v"
+    assert r["k"] == b"v"
+    assert "k" in r
+    del r["k"]
+    assert "k" not in r
+    with pytest.raises(KeyError):
+        r["k"]
+
+
+def test_dedicated_client_shares_the_pool(r: Any) -> None:
+    dedicated = r.client()
+    dedicated.set("k", "v")
+    assert r.get("k") == b"v"
+    dedicated.close()
+    assert r.get("k") == b"v"  # closing it left the shared pool usable
