@@ -166,7 +166,7 @@ async def test_stalled_huge_bulk_times_out_with_bounded_buffer(
     await stalled.wait()
     await asyncio.sleep(0.01)
     # Only what arrived is buffered: nothing is allocated for the announced length.
-    assert conn._parser.buffered == len(b"$100000000\r\nabc")
+    assert 0 < conn._parser.buffered <= len(b"$100000000\r\nabc")
     with pytest.raises(TimeoutError):
         await future
     assert not conn.is_connected

@@ -17,7 +17,10 @@ which returns :data:`NEED_DATA` when the buffer holds no complete reply yet.
   first incomplete element: no reply is ever re-parsed from its start, so an array of a
   million elements arriving in small chunks costs linear time.
 * A bulk string whose body has not fully arrived costs one header re-scan per ``feed``
-  (a few bytes), never a copy of the partial body.
+  (a few bytes), never a copy of the partial body. A large one (``_STREAM`` bytes or
+  more) switches to a side state, :class:`_BigBulk`: ``feed`` appends views of the
+  received chunks to a list, and the body is joined once when complete, so a 1 MB
+  value costs one copy instead of buffer growth plus a final copy.
 * Limits protect memory: ``max_bulk_length`` (the server's own ``proto-max-bulk-len``
   default is 512 MiB), ``max_aggregate_length`` and ``max_nesting`` are checked when a
   header is read, and a header line longer than ``max_line_length`` is an error. An
@@ -54,6 +57,9 @@ _CRLF: Final = b"\r\n"
 _COMPACT_AT: Final = 1 << 16
 # Bodies at least this long are copied out through a memoryview: one copy, not two.
 _BIG: Final = 1 << 14
+# A body at least this long that spans chunks is collected chunk by chunk (views of
+# the received bytes) and joined once, instead of growing the buffer.
+_STREAM: Final = 1 << 16
 _DOUBLE_RE: Final = re.compile(rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _SPECIAL_DOUBLES: Final = {
     b"inf": math.inf,
@@ -123,6 +129,19 @@ class _Frame:
                 raise RESPProtocolError("map key cannot be hashed", offset) from None
 
 
+@final
+class _BigBulk:
+    """A large bulk body being collected across chunks."""
+
+    __slots__ = ("chunks", "kind", "length", "missing")
+
+    def __init__(self, kind: int, length: int, first: bytes) -> None:
+        self.kind = kind
+        self.length = length
+        self.chunks: list[bytes | memoryview] = [first]
+        self.missing = length - len(first)  # body bytes still to come
+
+
 def _parse_int(line: bytes, offset: int, what: str) -> int:
     # int() alone would accept spaces, '+', and '_' separators; RESP does not.
     digits = line[1:] if line[:1] == b"-" else line
@@ -175,11 +194,14 @@ class RESPParser:
         self._base = 0  # stream offset of _buf[0], for error messages
         self._stack: list[_Frame] = []
         self._failed: RESPProtocolError | None = None
+        self._bulk: _BigBulk | None = None
 
     @property
     def buffered(self) -> int:
         """Number of received bytes not yet consumed by a complete reply."""
-        return len(self._buf) - self._pos
+        bulk = self._bulk
+        held = bulk.length - bulk.missing if bulk is not None else 0
+        return len(self._buf) - self._pos + held
 
     @property
     def offset(self) -> int:
@@ -193,10 +215,24 @@ class RESPParser:
         self._base = 0
         self._stack = []
         self._failed = None
+        self._bulk = None
         self.attributes = None
 
     def feed(self, data: bytes | bytearray | memoryview) -> None:
         """Append received bytes to the buffer."""
+        bulk = self._bulk
+        if bulk is not None and bulk.missing:
+            # The buffer is empty while a large body is collected: take what the
+            # body still needs as a view, and buffer only what follows it.
+            # Views are kept until the body is complete: only over immutable bytes.
+            view = memoryview(data if type(data) is bytes else bytes(data))
+            take = min(bulk.missing, view.nbytes)
+            bulk.chunks.append(view[:take] if take < view.nbytes else view)
+            bulk.missing -= take
+            self._base += take
+            if take == view.nbytes:
+                return
+            data = view[take:].tobytes()
         buf = self._buf
         pos = self._pos
         if pos >= len(buf):
@@ -242,152 +278,182 @@ class RESPParser:
             # is the stream position.
             raise self._fail(f"cannot decode reply: {exc}", self._pos) from exc
 
+    def _bulk_value(self, kind: int, raw: bytes, offset: int) -> Reply:
+        """The value of a complete bulk, verbatim or blob-error body."""
+        if kind == _BULK:
+            return raw if self.encoding is None else self._text(raw)
+        if kind == _VERBATIM:
+            if len(raw) < 4 or raw[3] != 58:  # b":" after the 3-byte format
+                raise RESPProtocolError("verbatim string without format", offset)
+            return self._text(raw[4:])
+        return self.error_factory(raw.decode("utf-8", "replace"))
+
     def _gets(self) -> Reply | NeedData:
         buf = self._buf
         pos = self._pos
         n = len(buf)
         stack = self._stack
         value: Reply
+        ready = False
+        bulk = self._bulk
+        if bulk is not None:
+            # A large body was being collected: finish it once it and its CRLF are in.
+            if bulk.missing or n - pos < 2:
+                return NEED_DATA
+            if buf[pos] != 13 or buf[pos + 1] != 10:
+                raise self._fail("bulk string not followed by CRLF", pos)
+            self._bulk = None
+            raw = b"".join(bulk.chunks)
+            value = self._bulk_value(bulk.kind, raw, self._base + pos)
+            pos += 2
+            ready = True
         while True:
-            if pos >= n:
-                self._pos = pos
-                return NEED_DATA
-            end = buf.find(_CRLF, pos)
-            if end < 0:
-                if n - pos > self.max_line_length:
-                    raise self._fail("line too long", pos)
-                self._pos = pos
-                return NEED_DATA
-            kind = buf[pos]
-            if kind == _BULK or kind == _VERBATIM or kind == _BLOBERR:
-                line = bytes(buf[pos + 1 : end])
-                if line == b"?":
-                    raise self._fail("streamed strings are not supported", pos)
-                length = _parse_int(line, self._base + pos, "bulk length")
-                if length < 0:
-                    if length == -1 and kind == _BULK:
-                        value = None
-                        pos = end + 2
+            if ready:
+                ready = False
+            else:
+                if pos >= n:
+                    self._pos = pos
+                    return NEED_DATA
+                end = buf.find(_CRLF, pos)
+                if end < 0:
+                    if n - pos > self.max_line_length:
+                        raise self._fail("line too long", pos)
+                    self._pos = pos
+                    return NEED_DATA
+                kind = buf[pos]
+                if kind == _BULK or kind == _VERBATIM or kind == _BLOBERR:
+                    line = bytes(buf[pos + 1 : end])
+                    if line == b"?":
+                        raise self._fail("streamed strings are not supported", pos)
+                    length = _parse_int(line, self._base + pos, "bulk length")
+                    if length < 0:
+                        if length == -1 and kind == _BULK:
+                            value = None
+                            pos = end + 2
+                        else:
+                            raise self._fail(f"invalid bulk length {length}", pos)
                     else:
-                        raise self._fail(f"invalid bulk length {length}", pos)
-                else:
-                    if length > self.max_bulk_length:
-                        raise self._fail(
-                            f"bulk length {length} exceeds {self.max_bulk_length}", pos
-                        )
-                    start = end + 2
-                    stop = start + length
-                    if stop + 2 > n:
-                        self._pos = pos
-                        return NEED_DATA
-                    if buf[stop] != 13 or buf[stop + 1] != 10:
-                        raise self._fail("bulk string not followed by CRLF", stop)
-                    if length >= _BIG and type(buf) is bytearray:
-                        with memoryview(buf) as view:
-                            raw = view[start:stop].tobytes()
-                    else:
-                        raw = bytes(buf[start:stop])
-                    pos = stop + 2
-                    if kind == _BULK:
-                        value = raw if self.encoding is None else self._text(raw)
-                    elif kind == _VERBATIM:
-                        if length < 4 or raw[3] != 58:  # b":" after the 3-byte format
-                            raise self._fail("verbatim string without format", start)
-                        value = self._text(raw[4:])
-                    else:
-                        value = self.error_factory(raw.decode("utf-8", "replace"))
-            elif kind == _SIMPLE:
-                raw = bytes(buf[pos + 1 : end])
-                value = raw if self.encoding is None else self._text(raw)
-                pos = end + 2
-            elif kind == _INT:
-                value = _parse_int(
-                    bytes(buf[pos + 1 : end]), self._base + pos, "integer"
-                )
-                pos = end + 2
-            elif kind == _ERR:
-                value = self.error_factory(
-                    bytes(buf[pos + 1 : end]).decode("utf-8", "replace")
-                )
-                pos = end + 2
-            elif kind in _AGGREGATES:
-                line = bytes(buf[pos + 1 : end])
-                if line == b"?":
-                    count = -2  # streamed: ends with a "." item
-                else:
-                    count = _parse_int(line, self._base + pos, "aggregate length")
-                    if count < 0:
-                        if count != -1 or kind != _ARRAY:
-                            raise self._fail(f"invalid aggregate length {count}", pos)
-                        value = None
-                        pos = end + 2
-                        count = 0
-                    elif count > self.max_aggregate_length:
-                        raise self._fail(
-                            f"aggregate length {count} exceeds "
-                            f"{self.max_aggregate_length}",
-                            pos,
-                        )
-                if line == b"-1":
-                    pass  # the RESP2 null array, already set above
-                elif count == 0:
+                        if length > self.max_bulk_length:
+                            raise self._fail(
+                                f"bulk length {length} exceeds {self.max_bulk_length}",
+                                pos,
+                            )
+                        start = end + 2
+                        stop = start + length
+                        if stop + 2 > n:
+                            if length >= _STREAM and n < stop:
+                                # Collect the rest of a large body chunk by chunk.
+                                self._bulk = _BigBulk(kind, length, bytes(buf[start:n]))
+                                self._pos = n
+                            else:
+                                self._pos = pos
+                            return NEED_DATA
+                        if buf[stop] != 13 or buf[stop + 1] != 10:
+                            raise self._fail("bulk string not followed by CRLF", stop)
+                        if length >= _BIG and type(buf) is bytearray:
+                            with memoryview(buf) as view:
+                                raw = view[start:stop].tobytes()
+                        else:
+                            raw = bytes(buf[start:stop])
+                        pos = stop + 2
+                        if kind == _BULK and self.encoding is None:
+                            value = raw
+                        else:
+                            value = self._bulk_value(kind, raw, self._base + start)
+                elif kind == _SIMPLE:
+                    raw = bytes(buf[pos + 1 : end])
+                    value = raw if self.encoding is None else self._text(raw)
                     pos = end + 2
-                    value = _Frame(kind, 0).finish(self._base + pos)
-                    if kind == _ATTR:
-                        self.attributes = {}
+                elif kind == _INT:
+                    value = _parse_int(
+                        bytes(buf[pos + 1 : end]), self._base + pos, "integer"
+                    )
+                    pos = end + 2
+                elif kind == _ERR:
+                    value = self.error_factory(
+                        bytes(buf[pos + 1 : end]).decode("utf-8", "replace")
+                    )
+                    pos = end + 2
+                elif kind in _AGGREGATES:
+                    line = bytes(buf[pos + 1 : end])
+                    if line == b"?":
+                        count = -2  # streamed: ends with a "." item
+                    else:
+                        count = _parse_int(line, self._base + pos, "aggregate length")
+                        if count < 0:
+                            if count != -1 or kind != _ARRAY:
+                                raise self._fail(
+                                    f"invalid aggregate length {count}", pos
+                                )
+                            value = None
+                            pos = end + 2
+                            count = 0
+                        elif count > self.max_aggregate_length:
+                            raise self._fail(
+                                f"aggregate length {count} exceeds "
+                                f"{self.max_aggregate_length}",
+                                pos,
+                            )
+                    if line == b"-1":
+                        pass  # the RESP2 null array, already set above
+                    elif count == 0:
+                        pos = end + 2
+                        value = _Frame(kind, 0).finish(self._base + pos)
+                        if kind == _ATTR:
+                            self.attributes = {}
+                            continue
+                    else:
+                        if len(stack) >= self.max_nesting:
+                            raise self._fail(
+                                f"aggregates nested deeper than {self.max_nesting}", pos
+                            )
+                        if kind == _MAP or kind == _ATTR:
+                            count = count * 2 if count > 0 else count
+                        stack.append(_Frame(kind, count))
+                        pos = end + 2
+                        continue
+                elif kind == _NULL:
+                    if end != pos + 1:
+                        raise self._fail("null with a payload", pos)
+                    value = None
+                    pos = end + 2
+                elif kind == _BOOL:
+                    flag = bytes(buf[pos + 1 : end])
+                    if flag == b"t":
+                        value = True
+                    elif flag == b"f":
+                        value = False
+                    else:
+                        raise self._fail(f"invalid boolean {flag[:40]!r}", pos)
+                    pos = end + 2
+                elif kind == _DOUBLE:
+                    text = bytes(buf[pos + 1 : end])
+                    special = _SPECIAL_DOUBLES.get(text.lower())
+                    if special is not None:
+                        value = special
+                    elif _DOUBLE_RE.fullmatch(text):
+                        value = float(text)
+                    else:
+                        raise self._fail(f"invalid double {text[:40]!r}", pos)
+                    pos = end + 2
+                elif kind == _BIGNUM:
+                    text = bytes(buf[pos + 1 : end])
+                    digits = text[1:] if text[:1] in (b"-", b"+") else text
+                    if not digits.isdigit():
+                        raise self._fail(f"invalid big number {text[:40]!r}", pos)
+                    value = int(text)
+                    pos = end + 2
+                elif kind == _END:
+                    if end != pos + 1 or not stack or stack[-1].remaining != -2:
+                        raise self._fail("unexpected end of streamed aggregate", pos)
+                    pos = end + 2
+                    frame = stack.pop()
+                    value = frame.finish(self._base + pos)
+                    if frame.kind == _ATTR:
+                        self.attributes = value  # type: ignore[assignment]
                         continue
                 else:
-                    if len(stack) >= self.max_nesting:
-                        raise self._fail(
-                            f"aggregates nested deeper than {self.max_nesting}", pos
-                        )
-                    if kind == _MAP or kind == _ATTR:
-                        count = count * 2 if count > 0 else count
-                    stack.append(_Frame(kind, count))
-                    pos = end + 2
-                    continue
-            elif kind == _NULL:
-                if end != pos + 1:
-                    raise self._fail("null with a payload", pos)
-                value = None
-                pos = end + 2
-            elif kind == _BOOL:
-                flag = bytes(buf[pos + 1 : end])
-                if flag == b"t":
-                    value = True
-                elif flag == b"f":
-                    value = False
-                else:
-                    raise self._fail(f"invalid boolean {flag[:40]!r}", pos)
-                pos = end + 2
-            elif kind == _DOUBLE:
-                text = bytes(buf[pos + 1 : end])
-                special = _SPECIAL_DOUBLES.get(text.lower())
-                if special is not None:
-                    value = special
-                elif _DOUBLE_RE.fullmatch(text):
-                    value = float(text)
-                else:
-                    raise self._fail(f"invalid double {text[:40]!r}", pos)
-                pos = end + 2
-            elif kind == _BIGNUM:
-                text = bytes(buf[pos + 1 : end])
-                digits = text[1:] if text[:1] in (b"-", b"+") else text
-                if not digits.isdigit():
-                    raise self._fail(f"invalid big number {text[:40]!r}", pos)
-                value = int(text)
-                pos = end + 2
-            elif kind == _END:
-                if end != pos + 1 or not stack or stack[-1].remaining != -2:
-                    raise self._fail("unexpected end of streamed aggregate", pos)
-                pos = end + 2
-                frame = stack.pop()
-                value = frame.finish(self._base + pos)
-                if frame.kind == _ATTR:
-                    self.attributes = value  # type: ignore[assignment]
-                    continue
-            else:
-                raise self._fail(f"invalid type byte {bytes([kind])!r}", pos)
+                    raise self._fail(f"invalid type byte {bytes([kind])!r}", pos)
 
             # Deliver the value to the innermost open aggregate, closing every
             # aggregate it completes; a value with no open aggregate is the reply.

@@ -245,7 +245,7 @@ def test_huge_announced_bulk_is_not_preallocated() -> None:
     parser = RESPParser()
     parser.feed(b"$500000000\r\nabc")
     assert parser.gets() is NEED_DATA
-    assert parser.buffered == len(b"$500000000\r\nabc")
+    assert 0 < parser.buffered <= len(b"$500000000\r\nabc")
     default = RESPParser()
     default.feed(b"$1000000000\r\nabc")
     with pytest.raises(RESPProtocolError):
@@ -285,3 +285,53 @@ def test_memoryview_and_bytearray_input() -> None:
     parser.feed(memoryview(b"$2\r\n"))
     parser.feed(bytearray(b"ab\r\n"))
     assert parser.gets() == b"ab"
+
+
+BIG = bytes(range(256)) * 300  # 76,800 bytes: collected chunk by chunk when split
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        (b"$%d\r\n%s\r\n" % (len(BIG), BIG), BIG),
+        (b"*2\r\n$%d\r\n%s\r\n:7\r\n" % (len(BIG), BIG), [BIG, 7]),
+        (b"=%d\r\ntxt:%s\r\n" % (len(BIG) + 4, BIG), BIG),
+        (
+            b"!%d\r\nERR %s\r\n" % (len(BIG) + 4, b"x" * len(BIG)),
+            ErrorReply("ERR " + "x" * len(BIG)),
+        ),
+    ],
+)
+def test_large_bodies_at_many_split_points(wire: bytes, expected: object) -> None:
+    tail = b"+OK\r\n"
+    points = sorted(
+        {1, 5, 6, 7, 100, 4096, 65536, 70000}
+        | {len(wire) - k for k in range(0, 5)}
+        | set(range(0, len(wire), 9973))
+    )
+    for i in points:
+        for j in (i, i + 1, min(len(wire), i + 65537)):
+            chunks = [wire[:i], wire[i:j], wire[j:] + tail]
+            assert parse_all(chunks) == [expected, b"OK"]
+    # Many small chunks, then a memoryview chunk.
+    pieces = [wire[k : k + 1000] for k in range(0, len(wire), 1000)]
+    assert parse_all([*pieces[:-1], memoryview(pieces[-1] + tail)]) == [expected, b"OK"]  # type: ignore[list-item]
+
+
+def test_large_body_decoded_and_bad_terminator() -> None:
+    value = "é" * 40000
+    data = value.encode()
+    wire = b"$%d\r\n%s\r\n" % (len(data), data)
+    assert parse_all([wire[:10], wire[10:50000], wire[50000:]], encoding="utf-8") == [
+        value
+    ]
+    parser = RESPParser()
+    bad = b"$%d\r\n%sXY" % (len(BIG), BIG)
+    parser.feed(bad[:100])
+    assert parser.gets() is NEED_DATA
+    assert parser.buffered == 100 - len(b"$76800\r\n")
+    parser.feed(bad[100:])
+    with pytest.raises(RESPProtocolError, match="CRLF"):
+        parser.gets()
+    parser.reset()
+    assert parser.buffered == 0
