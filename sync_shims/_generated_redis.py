@@ -4,20 +4,25 @@
 
 from __future__ import annotations
 
-from aio.redis import Lock, PubSub, Redis, Retry, Script
-from aio.redis._core import RedisCore
+from aio.redis import Lock, Monitor, PubSub, Redis, Retry
 from aio.redis.commands import BitFieldOperation
 from builtins import type as _builtin_type
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
-from sync_shims._portal import call as _call, iterate as _iterate
+from sync_shims._portal import (
+    BlockingContextManager as _BlockingContextManager,
+    call as _call,
+    enter_async_context as _enter_async_context,
+    iterate as _iterate,
+)
+from types import TracebackType
 from typing import Any, Self
 
 __all__ = (
     "LockTwin",
+    "MonitorTwin",
     "PubSubTwin",
     "RedisTwin",
-    "ScriptTwin",
 )
 
 
@@ -2854,40 +2859,57 @@ class LockTwin:
         return _call(self._async.owned)
 
 
-class ScriptTwin:
-    """Blocking twin of :class:`aio.redis.Script`.
+class MonitorTwin:
+    """Blocking twin of :class:`aio.redis.Monitor`.
 
-    A Lua script bound to a client; calling it runs it with EVALSHA.
+    Stream the commands the server executes (MONITOR).
 
-    ``await script(keys=[...], args=[...])`` sends EVALSHA; when the server does not
-    know the script (``NOSCRIPT``: first use, ``SCRIPT FLUSH``, a restart) it is
-    loaded with SCRIPT LOAD and run again. Called with a pipeline as ``client``, the
-    call is queued and the pipeline loads missing scripts before it executes.
+    ``async with r.monitor() as m: async for command in m.listen(): ...``; each item
+    is a dict with ``time``, ``db``, ``client_address``, ``client_port``,
+    ``client_type`` and ``command``.
     """
 
-    _async: Script
+    _async: Monitor
 
-    def __init__(self, async_obj: Script) -> None:
+    def __init__(self, async_obj: Monitor) -> None:
         """Wrap ``async_obj``; every call is delegated to it."""
         self._async = async_obj
+        self._contexts: list[_BlockingContextManager[Any]] = []
 
     @classmethod
-    def _wrap(cls, async_obj: Script) -> Self:
+    def _wrap(cls, async_obj: Monitor) -> Self:
         """Wrap a result of the async API (bypasses subclass ``__init__``)."""
         twin = cls.__new__(cls)
-        ScriptTwin.__init__(twin, async_obj)
+        MonitorTwin.__init__(twin, async_obj)
         return twin
 
-    def __call__(
-        self,
-        keys: list[Any] | tuple[Any, ...] | None = None,
-        args: list[Any] | tuple[Any, ...] | None = None,
-        client: RedisCore | None = None,
-    ) -> Any:
-        """Run the script.
+    def __enter__(self) -> Self:
+        """Blocking ``async with`` of the wrapped Monitor."""
+        context = _enter_async_context(self._async)
+        self._contexts.append(context)
+        try:
+            context.__enter__()
+            return self
+        except BaseException:
+            self._contexts.pop()
+            raise
 
-        :param keys: the KEYS of the script.
-        :param args: the ARGV of the script.
-        :param client: run on this client or pipeline instead of the registered one.
-        """
-        return _call(self._async.__call__, keys, args, client)
+    def __exit__(
+        self,
+        exc_type: _builtin_type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        return self._contexts.pop().__exit__(exc_type, exc, tb)
+
+    def next_command(self) -> dict[str, Any]:
+        """Wait for the next command the server runs."""
+        return _call(self._async.next_command)
+
+    def listen(self) -> Iterator[dict[str, Any]]:
+        """Yield commands as the server runs them."""
+        return _iterate(self._async.listen(), batch=1)
+
+    def close(self) -> None:
+        """Stop monitoring (closes the connection)."""
+        return _call(self._async.aclose)

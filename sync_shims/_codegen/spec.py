@@ -84,7 +84,11 @@ FACADES: tuple[Facade, ...] = (
                     "owned",
                 ),
             ),
-            Twin("aio.redis:Script", name="ScriptTwin", members=("__call__",)),
+            Twin(
+                "aio.redis:Monitor",
+                name="MonitorTwin",
+                members=("__aenter__", "next_command", "listen", "aclose"),
+            ),
         ),
     ),
 )

@@ -21,14 +21,16 @@ from aio.redis import Pipeline as AsyncPipeline
 from aio.redis import PubSub as AsyncPubSub
 from aio.redis import Redis as AsyncRedis
 from aio.redis import Script as AsyncScript
+from aio.redis.commands import BitFieldOperation
 from aio.redis.exceptions import PubSubError, WatchError
-from sync_shims._generated_redis import PubSubTwin, RedisTwin
+from sync_shims._generated_redis import MonitorTwin, PubSubTwin, RedisTwin
 from sync_shims._portal import call
 from sync_shims.redis._fork import track_client
 from sync_shims.redis.connection import ConnectionPool
 from sync_shims.redis.lock import Lock
 
 __all__ = (
+    "Monitor",
     "Pipeline",
     "PubSub",
     "PubSubWorkerThread",
@@ -168,6 +170,25 @@ class Redis(RedisTwin):
                     if watch_delay is not None and watch_delay > 0:
                         time.sleep(watch_delay)
 
+    @property
+    def response_callbacks(self) -> dict[str, Callable[..., Any]]:
+        """Reply converters by upper-case command name (edit to change one)."""
+        return self._async.response_callbacks
+
+    def bitfield(
+        self, key: Any, default_overflow: str | None = None
+    ) -> BitFieldOperation:
+        """A BITFIELD builder; its ``execute()`` blocks for the reply (on a
+        pipeline: queues the command)."""
+        # The builder only calls execute_command on what it is given: this
+        # client's blocking one, not the async client's.
+        return BitFieldOperation(cast(Any, self), key, default_overflow)
+
+    def monitor(self) -> MonitorTwin:
+        """A monitor on its own connection: ``with r.monitor() as m:
+        m.next_command()`` or ``for command in m.listen():``."""
+        return MonitorTwin(self._async.monitor())
+
     def pubsub(self, **kwargs: Any) -> PubSub:
         """A :class:`PubSub` on its own connection (``ignore_subscribe_messages``)."""
         return PubSub(self._async.pubsub(**kwargs))
@@ -201,6 +222,8 @@ class Redis(RedisTwin):
 
 
 StrictRedis = Redis
+#: ``r.monitor()``'s class: ``next_command()``, ``listen()``, context manager.
+Monitor = MonitorTwin
 
 
 async def _await(awaitable: Awaitable[Any]) -> Any:
@@ -370,6 +393,11 @@ class PubSub(PubSubTwin):
         self.close()
 
     @property
+    def connection(self) -> Any:
+        """The dedicated connection (None until the first subscription)."""
+        return self._async.connection
+
+    @property
     def channels(self) -> dict[Any, Any]:
         """Subscribed channels (as the server names them in messages)."""
         return self._async.channels
@@ -421,6 +449,15 @@ class PubSub(PubSubTwin):
         """The next message, or None when none came within ``timeout`` seconds
         (``None``: wait). Messages with a handler go to it and give None."""
         return self._dispatch(super().get_message(ignore_subscribe_messages, timeout))
+
+    def get_sharded_message(
+        self,
+        ignore_subscribe_messages: bool = False,
+        timeout: float | None = 0.0,
+        target_node: Any = None,
+    ) -> dict[str, Any] | None:
+        """Same as :meth:`get_message` (shard-channel messages share its queue)."""
+        return self.get_message(ignore_subscribe_messages, timeout)
 
     def listen(self) -> Iterator[dict[str, Any]]:
         """Messages for as long as anything is subscribed."""

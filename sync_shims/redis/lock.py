@@ -9,6 +9,7 @@ portal runs the call in a copy of the caller's context).
 
 from __future__ import annotations
 
+import logging
 import threading
 from contextvars import ContextVar
 from types import TracebackType
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from sync_shims.redis.client import Redis
 
 __all__ = ("Lock",)
+
+logger = logging.getLogger("aio.redis.sync")
 
 _CALLER: ContextVar[int] = ContextVar("sync_shims.redis.lock.caller", default=0)
 
@@ -103,7 +106,15 @@ class Lock(LockTwin):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.release()
+        try:
+            self.release()
+        except LockError:
+            if self._async.raise_on_release_error:
+                raise
+            logger.warning(
+                "Lock %r was not owned when released at the end of its with block",
+                self._async.name,
+            )
 
     def acquire(
         self,

@@ -214,3 +214,24 @@ def test_dedicated_client_shares_the_pool(r: Any) -> None:
     assert r.get("k") == b"v"
     dedicated.close()
     assert r.get("k") == b"v"  # closing it left the shared pool usable
+
+
+def test_bitfield_builder(r: Any) -> None:
+    bf = r.bitfield("bits")
+    assert bf.set("u8", 8, 255).get("u8", 0).get("u4", 8).execute() == [0, 0, 15]
+    with r.pipeline() as pipe:
+        pipe.bitfield("bits").incrby("u8", 8, 1).execute()
+        pipe.get("nope")
+        assert pipe.execute() == [[0], None]  # 255 + 1 wraps to 0
+
+
+def test_monitor_sees_commands(r: Any, make: Callable[..., Any]) -> None:
+    other = make()
+    with r.monitor() as m:
+        other.get("monitored-key")
+        for _ in range(20):  # other clients' commands may interleave
+            command = m.next_command()
+            if "monitored-key" in command["command"]:
+                break
+        assert command["command"] == "GET monitored-key"
+        assert command["db"] == DB

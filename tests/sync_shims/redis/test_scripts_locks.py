@@ -100,3 +100,11 @@ def test_lock_token_is_thread_local(
     assert isinstance(seen["error"], redis_mod.exceptions.LockError)
     assert lock.owned() is True
     lock.release()
+
+
+def test_with_lock_not_owned_at_exit(redis_mod: ModuleType, r: Any) -> None:
+    with r.lock("res", timeout=10, raise_on_release_error=False):
+        r.delete("res")  # lost the lock meanwhile: exit only logs
+    with pytest.raises(redis_mod.exceptions.LockNotOwnedError):
+        with r.lock("res", timeout=10):
+            r.delete("res")
