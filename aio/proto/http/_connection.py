@@ -32,7 +32,8 @@ Invariants:
   (bytes given are dropped); an explicit Content-Length or ``chunked`` is used
   as given; otherwise a 1.1 peer gets ``transfer-encoding: chunked`` and a 1.0
   peer a close-delimited body. ``send_response(..., end=True)`` instead adds a
-  Content-Length, since the whole body is known.
+  Content-Length, since the whole body is known. A 2xx to CONNECT carries no
+  framing at all (RFC 9110 section 9.3.6): the tunnel starts after its head.
 - Protocol switch (RFC 9110 section 7.8, RFC 9112 section 9.3.1 CONNECT): a
   request with ``Connection: upgrade`` + ``Upgrade`` or method CONNECT makes the
   client MIGHT_SWITCH_PROTOCOL after its body; a 101 (or a 2xx to CONNECT)
