@@ -122,3 +122,41 @@ edits = st.lists(
     min_size=1,
     max_size=4,
 )
+
+
+@dataclass
+class ResponseMessage:
+    """A generated response: its bytes and what a parser should report."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    raw: bytes
+
+
+@st.composite
+def responses(draw: st.DrawFn) -> ResponseMessage:
+    """A valid keep-alive response framed by Content-Length or chunked."""
+    status = draw(st.sampled_from([200, 201, 202, 301, 302, 400, 404, 418, 500, 503]))
+    hdrs = draw(st.lists(st.tuples(names, values), max_size=8))
+    body = draw(bodies)
+    if draw(st.booleans()):
+        hdrs.append((b"Content-Length", b"%d" % len(body)))
+        raw_body = body
+    else:
+        hdrs.append((b"Transfer-Encoding", b"chunked"))
+        sizes = draw(st.lists(st.integers(1, 50), max_size=10))
+        raw_body, pos = b"", 0
+        for size in sizes:
+            piece = body[pos : pos + size]
+            if not piece:
+                break
+            raw_body += b"%x\r\n%b\r\n" % (len(piece), piece)
+            pos += len(piece)
+        if pos < len(body):
+            raw_body += b"%x\r\n%b\r\n" % (len(body) - pos, body[pos:])
+        raw_body += b"0\r\n\r\n"
+    reason = draw(st.sampled_from([b"OK", b"", b"Some Reason", b"x"]))
+    head = b"HTTP/1.1 %d %b\r\n" % (status, reason)
+    head += b"".join(b"%b: %b\r\n" % (n, v) for n, v in hdrs) + b"\r\n"
+    return ResponseMessage(status, hdrs, body, head + raw_body)

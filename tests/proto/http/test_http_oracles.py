@@ -31,7 +31,14 @@ from aio.proto.http import (
     Response,
 )
 
-from ._strategies import Message, ascii_values, names, requests
+from ._strategies import (
+    Message,
+    ResponseMessage,
+    ascii_values,
+    names,
+    requests,
+    responses,
+)
 
 # AIO_HYPOTHESIS_EXAMPLES=3000 for a longer hunt than CI's.
 SETTINGS = settings(
@@ -244,3 +251,57 @@ def test_we_read_h11_responses(chunked: bool) -> None:
         events.append(event)
     assert b"".join(e.data for e in events if isinstance(e, Data)) == b"hello"
     assert events[-1] == EndOfMessage()
+
+
+def ours_client(data: bytes, count: int) -> list[tuple[Any, ...]]:
+    conn = Connection(CLIENT)
+    out: list[list[Any]] = []
+    for _ in range(count):
+        conn.send(Request(b"GET", b"/", [(b"host", b"h")]))
+        conn.send(EndOfMessage())
+        if len(out) == 0:
+            conn.receive_data(data)
+        while True:
+            event = conn.next_event()
+            if event is NEED_DATA or event is PAUSED:
+                break
+            if isinstance(event, Response):
+                out.append([event.status_code, event.headers, b""])
+            elif isinstance(event, Data):
+                out[-1][2] += event.data
+            elif isinstance(event, EndOfMessage):
+                out[-1][1] = out[-1][1] + event.headers
+                break
+        conn.start_next_cycle()
+    return [tuple(m) for m in out]
+
+
+class _ResponseSink:
+    def __init__(self) -> None:
+        self.messages: list[list[Any]] = []
+        self.parser: Any = None
+
+    def on_message_begin(self) -> None:
+        self.messages.append([0, [], b""])
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.messages[-1][1].append((name.lower(), value))
+
+    def on_headers_complete(self) -> None:
+        self.messages[-1][0] = self.parser.get_status_code()
+
+    def on_body(self, body: bytes) -> None:
+        self.messages[-1][2] += body
+
+
+@SETTINGS
+@given(st.lists(responses(), min_size=1, max_size=3))
+def test_httptools_agrees_on_valid_responses(messages: list[ResponseMessage]) -> None:
+    data = b"".join(m.raw for m in messages)
+    sink = _ResponseSink()
+    parser = httptools.HttpResponseParser(sink)
+    sink.parser = parser
+    parser.feed_data(data)
+    parsed = ours_client(data, len(messages))
+    assert [m[0] for m in parsed] == [m.status for m in messages]
+    assert parsed == [tuple(m) for m in sink.messages]
