@@ -136,6 +136,7 @@ class LengthReader(BodyReader):
             return EndOfMessage()
         if not buf:
             return None
+        # Everything available up to the remaining length, as one event.
         if len(buf) <= remaining:
             data = bytes(buf)
             buf.clear()
@@ -191,6 +192,8 @@ class ChunkedReader(BodyReader):
         self._seen = 0
 
     def read(self, buf: bytearray) -> Data | EndOfMessage | None:
+        # Walk as many chunks as the buffer holds, so a body that arrived in
+        # one read becomes one Data event however it was chunked.
         pieces: list[bytes] = []
         while True:
             state = self._state
@@ -212,6 +215,9 @@ class ChunkedReader(BodyReader):
             elif state == _DATA_END:
                 if len(buf) < 2:
                     break
+                # Exactly CRLF after the data (RFC 9112 section 7.1): a parser that
+                # skips other bytes here disagrees with its neighbours about where
+                # the next chunk starts.
                 if buf[:2] != b"\r\n":
                     raise InvalidChunk("chunk data not followed by CRLF")
                 del buf[:2]
@@ -231,6 +237,8 @@ class ChunkedReader(BodyReader):
         return None
 
     def _read_size(self, buf: bytearray) -> bool:
+        # The size line is bounded (digits, extension limit, whitespace slack),
+        # so a peer cannot make us buffer an endless line.
         limit = self._limits.max_chunk_ext + _MAX_HEX_DIGITS + 64
         eol = buf.find(b"\r\n", 0, limit)
         if eol < 0:
@@ -254,9 +262,11 @@ class ChunkedReader(BodyReader):
         if len(size_part.lstrip(b"0")) > _MAX_HEX_DIGITS:
             raise InvalidChunk(f"chunk size overflow {size_part[:40]!r}")
         size = int(size_part, 16)
+        # The last chunk: a trailer section (maybe empty) follows.
         if size == 0:
             self._state = _TRAILER
             return True
+        # Checked against max_body before the data arrives, not after.
         self._seen += size
         max_body = self._limits.max_body
         if max_body is not None and self._seen > max_body:

@@ -285,6 +285,9 @@ class Connection:
     def _next_as_server(self, their: State) -> Event | Sentinel:
         if their is SEND_BODY:
             return self._read_body()
+        # A new request is parsed only when both sides are IDLE: after an error
+        # response sent from IDLE (400, 408) the server is not, and nothing the
+        # client sends afterwards is read.
         if their is IDLE and self._sm.server is IDLE:
             head = self._scanner.extract(self._buf, self._limits, is_request=True)
             if head is None:
@@ -308,6 +311,8 @@ class Connection:
             response = parse_response_head(head, self._limits)
             self._on_response(response)
             return response
+        # Bytes from a server that was asked nothing cannot belong to a
+        # request (an unsolicited 408, garbage): the connection is unusable.
         if their is IDLE and self._buf:
             raise HTTPProtocolError("server sent data before any request")
         return self._between_messages(their)
@@ -315,12 +320,15 @@ class Connection:
     def _no_head(self) -> Sentinel | ConnectionClosed:
         if not self._eof:
             return NEED_DATA
+        # EOF between messages is an orderly close; EOF inside a head is not.
         if self._buf:
             raise IncompleteMessage("connection closed in the middle of a message head")
         self._sm.closed(self.their_role)
         return ConnectionClosed()
 
     def _between_messages(self, their: State) -> Event | Sentinel:
+        # Bytes after a finished message wait for the next cycle (pipelining,
+        # RFC 9112 section 9.3.2); EOF here is an orderly close.
         if their in _QUIET:
             if self._buf:
                 return PAUSED
@@ -342,6 +350,8 @@ class Connection:
             if not self._eof:
                 return NEED_DATA
             event = reader.read_eof()
+        # Any body byte, or its end, means the client stopped waiting for
+        # 100 Continue.
         if self._their_waiting_100:
             self._their_waiting_100 = False
         if type(event) is EndOfMessage:
@@ -352,6 +362,7 @@ class Connection:
     def _on_request(self, request: Request) -> None:
         info = scan_headers(request.headers)
         version = request.http_version
+        # RFC 9112 section 3.2: one Host in HTTP/1.1, at most one in HTTP/1.0.
         if info.host_count > 1:
             raise InvalidHeader("more than one Host header")
         if info.host.translate(None, _HOST_CHARS):
@@ -359,6 +370,8 @@ class Connection:
             # 400. Checked by charset (RFC 3986 reg-name, IP literal, port),
             # which rules out whitespace, "/", "@", "?", "#" and ",".
             raise InvalidHeader(f"invalid Host header value {info.host[:80]!r}")
+        # RFC 9112 section 9.3: persistence is the default in HTTP/1.1 and
+        # opt-in (Connection: keep-alive) in HTTP/1.0.
         if version == b"1.1":
             if self._require_host and info.host_count != 1:
                 raise InvalidHeader("missing Host header")
@@ -375,6 +388,7 @@ class Connection:
             reader = ChunkedReader(self._limits)
         else:
             reader = LengthReader(length, self._limits)
+        # Only CONNECT, or Upgrade with Connection: upgrade, proposes a switch.
         self._sm.request(
             _switch_proposal(request.method, version, info)
             if info.upgrade or request.method == b"CONNECT"
@@ -390,6 +404,7 @@ class Connection:
     def _on_response(self, response: Response | InformationalResponse) -> None:
         self._client_waiting_100 = False
         status = response.status_code
+        # A 1xx does not end the exchange: the final response still follows.
         if type(response) is InformationalResponse:
             self._sm.informational(status)
             return
@@ -422,6 +437,8 @@ class Connection:
         :raises LocalHTTPProtocolError: the event is invalid, or not allowed in
             our current state.
         """
+        # Dispatch on the exact type: events are plain final dataclasses, and
+        # this is the hot path.
         if type(event) is Data:
             return self.send_data(event.data)
         if type(event) is EndOfMessage:
@@ -559,6 +576,7 @@ class Connection:
         except LocalHTTPProtocolError:
             self._sm.error(self.our_role)
             raise
+        # Once a client sends body bytes it has stopped waiting for 100.
         if self.our_role == CLIENT:
             self._client_waiting_100 = False
         if end:
@@ -610,6 +628,8 @@ class Connection:
         validate_headers(headers)
         start = _status_line(status, reason)
         sm = self._sm
+        # From IDLE a server may only answer a request that could not be parsed
+        # (client ERROR) or never came (client IDLE: a 408).
         if not (
             sm.server is SEND_RESPONSE
             or (sm.server is IDLE and sm.client in (IDLE, ERROR))
@@ -619,6 +639,8 @@ class Connection:
             )
         info = scan_headers(headers, lower=True)
         method = self._request_method
+        # Answering no request, we know nothing of the peer: frame as for
+        # HTTP/1.0 (close-delimited) and never keep the connection.
         peer_10 = self._peer_version == b"1.0" or method is None
         keep_alive = sm.keep_alive and not info.close and method is not None
         extra: list[tuple[bytes, bytes]] = []
@@ -632,6 +654,8 @@ class Connection:
             return build_head(start, headers)
         if method == b"HEAD" or status in (204, 304):
             writer = DiscardWriter()
+            # Content-Length of a HEAD response describes the GET body (RFC 9110
+            # section 9.3.2), so the body handed to send_response is measured.
             if (
                 body_length
                 and method == b"HEAD"
@@ -667,6 +691,8 @@ class Connection:
         else:
             writer = CloseWriter()
             keep_alive = False
+        # Tell the peer what was decided: a 1.1 peer needs only "close"; a 1.0
+        # peer keeps the connection only when told "keep-alive".
         if not keep_alive:
             if not info.close:
                 extra.append(_CLOSE_HEADER)
@@ -697,6 +723,9 @@ class Connection:
             raise LocalHTTPProtocolError(
                 "an HTTP/1.1 request needs exactly one Host header"
             )
+        # A request without framing headers has no body (RFC 9112 section 6.3);
+        # chunked is used only when asked for: some servers refuse chunked
+        # requests.
         writer: BodyWriter
         if info.te:
             if info.content_length:
