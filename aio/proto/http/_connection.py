@@ -34,6 +34,9 @@ Invariants:
   peer a close-delimited body. ``send_response(..., end=True)`` instead adds a
   Content-Length, since the whole body is known. A 2xx to CONNECT carries no
   framing at all (RFC 9110 section 9.3.6): the tunnel starts after its head.
+- Where the pieces live: heads are found and parsed in ``_head``, bodies read
+  in ``_body``, framing of received messages decided in ``_framing``, of sent
+  ones in ``_outgoing``, and bytes produced in ``_writer``.
 - Protocol switch (RFC 9110 section 7.8, RFC 9112 section 9.3.1 CONNECT): a
   request with ``Connection: upgrade`` + ``Upgrade`` or method CONNECT makes the
   client MIGHT_SWITCH_PROTOCOL after its body; a 101 (or a 2xx to CONNECT)
@@ -52,7 +55,6 @@ from ._body import BodyReader, ChunkedReader, CloseReader, LengthReader
 from ._errors import (
     HTTPProtocolError,
     IncompleteMessage,
-    InvalidContentLength,
     InvalidHeader,
     LocalHTTPProtocolError,
 )
@@ -69,24 +71,17 @@ from ._events import (
     Response,
     Sentinel,
 )
-from ._framing import (
-    CHUNKED,
-    CLOSE,
-    MessageInfo,
-    request_framing,
-    response_framing,
-    scan_headers,
-    te_codings,
-)
+from ._framing import CHUNKED, CLOSE, request_framing, response_framing, scan_headers
 from ._head import HeadScanner, parse_request_head, parse_response_head
-from ._headers import (
-    FIELD_VALUE_CHARS,
-    NAME_CACHE,
-    comma_tokens,
-    is_token,
-    parse_content_length,
-)
+from ._headers import NAME_CACHE, comma_tokens
 from ._limits import DEFAULT_LIMITS, Limits
+from ._outgoing import (
+    STATUS_LINES,
+    plan_request,
+    plan_response,
+    status_line,
+    switch_proposal,
+)
 from ._state import (
     CLIENT,
     CLOSED,
@@ -101,35 +96,17 @@ from ._state import (
     State,
     StateMachine,
 )
-from ._status import STATUS_PHRASES
-from ._writer import (
-    BodyWriter,
-    ChunkedWriter,
-    CloseWriter,
-    DiscardWriter,
-    LengthWriter,
-    build_head,
-    validate_headers,
-)
+from ._writer import BodyWriter, build_head, validate_headers
 
 __all__ = ("Connection",)
 
-_TARGET_CHARS: Final = bytes(range(0x21, 0x7F))
 _HOST_CHARS: Final = (
     b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+;=:[]%"
 )
 _QUIET: Final = frozenset((DONE, MUST_CLOSE, IDLE))
-_CLOSE_HEADER: Final = (b"connection", b"close")
-_KEEP_ALIVE_HEADER: Final = (b"connection", b"keep-alive")
-_CHUNKED_HEADER: Final = (b"transfer-encoding", b"chunked")
 _FRAMING_NAMES: Final = frozenset(
     (b"content-length", b"transfer-encoding", b"connection")
 )
-# "HTTP/1.1 200 OK\r\n" for every standard status, built once.
-_STATUS_LINES: Final = {
-    code: b"HTTP/1.1 %d %b\r\n" % (code, phrase)
-    for code, phrase in STATUS_PHRASES.items()
-}
 
 
 @final
@@ -390,7 +367,7 @@ class Connection:
             reader = LengthReader(length, self._limits)
         # Only CONNECT, or Upgrade with Connection: upgrade, proposes a switch.
         self._sm.request(
-            _switch_proposal(request.method, version, info)
+            switch_proposal(request.method, version, info)
             if info.upgrade or request.method == b"CONNECT"
             else None
         )
@@ -518,9 +495,9 @@ class Connection:
         ):
             return None
         validate_headers(headers)
-        start = _STATUS_LINES.get(status) if not reason else None
+        start = STATUS_LINES.get(status) if not reason else None
         if start is None:
-            start = _status_line(status, reason) + b"\r\n"
+            start = status_line(status, reason) + b"\r\n"
         length = len(body) if body else 0
         known = NAME_CACHE.get
         close = keep_alive_token = has_length = False
@@ -609,7 +586,7 @@ class Connection:
                 f"informational status must be 1xx, not {status}"
             )
         validate_headers(event.headers)
-        start = _status_line(status, event.reason)
+        start = status_line(status, event.reason)
         self._sm.informational(status)
         self._their_waiting_100 = False
         return build_head(start, event.headers)
@@ -625,8 +602,7 @@ class Connection:
             raise LocalHTTPProtocolError(
                 f"final response status must be 2xx-5xx, not {status!r}"
             )
-        validate_headers(headers)
-        start = _status_line(status, reason)
+        start = status_line(status, reason)
         sm = self._sm
         # From IDLE a server may only answer a request that could not be parsed
         # (client ERROR) or never came (client IDLE: a 408).
@@ -637,148 +613,33 @@ class Connection:
             raise LocalHTTPProtocolError(
                 f"cannot send a response in state {sm.server.value}"
             )
-        info = scan_headers(headers, lower=True)
-        method = self._request_method
-        # Answering no request, we know nothing of the peer: frame as for
-        # HTTP/1.0 (close-delimited) and never keep the connection.
-        peer_10 = self._peer_version == b"1.0" or method is None
-        keep_alive = sm.keep_alive and not info.close and method is not None
-        extra: list[tuple[bytes, bytes]] = []
-        writer: BodyWriter
-        if method == b"CONNECT" and 200 <= status < 300:
-            # The tunnel opens after this head, which carries no framing
-            # (RFC 9110 section 9.3.6); no writer is kept.
-            sm.response(status)
-            self._their_waiting_100 = False
-            self._writer = None
-            return build_head(start, headers)
-        if method == b"HEAD" or status in (204, 304):
-            writer = DiscardWriter()
-            # Content-Length of a HEAD response describes the GET body (RFC 9110
-            # section 9.3.2), so the body handed to send_response is measured.
-            if (
-                body_length
-                and method == b"HEAD"
-                and not info.content_length
-                and not info.te
-            ):
-                extra.append((b"content-length", b"%d" % body_length))
-        elif info.te:
-            codings = _te_codings_local(info)
-            if info.content_length:
-                raise LocalHTTPProtocolError(
-                    "both Content-Length and Transfer-Encoding"
-                )
-            if codings != [b"chunked"]:
-                raise LocalHTTPProtocolError(
-                    f"only Transfer-Encoding: chunked can be sent, not {codings!r}"
-                )
-            if peer_10:
-                # An HTTP/1.0 client cannot decode chunked: delimit by close.
-                headers = [h for h in headers if h[0].lower() != b"transfer-encoding"]
-                writer = CloseWriter()
-                keep_alive = False
-            else:
-                writer = ChunkedWriter()
-        elif info.content_length:
-            writer = LengthWriter(_local_content_length(info))
-        elif body_length is not None:
-            writer = LengthWriter(body_length)
-            extra.append((b"content-length", b"%d" % body_length))
-        elif not peer_10:
-            writer = ChunkedWriter()
-            extra.append(_CHUNKED_HEADER)
-        else:
-            writer = CloseWriter()
-            keep_alive = False
-        # Tell the peer what was decided: a 1.1 peer needs only "close"; a 1.0
-        # peer keeps the connection only when told "keep-alive".
-        if not keep_alive:
-            if not info.close:
-                extra.append(_CLOSE_HEADER)
-        elif self._peer_version == b"1.0" and not info.keep_alive:
-            extra.append(_KEEP_ALIVE_HEADER)
+        writer, headers, keep_alive = plan_response(
+            status,
+            headers,
+            self._request_method,
+            self._peer_version,
+            sm.keep_alive,
+            body_length,
+        )
+        # Nothing can fail from here on: only now does the state move.
         sm.response(status)
         if not keep_alive:
             sm.disable_keep_alive()
         self._their_waiting_100 = False
         self._writer = writer
-        if extra:
-            headers = [*headers, *extra]
         return build_head(start, headers)
 
     def _send_request(self, event: Request) -> bytes:
         if self.our_role != CLIENT:
             raise LocalHTTPProtocolError("only a client sends requests")
-        method, target, version = event.method, event.target, event.http_version
-        if not is_token(method):
-            raise LocalHTTPProtocolError(f"invalid method {method!r}")
-        if not target or target.translate(None, _TARGET_CHARS):
-            raise LocalHTTPProtocolError(f"invalid request target {target!r}")
-        if version not in (b"1.1", b"1.0"):
-            raise LocalHTTPProtocolError(f"unsupported HTTP version {version!r}")
-        validate_headers(event.headers)
-        info = scan_headers(event.headers, lower=True)
-        if version == b"1.1" and info.host_count != 1:
-            raise LocalHTTPProtocolError(
-                "an HTTP/1.1 request needs exactly one Host header"
-            )
-        # A request without framing headers has no body (RFC 9112 section 6.3);
-        # chunked is used only when asked for: some servers refuse chunked
-        # requests.
-        writer: BodyWriter
-        if info.te:
-            if info.content_length:
-                raise LocalHTTPProtocolError(
-                    "both Content-Length and Transfer-Encoding"
-                )
-            if _te_codings_local(info) != [b"chunked"] or version == b"1.0":
-                raise LocalHTTPProtocolError(
-                    "only Transfer-Encoding: chunked (HTTP/1.1) can be sent"
-                )
-            writer = ChunkedWriter()
-        elif info.content_length:
-            writer = LengthWriter(_local_content_length(info))
-        else:
-            writer = LengthWriter(0)
-        if version == b"1.1":
-            keep_alive = not info.close
-        else:
-            keep_alive = info.keep_alive and not info.close
-        self._sm.request(_switch_proposal(method, version, info))
+        writer, info, keep_alive = plan_request(event)
+        method, version = event.method, event.http_version
+        self._sm.request(switch_proposal(method, version, info))
         self._writer = writer
         self._request_method = method
         self._client_waiting_100 = info.expect_continue
         if not keep_alive:
             self._sm.disable_keep_alive()
-        return build_head(b"%b %b HTTP/%b" % (method, target, version), event.headers)
-
-
-def _switch_proposal(method: bytes, version: bytes, info: MessageInfo) -> bytes | None:
-    if method == b"CONNECT":
-        return b"CONNECT"
-    if info.upgrade and info.wants_upgrade and version == b"1.1":
-        return b"upgrade"
-    return None
-
-
-def _status_line(status: int, reason: bytes) -> bytes:
-    if not reason:
-        reason = STATUS_PHRASES.get(status, b"")
-    elif reason.translate(None, FIELD_VALUE_CHARS):
-        raise LocalHTTPProtocolError(f"invalid reason phrase {reason!r}")
-    return b"HTTP/1.1 %d %b" % (status, reason)
-
-
-def _te_codings_local(info: MessageInfo) -> list[bytes]:
-    try:
-        return te_codings(info)
-    except HTTPProtocolError as exc:
-        raise LocalHTTPProtocolError(str(exc)) from None
-
-
-def _local_content_length(info: MessageInfo) -> int:
-    try:
-        return parse_content_length(info.content_length)
-    except InvalidContentLength as exc:
-        raise LocalHTTPProtocolError(str(exc)) from None
+        return build_head(
+            b"%b %b HTTP/%b" % (method, event.target, version), event.headers
+        )
