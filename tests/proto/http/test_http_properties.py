@@ -294,3 +294,34 @@ def test_mutated_input_split_agreement(
 def test_random_response_split_agreement(data: bytes, cuts: list[int]) -> None:
     data = b"HTTP/1.1 200 OK\r\n" + data
     assert _outcome(data, [], CLIENT) == _outcome(data, cuts, CLIENT)
+
+
+_CORPUS: list[tuple[bool, bytes]] = []
+
+
+def _corpus() -> list[tuple[bool, bytes]]:
+    # (is_request, input) of every llhttp case, loaded once.
+    if not _CORPUS:
+        from tests.plugins.fix_services import conformance_dir
+
+        from ._llhttp import load_cases
+
+        for case in load_cases(conformance_dir("llhttp-tests")):
+            _CORPUS.append((case.kind.startswith("request"), case.data))
+    return _CORPUS
+
+
+@SETTINGS
+@given(st.data(), edits, st.lists(st.integers(0, 2000), max_size=6))
+def test_mutated_llhttp_inputs(
+    data: st.DataObject, changes: list[tuple[int, int, int]], cuts: list[int]
+) -> None:
+    # llhttp's corpus is full of near-miss inputs: good seeds for mutations.
+    is_request, raw = data.draw(st.sampled_from(_corpus()))
+    mutated = mutate(raw, changes)
+    for cut_points in ([], cuts):
+        conn = Connection(SERVER, require_host=False) if is_request else prime_client()
+        try:
+            feed(conn, mutated, cut_points, True)
+        except HTTPProtocolError:
+            pass
