@@ -539,7 +539,9 @@ class Connection:
         self._writer = None
         return b"".join(parts)
 
-    def send_data(self, data: bytes, *, end: bool = False) -> bytes:
+    def send_data(
+        self, data: bytes | bytearray | memoryview, *, end: bool = False
+    ) -> bytes:
         """Send a piece of our body (and, with ``end=True``, finish it).
 
         :raises LocalHTTPProtocolError: not in SEND_BODY, or more bytes than the
@@ -548,6 +550,14 @@ class Connection:
         self._sm.body(self.our_role)
         writer = self._writer
         assert writer is not None
+        if type(data) is not bytes:
+            # bytearray/memoryview are fine; str and others are our caller's bug.
+            try:
+                data = bytes(data)
+            except TypeError:
+                raise LocalHTTPProtocolError(
+                    f"body data must be bytes, not {type(data).__name__}"
+                ) from None
         try:
             out = writer.write(data)
         except LocalHTTPProtocolError:

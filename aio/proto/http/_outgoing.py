@@ -53,7 +53,7 @@ def status_line(status: int, reason: bytes) -> bytes:
     """
     if not reason:
         reason = STATUS_PHRASES.get(status, b"")
-    elif reason.translate(None, FIELD_VALUE_CHARS):
+    elif type(reason) is not bytes or reason.translate(None, FIELD_VALUE_CHARS):
         raise LocalHTTPProtocolError(f"invalid reason phrase {reason!r}")
     return b"HTTP/1.1 %d %b" % (status, reason)
 
@@ -177,6 +177,8 @@ def plan_request(event: Request) -> tuple[BodyWriter, MessageInfo, bool]:
         header, a missing Host, or contradictory framing.
     """
     method, target, version = event.method, event.target, event.http_version
+    if not (type(method) is bytes and type(target) is bytes):
+        raise LocalHTTPProtocolError("method and target must be bytes")
     if not is_token(method):
         raise LocalHTTPProtocolError(f"invalid method {method!r}")
     if not target or target.translate(None, TARGET_CHARS):

@@ -429,3 +429,12 @@ def test_not_http_response_fails_fast(data: bytes) -> None:
     conn.receive_data(data)
     with pytest.raises(InvalidStatusLine):
         conn.next_event()
+
+
+def test_str_request_fields_are_local_errors() -> None:
+    conn = Connection(CLIENT)
+    with pytest.raises(LocalHTTPProtocolError):
+        conn.send(Request("GET", b"/", [(b"host", b"h")]))  # type: ignore[arg-type]
+    with pytest.raises(LocalHTTPProtocolError):
+        conn.send(Request(b"GET", "/", [(b"host", b"h")]))  # type: ignore[arg-type]
+    assert conn.our_state is IDLE

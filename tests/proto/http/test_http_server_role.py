@@ -431,3 +431,19 @@ def test_repr_names_role_and_states() -> None:
         "<Connection server our_state=IDLE their_state=IDLE keep_alive=True "
         "buffered=3 eof=False>"
     )
+
+
+def test_wrong_types_are_local_errors() -> None:
+    conn = Connection(SERVER)
+    conn.receive_data(GET)
+    drain(conn)
+    bad_headers: object = [("content-type", "text/plain")]
+    with pytest.raises(LocalHTTPProtocolError):
+        conn.send_response(200, bad_headers, b"")  # type: ignore[arg-type]
+    with pytest.raises(LocalHTTPProtocolError):
+        conn.send(Response(200, [], reason="OK"))  # type: ignore[arg-type]
+    conn.send(Response(200, []))
+    assert conn.send_data(bytearray(b"ab")) == b"2\r\nab\r\n"
+    assert conn.send_data(memoryview(b"cd")) == b"2\r\ncd\r\n"
+    with pytest.raises(LocalHTTPProtocolError):
+        conn.send_data("text")  # type: ignore[arg-type]
