@@ -481,7 +481,7 @@ class Connection:
         # answer with a body to a request that is not HEAD or CONNECT, whose
         # headers carry no framing but (at most) a matching Content-Length.
         # Anything else returns None and takes the general path, which gives
-        # the same bytes (the property tests compare both with h11).
+        # the same bytes (test_fast_path_equals_general_path checks it).
         sm = self._sm
         method = self._request_method
         if (

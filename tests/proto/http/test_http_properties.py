@@ -325,3 +325,38 @@ def test_mutated_llhttp_inputs(
             feed(conn, mutated, cut_points, True)
         except HTTPProtocolError:
             pass
+
+
+@SETTINGS
+@given(
+    st.integers(200, 599).filter(lambda s: s not in (204, 304)),
+    st.lists(st.tuples(names, values), max_size=5),
+    st.binary(max_size=60),
+    st.sampled_from(
+        [
+            b"GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
+            b"GET / HTTP/1.0\r\n\r\n",
+            b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        ]
+    ),
+)
+def test_fast_path_equals_general_path(
+    status: int, hdrs: list[tuple[bytes, bytes]], body: bytes, request: bytes
+) -> None:
+    def answered() -> Connection:
+        conn = Connection(SERVER)
+        conn.receive_data(request)
+        conn.next_event()
+        conn.next_event()
+        return conn
+
+    fast_conn, slow_conn = answered(), answered()
+    fast = fast_conn.send_response(status, hdrs, body)
+    slow = slow_conn.send(
+        Response(status, [*hdrs, (b"content-length", b"%d" % len(body))])
+    )
+    slow += slow_conn.send_data(body, end=True)
+    assert fast == slow
+    assert fast_conn.our_state is slow_conn.our_state
+    assert fast_conn.keep_alive is slow_conn.keep_alive
