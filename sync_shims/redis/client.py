@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
 from typing import Any, Self, cast
 
+from aio.redis import Connection as AsyncConnection
 from aio.redis import Pipeline as AsyncPipeline
 from aio.redis import PubSub as AsyncPubSub
 from aio.redis import Redis as AsyncRedis
@@ -365,6 +366,29 @@ class Script:
 Handler = Callable[[dict[str, Any]], Any]
 
 
+class BlockingConnection:
+    """A connection of the async core seen from blocking code: ``connect()`` and
+    ``disconnect()`` block; other attributes are the connection's own."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._async = connection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._async, name)
+
+    def __repr__(self) -> str:
+        return f"<BlockingConnection({self._async!r})>"
+
+    def connect(self) -> None:
+        """Connect (and run the handshake) unless connected."""
+        call(self._async.connect)
+
+    def disconnect(self) -> None:
+        """Close the connection; a pub/sub reconnects and resubscribes on its
+        next read."""
+        call(self._async.disconnect)
+
+
 class PubSub(PubSubTwin):
     """Subscribe to channels and patterns; read with :meth:`get_message`,
     :meth:`listen` or :meth:`run_in_thread`.
@@ -393,9 +417,10 @@ class PubSub(PubSubTwin):
         self.close()
 
     @property
-    def connection(self) -> Any:
+    def connection(self) -> BlockingConnection | None:
         """The dedicated connection (None until the first subscription)."""
-        return self._async.connection
+        conn = self._async.connection
+        return None if conn is None else BlockingConnection(conn)
 
     @property
     def channels(self) -> dict[Any, Any]:

@@ -58,7 +58,10 @@ def main(files: list[str]) -> int:
         command = [
             sys.executable, "-m", "pytest", "-p", "redispy_redirect",
             "-p", "no:cacheprovider", "-q", "--timeout", "30", "-W", "ignore",
+            "--timeout-method", "signal",
             "--redis-url", "redis://127.0.0.1:6379/11",
+            # drives redis-py's socket internals from a helper thread: hangs
+            "--deselect", "tests/test_pubsub.py::TestPubSubAutoReconnect",
             *[f"tests/{name}" for name in files or DEFAULT_FILES],
         ]  # fmt: skip
         fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o600)

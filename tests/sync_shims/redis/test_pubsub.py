@@ -120,3 +120,16 @@ def test_decoded_pubsub(make: Callable[..., Any]) -> None:
     p.get_message(timeout=5)
     assert seen == ["héllo"]
     p.close()
+
+
+def test_resubscribes_after_connection_loss(r: Any, make: Callable[..., Any]) -> None:
+    p = r.pubsub()
+    p.subscribe("a")
+    p.psubscribe("b.*")
+    assert {_next_message(p)["type"] for _ in range(2)} == {"subscribe", "psubscribe"}
+    p.connection.disconnect()
+    again = [_next_message(p) for _ in range(2)]  # reconnected, subscribed again
+    assert {m["type"] for m in again} == {"subscribe", "psubscribe"}
+    make().publish("a", "after")
+    assert _next_message(p)["data"] == b"after"
+    p.close()
