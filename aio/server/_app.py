@@ -8,6 +8,7 @@ import sys
 from typing import Any, cast
 
 from aio.server._types import ASGI2App, ASGIApp, Receive, Scope, Send
+from aio.server._wsgi_adapter import WSGIAdapter
 
 
 class ImportFromStringError(ImportError):
@@ -67,12 +68,28 @@ class ASGI2Middleware:
         await instance(receive, send)
 
 
-def load_app(app: Any, *, factory: bool = False, app_dir: str | None = None) -> ASGIApp:
+INTERFACES = ("auto", "asgi3", "asgi2", "wsgi")
+
+
+def load_app(
+    app: Any,
+    *,
+    factory: bool = False,
+    app_dir: str | None = None,
+    interface: str = "auto",
+) -> ASGIApp:
     """Resolve ``app`` (an object or an import string) to an ASGI3 callable.
 
     :param factory: call the resolved object with no arguments to get the app.
     :param app_dir: put this directory first on ``sys.path`` before importing.
+    :param interface: ``"auto"`` (detect ASGI2 or ASGI3), ``"asgi3"``, ``"asgi2"``
+        or ``"wsgi"`` (run a PEP 3333 app on a thread pool), as uvicorn's
+        ``--interface``.
     """
+    if interface not in INTERFACES:
+        raise ValueError(
+            f"interface must be one of {', '.join(INTERFACES)}, got {interface!r}"
+        )
     if app_dir is not None and app_dir not in sys.path:
         sys.path.insert(0, app_dir)
     loaded = import_from_string(app) if isinstance(app, str) else app
@@ -80,6 +97,8 @@ def load_app(app: Any, *, factory: bool = False, app_dir: str | None = None) -> 
         loaded = loaded()
     if not callable(loaded):
         raise ImportFromStringError(f"{loaded!r} is not callable: not an ASGI app")
-    if not is_asgi3(loaded):
+    if interface == "wsgi":
+        return cast(ASGIApp, WSGIAdapter(loaded))
+    if interface == "asgi2" or (interface == "auto" and not is_asgi3(loaded)):
         return ASGI2Middleware(cast(ASGI2App, loaded))
     return cast(ASGIApp, loaded)

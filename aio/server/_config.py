@@ -215,7 +215,10 @@ class Config:
         self.encoded_headers = encoded
         try:
             self.loaded_app = load_app(
-                self.app, factory=self.factory, app_dir=self.app_dir
+                self.app,
+                factory=self.factory,
+                app_dir=self.app_dir,
+                interface=self.interface,
             )
         except Exception:
             logger.exception("Error loading ASGI app")

@@ -8,12 +8,15 @@ worker processes. ``aio demo`` serves the built-in demo app.
 from __future__ import annotations
 
 import argparse
+import platform
 import ssl
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from aio import __version__
 from aio.engine import LoopUnavailableError
+from aio.server._app import INTERFACES
 from aio.server._config import Config
 from aio.server._logging import LOG_LEVELS, LOGGING_CONFIG
 from aio.server._server import run_config
@@ -24,6 +27,31 @@ def _header(value: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise argparse.ArgumentTypeError(f"expected name:value, got {value!r}")
     return name.strip(), content.strip()
+
+
+_BOOLEANS = {
+    "1": True,
+    "true": True,
+    "t": True,
+    "yes": True,
+    "y": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "f": False,
+    "no": False,
+    "n": False,
+    "off": False,
+}
+
+
+def _bool_value(value: str) -> bool:
+    try:
+        return _BOOLEANS[value.strip().lower()]
+    except KeyError:
+        raise argparse.ArgumentTypeError(
+            f"expected a boolean (true/false), got {value!r}"
+        ) from None
 
 
 def _bool_flag(
@@ -39,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="aio serve", description="Run an ASGI application."
     )
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"aio {__version__} ({platform.python_implementation()} "
+        f"{platform.python_version()} on {platform.system()})",
+    )
     p.add_argument("app", help="the application, as module:attribute")
     p.add_argument("--host", default="127.0.0.1", help="bind address (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="bind port (8000; 0: any)")
@@ -51,18 +85,39 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["auto", "asyncio", "uvloop"],
         help="event loop",
     )
+    p.add_argument(
+        "--interface",
+        default="auto",
+        choices=list(INTERFACES),
+        help="application interface (auto: detect ASGI2/ASGI3; wsgi: PEP 3333)",
+    )
     p.add_argument("--http", default="auto", help="HTTP implementation (auto)")
     p.add_argument(
         "--ws",
         default="auto",
-        choices=["auto", "none", "websockets", "wsproto"],
+        choices=["auto", "none", "websockets", "websockets-sansio", "wsproto"],
         help="WebSocket support (auto; none disables)",
     )
     p.add_argument("--ws-max-size", type=int, default=16777216)
     p.add_argument("--ws-max-queue", type=int, default=32)
     p.add_argument("--ws-ping-interval", type=float, default=20.0)
     p.add_argument("--ws-ping-timeout", type=float, default=20.0)
-    _bool_flag(p, "ws-per-message-deflate", True, "permessage-deflate (on)")
+    # uvicorn spells it `--ws-per-message-deflate BOOLEAN`; the bare flag and the
+    # `--no-` form work too.
+    p.add_argument(
+        "--ws-per-message-deflate",
+        nargs="?",
+        const=True,
+        default=True,
+        type=_bool_value,
+        metavar="BOOLEAN",
+        help="permessage-deflate (true)",
+    )
+    p.add_argument(
+        "--no-ws-per-message-deflate",
+        dest="ws_per_message_deflate",
+        action="store_false",
+    )
     p.add_argument(
         "--lifespan", default="auto", choices=["auto", "on", "off"], help="lifespan"
     )
@@ -94,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--timeout-worker",
         "--timeout",
+        "--timeout-worker-healthcheck",
         type=float,
         default=30.0,
         help="(aio) replace a worker whose loop gives no heartbeat for this long",

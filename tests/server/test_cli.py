@@ -53,7 +53,7 @@ APP = textwrap.dedent(
     """
 )
 
-URL = re.compile(r"aio running on (http://\S+)")
+URL = re.compile(r"aio running on (https?://\S+)")
 
 
 class Proc:
