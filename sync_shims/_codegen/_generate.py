@@ -349,6 +349,15 @@ def _wrap_expr(
     return ref, f"return {ref}._wrap({expr})"
 
 
+def _method_result(
+    mod: _Module, twin: str | None, expr: str, hint: object
+) -> tuple[str, str]:
+    """Like :func:`_wrap_expr`; a method typed ``-> Self`` returns its twin."""
+    if hint is typing.Self:
+        return mod.types.render(typing.Self), f"{expr}\nreturn self"
+    return _wrap_expr(mod, twin, expr, hint)
+
+
 def _method(
     mod: _Module,
     name: str,
@@ -381,13 +390,7 @@ def _method(
         portal_call = (
             f"{mod.portal('call')}({', '.join(filter(None, [target, sig.args]))})"
         )
-        if returns is typing.Self:
-            annotation, body = (
-                mod.types.render(typing.Self),
-                f"{portal_call}\nreturn self",
-            )
-        else:
-            annotation, body = _wrap_expr(mod, wrap, portal_call, returns)
+        annotation, body = _method_result(mod, wrap, portal_call, returns)
     elif inspect.isasyncgenfunction(fn) or (
         _element(returns) is not None and not _is_asynccontextmanager(fn)
     ):
@@ -419,13 +422,7 @@ def _method(
         annotation = mod.types.render(_command_result(returns))
         body = f"return self.{dispatch}({forwarded})"
     else:
-        if returns is typing.Self:
-            annotation, body = (
-                mod.types.render(typing.Self),
-                f"{call_expr}\nreturn self",
-            )
-        else:
-            annotation, body = _wrap_expr(mod, wrap, call_expr, returns)
+        annotation, body = _method_result(mod, wrap, call_expr, returns)
     lines = [f"{indent[4:]}{d}" for d in decorators]
     lines.append(f"{indent[4:]}def {emit_name}({sig.params}) -> {annotation}:")
     lines += _docstring(inspect.getdoc(fn), indent)

@@ -24,6 +24,7 @@ import trustme
 from aio.server._app import ASGI2Middleware, load_app
 from aio.server.cli import build_parser
 from aio.server.wsgi import WSGIAdapter
+from tests.server.test_cli import APP as CLI_APP
 from tests.server.test_cli import Proc
 
 APP = textwrap.dedent(
@@ -41,15 +42,6 @@ APP = textwrap.dedent(
     def wsgi_app(environ, start_response):
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"wsgi ", environ["PATH_INFO"].encode()]
-
-    class ASGI2:
-        def __init__(self, scope):
-            self.scope = scope
-
-        async def __call__(self, receive, send):
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": []})
-            await send({"type": "http.response.body", "body": b"asgi2"})
     """
 )
 
@@ -64,6 +56,7 @@ Start = Callable[..., Proc]
 @pytest.fixture
 def start(tmp_path: Path) -> Iterator[Start]:
     (tmp_path / "auditapp.py").write_text(APP)
+    (tmp_path / "cliapp.py").write_text(CLI_APP)  # its ASGI2 class
     started: list[Proc] = []
 
     def start(*argv: str) -> Proc:
@@ -167,7 +160,7 @@ def test_interface_flag_serves_wsgi_and_asgi2(start: Start) -> None:
     proc = start("auditapp:wsgi_app", "--port", "0", "--interface", "wsgi")
     assert httpx.get(proc.url + "/hello").text == "wsgi /hello"  # type: ignore[operator]
     assert proc.stop() == 0
-    proc = start("auditapp:ASGI2", "--port", "0", "--interface", "asgi2")
+    proc = start("cliapp:ASGI2", "--port", "0", "--interface", "asgi2")
     assert httpx.get(proc.url).text == "asgi2"  # type: ignore[arg-type]
     assert proc.stop() == 0
 
