@@ -229,6 +229,7 @@ def test_monitor_sees_commands(r: Any, make: Callable[..., Any]) -> None:
     other = make()
     with r.monitor() as m:
         other.get("monitored-key")
+        command: dict[str, Any] = {}
         for _ in range(20):  # other clients' commands may interleave
             command = m.next_command()
             if "monitored-key" in command["command"]:
