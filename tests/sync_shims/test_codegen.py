@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import inspect
+import signal
 import subprocess
 import sys
 import threading
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sync_shims import _portal
 from sync_shims._codegen import (
     CodegenError,
     Facade,
@@ -25,6 +28,7 @@ from sync_shims._codegen import (
 )
 from sync_shims._codegen.__main__ import main
 from sync_shims._codegen._generate import HEADER
+from sync_shims._portal import EngineThreadError
 from tests.sync_shims import _fixture_api
 from tests.sync_shims._fixture_spec import FACADES
 
@@ -256,6 +260,68 @@ def test_twins_work_from_many_threads(twin: types.ModuleType) -> None:
         thread.join()
     assert errors == []
     assert len(list(store.keys())) == 400  # type: ignore[attr-defined]
+
+
+def test_twins_work_from_a_thread_running_its_own_loop(twin: types.ModuleType) -> None:
+    # A notebook's thread: its own loop is running while the twin blocks it.
+    store = make_store(twin)
+
+    async def cell() -> int | None:
+        asyncio.get_running_loop()
+        store.set("nb", 7)  # type: ignore[attr-defined]
+        return store.get("nb")  # type: ignore[attr-defined,no-any-return]
+
+    result: list[int | None] = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(cell())))
+    thread.start()
+    thread.join()
+    assert result == [7]
+
+
+def test_twin_on_the_engine_thread_names_the_async_api(twin: types.ModuleType) -> None:
+    store = make_store(twin)
+
+    async def nested() -> None:
+        store.get("k")  # type: ignore[attr-defined]
+
+    with pytest.raises(EngineThreadError, match=r"await .*Store\.get"):
+        _portal.call(nested)
+
+
+def test_ctrl_c_during_a_blocking_twin_call_cancels_it(twin: types.ModuleType) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals are delivered to the main thread only")
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT handler replaced by the test runner")
+    started = threading.Event()
+    cancelled = threading.Event()
+
+    class Stuck(_fixture_api.Store):
+        async def get(self, key: str, /, default: int | None = None) -> int | None:
+            started.set()
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                cancelled.set()
+                raise
+            return None
+
+    store = twin.Store(Stuck())
+    main_ident = threading.main_thread().ident
+    assert main_ident is not None
+
+    def interrupt() -> None:
+        started.wait(10)
+        signal.pthread_kill(main_ident, signal.SIGINT)
+
+    interrupter = threading.Thread(target=interrupt)
+    interrupter.start()
+    with pytest.raises(KeyboardInterrupt):
+        store.get("k")
+    interrupter.join()
+    assert cancelled.is_set()  # the coroutine was cancelled before the re-raise
+    store.set("after", 1)
+    assert store.values("after") == [1]  # the twin still works
 
 
 # -- --check, write, and the real spec -----------------------------------------------
