@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import ssl
 import subprocess
@@ -269,3 +270,18 @@ def test_tls_client_certificate_required_from_the_command_line(
     r = httpx.get(proc.url, verify=with_cert)
     assert r.text == "https 127.0.0.1"
     assert proc.stop() == 0
+
+
+def test_readme_first_example_serves(start: Start, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    (hello,) = [
+        block
+        for block in re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+        if block.startswith("# hello.py")
+    ]
+    (tmp_path / "hello.py").write_text(hello)
+    proc = start("hello:app", "--port", "0")
+    r = httpx.get(proc.url)  # type: ignore[arg-type]
+    assert (r.status_code, r.text) == (200, "Hello, world!")
+    assert proc.stop() == 0
+    assert "Application startup complete." in proc.output
