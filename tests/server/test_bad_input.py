@@ -88,6 +88,16 @@ SMUGGLING = {
     b"\r\n\r\n3\r\nabcX0\r\n\r\n",
     "bare-cr": b"GET / HTTP/1.1\r\nHost: x\rX-A: b\r\n\r\n",
     "nul-in-value": b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n",
+    # added by the issue-2 audit: the remaining shapes the issue lists
+    "te-unknown": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: foo\r\n\r\nabc",
+    "te-chunked-listed-twice": b"POST / HTTP/1.1\r\nHost: x\r\n"
+    b"Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
+    "cl-empty": b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \r\n\r\nabc",
+    "cl-and-te-reversed": b"POST / HTTP/1.1\r\nHost: x\r\n"
+    b"Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
+    "bad-byte-in-name": b"GET / HTTP/1.1\r\nHost: x\r\nX(A: b\r\n\r\n",
+    "bare-cr-in-value": b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n",
+    "tab-before-colon": b"GET / HTTP/1.1\r\nHost: x\r\nX-A\t: b\r\n\r\n",
 }
 
 
