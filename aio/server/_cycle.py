@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, cast
 
 from aio.errors import BrokenResourceError
-from aio.proto.http import InformationalResponse
+from aio.proto.http import InformationalResponse, simple_response
 from aio.server._logging import log_access
 from aio.server._types import ASGIApp, Message, Scope
 
@@ -181,6 +181,34 @@ class RequestCycle:
             )
         body = message.get("body", b"")
         more = message.get("more_body", False)
+        protocol = self.protocol
+        if protocol.unsynced is not None:
+            # The request took the fast path; so may a whole, plain response.
+            lines = protocol.state.default_lines
+            if not more and lines is not None and type(body) is bytes:
+                headers = self.app_headers
+                if type(headers) is not list:
+                    headers = list(headers)
+                out = simple_response(
+                    self.status, headers, body, lines, self.keep_alive
+                )
+                if out is not None:
+                    if self.access_started:
+                        self.app_headers = [
+                            *protocol.state.default_headers,
+                            *headers,
+                            *([] if self.keep_alive else [(b"connection", b"close")]),
+                        ]
+                    else:
+                        self.app_headers = headers
+                    self.head_sent = True
+                    self.body_length = len(body)
+                    self.response_complete = True
+                    self.transport.write(out)
+                    self.wake()
+                    protocol.response_done(self)
+                    return
+            protocol.sync_connection()
         if not self.head_sent:
             headers = [*self.protocol.state.default_headers, *self.app_headers]
             if not self.keep_alive:

@@ -40,6 +40,7 @@ from aio.proto.http import (
     HTTPProtocolError,
     Limits,
     Request,
+    parse_simple_request,
     percent_decode_path,
     split_target,
 )
@@ -158,6 +159,14 @@ class HTTPProtocol(asyncio.Protocol):
         self.websocket: Any = None
         self.processing = False
         self.pending: RequestCycle | None = None
+        # The fast path (aio.proto.http._fast): the head of a request parsed
+        # without the Connection, which stays IDLE until the request is done
+        # (or syncs when the response needs the general path), and the bytes
+        # received meanwhile. "clean": the Connection holds no bytes, so the
+        # next read may be parsed on its own.
+        self.unsynced: bytes | None = None
+        self.held = bytearray()
+        self.clean = True
 
     # -- asyncio.Protocol ------------------------------------------------------
 
@@ -208,9 +217,33 @@ class HTTPProtocol(asyncio.Protocol):
         return None
 
     def data_received(self, data: bytes) -> None:
+        if self.unsynced is not None:
+            # Bytes after a fast-path request (pipelined) wait here until it
+            # is done: the Connection has not seen that request yet.
+            held = self.held
+            held += data
+            if len(held) >= HIGH_WATER and not self.read_paused:
+                self.read_paused = True
+                self.transport.pause_reading()
+            return
         if self.phase == IDLE:
+            if self.clean:
+                parsed = parse_simple_request(data, self.limits)
+                if parsed is not None:
+                    self.unsynced = data
+                    method, target, headers = parsed
+                    cycle = self._start_cycle(method, target, headers, "1.1", False)
+                    if cycle is not None:
+                        cycle.more_body = False
+                        self._run(cycle)
+                    return
+            if not data:
+                return  # never from asyncio (EOF is eof_received); not an EOF
             self.phase = HEAD
             self.head_timed = False
+        elif not data:
+            return
+        self.clean = False
         self.conn.receive_data(data)
         self._process()
 
@@ -231,7 +264,7 @@ class HTTPProtocol(asyncio.Protocol):
         # Re-entrant calls (an eagerly run app calling receive() or finishing
         # its response inside this loop) return at once: the running loop
         # re-reads the state on its next turn.
-        if self.processing:
+        if self.processing or self.unsynced is not None:
             return
         self.processing = True
         try:
@@ -254,7 +287,11 @@ class HTTPProtocol(asyncio.Protocol):
                 return
             event = conn.next_event()
             if event is NEED_DATA:
-                if self.phase == HEAD and not self.head_timed:
+                if self.phase == IDLE:
+                    # Between requests with nothing buffered: the next read
+                    # may take the fast path.
+                    self.clean = not conn.trailing_data[0]
+                elif self.phase == HEAD and not self.head_timed:
                     self.head_timed = True
                     timeout = self.config.timeout_header_read
                     if timeout is not None:
@@ -305,15 +342,33 @@ class HTTPProtocol(asyncio.Protocol):
         self.transport.close()
 
     def _on_request(self, request: Request) -> None:
+        cycle = self._start_cycle(
+            request.method,
+            request.target,
+            request.headers,
+            "1.1" if request.http_version == b"1.1" else "1.0",
+            self.conn.they_are_waiting_for_100_continue,
+        )
+        # Started once the body's end is parsed, or when this parsing pass ends.
+        self.pending = cycle
+
+    def _start_cycle(
+        self,
+        method: bytes,
+        target: bytes,
+        headers: list[tuple[bytes, bytes]],
+        http_version: str,
+        expect_100: bool,
+    ) -> RequestCycle | None:
+        """Build the scope and the cycle of a parsed request (``None``: upgraded)."""
         self.phase = BUSY
         config = self.config
         timeout = config.timeout_request
-        self.deadline = self.loop.time() + timeout if timeout is not None else INF
         if timeout is not None:
-            self._arm(self.deadline)
-        raw_path, query = split_target(request.target)
-        headers = request.headers
-        method = request.method
+            self._arm(self.loop.time() + timeout)
+        else:
+            self.deadline = INF
+        raw_path, query = split_target(target)
         client = self.client
         scheme = self.scheme
         # One pass over the headers finds both the upgrade and proxy headers.
@@ -330,18 +385,19 @@ class HTTPProtocol(asyncio.Protocol):
                 config.trusted_hosts, headers, client, scheme
             )
         path = percent_decode_path(raw_path)
-        if self.root_path:
-            path = self.root_path + path
+        root_path = self.root_path
+        if root_path:
+            path = root_path + path
             raw_path = self.root_path_bytes + raw_path
         scope: dict[str, Any] = {
             "type": "http",
             "asgi": {"version": "3.0", "spec_version": "2.4"},
-            "http_version": "1.1" if request.http_version == b"1.1" else "1.0",
+            "http_version": http_version,
             "server": self.server,
             "client": client,
             "scheme": scheme,
             "method": _METHODS.get(method) or method.decode("ascii"),
-            "root_path": self.root_path,
+            "root_path": root_path,
             "path": path,
             "raw_path": raw_path,
             "query_string": query,
@@ -351,18 +407,16 @@ class HTTPProtocol(asyncio.Protocol):
         }
         if upgrade is not None and b"websocket" in upgrade.lower():
             if self._upgrade(scope):
-                return
-        cycle = RequestCycle(
-            self,
-            scope,
-            self.conn.they_are_waiting_for_100_continue,
-            self.access_log and access_logger.isEnabledFor(logging.INFO),
-        )
+                return None
+        cycle = RequestCycle(self, scope, expect_100, self.log_enabled())
         if self.state.shutting_down:
             cycle.keep_alive = False
         self.cycle = cycle
-        # Started once the body's end is parsed, or when this parsing pass ends.
-        self.pending = cycle
+        return cycle
+
+    def log_enabled(self) -> bool:
+        """Whether this request gets an access-log line."""
+        return self.access_log and access_logger.isEnabledFor(logging.INFO)
 
     def _start_pending(self) -> None:
         cycle = self.pending
@@ -370,6 +424,9 @@ class HTTPProtocol(asyncio.Protocol):
         self.pending = None
         if cycle.disconnected:
             return  # the request failed to parse: the app never sees it
+        self._run(cycle)
+
+    def _run(self, cycle: RequestCycle) -> None:
         app = self.app
         limit = self.config.limit_concurrency
         if limit is not None and (
@@ -451,15 +508,42 @@ class HTTPProtocol(asyncio.Protocol):
             self.resume_body()
             return
         self._next_cycle()
-        if not self.transport.is_closing():
+        if not self.clean and not self.transport.is_closing():
             self._process()
+
+    def sync_connection(self) -> None:
+        """Let the Connection parse the fast-path request after all (its
+        response needs the general path); it accepts the same head."""
+        head = self.unsynced
+        assert head is not None
+        self.unsynced = None
+        self.clean = False
+        conn = self.conn
+        conn.receive_data(head)
+        request = conn.next_event()
+        end = conn.next_event()
+        assert type(request) is Request and type(end) is EndOfMessage, (request, end)
+        held = self.held
+        if held:
+            conn.receive_data(bytes(held))
+            held.clear()
 
     def _next_cycle(self) -> None:
         self.cycle = None
         if self.state.shutting_down:
             self.transport.close()
             return
-        self.conn.start_next_cycle()
+        if self.unsynced is not None:
+            # A fast-path request: the Connection never left IDLE. What came
+            # in meanwhile goes to it now, to be parsed as usual.
+            self.unsynced = None
+            held = self.held
+            if held:
+                self.conn.receive_data(bytes(held))
+                held.clear()
+                self.clean = False
+        else:
+            self.conn.start_next_cycle()
         self.phase = IDLE
         if self.read_paused:
             self.read_paused = False

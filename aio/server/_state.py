@@ -12,6 +12,8 @@ import time
 from email.utils import formatdate
 from typing import Protocol
 
+from aio.proto.http import field_lines
+
 
 class Shutdownable(Protocol):
     """A live connection the server can ask to finish (HTTP or WebSocket)."""
@@ -38,6 +40,9 @@ class ServerState:
         self.shutting_down = False
         self._second = -1
         self.default_headers: list[tuple[bytes, bytes]] = list(base_headers)
+        #: ``default_headers`` as field lines for the fast response path, or
+        #: ``None`` when one of them needs the general path (see field_lines).
+        self.default_lines: bytes | None = None
         self.update_date()
 
     def update_date(self) -> None:
@@ -52,3 +57,4 @@ class ServerState:
             self.default_headers = [*self.base_headers, (b"date", date)]
         else:
             self.default_headers = list(self.base_headers)
+        self.default_lines = field_lines(self.default_headers)

@@ -38,6 +38,9 @@ from ._events import InformationalResponse as InformationalResponse
 from ._events import Request as Request
 from ._events import Response as Response
 from ._events import Sentinel as Sentinel
+from ._fast import field_lines as field_lines
+from ._fast import parse_simple_request as parse_simple_request
+from ._fast import simple_response as simple_response
 from ._limits import Limits as Limits
 from ._state import CLIENT as CLIENT
 from ._state import CLOSED as CLOSED
@@ -96,6 +99,9 @@ __all__ = (
     "State",
     "TooManyHeaders",
     "UnsupportedTransferEncoding",
+    "field_lines",
+    "parse_simple_request",
     "percent_decode_path",
+    "simple_response",
     "split_target",
 )

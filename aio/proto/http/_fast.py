@@ -1,0 +1,200 @@
+"""A server-role fast path for the common request and the common response.
+
+Theory of operation
+===================
+
+Most requests a server sees arrive whole in one read: an HTTP/1.1 ``GET`` with
+a handful of headers and no body, nothing after it. Most responses are a status,
+a few headers and a body known in full. For those two cases the general
+machinery (:class:`~aio.proto.http.Connection` with its head scanner, state
+machine, framing planner and body writers) costs more than the parsing itself.
+This module does each in one pass with ``bytes.find``/``split``/``translate``.
+
+It never decides anything the general path would decide differently:
+
+- :func:`parse_simple_request` accepts only a head that the general parser
+  accepts *and* that carries no body and proposes nothing (no Content-Length,
+  Transfer-Encoding, Expect, Upgrade; ``Connection`` at most ``keep-alive``;
+  exactly one valid ``Host``; origin-form target; ``HTTP/1.1``). For anything
+  else, valid or not, it answers ``None`` and the caller feeds the bytes to a
+  :class:`Connection`, which accepts them or raises the typed error. So every
+  strictness rule (RFC 9112 sections 2.2, 3, 3.2, 5 and 6.3; the limits) holds
+  on the fast path by construction: a doubt is a fallback, never a verdict.
+  The tests check this with a differential property test against the general
+  parser on random valid and invalid heads.
+- :func:`simple_response` serialises a complete response the way
+  ``Connection.send_response(..., end=True)`` does for a request like the above
+  (same bytes, same header validation against response splitting), and answers
+  ``None`` for anything that needs the general framing rules (no body allowed,
+  Transfer-Encoding, Connection given by the application, a Content-Length that
+  does not match).
+
+A caller that took the fast path for a request and then needs the general path
+(``simple_response`` said ``None``, or the response streams) hands the same head
+bytes to its ``Connection``: since the fast parser accepted them, the connection
+parses them to the same ``Request`` followed by ``EndOfMessage``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ._connection import _HOST_CHARS
+from ._errors import InvalidHeader, LocalHTTPProtocolError
+from ._events import Headers
+from ._headers import HEAD_CHARS, NAME_CACHE, TOKEN_CHARS, lower_name
+from ._limits import Limits
+from ._outgoing import STATUS_LINES, TARGET_CHARS
+from ._writer import validate_headers
+
+__all__ = ("field_lines", "parse_simple_request", "simple_response")
+
+# Header names after which the general path must decide: body framing, a
+# protocol switch, 100-continue. (Connection is checked by value below.)
+_GENERAL: Final = frozenset(
+    (b"content-length", b"transfer-encoding", b"expect", b"upgrade")
+)
+# Header names a response's framing depends on.
+_RESPONSE_FRAMING: Final = frozenset(
+    (b"content-length", b"transfer-encoding", b"connection")
+)
+_CLOSE_LINE: Final = b"connection: close\r\n"
+
+
+def parse_simple_request(
+    data: bytes, limits: Limits
+) -> tuple[bytes, bytes, Headers] | None:
+    """Parse ``data`` when it is exactly one simple, body-less HTTP/1.1 request head.
+
+    :param data: the bytes of one read, from a connection with nothing buffered.
+    :param limits: the same limits the connection's parser applies.
+    :returns: ``(method, target, headers)`` with lower-cased header names, or
+        ``None``: let the general parser decide (it may accept or reject).
+    """
+    end = len(data) - 4
+    # Exactly one head and nothing after it (no body bytes, no pipelining).
+    if end <= 0 or data.find(b"\r\n\r\n") != end:
+        return None
+    if end + 2 > limits.max_header_block:
+        return None
+    eol = data.find(b"\r\n")
+    if eol > limits.max_request_line or eol == end:
+        return None  # too long, or no header lines at all (so no Host)
+    parts = data[:eol].split(b" ")
+    if len(parts) != 3:
+        return None
+    method, target, version = parts
+    if (
+        version != b"HTTP/1.1"
+        or not method
+        or method.translate(None, TOKEN_CHARS)
+        or method == b"CONNECT"
+        or method == b"HEAD"
+        or target[:1] != b"/"
+        or target.translate(None, TARGET_CHARS)
+    ):
+        return None
+    fields = data[eol + 2 : end]
+    # The general parser's bulk checks: allowed bytes only, CR and LF only as
+    # CRLF pairs (no bare CR or LF anywhere).
+    if fields.translate(None, HEAD_CHARS):
+        return None
+    crlf = fields.count(b"\r\n")
+    if fields.count(b"\r") != crlf or fields.count(b"\n") != crlf:
+        return None
+    if crlf >= limits.max_header_count:  # crlf + 1 lines
+        return None
+    headers: Headers = []
+    append = headers.append
+    known = NAME_CACHE.get
+    host: bytes | None = None
+    for line in fields.split(b"\r\n"):
+        colon = line.find(b":")
+        if colon <= 0:
+            return None
+        name = line[:colon]
+        lowered = known(name)
+        if lowered is None:
+            try:
+                lowered = lower_name(name)  # validates (and caches) the name
+            except InvalidHeader:
+                return None
+        value = line[colon + 1 :].strip(b" \t")
+        if lowered == b"host":
+            if host is not None or value.translate(None, _HOST_CHARS):
+                return None
+            host = value
+        elif lowered in _GENERAL:
+            return None
+        elif lowered == b"connection" and value.lower() != b"keep-alive":
+            return None
+        append((lowered, value))
+    if host is None:
+        return None
+    return method, target, headers
+
+
+def simple_response(
+    status: int,
+    headers: Headers,
+    body: bytes,
+    default_headers: bytes,
+    keep_alive: bool,
+) -> bytes | None:
+    """The bytes of a complete response to a request :func:`parse_simple_request`
+    accepted, or ``None`` when the general framing rules must decide.
+
+    :param status: 200 to 599 but not 204 or 304 (those answer ``None``).
+    :param headers: the application's ``(name, value)`` pairs, validated here.
+    :param body: the whole body.
+    :param default_headers: field lines the server adds first (``server``,
+        ``date``), each ending in CRLF, already valid.
+    :param keep_alive: ``False`` adds ``connection: close``.
+    :raises LocalHTTPProtocolError: a header name or value is invalid (the
+        same check as the general path's, against response splitting).
+    """
+    if type(status) is not int or not 200 <= status < 600:
+        return None  # the general path raises the right error
+    start = STATUS_LINES.get(status)
+    if start is None or status == 204 or status == 304:
+        return None
+    validate_headers(headers)
+    parts = [start, default_headers]
+    has_length = False
+    known = NAME_CACHE.get
+    for name, value in headers:
+        lowered = known(name) or name.lower()
+        if lowered in _RESPONSE_FRAMING:
+            if lowered != b"content-length" or has_length or value != b"%d" % len(body):
+                return None
+            has_length = True
+        parts += (name, b": ", value, b"\r\n")
+    if not has_length:
+        parts.append(b"content-length: %d\r\n" % len(body))
+    if not keep_alive:
+        parts.append(_CLOSE_LINE)
+    parts.append(b"\r\n")
+    if body:
+        parts.append(body)
+    return b"".join(parts)
+
+
+def field_lines(headers: Headers) -> bytes | None:
+    """``name: value\\r\\n`` lines for headers a server adds to every response
+    (the ``default_headers`` of :func:`simple_response`).
+
+    :returns: ``None`` when a header is invalid or concerns framing
+        (Content-Length, Transfer-Encoding, Connection): such responses must
+        take the general path, which validates and frames them.
+    """
+    try:
+        validate_headers(headers)
+    except LocalHTTPProtocolError:
+        return None
+    known = NAME_CACHE.get
+    parts: list[bytes] = []
+    for name, value in headers:
+        if (known(name) or name.lower()) in _RESPONSE_FRAMING:
+            return None
+        parts += (name, b": ", value, b"\r\n")
+    return b"".join(parts)
