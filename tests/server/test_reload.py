@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from aio.server._reload import ChangeWatcher
 from tests.server.test_supervisor_helpers import supervised
@@ -53,3 +56,29 @@ def test_reload_restarts_the_worker_on_a_change(tmp_path: Path) -> None:
             time.sleep(0.05)
         assert version == "v2" and pid != first_pid
         sup.wait_for(rf"worker 1 \(pid {first_pid}\) stopped")
+
+
+def test_watchfiles_watcher_sees_changes_of_matching_files_only(
+    tmp_path: Path,
+) -> None:
+    # Added by the issue-2 audit: the backend used when watchfiles is installed.
+    pytest.importorskip("watchfiles")
+    woken = threading.Event()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    watcher = ChangeWatcher([str(tmp_path)], wake=woken.set)
+    try:
+        assert watcher.backend == "watchfiles"
+        assert watcher.changes() == []
+        # The watch thread starts asynchronously: keep touching the file until the
+        # change is reported (each wake is one batch of changes).
+        (tmp_path / "notes.txt").write_text("not watched\n")
+        for _ in range(100):
+            _bump(tmp_path / "a.py", "x = 2\n")
+            if woken.wait(0.1):
+                break
+        assert woken.is_set()
+        changed = watcher.changes()
+        assert str(tmp_path / "a.py") in changed
+        assert all(path.endswith(".py") for path in changed)
+    finally:
+        watcher.close()
