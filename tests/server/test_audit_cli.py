@@ -8,14 +8,13 @@ required client certificate, the ``Forwarded`` header and ``--limit-max-requests
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import ssl
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -25,8 +24,7 @@ import trustme
 from aio.server._app import ASGI2Middleware, load_app
 from aio.server.cli import build_parser
 from aio.server.wsgi import WSGIAdapter
-from tests.server.test_cli import APP as CLI_APP
-from tests.server.test_cli import Proc
+from tests.server.test_cli import Proc, app_dir, run  # noqa: F401 - fixtures
 
 APP = textwrap.dedent(
     """
@@ -55,25 +53,19 @@ Start = Callable[..., Proc]
 
 
 @pytest.fixture
-def start(tmp_path: Path) -> Iterator[Start]:
-    (tmp_path / "auditapp.py").write_text(APP)
-    (tmp_path / "cliapp.py").write_text(CLI_APP)  # its ASGI2 class
-    started: list[Proc] = []
+def start(request: pytest.FixtureRequest) -> Start:
+    # test_cli's fixtures: app_dir holds cliapp.py (its ASGI2 class is used here),
+    # run starts `python -m aio ...` there and kills what is left at the end.
+    start_aio: Callable[..., Proc] = request.getfixturevalue("run")
+    folder: Path = request.getfixturevalue("app_dir")
+    (folder / "auditapp.py").write_text(APP)
 
     def start(*argv: str) -> Proc:
-        environ = dict(os.environ)
-        environ["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-        environ.pop("FORWARDED_ALLOW_IPS", None)
-        proc = Proc(["serve", *argv, "--app-dir", str(tmp_path)], tmp_path, environ)
-        started.append(proc)
+        proc = start_aio("serve", *argv, "--app-dir", str(folder))
         assert proc.ready.wait(15), proc.output
         return proc
 
-    yield start
-    for proc in started:
-        if proc.proc.poll() is None:
-            proc.proc.kill()
-            proc.proc.wait(5)
+    return start
 
 
 def _our_options() -> dict[str, argparse.Action]:
