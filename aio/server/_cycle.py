@@ -188,7 +188,8 @@ class RequestCycle:
             if not more and lines is not None and type(body) is bytes:
                 headers = self.app_headers
                 if type(headers) is not list:
-                    headers = list(headers)
+                    # read twice (validated, then written), and again on fallback
+                    headers = self.app_headers = list(headers)
                 out = simple_response(
                     self.status, headers, body, lines, self.keep_alive
                 )

@@ -169,10 +169,12 @@ def simple_response(
                 return None
             has_length = True
         parts += (name, b": ", value, b"\r\n")
-    if not has_length:
-        parts.append(b"content-length: %d\r\n" % len(body))
+    # In the order of a server that appends "connection: close" to its
+    # headers and lets the Connection add the length: the same bytes.
     if not keep_alive:
         parts.append(_CLOSE_LINE)
+    if not has_length:
+        parts.append(b"content-length: %d\r\n" % len(body))
     parts.append(b"\r\n")
     if body:
         parts.append(body)
