@@ -139,6 +139,8 @@ async def fake_server() -> AsyncIterator[Callable[[FakeHandler], Any]]:
         server.close()
     for writer in writers:
         writer.close()  # the handlers' pending reads see EOF and return
+    for task in tasks:
+        task.cancel()  # and one stuck elsewhere (after a failed test) is stopped
     await asyncio.gather(*tasks, return_exceptions=True)
 
 

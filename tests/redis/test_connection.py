@@ -1,0 +1,275 @@
+"""The connection on its own: reply FIFO, per-request decoding, pushes, the
+send_command/read_response API, connection loss and write flow control."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from aio.proto.resp import Push, encode_reply
+from aio.redis import Connection, ConnectionError, ResponseError, TimeoutError
+from aio.redis.exceptions import ExecAbortError, NoScriptError
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any]
+
+
+@pytest.fixture
+async def scripted() -> AsyncIterator[Callable[[Handler], Any]]:
+    """Start a scripted fake server on 127.0.0.1:0 (closed at teardown)."""
+    servers: list[asyncio.Server] = []
+    writers: list[asyncio.StreamWriter] = []
+    tasks: set[asyncio.Task[Any]] = set()
+
+    async def start(handler: Handler) -> int:
+        async def tracked(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        ) -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            tasks.add(task)
+            writers.append(writer)
+            try:
+                await handler(reader, writer)
+            finally:
+                writer.close()
+
+        server = await asyncio.start_server(tracked, "127.0.0.1", 0)
+        servers.append(server)
+        return int(server.sockets[0].getsockname()[1])
+
+    yield start
+    for server in servers:
+        server.close()
+    for writer in writers:
+        writer.close()
+    for task in tasks:
+        task.cancel()  # a handler may still wait for something a failed test never did
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def read_commands(reader: asyncio.StreamReader, count: int) -> list[list[bytes]]:
+    """Read ``count`` RESP commands (arrays of bulk strings) from the client."""
+    from aio.proto.resp import NEED_DATA, RESPParser
+
+    parser = RESPParser()
+    out: list[list[bytes]] = []
+    while len(out) < count:
+        reply = parser.gets()
+        if reply is NEED_DATA:
+            data = await reader.read(65536)
+            if not data:
+                break
+            parser.feed(data)
+            continue
+        assert isinstance(reply, list)
+        out.append(reply)
+    return out
+
+
+async def test_replies_resolve_in_order_and_pushes_are_diverted(scripted: Any) -> None:
+    pushes: list[Any] = []
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        commands = await read_commands(reader, 3)
+        assert [c[0] for c in commands] == [b"GET", b"GET", b"GET"]
+        # A push arrives between replies; then the replies, byte by byte.
+        wire = (
+            encode_reply(Push([b"invalidate", [b"k"]]))
+            + encode_reply(b"one")
+            + encode_reply(b"two")
+            + encode_reply(b"three")
+        )
+        for i in range(len(wire)):
+            writer.write(wire[i : i + 1])
+            await writer.drain()
+        await reader.read()
+
+    port = await scripted(handler)
+    conn = Connection(host="127.0.0.1", port=port, decode_responses=True)
+    conn.push_handler = pushes.append
+    await conn.connect()
+    first = conn.send_request(("GET", "a"))
+    second = conn.send_request(("GET", "b"), decode=False)
+    third = conn.send_request(("GET", "c"))
+    assert await asyncio.gather(first, second, third) == ["one", b"two", "three"]
+    assert pushes == [["invalidate", ["k"]]]  # decoded like the replies
+    await conn.disconnect()
+
+
+async def test_push_without_handler_is_dropped(scripted: Any) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await read_commands(reader, 1)
+        writer.write(
+            encode_reply(Push([b"message", b"c", b"x"])) + encode_reply(b"PONG")
+        )
+        await reader.read()
+
+    port = await scripted(handler)
+    conn = Connection(host="127.0.0.1", port=port)
+    await conn.connect()
+    assert await conn.send_request(("PING",)) == b"PONG"
+    await conn.disconnect()
+
+
+async def test_errors_are_raised_top_level_and_values_in_pipelines(
+    scripted: Any,
+) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await read_commands(reader, 1)
+        writer.write(b"-NOSCRIPT No matching script\r\n")
+        await read_commands(reader, 3)
+        writer.write(
+            b"+OK\r\n*2\r\n:1\r\n-ERR inside\r\n-EXECABORT Transaction discarded\r\n"
+        )
+        await reader.read()
+
+    port = await scripted(handler)
+    conn = Connection(host="127.0.0.1", port=port)
+    await conn.connect()
+    with pytest.raises(NoScriptError, match="No matching script"):
+        await conn.send_request(("EVALSHA", "x", 0))
+    replies = await conn.send_requests([("MULTI",), ("EXEC",), ("EXEC",)])
+    assert replies[0] == b"OK"
+    assert replies[1][0] == 1 and isinstance(replies[1][1], ResponseError)
+    assert isinstance(replies[2], ExecAbortError)
+    await conn.disconnect()
+
+
+async def test_send_command_read_response(scripted: Any) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await read_commands(reader, 2)
+        writer.write(b"+first\r\n+second\r\n")
+        await reader.read()
+
+    port = await scripted(handler)
+    conn = Connection(host="127.0.0.1", port=port)
+    await conn.send_command("ECHO", "first")  # connects on demand
+    await conn.send_command("ECHO", "second")
+    assert await conn.read_response() == b"first"
+    assert await conn.read_response() == b"second"
+    with pytest.raises(ConnectionError):
+        await conn.read_response()
+    await conn.disconnect()
+
+
+async def test_read_response_timeout(scripted: Any) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.read()  # never answers
+
+    port = await scripted(handler)
+    conn = Connection(host="127.0.0.1", port=port)
+    await conn.send_command("PING")
+    with pytest.raises(TimeoutError):
+        await conn.read_response(timeout=0.05)
+    assert not conn.is_connected
+
+
+async def test_connection_loss_fails_every_waiter(scripted: Any) -> None:
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await read_commands(reader, 3)
+        writer.write(b"+only-one\r\n")
+        await writer.drain()
+        writer.close()
+
+    port = await scripted(handler)
+    conn = Connection(host="127.0.0.1", port=port)
+    await conn.connect()
+    futures = [conn.send_request(("PING",)) for _ in range(3)]
+    assert await futures[0] == b"only-one"
+    for future in futures[1:]:
+        with pytest.raises(ConnectionError, match="closed by server"):
+            await future
+    assert conn.pending_replies == 0
+    assert not conn.is_connected
+    with pytest.raises(ConnectionError):
+        conn.send_request(("PING",))
+
+
+async def test_write_flow_control(scripted: Any) -> None:
+    release = asyncio.Event()
+    count = 2000
+    value = b"v" * 10000  # 20 MB: more than the kernel's socket buffers hold
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await release.wait()  # let the client's write buffer fill up first
+        await read_commands(reader, count)
+        writer.write(b"+OK\r\n" * count)
+        await reader.read()
+
+    port = await scripted(handler)
+    conn = Connection(host="127.0.0.1", port=port)
+    await conn.connect()
+    transport = conn._transport
+    assert transport is not None
+    transport.set_write_buffer_limits(high=16384)
+    future = conn.send_requests([("SET", f"k{i}", value) for i in range(count)])
+    drained = asyncio.ensure_future(conn.drain())
+    await asyncio.sleep(0)
+    assert conn._protocol is not None and conn._protocol.paused
+    assert not drained.done()
+    release.set()
+    await drained
+    assert await future == [b"OK"] * count
+    await conn.disconnect()
+
+
+async def test_handshake_is_one_round_trip(scripted: Any) -> None:
+    seen: list[list[list[bytes]]] = []
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        seen.append(await read_commands(reader, 3))
+        writer.write(b"+OK\r\n+OK\r\n+OK\r\n")
+        await reader.read()
+
+    port = await scripted(handler)
+    conn = Connection(
+        host="127.0.0.1", port=port, password="pw", client_name="me", db=3
+    )
+    await conn.connect()
+    assert seen == [
+        [[b"AUTH", b"pw"], [b"CLIENT", b"SETNAME", b"me"], [b"SELECT", b"3"]]
+    ]
+    await conn.disconnect()
+
+
+async def test_hello3_folds_auth_and_setname(scripted: Any) -> None:
+    seen: list[list[list[bytes]]] = []
+
+    async def handler(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        seen.append(await read_commands(reader, 1))
+        writer.write(encode_reply({b"server": b"redis", b"proto": 3}))
+        await reader.read()
+
+    port = await scripted(handler)
+    conn = Connection(
+        host="127.0.0.1",
+        port=port,
+        username="u",
+        password="pw",
+        client_name="me",
+        protocol=3,
+    )
+    await conn.connect()
+    assert seen == [[[b"HELLO", b"3", b"AUTH", b"u", b"pw", b"SETNAME", b"me"]]]
+    await conn.disconnect()
