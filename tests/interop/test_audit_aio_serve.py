@@ -71,12 +71,12 @@ def test_starlette_with_httpx_requests_and_curl(starlette_url: str) -> None:
         assert r.json() == {"got": {"x": [1, 2]}, "method": "POST"}
         assert client.get("/stream").text == "0\n1\n2\n3\n4\n"
     with requests.Session() as session:
-        r = session.post(
+        form = session.post(
             starlette_url + "/form",
             data={"name": "n"},
             files={"file": ("f.txt", b"content")},
         )
-        assert r.json() == {"name": "n", "file": "content", "fn": "f.txt"}
+        assert form.json() == {"name": "n", "file": "content", "fn": "f.txt"}
     assert _curl(starlette_url + "/stream") == b"0\n1\n2\n3\n4\n"
 
 

@@ -9,15 +9,25 @@ request lets it complete before a clean exit.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
+import random
 import signal
 import sys
 import threading
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import requests
 
+from aio.server import supervisor
+from aio.server.supervisor import (
+    Supervisor,
+    SupervisorOptions,
+    WorkerContext,
+)
 from tests.server.test_supervisor_helpers import ASGI_APP, Supervised
 
 
@@ -90,3 +100,49 @@ def test_sigterm_to_a_single_process_lets_a_slow_request_finish(
         assert response.status_code == 200
         assert response.headers.get("connection") == "close"
         assert "Finished server process" in sup.text()
+
+
+def _never_run(ctx: WorkerContext) -> int:
+    raise AssertionError("no worker process is started in this test")
+
+
+def test_max_requests_jitter_spreads_the_worker_budgets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each worker gets max_requests + randint(0, jitter), so that workers started
+    # together do not all recycle at once. No process is started: the spawn
+    # context's Process is replaced by a recorder.
+    budgets: list[int | None] = []
+
+    class Recorder:
+        pid = 4242
+
+        def __init__(
+            self, target: object, args: tuple[object, WorkerContext], name: str
+        ):
+            budgets.append(args[1].limit_max_requests)
+
+        def start(self) -> None:
+            pass
+
+    spawn = types.SimpleNamespace(RawArray=multiprocessing.RawArray, Process=Recorder)
+    monkeypatch.setattr(supervisor, "_spawn", spawn)
+    random.seed(2)
+    options = SupervisorOptions(workers=1, max_requests=100, max_requests_jitter=10)
+    sup = Supervisor(_never_run, [], options)
+    try:
+        for _ in range(40):
+            sup.spawn()
+        assert all(b is not None and 100 <= b <= 110 for b in budgets), budgets
+        assert len(set(budgets)) > 1
+        # Without jitter every worker gets exactly max_requests.
+        sup.options = SupervisorOptions(workers=1, max_requests=100)
+        budgets.clear()
+        for _ in range(5):
+            sup.spawn()
+        assert budgets == [100] * 5
+    finally:
+        for worker in sup.workers:
+            worker.dump_file.close()
+        os.close(sup._wake_r)
+        os.close(sup._wake_w)
