@@ -136,23 +136,29 @@ async def test_streaming_upload_is_read_incrementally() -> None:
     adapter.shutdown()
 
 
-async def test_close_called_when_the_client_disconnects_mid_stream() -> None:
-    closed = threading.Event()
-    produced = []
+class EndlessApp:
+    """A WSGI app streaming 64 KiB blocks forever; counts them, notes its close()."""
 
-    def app(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+    def __init__(self) -> None:
+        self.produced: list[int] = []
+        self.closed = threading.Event()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
         start_response("200 OK", [("Content-Type", "application/octet-stream")])
+        return self.body()
 
-        def body() -> Iterator[bytes]:
-            try:
-                while True:
-                    produced.append(1)
-                    yield b"z" * 65536
-            finally:
-                closed.set()
+    def body(self) -> Iterator[bytes]:
+        try:
+            while True:
+                self.produced.append(1)
+                yield b"z" * 65536
+        finally:
+            self.closed.set()
 
-        return body()
 
+async def test_close_called_when_the_client_disconnects_mid_stream() -> None:
+    app = EndlessApp()
+    closed = app.closed
     adapter = WSGIAdapter(app, threads=1)
     async with serving(adapter) as running:
         reader, writer = await asyncio.open_connection(*running.address)
@@ -329,21 +335,8 @@ async def test_head_gets_no_invented_content_length() -> None:
 
 async def test_streamed_response_has_backpressure() -> None:
     """A client that does not read stops an endless generator (no memory blow-up)."""
-    produced: list[int] = []
-    closed = threading.Event()
-
-    def app(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
-        start_response("200 OK", [])
-
-        def body() -> Iterator[bytes]:
-            try:
-                while True:
-                    produced.append(1)
-                    yield b"b" * 65536
-            finally:
-                closed.set()
-
-        return body()
+    app = EndlessApp()
+    produced, closed = app.produced, app.closed
 
     def recv_exactly(sock: socket.socket, n: int) -> None:
         while n > 0:
