@@ -77,6 +77,7 @@ def load_app(
     factory: bool = False,
     app_dir: str | None = None,
     interface: str = "auto",
+    multiprocess: bool = False,
 ) -> ASGIApp:
     """Resolve ``app`` (an object or an import string) to an ASGI3 callable.
 
@@ -85,6 +86,7 @@ def load_app(
     :param interface: ``"auto"`` (detect ASGI2 or ASGI3), ``"asgi3"``, ``"asgi2"``
         or ``"wsgi"`` (run a PEP 3333 app on a thread pool), as uvicorn's
         ``--interface``.
+    :param multiprocess: a WSGI app's ``wsgi.multiprocess`` (several workers).
     """
     if interface not in INTERFACES:
         raise ValueError(
@@ -98,7 +100,7 @@ def load_app(
     if not callable(loaded):
         raise ImportFromStringError(f"{loaded!r} is not callable: not an ASGI app")
     if interface == "wsgi":
-        return cast(ASGIApp, WSGIAdapter(loaded))
+        return cast(ASGIApp, WSGIAdapter(loaded, multiprocess=multiprocess))
     if interface == "asgi2" or (interface == "auto" and not is_asgi3(loaded)):
         return ASGI2Middleware(cast(ASGI2App, loaded))
     return cast(ASGIApp, loaded)

@@ -219,6 +219,7 @@ class Config:
                 factory=self.factory,
                 app_dir=self.app_dir,
                 interface=self.interface,
+                multiprocess=self.workers > 1,
             )
         except Exception:
             logger.exception("Error loading ASGI app")

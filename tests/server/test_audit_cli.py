@@ -145,6 +145,9 @@ def test_interface_choice_is_honoured() -> None:
     assert isinstance(load_app(asgi3, interface="asgi2"), ASGI2Middleware)
     adapter = load_app(wsgi, interface="wsgi")
     assert isinstance(adapter, WSGIAdapter) and adapter.app is wsgi
+    shared = load_app(wsgi, interface="wsgi", multiprocess=True)
+    assert isinstance(shared, WSGIAdapter)
+    assert shared._base["wsgi.multiprocess"] is True
     with pytest.raises(ValueError, match="interface must be one of"):
         load_app(asgi3, interface="asgi4")
 
