@@ -71,7 +71,8 @@ async def test_server_killed_while_a_pipeline_is_held(
             async with r.pipeline(transaction=transaction) as pipe:
                 for _ in range(1000):
                     pipe.incr("n")
-                return await pipe.execute()
+                result: list[Any] = await pipe.execute()
+                return result
 
         task = asyncio.ensure_future(run())
         # The server holds the (first) write: our client waits for replies.
