@@ -112,6 +112,19 @@ async def test_smuggling_shapes_rejected_and_closed(name: str) -> None:
     assert data.count(b"HTTP/1.1") == 1  # nothing smuggled through
 
 
+@pytest.mark.parametrize("name", sorted(SMUGGLING))
+async def test_smuggling_shape_pipelined_after_a_simple_get(name: str) -> None:
+    # Added by the issue-2 audit: the first request takes the server's fast path,
+    # the bad one arrives in the same read right behind it.
+    first = b"GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
+    async with serving(app) as srv:
+        data = await raw_request(srv.address, first + SMUGGLING[name])
+    assert status_of(data) == 200
+    second = data[data.index(b"HTTP/1.1 ", 1) :]
+    assert status_of(second) in (400, 501), data
+    assert data.count(b"HTTP/1.1 ") == 2  # nothing smuggled through
+
+
 async def test_slowloris_closed_after_header_timeout() -> None:
     async with serving(app, timeout_header_read=0.5) as srv:
         reader, writer = await asyncio.open_connection(*srv.address)
