@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+from aio import __version__
+
 # subcommand -> (module, function taking argv and returning an exit code, summary)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": ("aio.server.cli", "serve_main", "run an ASGI application"),
@@ -34,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help"}:
         print(usage())
         return 0 if args else 2
+    if args[0] == "--version":
+        print(f"aio {__version__}")
+        return 0
     command, rest = args[0], args[1:]
     if command not in COMMANDS:
         print(f"aio: unknown command {command!r}\n\n{usage()}", file=sys.stderr)

@@ -133,6 +133,14 @@ def test_version_flag() -> None:
     assert out.startswith(f"aio {__version__} ")
 
 
+def test_top_level_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from aio import __version__
+    from aio.cli import main
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"aio {__version__}\n"
+
+
 def test_interface_choice_is_honoured() -> None:
     async def asgi3(scope: object, receive: object, send: object) -> None:
         raise AssertionError("not called")
