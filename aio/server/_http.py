@@ -45,9 +45,9 @@ from aio.proto.http import (
     split_target,
 )
 from aio.server._cycle import RequestCycle, error_response, run_asgi
-from aio.server._eager import start_eagerly
 from aio.server._logging import access_logger
 from aio.server._proxy import apply_proxy_headers
+from aio.server._runner import HandlerRunner
 
 if TYPE_CHECKING:
     from aio.server._config import Config
@@ -165,6 +165,7 @@ class HTTPProtocol(asyncio.Protocol):
         # received meanwhile. "clean": the Connection holds no bytes, so the
         # next read may be parsed on its own.
         self.unsynced: bytes | None = None
+        self.runner = HandlerRunner(self.loop, state.tasks)
         self.held = bytearray()
         self.clean = True
 
@@ -198,6 +199,7 @@ class HTTPProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.state.connections.discard(self)
+        self.runner.close()
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
@@ -435,12 +437,7 @@ class HTTPProtocol(asyncio.Protocol):
             app = service_unavailable
         coro = run_asgi(app, cycle)
         cycle.coro = coro
-        task = start_eagerly(self.loop, coro)
-        if task is not None:
-            cycle.task = task
-            tasks = self.state.tasks
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
+        cycle.task = self.runner.start(coro)
 
     def _upgrade(self, scope: dict[str, Any]) -> bool:
         start_websocket = _find_websocket() if self.config.ws != "none" else None
@@ -456,6 +453,7 @@ class HTTPProtocol(asyncio.Protocol):
             self.timer.cancel()
             self.timer = None
         self.state.connections.discard(self)
+        self.runner.close()
         leftover, _ = self.conn.trailing_data
         protocol = start_websocket(
             transport=self.transport,
