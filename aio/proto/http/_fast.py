@@ -80,7 +80,68 @@ def parse_simple_request(
     eol = data.find(b"\r\n")
     if eol > limits.max_request_line or eol == end:
         return None  # too long, or no header lines at all (so no Host)
-    parts = data[:eol].split(b" ")
+    line = data[:eol]
+    start = _START_LINES.get(line)
+    if start is None:
+        start = _start_line(line)
+        if start is None:
+            return None
+        _remember(_START_LINES, line, start)
+    fields = data[eol + 2 : end]
+    # The general parser's bulk checks: allowed bytes only, CR and LF only as
+    # CRLF pairs (no bare CR or LF anywhere).
+    if fields.translate(None, HEAD_CHARS):
+        return None
+    crlf = fields.count(b"\r\n")
+    if fields.count(b"\r") != crlf or fields.count(b"\n") != crlf:
+        return None
+    if crlf >= limits.max_header_count:  # crlf + 1 lines
+        return None
+    headers: Headers = []
+    append = headers.append
+    known = _FIELD_LINES.get
+    host: bytes | None = None
+    for line in fields.split(b"\r\n"):
+        field = known(line)
+        if field is None:
+            field = _field_line(line)
+            if field is None:
+                return None
+            _remember(_FIELD_LINES, line, field)
+        if field[0] == b"host":
+            if host is not None:
+                return None
+            host = field[1]
+        append(field)
+    if host is None:
+        return None
+    return start[0], start[1], headers
+
+
+# Clients repeat the same lines (the same few request lines, the same Host,
+# Accept, User-Agent...): a line seen before maps straight to its parsed form.
+# Only lines that passed every check below are kept, and the result depends
+# on the line alone, so the cache changes nothing but the cost. Bounded: when
+# full it starts over.
+_START_LINES: dict[bytes, tuple[bytes, bytes]] = {}
+_FIELD_LINES: dict[bytes, tuple[bytes, bytes]] = {}
+_CACHE_MAX: Final = 512
+_CACHE_LINE_MAX: Final = 256
+
+
+def _remember(
+    cache: dict[bytes, tuple[bytes, bytes]], line: bytes, parsed: tuple[bytes, bytes]
+) -> None:
+    if len(line) <= _CACHE_LINE_MAX:
+        if len(cache) >= _CACHE_MAX:
+            cache.clear()
+        cache[line] = parsed
+
+
+def _start_line(line: bytes) -> tuple[bytes, bytes] | None:
+    # (method, target) of an origin-form HTTP/1.1 request line the general
+    # parser accepts, other than CONNECT and HEAD (their responses differ).
+    parts = line.split(b" ")
     if len(parts) != 3:
         return None
     method, target, version = parts
@@ -94,44 +155,31 @@ def parse_simple_request(
         or target.translate(None, TARGET_CHARS)
     ):
         return None
-    fields = data[eol + 2 : end]
-    # The general parser's bulk checks: allowed bytes only, CR and LF only as
-    # CRLF pairs (no bare CR or LF anywhere).
-    if fields.translate(None, HEAD_CHARS):
+    return method, target
+
+
+def _field_line(line: bytes) -> tuple[bytes, bytes] | None:
+    # (lower-cased name, value) of a field line the general parser accepts
+    # and that leaves the request simple; the caller checked its bytes.
+    colon = line.find(b":")
+    if colon <= 0:
         return None
-    crlf = fields.count(b"\r\n")
-    if fields.count(b"\r") != crlf or fields.count(b"\n") != crlf:
-        return None
-    if crlf >= limits.max_header_count:  # crlf + 1 lines
-        return None
-    headers: Headers = []
-    append = headers.append
-    known = NAME_CACHE.get
-    host: bytes | None = None
-    for line in fields.split(b"\r\n"):
-        colon = line.find(b":")
-        if colon <= 0:
+    name = line[:colon]
+    lowered = NAME_CACHE.get(name)
+    if lowered is None:
+        try:
+            lowered = lower_name(name)  # validates (and caches) the name
+        except InvalidHeader:
             return None
-        name = line[:colon]
-        lowered = known(name)
-        if lowered is None:
-            try:
-                lowered = lower_name(name)  # validates (and caches) the name
-            except InvalidHeader:
-                return None
-        value = line[colon + 1 :].strip(b" \t")
-        if lowered == b"host":
-            if host is not None or value.translate(None, _HOST_CHARS):
-                return None
-            host = value
-        elif lowered in _GENERAL:
+    value = line[colon + 1 :].strip(b" \t")
+    if lowered == b"host":
+        if value.translate(None, _HOST_CHARS):
             return None
-        elif lowered == b"connection" and value.lower() != b"keep-alive":
-            return None
-        append((lowered, value))
-    if host is None:
+    elif lowered in _GENERAL:
         return None
-    return method, target, headers
+    elif lowered == b"connection" and value.lower() != b"keep-alive":
+        return None
+    return lowered, value
 
 
 def simple_response(

@@ -338,3 +338,24 @@ def test_field_lines() -> None:
     assert field_lines([]) == b""
     assert field_lines([(b"Content-Length", b"1")]) is None
     assert field_lines([(b"connection", b"close")]) is None
+
+
+def test_line_caches_change_nothing_but_cost() -> None:
+    first = parse_simple_request(SIMPLE, LIMITS)
+    assert first is not None
+    again = parse_simple_request(SIMPLE, LIMITS)
+    assert again == first and again[2] is not first[2]  # a fresh list each time
+    # Overflow the caches with distinct lines: they start over, results hold.
+    for i in range(1200):
+        data = b"GET /%d HTTP/1.1\r\nHost: h\r\nX-N: %d\r\n\r\n" % (i, i)
+        assert parse_simple_request(data, LIMITS) == (
+            b"GET",
+            b"/%d" % i,
+            [(b"host", b"h"), (b"x-n", b"%d" % i)],
+        )
+    assert parse_simple_request(SIMPLE, LIMITS) == first
+    # A cached valid line does not make an invalid neighbour acceptable.
+    assert parse_simple_request(SIMPLE.replace(b"Accept", b"Acc ept"), LIMITS) is None
+    assert (
+        parse_simple_request(SIMPLE[:-2] + b"Host: other\r\n\r\n", LIMITS) is None
+    )  # second Host
