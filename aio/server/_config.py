@@ -70,6 +70,8 @@ class Config:
         interface: str = "auto",
         reload: bool = False,
         reload_dirs: list[str] | str | None = None,
+        reload_includes: list[str] | str | None = None,
+        reload_excludes: list[str] | str | None = None,
         reload_delay: float = 0.25,
         workers: int | None = None,
         proxy_headers: bool = True,
@@ -86,6 +88,7 @@ class Config:
         timeout_request: float | None = None,
         timeout_header_read: float | None = 10.0,
         timeout_worker: float = 30.0,
+        timeout_worker_healthcheck: float | None = None,
         ssl_keyfile: str | None = None,
         ssl_certfile: str | None = None,
         ssl_keyfile_password: str | None = None,
@@ -126,9 +129,9 @@ class Config:
         self.use_colors = use_colors
         self.interface = interface
         self.reload = reload
-        if isinstance(reload_dirs, str):
-            reload_dirs = [reload_dirs]
-        self.reload_dirs: list[str] = list(reload_dirs or [])
+        self.reload_dirs: list[str] = _as_list(reload_dirs)
+        self.reload_includes: list[str] = _as_list(reload_includes)
+        self.reload_excludes: list[str] = _as_list(reload_excludes)
         self.reload_delay = reload_delay
         self.workers = workers or 1
         self.proxy_headers = proxy_headers
@@ -146,7 +149,12 @@ class Config:
         self.timeout_graceful_shutdown = timeout_graceful_shutdown
         self.timeout_request = timeout_request
         self.timeout_header_read = timeout_header_read
-        self.timeout_worker = timeout_worker
+        # uvicorn's name for the same limit wins when given.
+        self.timeout_worker = (
+            timeout_worker
+            if timeout_worker_healthcheck is None
+            else timeout_worker_healthcheck
+        )
         self.ssl_keyfile = ssl_keyfile
         self.ssl_certfile = ssl_certfile
         self.ssl_keyfile_password = ssl_keyfile_password
@@ -253,6 +261,12 @@ class Config:
         sock.listen(self.backlog)
         sock.set_inheritable(True)
         return sock
+
+
+def _as_list(value: list[str] | str | None) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return list(value or [])
 
 
 def load_env_file(path: str) -> None:

@@ -29,6 +29,8 @@ class ChangeWatcher:
 
     :param dirs: the directories to watch (the current directory when empty).
     :param patterns: glob patterns of the file names that count.
+    :param excludes: glob patterns (of a file name, or of its full path) that do
+        not count even when ``patterns`` match, as uvicorn's ``--reload-exclude``.
     :param use_watchfiles: use :mod:`watchfiles` when it is importable.
     :param wake: called (from the watcher thread) when watchfiles saw a change.
     """
@@ -38,11 +40,13 @@ class ChangeWatcher:
         dirs: Iterable[str],
         patterns: Iterable[str] = ("*.py",),
         *,
+        excludes: Iterable[str] = (),
         use_watchfiles: bool = True,
         wake: Callable[[], None] | None = None,
     ) -> None:
         self.dirs = [os.path.abspath(d) for d in dirs] or [os.getcwd()]
         self.patterns = tuple(patterns)
+        self.excludes = tuple(excludes)
         self._wake = wake
         self._lock = threading.Lock()
         self._changed: set[str] = set()
@@ -70,6 +74,11 @@ class ChangeWatcher:
 
     def _matches(self, path: str) -> bool:
         name = os.path.basename(path)
+        if any(
+            fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(path, pattern)
+            for pattern in self.excludes
+        ):
+            return False
         return any(fnmatch.fnmatch(name, pattern) for pattern in self.patterns)
 
     def _scan(self) -> Iterator[tuple[str, float]]:

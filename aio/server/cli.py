@@ -123,6 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--reload", action="store_true", help="restart on code changes")
     p.add_argument("--reload-dir", action="append", dest="reload_dirs", default=None)
+    p.add_argument(
+        "--reload-include",
+        action="append",
+        dest="reload_includes",
+        default=None,
+        help="glob of files that trigger a reload (repeatable; *.py always)",
+    )
+    p.add_argument(
+        "--reload-exclude",
+        action="append",
+        dest="reload_excludes",
+        default=None,
+        help="glob of files (names or paths) that never trigger a reload",
+    )
     p.add_argument("--reload-delay", type=float, default=0.25)
     p.add_argument("--env-file", default=None, help="KEY=VALUE file loaded first")
     p.add_argument("--log-config", default=None, help=".json, .yaml or .ini file")

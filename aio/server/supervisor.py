@@ -87,6 +87,7 @@ class SupervisorOptions:
     :param reload: restart the workers when a source file changes.
     :param reload_dirs: the directories to watch (the current directory when empty).
     :param reload_includes: glob patterns of the files that count.
+    :param reload_excludes: glob patterns of files (names or paths) that do not.
     :param reload_delay: seconds between two polls of the file tree.
     :param dump_wait: seconds to wait for a hung worker's stack dump before SIGKILL.
     :param boot_timeout: the hang limit before a worker serves (it may be importing
@@ -103,6 +104,7 @@ class SupervisorOptions:
     reload: bool = False
     reload_dirs: list[str] = field(default_factory=list)
     reload_includes: tuple[str, ...] = ("*.py",)
+    reload_excludes: tuple[str, ...] = ()
     reload_delay: float = 0.25
     dump_wait: float = 1.0
     boot_timeout: float = 60.0
@@ -119,6 +121,11 @@ class SupervisorOptions:
             max_requests_jitter=int(getattr(config, "limit_max_requests_jitter", 0)),
             reload=bool(config.reload),
             reload_dirs=list(config.reload_dirs or []),
+            # As uvicorn: "*.py" always counts unless excluded; includes add to it.
+            reload_includes=tuple(
+                dict.fromkeys(("*.py", *(getattr(config, "reload_includes", ()) or ())))
+            ),
+            reload_excludes=tuple(getattr(config, "reload_excludes", ()) or ()),
             reload_delay=float(getattr(config, "reload_delay", 0.25) or 0.25),
         )
 
@@ -495,6 +502,7 @@ class Supervisor:
             ChangeWatcher(
                 self.options.reload_dirs,
                 self.options.reload_includes,
+                excludes=self.options.reload_excludes,
                 wake=self.wake,
             )
             if self.options.reload

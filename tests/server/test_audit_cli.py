@@ -45,9 +45,7 @@ APP = textwrap.dedent(
 )
 
 # uvicorn flags aio does not offer (documented in docs/server.md).
-NOT_OFFERED = frozenset(
-    {"--http2", "--reload-include", "--reload-exclude", "--reset-contextvars"}
-)
+NOT_OFFERED = frozenset({"--http2", "--reset-contextvars"})
 
 Start = Callable[..., Proc]
 

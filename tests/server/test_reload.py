@@ -82,3 +82,55 @@ def test_watchfiles_watcher_sees_changes_of_matching_files_only(
         assert all(path.endswith(".py") for path in changed)
     finally:
         watcher.close()
+
+
+def test_excludes_and_includes_as_uvicorn(tmp_path: Path) -> None:
+    # Added by the issue-2 audit: --reload-include / --reload-exclude.
+    (tmp_path / "gen").mkdir()
+    for name in ("a.py", "b_test.py", "gen/c.py", "conf.toml"):
+        (tmp_path / name).write_text("1\n")
+    watcher = ChangeWatcher(
+        [str(tmp_path)],
+        ("*.py", "*.toml"),
+        excludes=("*_test.py", str(tmp_path / "gen" / "*")),
+        use_watchfiles=False,
+    )
+    for name in ("a.py", "b_test.py", "gen/c.py", "conf.toml"):
+        _bump(tmp_path / name, "2\n")
+    assert watcher.changes() == [str(tmp_path / "a.py"), str(tmp_path / "conf.toml")]
+    watcher.close()
+
+
+def test_reload_flags_reach_the_supervisor(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Config() applies the CLI's logging config: keep it out of this process.
+    monkeypatch.setattr("aio.server._config.configure_logging", lambda *a: None)
+    from aio.server import Config
+    from aio.server.cli import build_parser, config_from_args
+    from aio.server.supervisor import SupervisorOptions
+
+    args = build_parser().parse_args(
+        [
+            "m:app",
+            "--reload",
+            "--reload-include",
+            "*.toml",
+            "--reload-include",
+            "*.py",
+            "--reload-exclude",
+            "*_test.py",
+            "--timeout-worker-healthcheck",
+            "9",
+        ]
+    )
+    config = config_from_args(args)
+    options = SupervisorOptions.from_config(config)
+    assert options.reload_includes == ("*.py", "*.toml")
+    assert options.reload_excludes == ("*_test.py",)
+    assert options.timeout == 9
+    plain = SupervisorOptions.from_config(
+        config_from_args(build_parser().parse_args(["m:app"]))
+    )
+    assert (plain.reload_includes, plain.reload_excludes) == (("*.py",), ())
+    # uvicorn's Config keyword for the worker health limit.
+    assert Config("m:app", timeout_worker_healthcheck=4).timeout_worker == 4
+    assert Config("m:app", reload_excludes="x*").reload_excludes == ["x*"]
