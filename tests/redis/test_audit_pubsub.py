@@ -5,6 +5,8 @@ and RESP3 pushes on an ordinary command connection.
   of a stream of pushes neither loses nor reorders messages.
 - Re-subscription after a dropped connection covers channels, patterns AND shard
   channels, with their handlers, on both protocols.
+- ``get_message`` cancelled by anyio scopes at random points while 300
+  messages stream in: none is lost or reordered.
 - On a RESP3 command connection with ``CLIENT TRACKING ON`` (no cache), the
   server's invalidation pushes arrive between replies: every command still gets
   its own reply.
@@ -15,8 +17,10 @@ Private servers only.
 from __future__ import annotations
 
 import asyncio
+import random
 from typing import Any
 
+import anyio
 import pytest
 
 from aio.redis import Redis
@@ -174,3 +178,37 @@ async def test_resp3_invalidation_pushes_between_replies(
             assert await r.ping() is True
         assert await r.execute_command("CLIENT TRACKING", "OFF")
         assert await r.get("t0") == b"3"
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_get_message_cancelled_by_scopes_loses_nothing(
+    private_redis_server: Any, protocol: int
+) -> None:
+    server = private_redis_server()
+    rng = random.Random(protocol)
+    got: list[int] = []
+    async with Redis(host=server.host, port=server.port, protocol=protocol) as r:
+        async with r.pubsub(ignore_subscribe_messages=True) as p:
+            await p.subscribe("cancel-chan")
+            assert await p.get_message(timeout=1) is None  # the confirmation
+
+            async def publish() -> None:
+                for i in range(300):
+                    await r.publish("cancel-chan", str(i))
+                    if i % 10 == 0:
+                        await anyio.sleep(0)
+
+            cancelled = 0
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(publish)
+                while len(got) < 300:
+                    # Cancelled at random points while messages stream in.
+                    deadline = None if len(got) >= 290 else rng.uniform(0, 0.0005)
+                    with anyio.move_on_after(deadline) as scope:
+                        message = await p.get_message(timeout=5)
+                    if scope.cancelled_caught:
+                        cancelled += 1
+                        continue
+                    assert message is not None, f"stalled after {len(got)}"
+                    got.append(int(message["data"]))
+    assert got == list(range(300))
