@@ -8,6 +8,14 @@ Phases of a connection (``phase``)::
 One request runs at a time; pipelined requests wait in the parser's buffer (it
 answers ``PAUSED``) until the response in flight is complete.
 
+Fast path: a read that holds exactly one simple, body-less HTTP/1.1 head (see
+``aio.proto.http.parse_simple_request``) skips the ``Connection``, which stays
+IDLE; the request is then ``unsynced``. Bytes arriving meanwhile wait in ``held``.
+If the response needs the general path (it streams, or its framing is unusual)
+``sync_connection`` feeds the head to the ``Connection`` after all; either way the
+held bytes go to the ``Connection`` once the exchange ends. ``clean`` says the
+``Connection`` buffers nothing, the condition for trying the fast path.
+
 Timeouts use one lazily re-armed timer per connection: the hot path only stores a
 new ``deadline`` float, and the timer, when it fires early, re-arms itself for the
 current deadline. IDLE waits ``timeout_keep_alive``; HEAD allows
