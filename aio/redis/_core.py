@@ -261,6 +261,9 @@ class RedisCore:
         :raises TimeoutError: no reply within ``socket_timeout``.
         """
         conn = self.connection
+        if conn is None and self.single_connection_client:
+            _ = await self.initialize()
+            conn = self.connection
         if conn is not None:
             reply = await self._run(conn, args, options)
         else:

@@ -112,6 +112,16 @@ async def test_single_connection_client(redis_url: str) -> None:
     assert r.connection is None
 
 
+async def test_single_connection_taken_on_first_command(redis_url: str) -> None:
+    r = Redis.from_url(redis_url, single_connection_client=True)
+    assert r.connection is None
+    assert await r.ping()
+    assert r.connection is not None
+    assert r.connection_pool.in_use_count == 1
+    await r.aclose()
+    assert r.connection is None
+
+
 async def test_await_client_and_close_alias(redis_url: str) -> None:
     r = await Redis.from_url(redis_url)
     assert await r.ping()
