@@ -44,7 +44,11 @@ async def _hammer(r: Redis, seed: int) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("mode", ["pool", "blocking-pool", "single-connection"])
-async def test_random_cancellation_never_misdelivers(redis_url: str, mode: str) -> None:
+async def test_random_cancellation_never_misdelivers(
+    private_redis_server: Any, mode: str
+) -> None:
+    # A private server: other test runs sharing the service cannot flush our keys.
+    redis_url = private_redis_server().url
     if mode == "blocking-pool":
         pool = BlockingConnectionPool.from_url(
             redis_url, max_connections=8, timeout=None
@@ -97,7 +101,10 @@ async def test_cancelled_pipeline_does_not_leak(r: Redis) -> None:
     assert await r.get("after") == b"1"
 
 
-async def test_pool_of_two_serves_1000_concurrent_gets(redis_url: str) -> None:
+async def test_pool_of_two_serves_1000_concurrent_gets(
+    private_redis_server: Any,
+) -> None:
+    redis_url = private_redis_server().url
     pool = BlockingConnectionPool.from_url(redis_url, max_connections=2, timeout=None)
     try:
         async with Redis(connection_pool=pool) as r:
