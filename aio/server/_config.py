@@ -11,7 +11,7 @@ import logging
 import os
 import socket
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from aio.server._app import load_app
@@ -22,6 +22,8 @@ from aio.server._types import ASGIApp
 logger = logging.getLogger("aio.server")
 
 LifespanMode = Literal["auto", "on", "off"]
+# (config, build the context from the ssl_* settings) -> the context to serve with
+SSLContextFactory = Callable[["Config", Callable[[], ssl.SSLContext]], ssl.SSLContext]
 
 
 class Config:
@@ -30,6 +32,9 @@ class Config:
     Names, meanings and defaults follow ``uvicorn.Config``; the additions are
     ``timeout_request``, ``timeout_header_read``, the ``max_*`` request limits and
     ``access_log_format`` (gunicorn's atoms).
+
+    :param ssl_context_factory: as uvicorn's: called as ``factory(config, default)``
+        to make the TLS context; ``default()`` builds it from the ``ssl_*`` settings.
 
     :param app: an ASGI application, or an import string ``"module:attr"``.
     :param timeout_request: seconds after which a handler that has not finished is
@@ -96,6 +101,7 @@ class Config:
         ssl_cert_reqs: int = int(ssl.CERT_NONE),
         ssl_ca_certs: str | None = None,
         ssl_ciphers: str = "TLSv1",
+        ssl_context_factory: SSLContextFactory | None = None,
         headers: Sequence[tuple[str, str]] | None = None,
         factory: bool = False,
         app_dir: str | None = None,
@@ -162,6 +168,7 @@ class Config:
         self.ssl_cert_reqs = ssl_cert_reqs
         self.ssl_ca_certs = ssl_ca_certs
         self.ssl_ciphers = ssl_ciphers
+        self.ssl_context_factory = ssl_context_factory
         self.headers: list[tuple[str, str]] = list(headers or [])
         self.factory = factory
         self.app_dir = app_dir
@@ -183,8 +190,8 @@ class Config:
 
     @property
     def is_ssl(self) -> bool:
-        """Whether TLS is configured (a certificate file was given)."""
-        return bool(self.ssl_keyfile or self.ssl_certfile)
+        """Whether TLS is configured (a certificate file or a context factory)."""
+        return bool(self.ssl_keyfile or self.ssl_certfile or self.ssl_context_factory)
 
     @property
     def use_subprocess(self) -> bool:
@@ -192,9 +199,28 @@ class Config:
         return bool(self.reload or self.workers > 1)
 
     def create_ssl_context(self) -> ssl.SSLContext:
-        """Build the server's TLS context from the ``ssl_*`` settings."""
+        """Build the server's TLS context.
+
+        With ``ssl_context_factory`` (uvicorn's hook), the factory is called with this
+        config and a function that builds the context from the ``ssl_*`` settings,
+        which it may call and adjust, or ignore.
+        """
+        if self.ssl_context_factory is None:
+            return self._ssl_context_from_settings()
+        context = self.ssl_context_factory(self, self._ssl_context_from_settings)
+        if not isinstance(context, ssl.SSLContext):
+            raise TypeError(
+                "ssl_context_factory must return an ssl.SSLContext, "
+                f"not {type(context).__name__}"
+            )
+        return context
+
+    def _ssl_context_from_settings(self) -> ssl.SSLContext:
+        if self.ssl_certfile is None:
+            raise ValueError(
+                "building the TLS context from the ssl_* settings needs ssl_certfile"
+            )
         context = ssl.SSLContext(self.ssl_version)
-        assert self.ssl_certfile is not None, "ssl_certfile is required for TLS"
         password = self.ssl_keyfile_password
         context.load_cert_chain(
             self.ssl_certfile,
