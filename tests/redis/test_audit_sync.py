@@ -7,12 +7,14 @@ Each test runs twice, against redis-py itself and against ``sync_shims.redis``
   the client serves again after the restart;
 - many threads sharing one client while the server dies and comes back;
 - the blocking pool's timeout;
-- ``unix://`` and ``rediss://`` URLs through ``from_url``.
+- ``unix://`` and ``rediss://`` URLs through ``from_url``;
+- ``fork`` while other threads of the parent are using the client.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import socket
 import threading
 import time
@@ -209,3 +211,47 @@ def test_rediss_url(mod: ModuleType, private_redis_server: Any, tmp_path: Any) -
     with pytest.raises(mod.ConnectionError):
         untrusted.ping()
     untrusted.close()
+
+
+def test_fork_while_other_threads_use_the_client(
+    mod: ModuleType, private_redis_server: Any
+) -> None:
+    # A module-level client under a pre-forking server: the parent keeps using
+    # it from threads while children are forked; each child gets its own
+    # replies on its own connections, and the parent never sees a child's.
+    server = private_redis_server()
+    r = mod.Redis(host=server.host, port=server.port)
+    r.set("parent", "P")
+    r.set("child", "C")
+    stop = threading.Event()
+    wrong: list[Any] = []
+
+    def busy() -> None:
+        while not stop.is_set():
+            value = r.get("parent")
+            if value != b"P":
+                wrong.append(value)
+
+    threads = [threading.Thread(target=busy) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    codes = []
+    try:
+        for _ in range(10):
+            pid = os.fork()
+            if pid == 0:  # the child reports through its exit code only
+                code = 1
+                try:
+                    ok = all(r.get("child") == b"C" for _ in range(20))
+                    code = 0 if ok else 2
+                finally:
+                    os._exit(code)
+            _, status = os.waitpid(pid, 0)
+            codes.append(os.waitstatus_to_exitcode(status))
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    assert codes == [0] * 10
+    assert wrong == []
+    r.close()
