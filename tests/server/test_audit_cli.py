@@ -21,6 +21,7 @@ import httpx
 import pytest
 import trustme
 
+from aio.server import Config
 from aio.server._app import ASGI2Middleware, load_app
 from aio.server.cli import build_parser
 from aio.server.wsgi import WSGIAdapter
@@ -86,6 +87,17 @@ def test_uvicorn_flag_names_are_accepted() -> None:
             takes_value = not param.is_flag
             assert not takes_value or ours[opt].nargs != 0, opt
     assert not missing, f"uvicorn flags aio serve lacks: {missing}"
+
+
+def test_uvicorn_config_keywords_are_accepted() -> None:
+    import inspect
+
+    uvicorn = pytest.importorskip("uvicorn")
+    theirs = set(inspect.signature(uvicorn.Config).parameters)
+    ours = set(inspect.signature(Config).parameters)
+    # uvicorn's deprecated notify hooks and the two features listed in NOT_OFFERED.
+    absent = {"callback_notify", "timeout_notify", "http2", "reset_contextvars"}
+    assert sorted(theirs - ours - absent) == []
 
 
 def test_issue_flag_list_is_complete() -> None:
