@@ -17,8 +17,9 @@ import pytest
 import redis.asyncio as redispy
 
 import aio.errors
-from aio.redis import Redis, RedisError
+from aio.redis import AuthenticationError, Redis, RedisError, Retry
 from aio.redis import exceptions as aio_exceptions
+from aio.redis.backoff import ConstantBackoff
 from tests.plugins.fix_services import require_service
 
 DB = 12
@@ -212,3 +213,22 @@ async def test_acl_errors(private_redis_server: Any) -> None:
     async with Redis.from_url(bob) as r:
         assert await r.execute_command("ACL WHOAMI") == "bob"  # as redis-py
         assert await r.get("k") is None
+
+
+async def test_wrong_password_is_not_retried(private_redis_server: Any) -> None:
+    # AuthenticationError is a ConnectionError (as in redis-py), but retrying a
+    # refused password cannot succeed: the client must fail at once, even with
+    # a retry policy (redis-py's asyncio client retries it, here 5 times).
+    server = private_redis_server("--requirepass", "pw")
+    retry = Retry(ConstantBackoff(0.05), 5)
+    r = Redis(host=server.host, port=server.port, password="no", retry=retry)
+    with pytest.raises(AuthenticationError):
+        await r.ping()
+    await r.aclose()
+    async with Redis(host=server.host, port=server.port, password="pw") as admin:
+        stats = await admin.info("commandstats")
+    failed = sum(
+        int(stats.get(f"cmdstat_{name}", {}).get("failed_calls", 0))
+        for name in ("auth", "hello")
+    )
+    assert failed == 1
