@@ -2,7 +2,7 @@
 
 - ``redis_url``: ``redis://127.0.0.1:6379/9``, the shared server's database 9, which
   belongs to the client tests (8 when a second one is needed; the command tests use
-  10). Nothing here runs FLUSHALL.
+  10), held under a cross-process lock for the test. Nothing here runs FLUSHALL.
 - ``r``: an :class:`aio.redis.Redis` on database 9, FLUSHDB before and after.
 - ``private_redis_server``: a factory that starts a private ``redis-server`` on a
   free port of 127.0.0.1 with extra arguments and returns a :class:`PrivateRedis`
@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -111,11 +113,31 @@ class PrivateRedis:
         return self.start()
 
 
+LOCK_PATH = os.path.join(tempfile.gettempdir(), "aio-tests-redis-db9.lock")
+
+
+@contextlib.contextmanager
+def db_lock() -> Iterator[None]:
+    """Hold database 9 (and the channel names of these tests) across processes.
+
+    Side-by-side test runs on one machine share the Redis service; without the
+    lock one run's FLUSHDB would empty another's keys mid-test.
+    """
+    fd = os.open(LOCK_PATH, os.O_CREAT | os.O_RDWR, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 @pytest.fixture
-def redis_url() -> str:
-    """URL of database 9 of the shared Redis (skips or fails when unreachable)."""
+def redis_url() -> Iterator[str]:
+    """URL of database 9 of the shared Redis (skips or fails when unreachable),
+    held exclusively for the test (see :func:`db_lock`)."""
     host, port = require_service("redis")
-    return f"redis://{host}:{port}/{DB}"
+    with db_lock():
+        yield f"redis://{host}:{port}/{DB}"
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.plugins.fix_redis import db_lock
 from tests.plugins.fix_services import require_service
 
 DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "redis.md"
@@ -22,7 +23,8 @@ def example(name: str) -> str:
 
 def test_quickstart_example(capsys: pytest.CaptureFixture[str]) -> None:
     require_service("redis")
-    exec(compile(example("quickstart"), str(DOC), "exec"), {"__name__": "doc"})
+    with db_lock():  # the example uses database 9
+        exec(compile(example("quickstart"), str(DOC), "exec"), {"__name__": "doc"})
     assert capsys.readouterr().out.splitlines() == [
         "b'hello'",
         "1",
