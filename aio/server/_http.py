@@ -8,7 +8,7 @@ Phases of a connection (``phase``)::
 One request runs at a time; pipelined requests wait in the parser's buffer (it
 answers ``PAUSED``) until the response in flight is complete.
 
-Fast path: a read that holds exactly one simple, body-less HTTP/1.1 head (see
+Fast path: a read that holds exactly one simple HTTP/1.1 request (see
 ``aio.proto.http.parse_simple_request``) skips the ``Connection``, which stays
 IDLE; the request is then ``unsynced``. Bytes arriving meanwhile wait in ``held``.
 If the response needs the general path (it streams, or its framing is unusual)
@@ -241,10 +241,12 @@ class HTTPProtocol(asyncio.Protocol):
                 parsed = parse_simple_request(data, self.limits)
                 if parsed is not None:
                     self.unsynced = data
-                    method, target, headers = parsed
+                    method, target, headers, body = parsed
                     cycle = self._start_cycle(method, target, headers, "1.1", False)
                     if cycle is not None:
                         cycle.more_body = False
+                        if body:
+                            cycle.chunks.append(body)
                         self._run(cycle)
                     return
             if not data:
@@ -526,9 +528,11 @@ class HTTPProtocol(asyncio.Protocol):
         self.clean = False
         conn = self.conn
         conn.receive_data(head)
-        request = conn.next_event()
-        end = conn.next_event()
-        assert type(request) is Request and type(end) is EndOfMessage, (request, end)
+        event = conn.next_event()
+        assert type(event) is Request, event
+        while type(event) is not EndOfMessage:  # the body is the cycle's already
+            event = conn.next_event()
+            assert type(event) in (Data, EndOfMessage), event
         held = self.held
         if held:
             conn.receive_data(bytes(held))

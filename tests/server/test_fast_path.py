@@ -217,3 +217,25 @@ async def test_disconnect_after_fast_response() -> None:
     await done.wait()
     assert messages == [{"type": "http.disconnect"}]
     protocol.connection_lost(None)
+
+
+async def test_fast_post_body_then_streamed_answer_syncs() -> None:
+    got: list[Any] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        got.append(await receive())
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"a", "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    protocol, transport = make_protocol(app, server_header=False, date_header=False)
+    post = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+    written = await feed(protocol, post)
+    assert got == [{"type": "http.request", "body": b"abc", "more_body": False}]
+    assert written == (
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n"
+    )
+    assert protocol.unsynced is None
+    assert responses(await feed(protocol, post + GET)) == 2  # general path
+    assert not transport.closed
+    protocol.connection_lost(None)

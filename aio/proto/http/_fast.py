@@ -12,10 +12,11 @@ This module does each in one pass with ``bytes.find``/``split``/``translate``.
 
 It never decides anything the general path would decide differently:
 
-- :func:`parse_simple_request` accepts only a head that the general parser
-  accepts *and* that carries no body and proposes nothing (no Content-Length,
-  Transfer-Encoding, Expect, Upgrade; ``Connection`` at most ``keep-alive``;
-  exactly one valid ``Host``; origin-form target; ``HTTP/1.1``). For anything
+- :func:`parse_simple_request` accepts only a request that the general parser
+  accepts *and* whose body, if any, is framed by one Content-Length and is all
+  there, and that proposes nothing (no Transfer-Encoding, Expect, Upgrade;
+  ``Connection`` at most ``keep-alive``; exactly one valid ``Host``; origin-form
+  target; ``HTTP/1.1``; nothing after the body). For anything
   else, valid or not, it answers ``None`` and the caller feeds the bytes to a
   :class:`Connection`, which accepts them or raises the typed error. So every
   strictness rule (RFC 9112 sections 2.2, 3, 3.2, 5 and 6.3; the limits) holds
@@ -32,7 +33,7 @@ It never decides anything the general path would decide differently:
 A caller that took the fast path for a request and then needs the general path
 (``simple_response`` said ``None``, or the response streams) hands the same head
 bytes to its ``Connection``: since the fast parser accepted them, the connection
-parses them to the same ``Request`` followed by ``EndOfMessage``.
+parses them to the same ``Request``, the same body and ``EndOfMessage``.
 """
 
 from __future__ import annotations
@@ -49,11 +50,12 @@ from ._writer import validate_headers
 
 __all__ = ("field_lines", "parse_simple_request", "simple_response")
 
-# Header names after which the general path must decide: body framing, a
-# protocol switch, 100-continue. (Connection is checked by value below.)
-_GENERAL: Final = frozenset(
-    (b"content-length", b"transfer-encoding", b"expect", b"upgrade")
-)
+# Header names after which the general path must decide: chunked framing, a
+# protocol switch, 100-continue. (Connection and Content-Length are checked by
+# value below.)
+_GENERAL: Final = frozenset((b"transfer-encoding", b"expect", b"upgrade"))
+# Content-Length values over 18 digits are refused by the general parser.
+_MAX_CL_DIGITS: Final = 18
 # Header names a response's framing depends on.
 _RESPONSE_FRAMING: Final = frozenset(
     (b"content-length", b"transfer-encoding", b"connection")
@@ -63,19 +65,18 @@ _CLOSE_LINE: Final = b"connection: close\r\n"
 
 def parse_simple_request(
     data: bytes, limits: Limits
-) -> tuple[bytes, bytes, Headers] | None:
-    """Parse ``data`` when it is exactly one simple, body-less HTTP/1.1 request head.
+) -> tuple[bytes, bytes, Headers, bytes] | None:
+    """Parse ``data`` when it is exactly one simple HTTP/1.1 request: a head, and
+    the whole Content-Length body if it has one.
 
     :param data: the bytes of one read, from a connection with nothing buffered.
     :param limits: the same limits the connection's parser applies.
-    :returns: ``(method, target, headers)`` with lower-cased header names, or
-        ``None``: let the general parser decide (it may accept or reject).
+    :returns: ``(method, target, headers, body)`` with lower-cased header
+        names, or ``None``: let the general parser decide (it may accept or
+        reject).
     """
-    end = len(data) - 4
-    # Exactly one head and nothing after it (no body bytes, no pipelining).
-    if end <= 0 or data.find(b"\r\n\r\n") != end:
-        return None
-    if end + 2 > limits.max_header_block:
+    end = data.find(b"\r\n\r\n")
+    if end <= 0 or end + 2 > limits.max_header_block:
         return None
     eol = data.find(b"\r\n")
     if eol > limits.max_request_line or eol == end:
@@ -101,6 +102,7 @@ def parse_simple_request(
     append = headers.append
     known = _FIELD_LINES.get
     host: bytes | None = None
+    length: bytes | None = None
     for line in fields.split(b"\r\n"):
         field = known(line)
         if field is None:
@@ -108,14 +110,30 @@ def parse_simple_request(
             if field is None:
                 return None
             _remember(_FIELD_LINES, line, field)
-        if field[0] == b"host":
+        name = field[0]
+        if name == b"host":
             if host is not None:
                 return None
             host = field[1]
+        elif name == b"content-length":
+            if length is not None:
+                return None  # repeated: the general parser refuses it
+            length = field[1]
         append(field)
     if host is None:
         return None
-    return start[0], start[1], headers
+    size = len(data) - end - 4
+    if length is None:
+        if size:
+            return None  # bytes after a body-less head: pipelined
+        return start[0], start[1], headers, b""
+    # Exactly the announced body, all here, within the limit (the general
+    # parser checks the same limit against Content-Length).
+    if int(length) != size:
+        return None
+    if limits.max_body is not None and size > limits.max_body:
+        return None
+    return start[0], start[1], headers, data[end + 4 :]
 
 
 # Clients repeat the same lines (the same few request lines, the same Host,
@@ -177,8 +195,13 @@ def _field_line(line: bytes) -> tuple[bytes, bytes] | None:
             return None
     elif lowered in _GENERAL:
         return None
-    elif lowered == b"connection" and value.lower() != b"keep-alive":
-        return None
+    elif lowered == b"connection":
+        if value.lower() != b"keep-alive":
+            return None
+    elif lowered == b"content-length" and (
+        not value.isdigit() or len(value.lstrip(b"0")) > _MAX_CL_DIGITS
+    ):
+        return None  # the general parser's rules (isdigit is ASCII-only)
     return lowered, value
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from aio.proto.http import (
     SERVER,
     Connection,
+    Data,
     EndOfMessage,
     HTTPProtocolError,
     Limits,
@@ -38,11 +39,13 @@ def general(data: bytes, limits: Limits = LIMITS) -> list[object] | HTTPProtocol
     conn.receive_data(data)
     events: list[object] = []
     try:
-        for _ in range(4):
+        for _ in range(6):
             event = conn.next_event()
-            if not isinstance(event, Request | EndOfMessage):
+            if not isinstance(event, Request | Data | EndOfMessage):
                 break
             events.append(event)
+            if isinstance(event, EndOfMessage):
+                break
     except HTTPProtocolError as exc:
         return exc
     return events
@@ -53,12 +56,19 @@ def assert_agrees(data: bytes, limits: Limits = LIMITS) -> None:
     fast = parse_simple_request(data, limits)
     if fast is None:
         return
-    method, target, headers = fast
+    method, target, headers, body = fast
     events = general(data, limits)
-    assert events == [
-        Request(method, target, headers, b"1.1"),
-        EndOfMessage(),
-    ], (data, fast, events)
+    expected: list[object] = [Request(method, target, headers, b"1.1")]
+    if body:
+        expected.append(Data(body))
+    expected.append(EndOfMessage())
+    assert events == expected, (data, fast, events)
+    # ... and nothing is left over: the read held exactly that request.
+    conn = Connection(SERVER, limits=limits)
+    conn.receive_data(data)
+    for _ in expected:
+        conn.next_event()
+    assert conn.trailing_data == (b"", False)
 
 
 def test_simple_request() -> None:
@@ -66,8 +76,24 @@ def test_simple_request() -> None:
         b"GET",
         b"/a?b=1",
         [(b"host", b"example.com"), (b"accept", b"*/*")],
+        b"",
     )
     assert_agrees(SIMPLE)
+
+
+@pytest.mark.parametrize(
+    ("data", "body"),
+    [
+        (b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc", b"abc"),
+        (b"PUT / HTTP/1.1\r\nContent-Length: 003\r\nHost: h\r\n\r\nabc", b"abc"),
+        (b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", b""),
+        (b"GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n\r\n", b"\r\n"),
+    ],
+)
+def test_content_length_bodies(data: bytes, body: bytes) -> None:
+    parsed = parse_simple_request(data, LIMITS)
+    assert parsed is not None and parsed[3] == body
+    assert_agrees(data)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +115,13 @@ H = b"Host: h\r\n"
 @pytest.mark.parametrize(
     "data",
     [
-        b"POST / HTTP/1.1\r\n" + H + b"Content-Length: 0\r\n\r\n",
+        b"POST / HTTP/1.1\r\n" + H + b"Content-Length: 3\r\n\r\nab",  # short
+        b"POST / HTTP/1.1\r\n" + H + b"Content-Length: 1\r\n\r\nab",  # extra
+        b"POST / HTTP/1.1\r\n" + H + b"Content-Length: 1\r\nContent-Length: 1\r\n\r\na",
+        b"POST / HTTP/1.1\r\n" + H + b"Content-Length: 1, 1\r\n\r\na",
+        b"POST / HTTP/1.1\r\n" + H + b"Content-Length: +1\r\n\r\na",
+        b"POST / HTTP/1.1\r\n" + H + b"Content-Length: \xd9\xa1\r\n\r\na",
+        b"POST / HTTP/1.1\r\n" + H + b"Content-Length: 1" + b"0" * 18 + b"\r\n\r\n",
         b"POST / HTTP/1.1\r\n" + H + b"Transfer-Encoding: chunked\r\n\r\n",
         b"GET / HTTP/1.1\r\n"
         + H
@@ -110,6 +142,7 @@ H = b"Host: h\r\n"
         b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",  # invalid Host
         b"GET / HTTP/1.1\r\n" + H + b"\r\nGET / HTTP/1.1\r\n" + H + b"\r\n",  # two
         b"GET / HTTP/1.1\r\n" + H + b"\r\nx",  # bytes after the head
+        b"GET / HTTP/1.1\r\n" + H + b"Content-Length: 1\r\n\r\nxGET",  # pipelined
         b"GET / HTTP/1.1\r\n" + H,  # incomplete
         b"\r\nGET / HTTP/1.1\r\n" + H + b"\r\n",  # leading empty line
         b"GET / HTTP/1.1\r\n" + H + b"X: a\nY: b\r\n\r\n",  # bare LF
@@ -143,6 +176,10 @@ def test_limits_hold_on_the_fast_path() -> None:
     assert isinstance(
         general(many, Limits(max_header_block=block - 1)), HTTPProtocolError
     )
+    post = b"POST / HTTP/1.1\r\n" + H + b"Content-Length: 4\r\n\r\nabcd"
+    assert parse_simple_request(post, Limits(max_body=4))
+    assert parse_simple_request(post, Limits(max_body=3)) is None
+    assert isinstance(general(post, Limits(max_body=3)), HTTPProtocolError)
 
 
 # -- differential property tests ------------------------------------------------
@@ -212,6 +249,7 @@ def heads(draw: st.DrawFn) -> bytes:
                         (b"connection", b"Keep-Alive"),
                         (b"Connection", b"close"),
                         (b"Content-Length", b"0"),
+                        (b"Content-Length", b"00"),
                         (b"Transfer-Encoding", b"chunked"),
                         (b"Expect", b"100-continue"),
                         (b"Upgrade", b"websocket"),
@@ -219,9 +257,13 @@ def heads(draw: st.DrawFn) -> bytes:
                 )
             )
         )
+    body = draw(st.sampled_from([b"", b"", b"abc", b"\r\n\r\n"]))
+    if body or draw(st.booleans()):
+        length = draw(st.sampled_from([b"%d" % len(body)] * 4 + [b"0", b"9", b"0x3"]))
+        fields.insert(draw(st.integers(0, len(fields))), (b"Content-Length", length))
     sep = draw(st.sampled_from([b": "] * 6 + [b":", b" : ", b":\t"]))
     lines += [name + sep + value for name, value in fields]
-    data = b"\r\n".join(lines) + b"\r\n\r\n"
+    data = b"\r\n".join(lines) + b"\r\n\r\n" + body
     if draw(st.integers(0, 3)) == 0:
         # Damage: replace one byte.
         at = draw(st.integers(0, len(data) - 1))
@@ -352,6 +394,7 @@ def test_line_caches_change_nothing_but_cost() -> None:
             b"GET",
             b"/%d" % i,
             [(b"host", b"h"), (b"x-n", b"%d" % i)],
+            b"",
         )
     assert parse_simple_request(SIMPLE, LIMITS) == first
     # A cached valid line does not make an invalid neighbour acceptable.
