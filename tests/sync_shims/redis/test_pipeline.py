@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -99,8 +100,8 @@ def test_transaction_helper_retries(r: Any, make: Callable[..., Any]) -> None:
 
 
 def test_script_in_pipeline(r: Any) -> None:
-    script = r.register_script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
-    r.script_flush()
+    source = f"-- {uuid.uuid4()}\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])"
+    script = r.register_script(source)  # unknown to the server: execute loads it
     with r.pipeline() as pipe:
         pipe.set("n", 1)
         script(keys=["n"], args=[41], client=pipe)
