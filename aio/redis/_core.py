@@ -25,8 +25,8 @@ from aio.redis._connection import (
     UnixDomainSocketConnection,
 )
 from aio.redis._pool import ConnectionPool
-from aio.redis.backoff import NoBackoff
-from aio.redis.exceptions import WatchError
+from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
+from aio.redis.exceptions import ResponseError, WatchError
 from aio.redis.retry import Retry
 
 if TYPE_CHECKING:
@@ -41,8 +41,45 @@ logger = logging.getLogger("aio.redis")
 
 _R = TypeVar("_R", bound="RedisCore")
 
+#: redis-py's option: the value to return when the server refuses the command
+#: (``mget([])`` passes ``[]``), instead of raising its ResponseError.
+EMPTY_RESPONSE = "EMPTY_RESPONSE"
+
+#: redis-py 8's defaults (``redis/_defaults.py``): ten retries after the first
+#: failure, full-jitter exponential backoff from 10 ms capped at 1 s.
+DEFAULT_RETRY_COUNT = 10
+DEFAULT_RETRY_BASE = 0.01
+DEFAULT_RETRY_CAP = 1.0
+
+
+def default_retry() -> Retry:
+    """The retry policy of a client made without ``retry=`` (redis-py 8's):
+    ``Retry(ExponentialWithJitterBackoff(cap=1, base=0.01), 10)`` on
+    ``ConnectionError`` and ``TimeoutError``."""
+    return Retry(
+        ExponentialWithJitterBackoff(cap=DEFAULT_RETRY_CAP, base=DEFAULT_RETRY_BASE),
+        DEFAULT_RETRY_COUNT,
+    )
+
+
+# The default of ``retry=``: "redis-py's default policy" (``None`` means none).
+DEFAULT_RETRY: Any = Retry(NoBackoff(), 0)
+
 # Options that steer the client, never passed to a response callback.
-_CLIENT_OPTIONS = ("NEVER_DECODE", "keys")
+_CLIENT_OPTIONS = ("NEVER_DECODE", "keys", EMPTY_RESPONSE)
+
+# Commands that redis-py answers with an empty value when called without
+# arguments (its command methods add EMPTY_RESPONSE): the server would only
+# refuse them with an arity error, so no round trip is made.
+_EMPTY_WHEN_BARE: dict[Any, Callable[[], Any]] = {"MGET": list}
+
+
+def empty_response_option(args: tuple[Any, ...], options: dict[str, Any]) -> None:
+    """Add redis-py's ``EMPTY_RESPONSE`` option to a bare command that has one."""
+    if len(args) == 1:
+        make = _EMPTY_WHEN_BARE.get(args[0])
+        if make is not None and EMPTY_RESPONSE not in options:
+            options[EMPTY_RESPONSE] = make()
 
 
 class RedisCore:
@@ -72,7 +109,7 @@ class RedisCore:
         encoding_errors: str = "strict",
         decode_responses: bool = False,
         retry_on_timeout: bool = False,
-        retry: Retry | None = None,
+        retry: Retry | None = DEFAULT_RETRY,
         ssl: bool = False,
         ssl_keyfile: str | None = None,
         ssl_certfile: str | None = None,
@@ -91,7 +128,11 @@ class RedisCore:
         auto_close_connection_pool: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        if retry is None and retry_on_timeout:
+        if retry is DEFAULT_RETRY:
+            # As redis-py 8: a client that makes its own pool retries by default;
+            # one given a pool uses the pool's policy (none unless it has one).
+            retry = default_retry() if connection_pool is None else None
+        elif retry is None and retry_on_timeout:
             retry = Retry(NoBackoff(), 1)
         if connection_pool is None:
             pool_kwargs: dict[str, Any] = {
@@ -260,6 +301,10 @@ class RedisCore:
         :raises ConnectionError: the connection failed (after any retries).
         :raises TimeoutError: no reply within ``socket_timeout``.
         """
+        if EMPTY_RESPONSE in options or (
+            len(args) == 1 and args[0] in _EMPTY_WHEN_BARE
+        ):
+            return await self._execute_or_empty(args, options)
         conn = self.connection
         if conn is None and self.single_connection_client:
             _ = await self.initialize()
@@ -271,7 +316,8 @@ class RedisCore:
             conn = pool._take()
             if conn is None:
                 conn = await pool.get_connection()
-            elif conn._transport is None:
+            elif conn._transport is None and self._retry is None:
+                # With a retry policy, ``conn.execute`` connects inside it.
                 conn = await pool._ready(conn)
             try:
                 reply = await self._run(conn, args, options)
@@ -288,6 +334,19 @@ class RedisCore:
         for key in _CLIENT_OPTIONS:
             options.pop(key, None)
         return callback(reply, **options)
+
+    async def _execute_or_empty(
+        self, args: tuple[Any, ...], options: dict[str, Any]
+    ) -> Any:
+        # Off the hot path: a bare MGET, or redis-py's EMPTY_RESPONSE option.
+        empty = options.pop(EMPTY_RESPONSE, None)
+        make = _EMPTY_WHEN_BARE.get(args[0]) if len(args) == 1 else None
+        if make is not None:
+            return make() if empty is None else empty
+        try:
+            return await self.execute_command(*args, **options)
+        except ResponseError:
+            return empty
 
     def _run(
         self, conn: Connection, args: tuple[Any, ...], options: dict[str, Any]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aio.redis._connection import Connection
+from aio.redis._core import _CLIENT_OPTIONS, EMPTY_RESPONSE, empty_response_option
 from aio.redis.exceptions import (
     ConnectionError,
     ExecAbortError,
@@ -126,16 +127,24 @@ class PipelineCore:
         self.command_stack = []
         self.scripts = set()
         conn = self.connection
-        if conn is not None:
-            if self.watching and conn.is_connected:
+        watching = self.watching
+        self.connection = None
+        self.watching = False
+        self.explicit_transaction = False
+        if conn is None:
+            return
+        try:
+            if watching and conn.is_connected:
                 try:
                     await conn.execute(("UNWATCH",), {})
                 except (ConnectionError, TimeoutError):
                     await conn.disconnect(nowait=True)
-            self.connection = None
+        finally:
+            # Synchronous, so it runs even when the UNWATCH wait is cancelled (an
+            # anyio scope cancels every await of its cleanup too). A cancelled
+            # UNWATCH leaves its reply owed, and the pool closes such a
+            # connection instead of reusing it: WATCH state never leaks.
             self.connection_pool._release(conn)
-        self.watching = False
-        self.explicit_transaction = False
 
     async def aclose(self) -> None:
         """Same as :meth:`reset`."""
@@ -155,6 +164,7 @@ class PipelineCore:
         """Queue a command (returns the pipeline), or run it at once while WATCHing."""
         if (self.watching or args[0] == "WATCH") and not self.explicit_transaction:
             return self.immediate_execute_command(*args, **options)
+        empty_response_option(args, options)
         self.command_stack.append((args, options))
         return self
 
@@ -171,9 +181,17 @@ class PipelineCore:
 
     async def immediate_execute_command(self, *args: Any, **options: Any) -> Any:
         """Run one command now on the pipeline's connection (WATCH mode)."""
+        empty_response_option(args, options)
+        empty = options.pop(EMPTY_RESPONSE, None)
+        if empty is not None and len(args) == 1:
+            return empty  # a bare MGET: the server could only refuse it
         conn = await self._connection()
         try:
             reply = await conn.execute(args, options)
+        except ResponseError:
+            if empty is None:
+                raise
+            return empty
         except (ConnectionError, TimeoutError) as exc:
             await conn.disconnect(nowait=True)
             if self.watching:
@@ -225,9 +243,7 @@ class PipelineCore:
             callback = self.response_callbacks.get(args[0].upper())
         if callback is None:
             return reply
-        options = {
-            k: v for k, v in options.items() if k not in ("NEVER_DECODE", "keys")
-        }
+        options = {k: v for k, v in options.items() if k not in _CLIENT_OPTIONS}
         return callback(reply, **options)
 
     async def execute(self, raise_on_error: bool = True) -> list[Any]:
@@ -271,6 +287,9 @@ class PipelineCore:
         out: list[Any] = []
         for i, (reply, (args, options)) in enumerate(zip(replies, stack, strict=True)):
             if isinstance(reply, ResponseError):
+                if EMPTY_RESPONSE in options:
+                    out.append(options[EMPTY_RESPONSE])
+                    continue
                 _annotate(reply, i + 1, args)
                 if raise_on_error:
                     raise reply
@@ -280,6 +299,27 @@ class PipelineCore:
         return out
 
     async def _execute_transaction(
+        self,
+        conn: Connection,
+        stack: list[tuple[tuple[Any, ...], dict[str, Any]]],
+        raise_on_error: bool,
+    ) -> list[Any]:
+        # As redis-py: a command with EMPTY_RESPONSE is not sent in a transaction
+        # (a bare MGET would abort it); its value is put back in place.
+        empties = [
+            (i, options[EMPTY_RESPONSE])
+            for i, (_, options) in enumerate(stack)
+            if EMPTY_RESPONSE in options
+        ]
+        if not empties:
+            return await self._execute_sent(conn, stack, raise_on_error)
+        sent = [command for command in stack if EMPTY_RESPONSE not in command[1]]
+        out = await self._execute_sent(conn, sent, raise_on_error) if sent else []
+        for i, value in empties:
+            out.insert(i, value)
+        return out
+
+    async def _execute_sent(
         self,
         conn: Connection,
         stack: list[tuple[tuple[Any, ...], dict[str, Any]]],

@@ -78,10 +78,12 @@ class EqualJitterBackoff(ExponentialBackoff):
 
 
 class ExponentialWithJitterBackoff(ExponentialBackoff):
-    """The exponential backoff plus up to ``base`` of random jitter, capped."""
+    """A random wait between 0 and ``base * 2**failures``, capped at ``cap``
+    (redis-py's formula; the policy of the default retry)."""
 
     def compute(self, failures: int) -> float:
-        return min(self._cap, super().compute(failures) + random.random() * self._base)
+        grown = self._base * 2 ** min(failures, 64)
+        return float(min(self._cap, random.random() * grown))
 
 
 class DecorrelatedJitterBackoff(AbstractBackoff):

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from aio.redis.backoff import AbstractBackoff
-from aio.redis.exceptions import ConnectionError, TimeoutError
+from aio.redis.exceptions import AuthenticationError, ConnectionError, TimeoutError
 
 __all__ = ("Retry",)
 
@@ -68,6 +68,9 @@ class Retry:
             try:
                 return await do()
             except self._supported_errors as error:
+                if isinstance(error, AuthenticationError):
+                    # A refused password is refused again: fail at once.
+                    raise
                 failures += 1
                 await fail(error)
                 if 0 <= self._retries < failures:

@@ -106,12 +106,6 @@ async def test_pubsub_monitor_lock_blpop_cancelled_by_a_scope(
     await pool.aclose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Pipeline.reset() (aio/redis/_pipeline.py) awaits UNWATCH before "
-    "releasing the connection; under a cancelled anyio scope the await is "
-    "cancelled and the connection never goes back to the pool",
-)
 async def test_pipeline_watch_block_cancelled_by_a_scope(
     private_redis_server: Any,
 ) -> None:
@@ -131,11 +125,6 @@ async def test_pipeline_watch_block_cancelled_by_a_scope(
         await pool.aclose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Redis.transaction() runs the pipeline's reset() on the way out: "
-    "same leak as test_pipeline_watch_block_cancelled_by_a_scope",
-)
 async def test_transaction_helper_cancelled_by_a_scope(
     private_redis_server: Any,
 ) -> None:

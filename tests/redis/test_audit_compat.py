@@ -1,13 +1,11 @@
 """Audit of issue 3, item 2 ("redis-py's method names and return types"): a gap
-found by the audit, kept as a strict xfail until the client core handles it.
+found by the audit, fixed in the client core.
 
 redis-py's ``mget([])`` returns ``[]`` (its ``EMPTY_RESPONSE`` option: the
 server's arity error is swallowed, and a pipeline does not even send the
-command). ``aio.redis`` sends ``MGET`` with no key and raises the server's
-ResponseError. The fix needs the option honoured by ``execute_command`` in
-``aio/redis/_core.py`` and by the pipeline in ``aio/redis/_pipeline.py`` (the
-command mixin alone cannot return ``[]`` inside a pipeline without breaking the
-reply alignment).
+command). ``aio.redis`` honours the option in ``execute_command``
+(``aio/redis/_core.py``) and in the pipeline (``aio/redis/_pipeline.py``), where
+the value is put back in place so the reply alignment holds.
 """
 
 from __future__ import annotations
@@ -47,11 +45,6 @@ async def test_empty_argument_lists_that_both_refuse(pair: tuple[Redis, Any]) ->
         assert str(got.value) == str(expected.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mget([]) raises ResponseError; redis-py returns [] (EMPTY_RESPONSE "
-    "not supported by aio/redis/_core.py and _pipeline.py)",
-)
 async def test_mget_of_no_keys_is_empty_list(pair: tuple[Redis, Any]) -> None:
     ours, theirs = pair
     assert await theirs.mget([]) == []

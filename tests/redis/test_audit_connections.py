@@ -125,7 +125,9 @@ async def test_without_health_check_a_half_open_connection_times_out(
     proxy: FreezingProxy,
 ) -> None:
     # The contrast that shows what the health check is for.
-    async with Redis(host="127.0.0.1", port=proxy.port, socket_timeout=0.3) as r:
+    async with Redis(
+        host="127.0.0.1", port=proxy.port, socket_timeout=0.3, retry=None
+    ) as r:
         assert await r.set("k", "v")
         proxy.freeze()
         with pytest.raises(TimeoutError):
@@ -360,7 +362,9 @@ async def test_tls_with_client_certificate(tls: dict[str, Any], protocol: int) -
 
 
 async def test_tls_without_client_certificate_is_refused(tls: dict[str, Any]) -> None:
-    r = Redis(host="localhost", port=tls["port"], ssl=True, ssl_ca_certs=tls["ca"])
+    r = Redis(
+        host="localhost", port=tls["port"], ssl=True, ssl_ca_certs=tls["ca"], retry=None
+    )
     with pytest.raises(ConnectionError):
         await r.ping()
     assert r.connection_pool.in_use_count == 0
@@ -371,7 +375,12 @@ async def test_tls_host_name_is_checked(tls: dict[str, Any]) -> None:
     client = {"ssl_certfile": tls["client_cert"], "ssl_keyfile": tls["client_key"]}
     # The certificate names "localhost", not "127.0.0.1".
     r = Redis(
-        host="127.0.0.1", port=tls["port"], ssl=True, ssl_ca_certs=tls["ca"], **client
+        host="127.0.0.1",
+        port=tls["port"],
+        ssl=True,
+        ssl_ca_certs=tls["ca"],
+        retry=None,
+        **client,
     )
     with pytest.raises(ConnectionError):
         await r.ping()

@@ -109,7 +109,8 @@ async def test_stream_entries_survive_a_dropped_consumer(
     server = private_redis_server()
     async with (
         Redis(host=server.host, port=server.port) as admin,
-        Redis(host=server.host, port=server.port) as consumer,
+        # retry=None: the default policy would re-issue the read (see below).
+        Redis(host=server.host, port=server.port, retry=None) as consumer,
     ):
         await admin.xgroup_create("s", "g", id="$", mkstream=True)
         read = asyncio.ensure_future(
@@ -277,7 +278,9 @@ async def test_stalled_huge_bulk_through_the_client() -> None:
     server = await asyncio.start_server(handler, "127.0.0.1", 0)
     port = int(server.sockets[0].getsockname()[1])
     try:
-        async with Redis(host="127.0.0.1", port=port, socket_timeout=0.2) as r:
+        async with Redis(
+            host="127.0.0.1", port=port, socket_timeout=0.2, retry=None
+        ) as r:
             with pytest.raises(RedisTimeoutError) as info:
                 await r.get("stall")
             assert isinstance(info.value, aio.errors.AioTimeoutError)

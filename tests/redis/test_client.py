@@ -174,7 +174,7 @@ async def test_from_url_module_function(redis_url: str) -> None:
 
 async def test_connection_refused_is_typed() -> None:
     port = _closed_port()
-    r = Redis(host="127.0.0.1", port=port)
+    r = Redis(host="127.0.0.1", port=port, retry=None)
     with pytest.raises(ConnectionError) as info:
         await r.ping()
     assert isinstance(info.value, aio.errors.TransportError)
@@ -259,7 +259,7 @@ async def test_tls(private_redis_server: Any, tmp_path: Any) -> None:
     ) as r:
         assert await r.get("k") == b"tls"
     # An unknown CA is refused.
-    r = Redis(host=server.host, port=tls_port, ssl=True)
+    r = Redis(host=server.host, port=tls_port, ssl=True, retry=None)
     with pytest.raises((ConnectionError, ssl.SSLError)):
         await r.ping()
     await r.aclose()

@@ -68,7 +68,9 @@ async def test_server_killed_mid_pipeline_then_pool_recovers(
 
 async def test_command_timeout(private_redis_server: Any) -> None:
     server = private_redis_server("--enable-debug-command", "yes")
-    async with Redis(host=server.host, port=server.port, socket_timeout=0.1) as r:
+    async with Redis(
+        host=server.host, port=server.port, socket_timeout=0.1, retry=None
+    ) as r:
         await r.set("k", "v")
         with pytest.raises(TimeoutError) as info:
             await r.execute_command("DEBUG", "SLEEP", "0.5")
@@ -100,7 +102,9 @@ async def test_connect_timeout() -> None:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
         port = listener.getsockname()[1]
-        r = Redis(host="127.0.0.1", port=port, db=1, socket_connect_timeout=0.1)
+        r = Redis(
+            host="127.0.0.1", port=port, db=1, socket_connect_timeout=0.1, retry=None
+        )
         with pytest.raises(TimeoutError):
             await r.ping()
         assert r.connection_pool.in_use_count == 0
@@ -226,7 +230,7 @@ async def test_retry_reconnects_while_server_restarts(
             assert await r.ping() is True  # retried until the server is back
         finally:
             timer.join()
-    no_retry = Redis(host=server.host, port=server.port)
+    no_retry = Redis(host=server.host, port=server.port, retry=None)
     server.kill()
     with pytest.raises(ConnectionError):
         await no_retry.ping()
