@@ -59,6 +59,10 @@ __all__ = ("Connection", "SSLConnection", "UnixDomainSocketConnection")
 
 logger = logging.getLogger("aio.redis")
 
+#: Extra seconds a blocking command (BLPOP, XREAD BLOCK, ...) may take beyond its own
+#: timeout before the socket timeout fires; see ``Connection.command_timeout``.
+BLOCKING_REPLY_GRACE = 1.0
+
 _CERT_REQS = {
     "none": _ssl.CERT_NONE,
     "optional": _ssl.CERT_OPTIONAL,
@@ -545,7 +549,10 @@ class Connection:
             extra = float(blocking)
         except (TypeError, ValueError):
             return base
-        return None if extra == 0 else base + extra
+        # The server answers a timed-out blocking command on its next timer tick
+        # (100 ms at the default hz, later under load): allow for that, so the
+        # command's own None reply arrives instead of our TimeoutError.
+        return None if extra == 0 else base + extra + BLOCKING_REPLY_GRACE
 
     async def check_health(self) -> None:
         """PING first when the connection was idle past ``health_check_interval``."""
