@@ -83,6 +83,9 @@ def shard_with_replica() -> Iterator[tuple[int, int]]:
                     "master_link_status:up" in _cli(cli, replica, "INFO", "replication")
                     and str(replica) in _cli(cli, primary, "CLUSTER", "SLOTS")
                     and "cluster_state:ok" in _cli(cli, replica, "CLUSTER", "INFO")
+                    # Both nodes must see the cluster up, or the first command
+                    # may get CLUSTERDOWN from the one that is still converging.
+                    and "cluster_state:ok" in _cli(cli, primary, "CLUSTER", "INFO")
                 ),
             )
             yield primary, replica
