@@ -135,17 +135,22 @@ def redis_cluster() -> Iterator[list[tuple[str, int]]]:
                 timeout=30,
             )
             end = time.monotonic() + 20
-            while time.monotonic() < end:
-                info = subprocess.run(
-                    [cli, "-h", HOST, "-p", str(ports[0]), "cluster", "info"],
-                    capture_output=True,
-                    text=True,
-                    timeout=5,
-                ).stdout
-                if "cluster_state:ok" in info:
-                    break
-                time.sleep(0.1)
-            else:
+            pending = set(ports)
+            while pending and time.monotonic() < end:
+                # Every node must see the cluster up and agree on the epoch of the
+                # slot map, or the first commands may get CLUSTERDOWN.
+                for port in sorted(pending):
+                    info = subprocess.run(
+                        [cli, "-h", HOST, "-p", str(port), "cluster", "info"],
+                        capture_output=True,
+                        text=True,
+                        timeout=5,
+                    ).stdout
+                    if "cluster_state:ok" in info and "cluster_known_nodes:3" in info:
+                        pending.discard(port)
+                if pending:
+                    time.sleep(0.1)
+            if pending:
                 raise RuntimeError("the test cluster did not reach cluster_state:ok")
             yield [(HOST, port) for port in ports]
         finally:
