@@ -63,6 +63,11 @@ logger = logging.getLogger("aio.redis")
 #: timeout before the socket timeout fires; see ``Connection.command_timeout``.
 BLOCKING_REPLY_GRACE = 1.0
 
+# Buffers at least this long are written on their own, never joined (see _write).
+_DIRECT_WRITE = 1 << 14
+# The receive buffer (asyncio's own read size for plain protocols).
+_READ_SIZE = 1 << 18
+
 _CERT_REQS = {
     "none": _ssl.CERT_NONE,
     "optional": _ssl.CERT_OPTIONAL,
@@ -90,8 +95,15 @@ class _Request:
         self.timer: asyncio.TimerHandle | None = None
 
 
-class _Protocol(asyncio.Protocol):
-    """The asyncio side of a :class:`Connection`: bytes in, futures resolved."""
+class _Protocol(asyncio.BufferedProtocol):
+    """The asyncio side of a :class:`Connection`: bytes in, futures resolved.
+
+    A buffered protocol, so that the body of a large bulk reply (a 1 MB GET) is
+    received straight into the one buffer it is copied out of once complete
+    (``RESPParser.body_buffer``): no chunk objects, no join, and reads as large as
+    the rest of the body. Everything else is received into a reused buffer and
+    handed to the parser as ``bytes``.
+    """
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -99,16 +111,35 @@ class _Protocol(asyncio.Protocol):
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.paused = False
         self.drain_waiter: asyncio.Future[None] | None = None
+        self._buffer = memoryview(bytearray(_READ_SIZE))
+        self._in_place = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports do not subclass asyncio.Transport: no isinstance check.
         self.transport = cast(asyncio.Transport, transport)
 
+    def get_buffer(self, sizehint: int) -> memoryview:
+        body = self.conn._parser.body_buffer()
+        if body is not None:
+            self._in_place = True
+            return body
+        self._in_place = False
+        return self._buffer
+
+    def buffer_updated(self, nbytes: int) -> None:
+        if self._in_place:
+            if self.conn._parser.body_received(nbytes):
+                self.data_received(b"")  # the body is complete: parse on
+            return
+        # A copy: the parser may keep what it is given, and the buffer is reused.
+        self.data_received(self._buffer[:nbytes].tobytes())
+
     def data_received(self, data: bytes) -> None:
         conn = self.conn
         parser = conn._parser
         pending = conn._pending
-        parser.feed(data)
+        if data:
+            parser.feed(data)
         default = conn._encoding
         while True:
             parser.encoding = pending[0].encoding if pending else default
@@ -431,8 +462,19 @@ class Connection:
             raise ConnectionError(f"Connection to {self._description()} is closed.")
         if len(buffers) == 1:
             transport.write(buffers[0])
+            return
+        for buffer in buffers:
+            if len(buffer) >= _DIRECT_WRITE:
+                break
         else:
             transport.writelines(buffers)
+            return
+        # A large argument (the encoder passes those through uncopied) is written
+        # by itself: asyncio's writelines joins every buffer first (a full copy of
+        # a 1 MB value), while write() sends straight from the caller's buffer and
+        # copies only what the socket does not take at once.
+        for buffer in buffers:
+            transport.write(buffer)
 
     def _timeout_fired(self, request: _Request, timeout: float) -> None:
         request.timer = None

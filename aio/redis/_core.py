@@ -16,7 +16,7 @@ import asyncio
 import inspect
 import logging
 import ssl as _ssl
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aio.redis._connection import (
@@ -310,7 +310,10 @@ class RedisCore:
             _ = await self.initialize()
             conn = self.connection
         if conn is not None:
-            reply = await self._run(conn, args, options)
+            try:
+                reply = await conn.execute(args, options)
+            except Exception as exc:
+                reply = await self._retry_after(exc, conn, args, options)
         else:
             pool = self.connection_pool
             conn = pool._take()
@@ -320,7 +323,12 @@ class RedisCore:
                 # With a retry policy, ``conn.execute`` connects inside it.
                 conn = await pool._ready(conn)
             try:
-                reply = await self._run(conn, args, options)
+                # No retry wrapper on the way in: a try block costs nothing until
+                # an error, and most commands never see one.
+                try:
+                    reply = await conn.execute(args, options)
+                except Exception as exc:
+                    reply = await self._retry_after(exc, conn, args, options)
             finally:
                 pool._release(conn)
         callback = self.response_callbacks.get(args[0])
@@ -348,17 +356,22 @@ class RedisCore:
         except ResponseError:
             return empty
 
-    def _run(
-        self, conn: Connection, args: tuple[Any, ...], options: dict[str, Any]
-    ) -> Awaitable[Any]:
+    async def _retry_after(
+        self,
+        error: Exception,
+        conn: Connection,
+        args: tuple[Any, ...],
+        options: dict[str, Any],
+    ) -> Any:
+        """Go on after the first attempt failed: retry per the policy, or re-raise."""
         retry = self._retry
         if retry is None:
-            return conn.execute(args, options)
+            raise error
 
-        async def fail(error: Exception) -> None:
+        async def fail(exc: Exception) -> None:
             await conn.disconnect(nowait=True)
 
-        return retry.call_with_retry(lambda: conn.execute(args, options), fail)
+        return await retry.retry_after(error, lambda: conn.execute(args, options), fail)
 
     # -- machinery built on execute_command ----------------------------------------
 

@@ -62,19 +62,38 @@ class Retry:
         :param fail: awaited with the error after each failure (disconnect here).
         :raises RedisError: the last error once no retry is left.
         """
+        try:
+            return await do()
+        except Exception as error:
+            return await self.retry_after(error, do, fail)
+
+    async def retry_after(
+        self,
+        error: Exception,
+        do: Callable[[], Awaitable[T]],
+        fail: Callable[[Exception], Awaitable[object]],
+    ) -> T:
+        """Go on as :meth:`call_with_retry` after a first attempt failed with
+        ``error`` (the client's hot path makes that attempt without a wrapper).
+
+        :raises Exception: ``error`` itself when it is not a supported error.
+        """
         self._backoff.reset()
         failures = 0
         while True:
+            if not isinstance(error, self._supported_errors) or isinstance(
+                error, AuthenticationError
+            ):
+                # Not retryable; a refused password would be refused again.
+                raise error
+            failures += 1
+            await fail(error)
+            if 0 <= self._retries < failures:
+                raise error
+            delay = self._backoff.compute(failures)
+            if delay > 0:
+                await asyncio.sleep(delay)
             try:
                 return await do()
-            except self._supported_errors as error:
-                if isinstance(error, AuthenticationError):
-                    # A refused password is refused again: fail at once.
-                    raise
-                failures += 1
-                await fail(error)
-                if 0 <= self._retries < failures:
-                    raise
-                delay = self._backoff.compute(failures)
-                if delay > 0:
-                    await asyncio.sleep(delay)
+            except Exception as exc:
+                error = exc

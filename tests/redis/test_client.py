@@ -254,6 +254,11 @@ async def test_tls(private_redis_server: Any, tmp_path: Any) -> None:
     ) as r:
         assert await r.set("k", "tls")
         assert await r.get("k") == b"tls"
+        # Large bodies are received in place (buffered protocol) under TLS too.
+        for size in (1 << 20, 3 << 20 | 7):
+            value = bytes(range(256)) * (size // 256) + b"z" * (size % 256)
+            assert await r.set("big", value)
+            assert await r.get("big") == value
     async with Redis.from_url(
         f"rediss://127.0.0.1:{tls_port}/0", ssl_ca_certs=str(ca_file)
     ) as r:

@@ -288,3 +288,40 @@ async def test_lock_and_script_cancelled_by_a_scope(private_redis_server: Any) -
     finally:
         await r.aclose()
         await pool.aclose()
+
+
+# -- large values (in-place receive, direct write) -----------------------------------
+
+
+async def _large_values(host: str, port: int) -> None:
+    async with Redis(host=host, port=port, db=DB) as r:
+        values = [
+            bytes(range(256)) * 4096,  # 1 MiB
+            b"b" * (3 << 20 | 5),  # odd size, reuses then outgrows the buffer
+            b"c" * 70_000,
+            b"d" * (9 << 20),  # above the in-place limit: collected in chunks
+        ]
+        got = []
+        for i, value in enumerate(values):
+            assert await r.set(f"big:{i}", value)
+            got.append(await r.get(f"big:{i}"))
+        # Each reply is its own bytes, untouched by the later receives.
+        assert got == values
+        assert all(type(g) is bytes for g in got)
+        pipe: Any
+        async with r.pipeline(transaction=False) as pipe:
+            for i in range(len(values)):
+                pipe.get(f"big:{i}")
+            pipe.set("big:after", "ok").get("big:after")
+            assert await pipe.execute() == [*values, True, b"ok"]
+        assert await r.mget(["big:0", "big:2"]) == [values[0], values[2]]
+        await r.delete(*(f"big:{i}" for i in range(len(values))), "big:after")
+
+
+async def test_large_values_round_trip_on_asyncio() -> None:
+    await _large_values(*require_service("redis"))
+
+
+def test_large_values_round_trip_on_uvloop() -> None:
+    uvloop = pytest.importorskip("uvloop")
+    uvloop.run(_large_values(*require_service("redis")))

@@ -60,6 +60,12 @@ _BIG: Final = 1 << 14
 # A body at least this long that spans chunks is collected chunk by chunk (views of
 # the received bytes) and joined once, instead of growing the buffer.
 _STREAM: Final = 1 << 16
+# body_buffer() allocates a body up to this long in one piece, for the reader to
+# receive the rest of it in place: bounded, so an announced length alone can make
+# a connection hold at most this much beyond what it received.
+_IN_PLACE_MAX: Final = 1 << 23
+# The in-place buffer is kept for reuse (per parser) up to this size.
+_KEEP_MAX: Final = 1 << 22
 _DOUBLE_RE: Final = re.compile(rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _SPECIAL_DOUBLES: Final = {
     b"inf": math.inf,
@@ -133,13 +139,15 @@ class _Frame:
 class _BigBulk:
     """A large bulk body being collected across chunks."""
 
-    __slots__ = ("chunks", "kind", "length", "missing")
+    __slots__ = ("body", "chunks", "kind", "length", "missing")
 
     def __init__(self, kind: int, length: int, first: bytes) -> None:
         self.kind = kind
         self.length = length
         self.chunks: list[bytes | memoryview] = [first]
         self.missing = length - len(first)  # body bytes still to come
+        # Set by RESPParser.body_buffer: the whole body, received in place.
+        self.body: memoryview | None = None
 
 
 def _parse_int(line: bytes, offset: int, what: str) -> int:
@@ -195,6 +203,7 @@ class RESPParser:
         self._stack: list[_Frame] = []
         self._failed: RESPProtocolError | None = None
         self._bulk: _BigBulk | None = None
+        self._scratch: bytearray | None = None
 
     @property
     def buffered(self) -> int:
@@ -227,7 +236,13 @@ class RESPParser:
             # Views are kept until the body is complete: only over immutable bytes.
             view = memoryview(data if type(data) is bytes else bytes(data))
             take = min(bulk.missing, view.nbytes)
-            bulk.chunks.append(view[:take] if take < view.nbytes else view)
+            body = bulk.body
+            if body is not None:
+                # body_buffer() was used, then feed(): copy into the body.
+                have = bulk.length - bulk.missing
+                body[have : have + take] = view[:take]
+            else:
+                bulk.chunks.append(view[:take] if take < view.nbytes else view)
             bulk.missing -= take
             self._base += take
             if take == view.nbytes:
@@ -248,6 +263,49 @@ class RESPParser:
             buf = bytearray(memoryview(buf)[pos:])
             self._buf = buf
         buf += data
+
+    def body_buffer(self) -> memoryview | None:
+        """Where the rest of a large bulk body may be received in place, or ``None``.
+
+        For a reader that can receive into a buffer (``recv_into``,
+        ``asyncio.BufferedProtocol``): while a large body (64 KiB to 8 MiB) is
+        incomplete, this is a writable view of exactly the bytes still missing.
+        Report what was written there with :meth:`body_received`, never with
+        :meth:`feed`. The body is allocated once at its announced length (bounded
+        by 8 MiB), and the reply is copied out of it once when complete.
+        """
+        bulk = self._bulk
+        if bulk is None or not bulk.missing or bulk.length > _IN_PLACE_MAX:
+            return None
+        body = bulk.body
+        if body is None:
+            length = bulk.length
+            scratch = self._scratch
+            if scratch is None or len(scratch) < length:
+                # Kept for the next large reply when small enough: a fresh
+                # megabyte costs page faults on every reply, more than the copy.
+                scratch = bytearray(length)
+                self._scratch = scratch if length <= _KEEP_MAX else None
+            body = memoryview(scratch)[:length]
+            have = length - bulk.missing
+            body[:have] = b"".join(bulk.chunks)
+            bulk.body = body
+            bulk.chunks = [body]
+        return body[bulk.length - bulk.missing :]
+
+    def body_received(self, nbytes: int) -> bool:
+        """Account for ``nbytes`` written into the view from :meth:`body_buffer`.
+
+        :returns: whether the body is now complete (``gets`` may have a reply).
+        :raises ValueError: no body buffer was handed out, or ``nbytes`` is more
+            than it holds.
+        """
+        bulk = self._bulk
+        if bulk is None or bulk.body is None or not 0 <= nbytes <= bulk.missing:
+            raise ValueError("body_received() without a matching body_buffer()")
+        bulk.missing -= nbytes
+        self._base += nbytes
+        return not bulk.missing
 
     def _fail(self, message: str, pos: int) -> RESPProtocolError:
         exc = RESPProtocolError(message, self._base + pos)
