@@ -38,7 +38,7 @@ parses them to the same ``Request``, the same body and ``EndOfMessage``.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, TypeVar
 
 from ._connection import _HOST_CHARS
 from ._errors import InvalidHeader, LocalHTTPProtocolError
@@ -61,6 +61,8 @@ _RESPONSE_FRAMING: Final = frozenset(
     (b"content-length", b"transfer-encoding", b"connection")
 )
 _CLOSE_LINE: Final = b"connection: close\r\n"
+_K = TypeVar("_K", bytes, tuple[tuple[bytes, bytes], ...])
+_V = TypeVar("_V")
 
 
 def parse_simple_request(
@@ -89,14 +91,40 @@ def parse_simple_request(
             return None
         _remember(_START_LINES, line, start)
     fields = data[eol + 2 : end]
+    block = _BLOCKS.get(fields)
+    if block is None:
+        block = _field_block(fields)
+        if block is None:
+            return None
+        _remember(_BLOCKS, fields, block)
+    parsed, count, length = block
+    if count > limits.max_header_count:
+        return None
+    size = len(data) - end - 4
+    if length is None:
+        if size:
+            return None  # bytes after a body-less head: pipelined
+        return start[0], start[1], list(parsed), b""
+    # Exactly the announced body, all here, within the limit (the general
+    # parser checks the same limit against Content-Length).
+    if int(length) != size:
+        return None
+    if limits.max_body is not None and size > limits.max_body:
+        return None
+    return start[0], start[1], list(parsed), data[end + 4 :]
+
+
+def _field_block(
+    fields: bytes,
+) -> tuple[tuple[tuple[bytes, bytes], ...], int, bytes | None] | None:
+    # (fields, line count, Content-Length value) of a header section the
+    # general parser accepts and that leaves the request simple.
     # The general parser's bulk checks: allowed bytes only, CR and LF only as
     # CRLF pairs (no bare CR or LF anywhere).
     if fields.translate(None, HEAD_CHARS):
         return None
     crlf = fields.count(b"\r\n")
     if fields.count(b"\r") != crlf or fields.count(b"\n") != crlf:
-        return None
-    if crlf >= limits.max_header_count:  # crlf + 1 lines
         return None
     headers: Headers = []
     append = headers.append
@@ -122,34 +150,23 @@ def parse_simple_request(
         append(field)
     if host is None:
         return None
-    size = len(data) - end - 4
-    if length is None:
-        if size:
-            return None  # bytes after a body-less head: pipelined
-        return start[0], start[1], headers, b""
-    # Exactly the announced body, all here, within the limit (the general
-    # parser checks the same limit against Content-Length).
-    if int(length) != size:
-        return None
-    if limits.max_body is not None and size > limits.max_body:
-        return None
-    return start[0], start[1], headers, data[end + 4 :]
+    return tuple(headers), crlf + 1, length
 
 
 # Clients repeat the same lines (the same few request lines, the same Host,
-# Accept, User-Agent...): a line seen before maps straight to its parsed form.
-# Only lines that passed every check below are kept, and the result depends
-# on the line alone, so the cache changes nothing but the cost. Bounded: when
-# full it starts over.
+# Accept, User-Agent...), and often the same whole header section: a line or
+# section seen before maps straight to its parsed form. Only what passed every
+# check is kept, and the result depends on those bytes alone (limits are
+# checked per call), so the caches change nothing but the cost. Bounded: when
+# full, a cache starts over.
 _START_LINES: dict[bytes, tuple[bytes, bytes]] = {}
 _FIELD_LINES: dict[bytes, tuple[bytes, bytes]] = {}
+_BLOCKS: dict[bytes, tuple[tuple[tuple[bytes, bytes], ...], int, bytes | None]] = {}
 _CACHE_MAX: Final = 512
-_CACHE_LINE_MAX: Final = 256
+_CACHE_LINE_MAX: Final = 1024
 
 
-def _remember(
-    cache: dict[bytes, tuple[bytes, bytes]], line: bytes, parsed: tuple[bytes, bytes]
-) -> None:
+def _remember(cache: dict[_K, _V], line: _K, parsed: _V) -> None:
     if len(line) <= _CACHE_LINE_MAX:
         if len(cache) >= _CACHE_MAX:
             cache.clear()
@@ -229,27 +246,56 @@ def simple_response(
     start = STATUS_LINES.get(status)
     if start is None or status == 204 or status == 304:
         return None
+    # Applications send the same few header lists again and again; a list
+    # seen before (equal pairs, so equal bytes) skips validation and joining.
+    try:
+        key: tuple[tuple[bytes, bytes], ...] | None = tuple(headers)
+        block = _RESPONSE_BLOCKS.get(key)  # type: ignore[arg-type]
+    except TypeError:  # unhashable pairs (lists, bytearrays): not cached
+        key = block = None
+    if block is None:
+        block = _response_block(headers)  # validates: may raise
+        if block is None:
+            return None
+        if key is not None:
+            _remember(_RESPONSE_BLOCKS, key, block)
+    lines, length = block
+    size = b"%d" % len(body)
+    if length is not None and length != size:
+        return None
+    # In the order of a server that appends "connection: close" to its
+    # headers and lets the Connection add the length: the same bytes.
+    return b"".join(
+        [
+            start,
+            default_headers,
+            lines,
+            b"" if keep_alive else _CLOSE_LINE,
+            b"" if length is not None else b"content-length: " + size + b"\r\n",
+            b"\r\n",
+            body,
+        ]
+    )
+
+
+_RESPONSE_BLOCKS: dict[tuple[tuple[bytes, bytes], ...], tuple[bytes, bytes | None]] = {}
+
+
+def _response_block(headers: Headers) -> tuple[bytes, bytes | None] | None:
+    # (field lines, Content-Length value) of an application's valid headers,
+    # or None when they need the general framing rules.
     validate_headers(headers)
-    parts = [start, default_headers]
-    has_length = False
+    parts: list[bytes] = []
+    length: bytes | None = None
     known = NAME_CACHE.get
     for name, value in headers:
         lowered = known(name) or name.lower()
         if lowered in _RESPONSE_FRAMING:
-            if lowered != b"content-length" or has_length or value != b"%d" % len(body):
+            if lowered != b"content-length" or length is not None:
                 return None
-            has_length = True
+            length = value
         parts += (name, b": ", value, b"\r\n")
-    # In the order of a server that appends "connection: close" to its
-    # headers and lets the Connection add the length: the same bytes.
-    if not keep_alive:
-        parts.append(_CLOSE_LINE)
-    if not has_length:
-        parts.append(b"content-length: %d\r\n" % len(body))
-    parts.append(b"\r\n")
-    if body:
-        parts.append(body)
-    return b"".join(parts)
+    return b"".join(parts), length
 
 
 def field_lines(headers: Headers) -> bytes | None:

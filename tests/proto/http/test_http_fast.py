@@ -402,3 +402,38 @@ def test_line_caches_change_nothing_but_cost() -> None:
     assert (
         parse_simple_request(SIMPLE[:-2] + b"Host: other\r\n\r\n", LIMITS) is None
     )  # second Host
+
+
+def test_section_cache_respects_each_callers_limits() -> None:
+    data = b"GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\n\r\n"
+    assert parse_simple_request(data, LIMITS)  # now cached
+    assert parse_simple_request(data, Limits(max_header_count=2)) is None
+    assert parse_simple_request(data, Limits(max_header_count=3))
+    post = b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab"
+    assert parse_simple_request(post, LIMITS)
+    assert parse_simple_request(post, Limits(max_body=1)) is None
+    first = parse_simple_request(data, LIMITS)
+    second = parse_simple_request(data, LIMITS)
+    assert first is not None and second is not None
+    first[2].append((b"x", b"y"))  # callers own their header list
+    assert second[2] == [(b"host", b"h"), (b"a", b"1"), (b"b", b"2")]
+
+
+def test_response_header_cache() -> None:
+    headers = [(b"content-type", b"text/plain"), (b"content-length", b"2")]
+    first = simple_response(200, headers, b"hi", b"", True)
+    assert first == simple_response(200, list(headers), b"hi", b"", True)
+    # Same (cached) headers, a body that no longer matches their length.
+    assert simple_response(200, headers, b"hello", b"", True) is None
+    # Unhashable pairs are fine, just not cached.
+    as_lists = [[b"content-type", b"text/plain"], [b"content-length", b"2"]]
+    assert simple_response(200, as_lists, b"hi", b"", True) == first  # type: ignore[arg-type]
+    bad = [(b"content-type", bytearray(b"a\r\nb"))]
+    with pytest.raises(LocalHTTPProtocolError):
+        simple_response(200, bad, b"hi", b"", True)  # type: ignore[arg-type]
+    for _ in range(2):  # refused every time, never cached
+        with pytest.raises(LocalHTTPProtocolError):
+            simple_response(200, [(b"x", b"a\r\nb")], b"hi", b"", True)
+    for i in range(600):  # overflow: the cache starts over, results hold
+        out = simple_response(200, [(b"x-n", b"%d" % i)], b"", b"", True)
+        assert out == b"HTTP/1.1 200 OK\r\nx-n: %d\r\ncontent-length: 0\r\n\r\n" % i
