@@ -34,7 +34,7 @@ class RedisTwin:
     ``Redis(host="localhost", port=6379, db=0, password=None, socket_timeout=None,
     socket_connect_timeout=None, connection_pool=None, unix_socket_path=None,
     encoding="utf-8", encoding_errors="strict", decode_responses=False,
-    retry_on_timeout=False, retry=None, ssl=False, ssl_keyfile=None,
+    retry_on_timeout=False, retry=<default>, ssl=False, ssl_keyfile=None,
     ssl_certfile=None, ssl_cert_reqs="required", ssl_ca_certs=None,
     max_connections=None, single_connection_client=False, health_check_interval=0,
     client_name=None, username=None, protocol=2)``.
@@ -42,7 +42,9 @@ class RedisTwin:
     Every command is a coroutine method (``await r.set("k", "v")``). Replies are
     ``bytes`` unless ``decode_responses=True``; RESP2 and RESP3 (``protocol=3``)
     replies are converted to the same Python shapes. Use ``async with`` or
-    :meth:`aclose` to release the connections.
+    :meth:`aclose` to release the connections. Without ``retry=``, a failed command
+    is retried as redis-py 8 does (10 times, exponential backoff with jitter from
+    10 ms, capped at 1 s); ``retry=None`` turns retries off.
 
     Differences from redis-py: with ``single_connection_client=True`` concurrent
     commands share the connection (they are pipelined, replies matched in order)
@@ -81,10 +83,6 @@ class RedisTwin:
     def get_connection_kwargs(self) -> dict[str, Any]:
         """The arguments the pool's connections are made with."""
         return self._async.get_connection_kwargs()
-
-    def get_encoder(self) -> tuple[str, str, bool]:
-        """``(encoding, errors, decode_responses)``."""
-        return self._async.get_encoder()
 
     def get_retry(self) -> Retry | None:
         """The retry policy for connection errors, if any."""
@@ -2244,13 +2242,18 @@ class RedisTwin:
         self,
         name: bytes | str | memoryview,
         groupname: bytes | str | memoryview,
-        min: int | bytes | str | memoryview,
-        max: int | bytes | str | memoryview,
-        count: int,
+        min: int | bytes | str | memoryview | None,
+        max: int | bytes | str | memoryview | None,
+        count: int | None,
         consumername: bytes | str | memoryview | None = None,
         idle: int | None = None,
     ) -> Any:
-        """Details of pending entries: one dict per entry."""
+        """Details of pending entries: one dict per entry (with min, max and
+        count all None and no idle/consumername: the :meth:`xpending` summary).
+
+        :raises DataError: min, max and count not all given, or a negative
+            ``idle``/``count`` (checked before sending, as redis-py does).
+        """
         return self._execute(
             self._async.xpending_range,
             name,

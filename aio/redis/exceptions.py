@@ -255,6 +255,9 @@ _MESSAGES: dict[str, type[RedisError]] = {
     "wrong number of arguments for 'auth' command": AuthenticationWrongNumberOfArgsError,
     "Client sent AUTH, but no password is set": AuthenticationError,
     "invalid password": AuthenticationError,
+    # Redis 6+: AUTH while the default user has no password (redis-py maps it too)
+    "AUTH <password> called without any password configured for the default user. "
+    "Are you sure your configuration is correct?": AuthenticationError,
     "Error loading the extension. Please check the server logs.": ModuleError,
     "Error unloading module: no such module with that name": ModuleError,
     "Error unloading module: operation not possible.": ModuleError,

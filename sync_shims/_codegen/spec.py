@@ -43,7 +43,6 @@ FACADES: tuple[Facade, ...] = (
                 members=(
                     "execute_command",
                     "get_connection_kwargs",
-                    "get_encoder",
                     "get_retry",
                     "set_retry",
                     "set_response_callback",

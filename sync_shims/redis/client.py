@@ -27,7 +27,7 @@ from aio.redis.exceptions import PubSubError, WatchError
 from sync_shims._generated_redis import MonitorTwin, PubSubTwin, RedisTwin
 from sync_shims._portal import call
 from sync_shims.redis._fork import track_client
-from sync_shims.redis.connection import ConnectionPool
+from sync_shims.redis.connection import ConnectionPool, Encoder
 from sync_shims.redis.lock import Lock
 
 __all__ = (
@@ -105,6 +105,10 @@ class Redis(RedisTwin):
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
+
+    def get_encoder(self) -> Encoder:
+        """The :class:`~sync_shims.redis.connection.Encoder` of the client's pool."""
+        return Encoder(*self._async.get_encoder())
 
     def client(self) -> Redis:
         """A client on the same pool that keeps one dedicated connection."""
@@ -438,23 +442,37 @@ class PubSub(PubSubTwin):
             return name.decode(*self._encoding) if isinstance(name, bytes) else name
         return name.encode(*self._encoding) if isinstance(name, str) else name
 
-    def _register(self, handlers: dict[str, Handler]) -> list[str]:
-        for name, handler in handlers.items():
+    def _register(
+        self, args: tuple[Any, ...], handlers: dict[str, Handler]
+    ) -> list[Any]:
+        names: list[Any] = []
+        for arg in args:
+            # redis-py 8's ``Subscription(name, handler)`` (any object with a
+            # ``name`` and a ``handler``): binary names need not be keywords.
+            name, handler = getattr(arg, "name", arg), getattr(arg, "handler", None)
+            if isinstance(arg, str | bytes | bytearray | memoryview):
+                name, handler = arg, None
             if handler is not None:
                 self._handlers[self._key(name)] = handler
-        return list(handlers)
+            names.append(name)
+        for key, handler in handlers.items():
+            if handler is not None:
+                self._handlers[self._key(key)] = handler
+            names.append(key)
+        return names
 
     def subscribe(self, *args: Any, **kwargs: Handler) -> None:
-        """Subscribe to channels; keyword arguments name a channel's handler."""
-        super().subscribe(*args, *self._register(kwargs))
+        """Subscribe to channels (names or ``Subscription(name, handler)``);
+        keyword arguments name a channel's handler."""
+        super().subscribe(*self._register(args, kwargs))
 
     def psubscribe(self, *args: Any, **kwargs: Handler) -> None:
-        """Subscribe to glob patterns; keyword arguments name a handler."""
-        super().psubscribe(*args, *self._register(kwargs))
+        """Subscribe to glob patterns; as :meth:`subscribe`."""
+        super().psubscribe(*self._register(args, kwargs))
 
     def ssubscribe(self, *args: Any, **kwargs: Handler) -> None:
-        """Subscribe to shard channels; keyword arguments name a handler."""
-        super().ssubscribe(*args, *self._register(kwargs))
+        """Subscribe to shard channels; as :meth:`subscribe`."""
+        super().ssubscribe(*self._register(args, kwargs))
 
     def _dispatch(self, message: dict[str, Any] | None) -> dict[str, Any] | None:
         if message is None or message["type"] not in AsyncPubSub.PUBLISH_MESSAGE_TYPES:

@@ -143,21 +143,7 @@ def test_blocking_pool_timeout(mod: ModuleType, private_redis_server: Any) -> No
     pool.disconnect()
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "redis",
-        pytest.param(
-            "sync_shims.redis",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AttributeError,
-                reason="sync_shims.redis pools have no public get_connection() "
-                "and release() (redis-py's ConnectionPool API)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("name", ["redis", "sync_shims.redis"])
 def test_pool_get_connection_and_release(name: str, private_redis_server: Any) -> None:
     mod = importlib.import_module(name)
     server = private_redis_server()

@@ -80,9 +80,17 @@ def getex_options(
 ) -> list[Any]:
     """The expiry tokens shared by SET, GETEX and HGETEX."""
     pieces: list[Any] = []
+    # redis-py refuses a float (or non-digit string) expiry before sending it
+    # rather than letting the server reject or truncate it: do the same.
     if ex is not None:
+        if isinstance(ex, str) and ex.isdigit():
+            ex = int(ex)
+        elif not isinstance(ex, (int, _dt.timedelta)):
+            raise DataError("ex must be datetime.timedelta or int")
         pieces += ["EX", seconds(ex)]
     if px is not None:
+        if not isinstance(px, (int, _dt.timedelta)):
+            raise DataError("px must be datetime.timedelta or int")
         pieces += ["PX", milliseconds(px)]
     if exat is not None:
         pieces += ["EXAT", unix_seconds(exat)]

@@ -16,7 +16,7 @@ from aio.redis.exceptions import DataError
 
 __all__ = ("ConnectionCommands",)
 
-_CLIENT_TYPES = ("normal", "master", "replica", "pubsub")
+_CLIENT_TYPES = ("normal", "master", "slave", "replica", "pubsub")
 
 
 class ConnectionCommands(CommandsBase):
@@ -128,6 +128,8 @@ class ConnectionCommands(CommandsBase):
                 )
             args += ["TYPE", _type]
         if skipme is not None:
+            if not isinstance(skipme, bool):
+                raise DataError("client_kill_filter: skipme must be a bool")
             args += ["SKIPME", "YES" if skipme else "NO"]
         for token, value in (
             ("ID", _id),

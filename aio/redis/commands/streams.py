@@ -29,6 +29,16 @@ def _non_negative_int(command: str, name: str, value: Any) -> None:
         raise DataError(f"{command}: {name} must be a non-negative integer")
 
 
+def _at_least_zero(command: str, name: str, value: Any) -> bool:
+    """Whether ``value`` is given; refuses a negative one before sending, as
+    redis-py does (``int()`` of a non-number raises ValueError, like redis-py)."""
+    if value is None:
+        return False
+    if int(value) < 0:
+        raise DataError(f"{command}: {name} must be a non-negative integer")
+    return True
+
+
 def _positive_count(command: str, value: Any) -> None:
     if not isinstance(value, int) or value < 1:
         raise DataError(f"{command}: count must be a positive integer")
@@ -250,10 +260,9 @@ class StreamCommands(CommandsBase):
 
         :returns: ``[next_start_id, entries, deleted_ids]``, or the IDs with justid.
         """
-        _non_negative_int("XAUTOCLAIM", "min_idle_time", min_idle_time)
+        _at_least_zero("XAUTOCLAIM", "min_idle_time", min_idle_time)
         pieces: list[Any] = [name, groupname, consumername, min_idle_time, start_id]
-        if count is not None:
-            _non_negative_int("XAUTOCLAIM", "count", count)
+        if _at_least_zero("XAUTOCLAIM", "count", count):
             pieces += ["COUNT", count]
         options: dict[str, Any] = {}
         if justid:
@@ -269,16 +278,29 @@ class StreamCommands(CommandsBase):
         self,
         name: KeyT,
         groupname: GroupT,
-        min: StreamIdT,
-        max: StreamIdT,
-        count: int,
+        min: StreamIdT | None,
+        max: StreamIdT | None,
+        count: int | None,
         consumername: ConsumerT | None = None,
         idle: int | None = None,
     ) -> ResponseT:
-        """Details of pending entries: one dict per entry."""
+        """Details of pending entries: one dict per entry (with min, max and
+        count all None and no idle/consumername: the :meth:`xpending` summary).
+
+        :raises DataError: min, max and count not all given, or a negative
+            ``idle``/``count`` (checked before sending, as redis-py does).
+        """
+        if min is None and max is None and count is None:
+            if idle is None and consumername is None:
+                return self.xpending(name, groupname)  # redis-py does the same
+        if min is None or max is None or count is None:
+            raise DataError(
+                "XPENDING must be provided with min, max and count parameters"
+            )
         pieces: list[Any] = [name, groupname]
-        if idle is not None:
+        if _at_least_zero("XPENDING", "idle", idle):
             pieces += ["IDLE", idle]
+        _at_least_zero("XPENDING", "count", count)
         pieces += [min, max, count]
         if consumername is not None:
             pieces.append(consumername)

@@ -1,30 +1,38 @@
-"""Run part of redis-py's OWN test suite against ``sync_shims.redis`` (opt-in).
+"""Run part of redis-py's OWN test suite against redis-py or ``sync_shims.redis``.
 
-``python tests/sync_shims/redis/redispy_suite.py [test_file.py ...]`` downloads the
-sdist of the installed redis-py version (``pip download --no-binary :all:``) into
-a temporary directory, never into the repository, and runs the chosen files of
-its ``tests/`` with ``redis`` redirected to the facade (``redispy_redirect.py``),
-on database 11 of the Redis at 127.0.0.1:6379 (under the same file lock as our
-suite). Tests needing modules, a cluster, Sentinel or TLS skip by themselves
-(redis-py's own markers); tests of redis-py internals (its parsers, connection
-classes, OpenTelemetry hooks, mocked sockets) are expected to fail. Not part of
-``./dev test``: it needs the network and minutes. Results: ``docs/redis.md``.
+``python tests/sync_shims/redis/redispy_suite.py [--mode facade|redis-py] [file.py ...]``
+fetches the sdist of the installed redis-py version once (``pip download
+--no-binary :all:``) into ``.venv/redispy-suite/<version>/`` (never into the
+tracked tree), starts a private ``redis-server`` on a free 127.0.0.1 port (the
+suite runs FLUSHALL, CONFIG SET requirepass, CLIENT KILL...: never the shared
+server) and runs the chosen files of its ``tests/``, on database 13, with
+``redis`` redirected to the facade (``redispy_redirect.py``) in ``facade`` mode.
+
+Tests needing modules, a cluster, Sentinel or TLS skip by themselves (redis-py's
+own markers). The tests deselected below are listed with the reason; CI runs
+both modes through ``test_redispy_suite.py``. Results: ``docs/redis.md``.
 """
 
 from __future__ import annotations
 
-import fcntl
+import argparse
 import importlib.metadata
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
+CACHE = ROOT / ".venv" / "redispy-suite"
+DB = 13
 DEFAULT_FILES = (
     "test_commands.py",
     "test_pipeline.py",
@@ -34,12 +42,161 @@ DEFAULT_FILES = (
     "test_encoding.py",
     "test_data_structure.py",
 )
-LOCK_PATH = os.path.join(tempfile.gettempdir(), "aio-tests-redis-db11.lock")
+
+# Deselected in BOTH modes: they hang or need what a private standalone server
+# on this machine cannot give.
+DESELECT_ALWAYS: dict[str, str] = {
+    # drives redis-py's socket internals from a helper thread: hangs the facade
+    "test_pubsub.py::TestPubSubAutoReconnect": "redis-py socket internals",
+    # The machine's Redis is 7.0.15; these assert newer servers' replies and
+    # fail with real redis-py too.
+    "test_commands.py::TestRedisCommands::test_acl_getuser_setuser": (
+        "Redis 7.0 lists ACL categories differently (no '-@geo' echo)"
+    ),
+    "test_commands.py::TestRedisCommands::test_acl_log": (
+        "Redis 7.0 logs 2 ACL entries where newer servers log 3"
+    ),
+    "test_commands.py::TestRedisCommands::test_xgroup_create_entriesread": (
+        "Redis 7.0 computes the consumer group lag differently"
+    ),
+}
+
+# Deselected in facade mode only: each entry says why a facade cannot mirror it.
+_OTEL = "redis-py's OpenTelemetry metric hooks (redis.observability), not wrapped"
+_MOCKED_SOCKET = "patches redis-py's Connection internals (read_response, _sock)"
+DESELECT_FACADE: dict[str, str] = {
+    "test_pipeline.py::TestPipelineMetricsRecording": _OTEL,
+    "test_pubsub.py::TestPubSubMetricsRecording": _OTEL,
+    "test_pubsub.py::TestPubSubHealthCheckResponse": (
+        "calls redis-py's private PubSub.is_health_check_response"
+    ),
+    "test_pubsub.py::TestBaseException": _MOCKED_SOCKET,
+    "test_pubsub.py::TestPubSubTimeoutPropagation": (
+        "calls redis-py's private PubSub.parse_response"
+    ),
+    "test_pubsub.py::TestPubSubBlockingListen": (
+        "calls redis-py's private PubSub.parse_response(block=True)"
+    ),
+    "test_pubsub.py::TestPubSubTimeouts::test_get_message_not_subscribed_return_none": (
+        "asserts redis-py waits on a threading.Event (mocked); the facade waits"
+        " on the loop (the replies it checks before the mock do pass)"
+    ),
+    "test_pubsub.py::TestPubSubTimeouts::test_get_message_wait_for_subscription_not_being_called": (
+        "mocks redis-py's private PubSub.wait_for_subscription"
+    ),
+    "test_pubsub.py::TestClusterPubSubSlotMigration": "redis-py ClusterPubSub internals",
+    "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_cluster_pubsub_resubscribe_binary_shard_channel_with_handler": (
+        "redis-py ClusterPubSub internals"
+    ),
+    "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_cluster_pubsub_resubscribe_shard_channels_groups_by_slot": (
+        "redis-py ClusterPubSub internals"
+    ),
+    "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_standalone_pubsub_on_connect_batches_shard_channels": (
+        "patches redis-py's private PubSub.on_connect re-subscription"
+    ),
+    # The mock_cluster_resp_* fixtures patch r.connection.read_response.
+    **{
+        f"test_commands.py::TestRedisCommands::test_{name}": _MOCKED_SOCKET
+        for name in (
+            "cluster_addslots",
+            "cluster_count_failure_reports",
+            "cluster_countkeysinslot",
+            "cluster_delslots",
+            "cluster_failover",
+            "cluster_forget",
+            "cluster_info",
+            "cluster_keyslot",
+            "cluster_meet",
+            "cluster_nodes",
+            "cluster_replicate",
+            "cluster_reset",
+            "cluster_saveconfig",
+            "cluster_setslot",
+            "cluster_slaves",
+            "readonly",
+            "readonly_invalid_cluster_state",
+            "interrupted_command",
+        )
+    },  # fmt: skip
+    "test_commands.py::TestRedisCommands::test_client_kill_filter_accepts_replica_type": (
+        "patches the instance's execute_command; the facade's command methods"
+        " run the async client's (CLIENT KILL TYPE REPLICA itself is sent)"
+    ),
+    "test_commands.py::TestRedisCommands::test_slowlog_get": (
+        "patches redis-py's private Redis.parse_response"
+    ),
+    "test_lock.py::TestLock::test_blocking_timeout": (
+        "fakes redis.lock's clock module (fake_lock_time); the facade's Lock"
+        " keeps its own clock"
+    ),
+    "test_lock.py::TestLock::test_context_manager_blocking_timeout": (
+        "fakes redis.lock's clock module (fake_lock_time)"
+    ),
+}
+
+# Behaviour the facade does NOT yet share with redis-py, to fix (not hidden:
+# the CI test fails when one of these starts passing, so the list only shrinks).
+_C = "test_commands.py::TestRedisCommands::test_"
+_NOT_IMPL = "redis-py raises NotImplementedError; the facade sends the command"
+KNOWN_FACADE_FAILURES: dict[str, str] = {
+    _C + "command": "Redis.command() missing",
+    _C + "command_docs": "command_docs() missing",
+    _C + "command_getkeysandflags": "command_getkeysandflags() missing",
+    _C + "debug_segfault": "debug_segfault() missing (redis-py refuses it)",
+    _C + "failover": "failover() missing (redis-py refuses it)",
+    _C + "hello_notI_implemented": _NOT_IMPL,
+    _C + "hsetex_zero_expiry_options_are_mutually_exclusive": "hsetex() missing",
+    _C + "increx_invalid_options": "increx() missing",
+    _C + "increx_zero_expiry_options_are_mutually_exclusive": "increx() missing",
+    _C + "latency_doctor_not_implemented": "latency_doctor() missing",
+    _C + "latency_graph_not_implemented": "latency_graph() missing",
+    _C + "latency_histogram_not_implemented": "latency_histogram() missing",
+    _C + "memory_doctor": _NOT_IMPL,
+    _C + "memory_help": _NOT_IMPL,
+    _C + "msetex_zero_expiry_options_are_mutually_exclusive": "msetex() missing",
+    _C + "script_debug": "script_debug() missing (redis-py refuses it)",
+    _C + "set_empty_condition_is_mutually_exclusive": "set(ifeq=...) missing",
+    _C + "xread_max_count_max_size_validation": "xread(max_count=) missing",
+    _C + "xreadgroup_max_count_max_size_validation": "xreadgroup(max_count=) missing",
+    "test_commands.py::TestResponseCallbacks::test_case_insensitive_command_names": (
+        "response_callbacks is not case-insensitive"
+    ),
+    "test_commands.py::TestResponseCallbacks::test_response_callbacks": (
+        "response_callbacks content differs"
+    ),
+    "test_pipeline.py::TestPipeline::test_exec_error_in_pipeline_truncated": (
+        "pipeline error message is not truncated like redis-py's"
+    ),
+    "test_pipeline.py::TestPipeline::test_watch_exec_no_unwatch": (
+        "the pipeline sends UNWATCH after EXEC"
+    ),
+    "test_pubsub.py::TestPubSubConnectionKilled::test_connection_error_raised_when_connection_dies": (
+        "a killed pub/sub connection is re-subscribed instead of raising"
+    ),
+    "test_pubsub.py::TestPubSubRESP3Handler::test_push_handler": (
+        "push_handler_func is not called for RESP3 pushes"
+    ),
+    "test_pubsub.py::TestPubSubRESP3Handler::test_push_handler_sharded_pubsub": (
+        "push_handler_func is not called for RESP3 pushes"
+    ),
+    "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_resubscribe_binary_handler_uses_subscription": (
+        "re-subscription does not go through Subscription objects"
+    ),
+}
 
 
-def main(files: list[str]) -> int:
-    version = importlib.metadata.version("redis")
-    with tempfile.TemporaryDirectory(prefix="redispy-suite-") as tmp:
+def installed_version() -> str:
+    """The version of the installed redis-py (whose suite is run)."""
+    return importlib.metadata.version("redis")
+
+
+def fetch_suite(version: str) -> Path:
+    """The extracted sdist of redis-py ``version`` (downloaded once, then cached)."""
+    suite = CACHE / version / f"redis-{version}"
+    if (suite / "tests" / "conftest.py").is_file():
+        return suite
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="redispy-sdist-", dir=CACHE) as tmp:
         work = Path(tmp)
         subprocess.run(
             [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary",
@@ -49,27 +206,111 @@ def main(files: list[str]) -> int:
         (sdist,) = work.glob("redis-*.tar.gz")
         with tarfile.open(sdist) as archive:
             archive.extractall(work, filter="data")
-        suite = work / f"redis-{version}"
-        shutil.rmtree(
-            suite / "redis"
-        )  # the package under test is ours (and theirs installed)
+        # the package under test is the installed one (or ours), not the sdist's
+        shutil.rmtree(work / f"redis-{version}" / "redis")
         shutil.copy(HERE / "redispy_redirect.py", work / "redispy_redirect.py")
-        env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{work}"}
-        command = [
-            sys.executable, "-m", "pytest", "-p", "redispy_redirect",
-            "-p", "no:cacheprovider", "-q", "--timeout", "30", "-W", "ignore",
-            "--timeout-method", "signal",
-            "--redis-url", "redis://127.0.0.1:6379/11",
-            # drives redis-py's socket internals from a helper thread: hangs
-            "--deselect", "tests/test_pubsub.py::TestPubSubAutoReconnect",
-            *[f"tests/{name}" for name in files or DEFAULT_FILES],
-        ]  # fmt: skip
-        fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o600)
+        target = CACHE / version
+        target.mkdir(exist_ok=True)
+        # rename is atomic: a concurrent run either sees the whole tree or none
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            return subprocess.run(command, cwd=suite, env=env, check=False).returncode
-        finally:
-            os.close(fd)
+            os.rename(work / f"redis-{version}", suite)
+            os.rename(work / "redispy_redirect.py", target / "redispy_redirect.py")
+        except OSError:
+            if not (suite / "tests" / "conftest.py").is_file():
+                raise
+    return suite
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ping(port: int, proc: subprocess.Popen[bytes]) -> None:
+    end = time.monotonic() + 15
+    while time.monotonic() < end and proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(64).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"private redis-server on port {port} did not start")
+
+
+@contextmanager
+def private_server() -> Iterator[int]:
+    """A throwaway ``redis-server`` on 127.0.0.1; yields its port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not installed")
+    with tempfile.TemporaryDirectory(prefix="redispy-server-") as workdir:
+        for _attempt in range(5):
+            port = _free_port()
+            proc = subprocess.Popen(
+                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--dir", workdir, "--enable-debug-command",
+                 "yes"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            try:
+                _wait_ping(port, proc)
+            except RuntimeError:
+                proc.kill()
+                proc.wait(timeout=10)
+                continue  # the port was taken in between: try another
+            try:
+                yield port
+            finally:
+                proc.kill()
+                proc.wait(timeout=10)
+            return
+        raise RuntimeError("could not start a private redis-server")
+
+
+def command(mode: str, files: list[str], url: str, junit: str | None) -> list[str]:
+    """The pytest command line run inside the extracted suite."""
+    deselect = dict(DESELECT_ALWAYS)
+    if mode == "facade":
+        deselect.update(DESELECT_FACADE)
+    args = [sys.executable, "-m", "pytest"]
+    if mode == "facade":
+        args += ["-p", "redispy_redirect"]
+    args += [
+        "-p", "no:cacheprovider", "-q", "-W", "ignore", "--timeout", "30",
+        "--timeout-method", "signal", "--redis-url", url, "-o", "addopts=",
+        # what redis-py's own CI deselects against one standalone server
+        "-m", "not onlycluster and not redismod and not ssl and not replica",
+        "-o", "filterwarnings=", "-o", "asyncio_mode=auto",
+    ]  # fmt: skip
+    for node in deselect:
+        args += ["--deselect", f"tests/{node}"]
+    if junit:
+        args += ["--junitxml", junit]
+    return args + [f"tests/{name}" for name in files or DEFAULT_FILES]
+
+
+def run(mode: str, files: list[str], junit: str | None = None) -> int:
+    """Run the suite in ``mode`` on a private server; returns pytest's exit code."""
+    suite = fetch_suite(installed_version())
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{suite.parent}"}
+    env.pop("PYTEST_ADDOPTS", None)
+    with private_server() as port:
+        url = f"redis://127.0.0.1:{port}/{DB}"
+        args = command(mode, files, url, junit)
+        return subprocess.run(args, cwd=suite, env=env, check=False).returncode
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mode", choices=("facade", "redis-py"), default="facade")
+    parser.add_argument("--junit", default=None)
+    parser.add_argument("files", nargs="*")
+    options = parser.parse_args(argv)
+    return run(options.mode, options.files, options.junit)
 
 
 if __name__ == "__main__":
