@@ -30,6 +30,7 @@ import builtins
 import logging
 import socket
 import ssl as _ssl
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
@@ -65,8 +66,9 @@ BLOCKING_REPLY_GRACE = 1.0
 
 # Buffers at least this long are written on their own, never joined (see _write).
 _DIRECT_WRITE = 1 << 14
-# The receive buffer (asyncio's own read size for plain protocols).
-_READ_SIZE = 1 << 18
+# The receive buffer. Smaller than asyncio's own 256 KiB: the start of a large
+# body arrives here and is copied before the rest is received in place.
+_READ_SIZE = 1 << 16
 
 _CERT_REQS = {
     "none": _ssl.CERT_NONE,
@@ -268,6 +270,7 @@ class Connection:
         self._pending: deque[_Request] = deque()
         self._protocol: _Protocol | None = None
         self._transport: asyncio.Transport | None = None
+        self._gather_writes = False
         self._connect_lock: asyncio.Lock | None = None
         self._next_health_check = 0.0
         self._lost_error: Exception | None = None
@@ -353,6 +356,12 @@ class Connection:
         self._pending.clear()
         self._lost_error = None
         self._transport = transport
+        # uvloop's writelines hands every buffer to one writev, and asyncio's
+        # socket transport does too from Python 3.12 (sendmsg); before that it
+        # joins them, so large arguments are written one by one (see _write).
+        self._gather_writes = sys.version_info >= (3, 12) or type(
+            transport
+        ).__module__.startswith("uvloop")
         self._protocol = protocol
         try:
             await self._handshake()
@@ -462,6 +471,9 @@ class Connection:
             raise ConnectionError(f"Connection to {self._description()} is closed.")
         if len(buffers) == 1:
             transport.write(buffers[0])
+            return
+        if self._gather_writes:
+            transport.writelines(buffers)
             return
         for buffer in buffers:
             if len(buffer) >= _DIRECT_WRITE:

@@ -141,11 +141,11 @@ class _BigBulk:
 
     __slots__ = ("body", "chunks", "kind", "length", "missing")
 
-    def __init__(self, kind: int, length: int, first: bytes) -> None:
+    def __init__(self, kind: int, length: int, first: bytes | memoryview) -> None:
         self.kind = kind
         self.length = length
         self.chunks: list[bytes | memoryview] = [first]
-        self.missing = length - len(first)  # body bytes still to come
+        self.missing = length - len(first)  # body bytes still to come (1-D views)
         # Set by RESPParser.body_buffer: the whole body, received in place.
         self.body: memoryview | None = None
 
@@ -401,7 +401,15 @@ class RESPParser:
                         if stop + 2 > n:
                             if length >= _STREAM and n < stop:
                                 # Collect the rest of a large body chunk by chunk.
-                                self._bulk = _BigBulk(kind, length, bytes(buf[start:n]))
+                                # A view when the buffer is immutable bytes: the
+                                # body is copied once, when complete (or into the
+                                # in-place buffer), not here as well.
+                                first = (
+                                    memoryview(buf)[start:n]
+                                    if type(buf) is bytes
+                                    else bytes(buf[start:n])
+                                )
+                                self._bulk = _BigBulk(kind, length, first)
                                 self._pos = n
                             else:
                                 self._pos = pos
