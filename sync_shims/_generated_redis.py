@@ -533,6 +533,10 @@ class RedisTwin:
         """End a CLIENT PAUSE."""
         return self._execute(self._async.client_unpause, **kwargs)
 
+    def command(self, **kwargs: Any) -> Any:
+        """Details of every command the server knows: a dict keyed by name."""
+        return self._execute(self._async.command, **kwargs)
+
     def command_count(self, **kwargs: Any) -> Any:
         """The number of commands the server knows."""
         return self._execute(self._async.command_count, **kwargs)
@@ -542,6 +546,12 @@ class RedisTwin:
     ) -> Any:
         """The key arguments of a full command line."""
         return self._execute(self._async.command_getkeys, *args)
+
+    def command_getkeysandflags(
+        self, *args: bytes | bytearray | memoryview | str | int | float
+    ) -> Any:
+        """The key arguments of a full command line, each with its key flags."""
+        return self._execute(self._async.command_getkeysandflags, *args)
 
     def command_list(
         self,

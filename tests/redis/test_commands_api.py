@@ -32,8 +32,8 @@ REDIS_8 = {
 # loading, COMMAND's nested reply, and the ones redis-py raises NotImplementedError for.
 NOT_PROVIDED = {
     "sync", "psync", "cluster", "readonly", "readwrite", "module_load",
-    "module_loadex", "module_unload", "command", "command_info", "command_docs",
-    "command_getkeysandflags", "stralgo", "failover", "debug_segfault",
+    "module_loadex", "module_unload", "command_info", "command_docs",
+    "stralgo", "failover", "debug_segfault",
     "latency_doctor", "latency_graph", "latency_histogram", "script_debug",
 }  # fmt: skip
 REDIS_8_PARAMETERS = {

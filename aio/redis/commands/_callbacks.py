@@ -110,6 +110,7 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     "CLIENT KILL": srv.client_kill,
     "CLIENT LIST": srv.client_list,
     "CLIENT TRACKINGINFO": srv.tracking_info,
+    "COMMAND": srv.command_table,
     "COMMAND GETKEYS": c.str_list,
     "CONFIG GET": srv.config_get,
     "DEBUG OBJECT": srv.debug_object,

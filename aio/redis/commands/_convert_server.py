@@ -317,3 +317,31 @@ __all__ = (
     "slowlog_get",
     "tracking_info",
 )
+
+
+def command_table(response: Any, **options: Any) -> dict[str, dict[str, Any]]:
+    """COMMAND: ``{name: {"name", "arity", "flags", "first_key_pos", ...}}``.
+
+    Flags and ACL categories are lists of str on both protocols (RESP3 sends
+    sets); the newer fields (tips, key specifications, subcommands) stay raw.
+    """
+    table: dict[str, dict[str, Any]] = {}
+    for entry in response:
+        if not isinstance(entry, list) or len(entry) < 6:
+            raise InvalidResponse(f"COMMAND: unexpected entry {entry!r}")
+        name = str(text(entry[0]))
+        details: dict[str, Any] = {
+            "name": name,
+            "arity": int(entry[1]),
+            "flags": [str(text(flag)) for flag in entry[2]],
+            "first_key_pos": entry[3],
+            "last_key_pos": entry[4],
+            "step_count": entry[5],
+        }
+        if len(entry) > 6:
+            details["acl_categories"] = [str(text(cat)) for cat in entry[6]]
+        for key, index in (("tips", 7), ("key_specifications", 8), ("subcommands", 9)):
+            if len(entry) > index:
+                details[key] = entry[index]
+        table[name] = details
+    return table

@@ -149,6 +149,14 @@ class ServerCommands(CommandsBase):
             pieces.insert(0, "FILTERBY")
         return self.execute_command("COMMAND LIST", *pieces)
 
+    def command(self, **kwargs: Any) -> ResponseT:
+        """Details of every command the server knows: a dict keyed by name."""
+        return self.execute_command("COMMAND", **kwargs)
+
+    def command_getkeysandflags(self, *args: EncodableT) -> ResponseT:
+        """The key arguments of a full command line, each with its key flags."""
+        return self.execute_command("COMMAND GETKEYSANDFLAGS", *args)
+
     def command_getkeys(self, *args: EncodableT) -> ResponseT:
         """The key arguments of a full command line."""
         return self.execute_command("COMMAND GETKEYS", *args)

@@ -85,6 +85,9 @@ DESELECT_FACADE: dict[str, str] = {
         "mocks redis-py's private PubSub.wait_for_subscription"
     ),
     "test_pubsub.py::TestClusterPubSubSlotMigration": "redis-py ClusterPubSub internals",
+    "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_resubscribe_binary_handler_uses_subscription": (
+        "builds redis-py's PubSub on a mock pool and calls its private _resubscribe"
+    ),
     "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_cluster_pubsub_resubscribe_binary_shard_channel_with_handler": (
         "redis-py ClusterPubSub internals"
     ),
@@ -122,6 +125,10 @@ DESELECT_FACADE: dict[str, str] = {
         "patches the instance's execute_command; the facade's command methods"
         " run the async client's (CLIENT KILL TYPE REPLICA itself is sent)"
     ),
+    "test_commands.py::TestResponseCallbacks::test_response_callbacks": (
+        "compares with redis-py's own converter functions (the facade's are"
+        " aio's); set_response_callback: test_redispy_compat.py, both ways"
+    ),
     "test_commands.py::TestRedisCommands::test_slowlog_get": (
         "patches redis-py's private Redis.parse_response"
     ),
@@ -139,9 +146,7 @@ DESELECT_FACADE: dict[str, str] = {
 _C = "test_commands.py::TestRedisCommands::test_"
 _NOT_IMPL = "redis-py raises NotImplementedError; the facade sends the command"
 KNOWN_FACADE_FAILURES: dict[str, str] = {
-    _C + "command": "Redis.command() missing",
     _C + "command_docs": "command_docs() missing",
-    _C + "command_getkeysandflags": "command_getkeysandflags() missing",
     _C + "debug_segfault": "debug_segfault() missing (redis-py refuses it)",
     _C + "failover": "failover() missing (redis-py refuses it)",
     _C + "hello_notI_implemented": _NOT_IMPL,
@@ -158,12 +163,6 @@ KNOWN_FACADE_FAILURES: dict[str, str] = {
     _C + "set_empty_condition_is_mutually_exclusive": "set(ifeq=...) missing",
     _C + "xread_max_count_max_size_validation": "xread(max_count=) missing",
     _C + "xreadgroup_max_count_max_size_validation": "xreadgroup(max_count=) missing",
-    "test_commands.py::TestResponseCallbacks::test_case_insensitive_command_names": (
-        "response_callbacks is not case-insensitive"
-    ),
-    "test_commands.py::TestResponseCallbacks::test_response_callbacks": (
-        "response_callbacks content differs"
-    ),
     "test_pipeline.py::TestPipeline::test_exec_error_in_pipeline_truncated": (
         "pipeline error message is not truncated like redis-py's"
     ),
@@ -171,16 +170,14 @@ KNOWN_FACADE_FAILURES: dict[str, str] = {
         "the pipeline sends UNWATCH after EXEC"
     ),
     "test_pubsub.py::TestPubSubConnectionKilled::test_connection_error_raised_when_connection_dies": (
-        "a killed pub/sub connection is re-subscribed instead of raising"
+        "deliberate (issue 3): a killed pub/sub connection is re-subscribed"
+        " instead of raising ConnectionError"
     ),
     "test_pubsub.py::TestPubSubRESP3Handler::test_push_handler": (
-        "push_handler_func is not called for RESP3 pushes"
+        "aio.redis.PubSub gives push_handler_func only non-pub/sub pushes"
     ),
     "test_pubsub.py::TestPubSubRESP3Handler::test_push_handler_sharded_pubsub": (
-        "push_handler_func is not called for RESP3 pushes"
-    ),
-    "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_resubscribe_binary_handler_uses_subscription": (
-        "re-subscription does not go through Subscription objects"
+        "aio.redis.PubSub gives push_handler_func only non-pub/sub pushes"
     ),
 }
 

@@ -64,3 +64,20 @@ def test_subscription_object_with_binary_channel(r: Any) -> None:
     message = p.get_message(timeout=1)
     assert message is not None and message["data"] == b"yo"
     p.close()
+
+
+def test_response_callbacks_any_case_and_settable(r: Any) -> None:
+    assert r.response_callbacks["ping"] is r.response_callbacks["PING"]
+    assert "ping" in r.response_callbacks
+    r.set_response_callback("GET", lambda reply, **options: "static")
+    r["a"] = "foo"
+    assert r["a"] == "static"
+
+
+def test_command_table_and_getkeysandflags(r: Any) -> None:
+    table = r.command()
+    assert len(table) >= 100
+    assert table["get"]["arity"] == 2
+    assert "readonly" in table["get"]["flags"]
+    keys = r.command_getkeysandflags("LMOVE", "l1", "l2", "left", "left")
+    assert [key for key, _flags in keys] == [b"l1", b"l2"]
