@@ -205,13 +205,10 @@ def fetch_suite(version: str) -> Path:
             archive.extractall(work, filter="data")
         # the package under test is the installed one (or ours), not the sdist's
         shutil.rmtree(work / f"redis-{version}" / "redis")
-        shutil.copy(HERE / "redispy_redirect.py", work / "redispy_redirect.py")
-        target = CACHE / version
-        target.mkdir(exist_ok=True)
+        (CACHE / version).mkdir(exist_ok=True)
         # rename is atomic: a concurrent run either sees the whole tree or none
         try:
             os.rename(work / f"redis-{version}", suite)
-            os.rename(work / "redispy_redirect.py", target / "redispy_redirect.py")
         except OSError:
             if not (suite / "tests" / "conftest.py").is_file():
                 raise
@@ -293,6 +290,12 @@ def command(mode: str, files: list[str], url: str, junit: str | None) -> list[st
 def run(mode: str, files: list[str], junit: str | None = None) -> int:
     """Run the suite in ``mode`` on a private server; returns pytest's exit code."""
     suite = fetch_suite(installed_version())
+    # The plugin is ours and may change after the sdist was cached: refresh it
+    # (write then rename, so a run side by side never imports half a file).
+    plugin = suite.parent / "redispy_redirect.py"
+    partial = plugin.with_name(f".redispy_redirect.{os.getpid()}.tmp")
+    shutil.copy(HERE / "redispy_redirect.py", partial)
+    os.replace(partial, plugin)
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{suite.parent}"}
     env.pop("PYTEST_ADDOPTS", None)
     with private_server() as port:
