@@ -20,7 +20,13 @@ which returns :data:`NEED_DATA` when the buffer holds no complete reply yet.
   (a few bytes), never a copy of the partial body. A large one (``_STREAM`` bytes or
   more) switches to a side state, :class:`_BigBulk`: ``feed`` appends views of the
   received chunks to a list, and the body is joined once when complete, so a 1 MB
-  value costs one copy instead of buffer growth plus a final copy.
+  value costs one copy instead of buffer growth plus a final copy. A reader that can
+  receive into memory may instead take ``body_buffer()``, a view of the body's
+  missing part in one buffer allocated at the announced length (only up to
+  ``_IN_PLACE_MAX``, so an announcement alone cannot make it allocate more), and
+  report with ``body_received``: the socket writes the body where it stays until the
+  one copy into the reply. The buffer is reused for the next large body (up to
+  ``_KEEP_MAX``); replies are always fresh ``bytes``, never views of it.
 * Limits protect memory: ``max_bulk_length`` (the server's own ``proto-max-bulk-len``
   default is 512 MiB), ``max_aggregate_length`` and ``max_nesting`` are checked when a
   header is read, and a header line longer than ``max_line_length`` is an error. An
