@@ -108,8 +108,22 @@ class Supervised:
     ) -> dict[int, int]:
         return {int(i): int(p) for i, p in re.findall(pattern, self.text())}
 
-    def pid_answers(self, pid: int, attempts: int = 200) -> bool:
-        return any(self.get("/").split()[0] == str(pid) for _ in range(attempts))
+    def pid_answers(self, pid: int, attempts: int = 200, within: float = 20.0) -> bool:
+        """Whether worker ``pid`` answers one of our requests.
+
+        The kernel hands each new connection to whichever worker accepts first, and a
+        freshly started worker is still importing the app when the supervisor logs
+        it: keep asking (at least ``attempts`` times) until ``within`` seconds pass.
+        """
+        deadline = time.monotonic() + within
+        tries = 0
+        while tries < attempts or time.monotonic() < deadline:
+            if self.get("/").split()[0] == str(pid):
+                return True
+            tries += 1
+            if tries >= attempts:
+                time.sleep(0.02)  # let a starting worker reach accept()
+        return False
 
     def signal(self, sig: int) -> None:
         self.proc.send_signal(sig)
