@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aio.server import Config
-from aio.server._eager import start_eagerly
 from aio.server._http import HTTPProtocol
 from aio.server._state import ServerState
 
@@ -150,68 +149,6 @@ async def test_context_does_not_leak_between_requests() -> None:
     await feed(protocol, b"GET /last HTTP/1.1\r\nHost: x\r\n\r\n")
     assert seen == [None, None, "/slow", None]
     assert bytes(transport.written).count(b"200 OK") == 3
-
-
-async def test_start_eagerly_paths() -> None:
-    log: list[str] = []
-
-    async def quick() -> None:
-        log.append("quick")
-
-    async def outer() -> None:
-        # started from inside a running task: only one task can be current
-        task = start_eagerly(asyncio.get_running_loop(), quick())
-        assert task is not None
-        await task
-
-    await asyncio.get_running_loop().create_task(outer())
-    assert log == ["quick"]
-
-    async def yields_none() -> None:
-        await asyncio.sleep(0)
-        log.append("after sleep(0)")
-
-    task = start_eagerly(asyncio.get_running_loop(), yields_none())
-    assert task is not None
-    await task
-    assert log[-1] == "after sleep(0)"
-
-    future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-    async def waits() -> str:
-        value = await future
-        log.append(value)
-        return value
-
-    task = start_eagerly(asyncio.get_running_loop(), waits())  # type: ignore[arg-type]
-    assert task is not None
-    future.set_result("resumed")
-    await task
-    assert log[-1] == "resumed"
-
-    async def cancelled() -> None:
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            log.append("got cancel")
-            raise
-
-    task = start_eagerly(asyncio.get_running_loop(), cancelled())
-    assert task is not None
-    await asyncio.sleep(0)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    assert log[-1] == "got cancel"
-
-    async def raises() -> None:
-        await asyncio.sleep(0)
-        raise ValueError("inner")
-
-    task = start_eagerly(asyncio.get_running_loop(), raises())
-    assert task is not None
-    with pytest.raises(ValueError, match="inner"):
-        await task
 
 
 async def test_body_backpressure_pauses_transport() -> None:
