@@ -16,7 +16,7 @@ from sync_shims._portal import (
     iterate as _iterate,
 )
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 
 __all__ = (
     "LockTwin",
@@ -541,6 +541,10 @@ class RedisTwin:
         """The number of commands the server knows."""
         return self._execute(self._async.command_count, **kwargs)
 
+    def command_docs(self, *args: Any) -> NoReturn:
+        """Refused as in redis-py."""
+        self._async.command_docs(*args)
+
     def command_getkeys(
         self, *args: bytes | bytearray | memoryview | str | int | float
     ) -> Any:
@@ -552,6 +556,10 @@ class RedisTwin:
     ) -> Any:
         """The key arguments of a full command line, each with its key flags."""
         return self._execute(self._async.command_getkeysandflags, *args)
+
+    def command_info(self, **kwargs: Any) -> NoReturn:
+        """Refused as in redis-py (``command()`` gives every command's info)."""
+        _call(self._async.command_info, **kwargs)
 
     def command_list(
         self,
@@ -608,6 +616,10 @@ class RedisTwin:
     def debug_object(self, key: bytes | str | memoryview, **kwargs: Any) -> Any:
         """DEBUG OBJECT as a dict (``refcount``, ``encoding``, ``serializedlength``...)."""
         return self._execute(self._async.debug_object, key, **kwargs)
+
+    def debug_segfault(self, **kwargs: Any) -> NoReturn:
+        """Refused as in redis-py: it crashes the server."""
+        _call(self._async.debug_segfault, **kwargs)
 
     def decr(self, name: bytes | str | memoryview, amount: int = 1) -> Any:
         """Decrement the integer at ``name`` by ``amount``; returns the new value."""
@@ -698,6 +710,10 @@ class RedisTwin:
     def expiretime(self, key: bytes | str | memoryview) -> Any:
         """Unix time in seconds at which ``key`` expires (-1 none, -2 missing)."""
         return self._execute(self._async.expiretime, key)
+
+    def failover(self) -> NoReturn:
+        """Refused as in redis-py (use ``execute_command("FAILOVER", ...)``)."""
+        self._async.failover()
 
     def fcall(self, function: str, numkeys: int, *keys_and_args: Any) -> Any:
         """Call a library function: the first ``numkeys`` arguments are keys."""
@@ -972,16 +988,11 @@ class RedisTwin:
         """Delete fields; returns how many existed."""
         return self._execute(self._async.hdel, name, *keys)
 
-    def hello(self) -> dict[str, Any]:
-        """The server's handshake fields (``server``, ``version``, ``proto``...) as a dict.
-
-        Only the read-only form: switching protocol on a pooled connection would
-        desynchronise its parser, so ``Redis(protocol=3)`` is the way to get RESP3.
-        (redis-py raises NotImplementedError here.) The conversion happens here,
-        not in a reply callback, so ``execute_command("HELLO", ...)`` stays raw as
-        in redis-py.
+    def hello(self) -> NoReturn:
+        """Refused as in redis-py: HELLO would switch the protocol under the
+        connection's parser (use ``Redis(protocol=3)``).
         """
-        return _call(self._async.hello)
+        self._async.hello()
 
     def hexists(
         self,
@@ -1303,6 +1314,18 @@ class RedisTwin:
         """When the last save succeeded, as a datetime."""
         return self._execute(self._async.lastsave, **kwargs)
 
+    def latency_doctor(self) -> NoReturn:
+        """Refused as in redis-py: a report for humans (``redis-cli``)."""
+        self._async.latency_doctor()
+
+    def latency_graph(self) -> NoReturn:
+        """Refused as in redis-py: an ASCII graph for ``redis-cli``."""
+        self._async.latency_graph()
+
+    def latency_histogram(self, *args: Any) -> NoReturn:
+        """Refused as in redis-py."""
+        self._async.latency_histogram(*args)
+
     def latency_history(self, event: str) -> Any:
         """``[[timestamp, latency_ms], ...]`` samples of one latency event."""
         return self._execute(self._async.latency_history, event)
@@ -1434,13 +1457,13 @@ class RedisTwin:
         """Keep only the values between ``start`` and ``end``; returns True."""
         return self._execute(self._async.ltrim, name, start, end)
 
-    def memory_doctor(self, **kwargs: Any) -> Any:
-        """The server's memory advice, as text."""
-        return self._execute(self._async.memory_doctor, **kwargs)
+    def memory_doctor(self, **kwargs: Any) -> NoReturn:
+        """Refused as in redis-py: a report for humans (``redis-cli``)."""
+        _call(self._async.memory_doctor, **kwargs)
 
-    def memory_help(self, **kwargs: Any) -> Any:
-        """The MEMORY subcommands' help text."""
-        return self._execute(self._async.memory_help, **kwargs)
+    def memory_help(self, **kwargs: Any) -> NoReturn:
+        """Refused as in redis-py: help text for ``redis-cli``."""
+        _call(self._async.memory_help, **kwargs)
 
     def memory_malloc_stats(self, **kwargs: Any) -> Any:
         """The allocator's statistics, as text."""
@@ -1741,6 +1764,10 @@ class RedisTwin:
     def scard(self, name: bytes | str | memoryview) -> Any:
         """The number of members."""
         return self._execute(self._async.scard, name)
+
+    def script_debug(self, *args: Any) -> NoReturn:
+        """Refused as in redis-py: the Lua debugger needs ``redis-cli``."""
+        _call(self._async.script_debug, *args)
 
     def script_exists(self, *args: str) -> Any:
         """Whether each SHA1 is in the script cache: a list of bools."""
@@ -2719,7 +2746,10 @@ class PubSubTwin:
 
     :param connection_pool: where the dedicated connection comes from.
     :param ignore_subscribe_messages: drop (un)subscribe confirmations.
-    :param push_handler_func: called with RESP3 push messages that are not pub/sub.
+    :param push_handler_func: with RESP3, called with every push the connection
+        receives (pub/sub messages and (un)subscribe confirmations included), as
+        in redis-py; what it returns (awaited if awaitable) is then handled as the
+        message, so a handler returning ``None`` consumes it.
     """
 
     _async: PubSub

@@ -18,6 +18,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from aio.redis._cluster_slots import ClusterNode
+from aio.redis._core import _EMPTY_WHEN_BARE, EMPTY_RESPONSE, empty_response_option
 from aio.redis._pipeline import _annotate
 from aio.redis.commands import CoreCommands
 from aio.redis.exceptions import (
@@ -41,6 +42,12 @@ if TYPE_CHECKING:
 __all__ = ("ClusterPipeline",)
 
 _Command = tuple[tuple[Any, ...], dict[str, Any]]
+
+
+def _bare(args: tuple[Any, ...]) -> bool:
+    """A command answered without a round trip (MGET with no key)."""
+    return len(args) == 1 and args[0] in _EMPTY_WHEN_BARE
+
 
 # Replies that mean "not done here; send it again through the routing".
 _RETRY = (MovedError, AskError, TryAgainError, ClusterDownError, ConnectionError)
@@ -76,6 +83,7 @@ class ClusterPipeline(CoreCommands):
 
     def execute_command(self, *args: Any, **options: Any) -> ClusterPipeline:
         """Queue a command; returns the pipeline."""
+        empty_response_option(args, options)
         self.command_stack.append((args, options))
         return self
 
@@ -116,10 +124,18 @@ class ClusterPipeline(CoreCommands):
             _ = await client.initialize()
             if client._refresh_needed:
                 await client._refresh()
-            if self.is_transaction:
-                raw = await self._transaction(stack)
-            else:
-                raw = await self._pipeline(stack)
+            # A bare MGET (``mget([])``) is not sent (it has no key to route by,
+            # and would abort a transaction): its empty value is put in place.
+            sent = [i for i, (args, _) in enumerate(stack) if not _bare(args)]
+            sent_stack = [stack[i] for i in sent]
+            raw: list[Any] = [None] * len(stack)
+            if sent_stack:
+                if self.is_transaction:
+                    replies = await self._transaction(sent_stack)
+                else:
+                    replies = await self._pipeline(sent_stack)
+                for i, reply in zip(sent, replies, strict=True):
+                    raw[i] = reply
             return self._finish(stack, raw, raise_on_error)
         finally:
             await self.reset()
@@ -130,7 +146,11 @@ class ClusterPipeline(CoreCommands):
         client = self.cluster_client
         out: list[Any] = []
         for i, (reply, (args, options)) in enumerate(zip(raw, stack, strict=True)):
-            if isinstance(reply, RedisError):
+            if EMPTY_RESPONSE in options and (
+                _bare(args) or isinstance(reply, ResponseError)
+            ):
+                out.append(options[EMPTY_RESPONSE])
+            elif isinstance(reply, RedisError):
                 _annotate(reply, i + 1, args)
                 if raise_on_error:
                     raise reply

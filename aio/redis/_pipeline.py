@@ -14,6 +14,7 @@ and on leaving ``async with``) UNWATCHes and gives the connection back.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aio.redis._connection import Connection
@@ -62,10 +63,21 @@ def make_pipeline(
     return pipe
 
 
+def _arg_text(arg: Any) -> str:
+    if isinstance(arg, bytes | bytearray | memoryview):
+        return bytes(arg).decode("utf-8", "replace")
+    return str(arg)
+
+
 def _annotate(exc: Exception, number: int, args: tuple[Any, ...]) -> None:
-    command = " ".join(str(a) for a in args)
-    if len(command) > 100:
-        command = command[:100] + "..."
+    # Shortened at word boundaries to 100 characters with a "..." placeholder,
+    # the format redis-py's messages have (callers match on it).
+    command = textwrap.shorten(
+        " ".join(_arg_text(a) for a in args),
+        width=100,
+        placeholder="...",
+        break_long_words=True,
+    )
     message = f"Command # {number} ({command}) of pipeline caused error: "
     first = exc.args[0] if exc.args else ""
     exc.args = (message + str(first), *exc.args[1:])
@@ -333,6 +345,9 @@ class PipelineCore:
         replies = await future
         if isinstance(replies[0], RedisError):
             raise replies[0]
+        # EXEC (run, aborted or refused on a changed key) already unwatched
+        # every key: no UNWATCH on reset, as redis-py.
+        self.watching = False
         queue_errors: list[tuple[int, ResponseError]] = []
         for i, reply in enumerate(replies[1:-1]):
             if isinstance(reply, ResponseError):

@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from aio.proto.resp import Push
 from aio.redis._connection import Connection
 from aio.redis._pool import ConnectionPool
 from aio.redis.exceptions import ConnectionError, PubSubError, RedisError, TimeoutError
@@ -40,7 +41,10 @@ class PubSub:
 
     :param connection_pool: where the dedicated connection comes from.
     :param ignore_subscribe_messages: drop (un)subscribe confirmations.
-    :param push_handler_func: called with RESP3 push messages that are not pub/sub.
+    :param push_handler_func: with RESP3, called with every push the connection
+        receives (pub/sub messages and (un)subscribe confirmations included), as
+        in redis-py; what it returns (awaited if awaitable) is then handled as the
+        message, so a handler returning ``None`` consumes it.
     """
 
     PUBLISH_MESSAGE_TYPES = ("message", "pmessage", "smessage")
@@ -287,7 +291,23 @@ class PubSub:
         reply = await self._next_reply(timeout)
         if reply is None:
             return None
+        reply = await self._through_push_handler(reply)
+        if reply is None:
+            return None
         return await self.handle_message(reply, ignore_subscribe_messages)
+
+    async def _through_push_handler(self, reply: Any) -> Any:
+        # redis-py hands every RESP3 push except invalidations to the handler at
+        # the parser, and reads its return value as the reply.
+        handler = self.push_handler_func
+        if handler is None or type(reply) is not Push or not reply:
+            return reply
+        if self._text(reply[0]) == "invalidate":
+            return reply
+        result = handler(list(reply))
+        if inspect.isawaitable(result):
+            result = await result
+        return result
 
     def _text(self, value: Any) -> str:
         if isinstance(value, bytes):
@@ -326,8 +346,6 @@ class PubSub:
                 "data": response[2],
             }
         else:
-            if self.push_handler_func is not None:
-                self.push_handler_func(response)
             return None
 
         if kind in self.UNSUBSCRIBE_MESSAGE_TYPES:
@@ -362,15 +380,14 @@ class PubSub:
         elif kind in _SUBSCRIBE or kind in self.UNSUBSCRIBE_MESSAGE_TYPES:
             if ignore_subscribe_messages or self.ignore_subscribe_messages:
                 return None
-        elif self.push_handler_func is not None:
-            self.push_handler_func(response)
-            return None
         return message
 
     async def listen(self) -> AsyncIterator[dict[str, Any]]:
         """Yield messages for as long as anything is subscribed."""
         while self.subscribed:
-            reply = await self._next_reply(None)
+            reply = await self._through_push_handler(await self._next_reply(None))
+            if reply is None:
+                continue
             message = await self.handle_message(reply)
             if message is not None:
                 yield message

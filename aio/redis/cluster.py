@@ -56,6 +56,7 @@ from aio.redis._cluster_slots import (
 )
 from aio.redis._cluster_slots import ClusterUnreachableError as _TopologyError
 from aio.redis._connection import Connection, SSLConnection
+from aio.redis._core import _EMPTY_WHEN_BARE, EMPTY_RESPONSE, empty_response_option
 from aio.redis._pool import parse_url
 from aio.redis.commands import (
     RESP3_RESPONSE_CALLBACKS,
@@ -88,7 +89,7 @@ __all__ = ("ClusterNode", "ClusterPipeline", "RedisCluster", "key_slot")
 _C = TypeVar("_C", bound="RedisCluster")
 
 # Options that steer the cluster client, never given to a response callback.
-_CLIENT_OPTIONS = ("NEVER_DECODE", "keys", "target_nodes")
+_CLIENT_OPTIONS = ("NEVER_DECODE", "keys", "target_nodes", EMPTY_RESPONSE)
 
 
 async def _gather(*aws: Awaitable[Any]) -> list[Any]:
@@ -455,7 +456,24 @@ class RedisCluster(CoreCommands):
         :raises RedisClusterException: keys in different slots.
         :raises ConnectionError: the node stayed unreachable after the retries.
         """
+        empty_response_option(args, options)
+        if EMPTY_RESPONSE in options:
+            return await self._execute_or_empty(args, options)
         return await self._execute_routed(args, options, convert=True)
+
+    async def _execute_or_empty(
+        self, args: tuple[Any, ...], options: dict[str, Any]
+    ) -> Any:
+        # As the standalone client: a bare MGET (``mget([])``) is answered
+        # without a round trip (it has no key to route by), and redis-py's
+        # EMPTY_RESPONSE option turns an error reply into that value.
+        empty = options.pop(EMPTY_RESPONSE)
+        if len(args) == 1 and args[0] in _EMPTY_WHEN_BARE:
+            return empty
+        try:
+            return await self._execute_routed(args, options, convert=True)
+        except ResponseError:
+            return empty
 
     async def _execute_routed(
         self, args: tuple[Any, ...], options: dict[str, Any], convert: bool = False

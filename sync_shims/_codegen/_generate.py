@@ -355,6 +355,9 @@ def _method_result(
     """Like :func:`_wrap_expr`; a method typed ``-> Self`` returns its twin."""
     if hint is typing.Self:
         return mod.types.render(typing.Self), f"{expr}\nreturn self"
+    if hint is typing.NoReturn or hint is typing.Never:
+        # The call always raises; a ``return`` would not type-check.
+        return mod.types.render(hint), expr
     return _wrap_expr(mod, twin, expr, hint)
 
 

@@ -474,3 +474,19 @@ def doc_example(name: str) -> str:
         if block.startswith(f"# example: {name}\n"):
             return str(block)
     raise AssertionError(f"no example {name!r} in {doc}")
+
+
+async def test_mget_of_no_keys_is_empty_like_standalone(rc: RedisCluster) -> None:
+    # Nothing to route by: answered without a round trip, as Redis.mget([]).
+    assert await rc.mget([]) == []
+    assert await rc.execute_command("MGET") == []
+    await rc.set("{m}:a", "1")
+    for transaction in (False, True):
+        async with rc.pipeline(transaction=transaction) as pipe:
+            pipe.mget([])
+            pipe.mget(["{m}:a", "{m}:b"])
+            pipe.mget([])
+            assert await pipe.execute() == [[], ["1", None], []]
+        async with rc.pipeline(transaction=transaction) as pipe:
+            pipe.mget([])
+            assert await pipe.execute() == [[]]

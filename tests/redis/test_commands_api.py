@@ -29,12 +29,11 @@ REDIS_8 = {
     "himport_prepare_internal", "himport_set",
 }  # fmt: skip
 # Not provided (yet): replication streams, cluster (a later component), modules'
-# loading, COMMAND's nested reply, and the ones redis-py raises NotImplementedError for.
+# loading. (The ones redis-py refuses with NotImplementedError are provided, refused
+# the same way: aio.redis.commands.refused.)
 NOT_PROVIDED = {
     "sync", "psync", "cluster", "readonly", "readwrite", "module_load",
-    "module_loadex", "module_unload", "command_info", "command_docs",
-    "stralgo", "failover", "debug_segfault",
-    "latency_doctor", "latency_graph", "latency_histogram", "script_debug",
+    "module_loadex", "module_unload", "stralgo",
 }  # fmt: skip
 REDIS_8_PARAMETERS = {
     "ifeq", "ifne", "ifdeq", "ifdne", "ref_policy", "idmpauto", "idmp",

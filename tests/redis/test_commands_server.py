@@ -7,7 +7,11 @@ scenarios compare shapes and stable fields rather than whole replies.
 from __future__ import annotations
 
 import datetime
+import inspect
 from typing import Any
+
+import pytest
+import redis.asyncio
 
 
 def shape(value: Any) -> Any:
@@ -85,11 +89,34 @@ async def test_small_server_commands(oracle: Any) -> None:
     await oracle.check(scenario)
 
 
-async def test_hello_is_a_dict(ours_only: Any) -> None:
-    fields = await ours_only.hello()
-    assert fields["proto"] == 2
-    assert fields["server"] == b"redis"
-    assert isinstance(fields["modules"], list)
+REFUSED = (
+    ("hello", ()), ("failover", ()), ("command_info", ()), ("command_docs", ("get",)),
+    ("debug_segfault", ()), ("script_debug", ("yes",)), ("memory_doctor", ()),
+    ("memory_help", ()), ("latency_doctor", ()), ("latency_graph", ()),
+    ("latency_histogram", ("set",)),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "args"), REFUSED)
+async def test_refused_like_redis_py(
+    ours_only: Any, name: str, args: tuple[Any, ...]
+) -> None:
+    # Deliberate compatibility: redis-py refuses these with NotImplementedError
+    # before sending anything; so do we, with its message.
+    theirs = redis.asyncio.Redis()
+    is_coroutine = inspect.iscoroutinefunction(getattr(theirs, name))
+    assert inspect.iscoroutinefunction(getattr(ours_only, name)) == is_coroutine
+    with pytest.raises(NotImplementedError) as expected:
+        result = getattr(theirs, name)(*args)
+        if is_coroutine:
+            await result
+    with pytest.raises(NotImplementedError) as got:
+        result = getattr(ours_only, name)(*args)
+        if is_coroutine:
+            await result
+    assert got.value.args == expected.value.args
+    await theirs.aclose()
+    assert await ours_only.ping()  # nothing was sent: the connection is clean
 
 
 async def test_config_get_decoded(oracle_decoded: Any) -> None:

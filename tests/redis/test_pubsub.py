@@ -187,3 +187,72 @@ async def test_resubscribe_after_server_restart(private_redis_server: Any) -> No
                 await asyncio.sleep(0.01)
             message = await next_message(p)
             assert message["data"] == b"back"
+
+
+async def _pushes_seen(client_class: Any, redis_url: str, sharded: bool) -> list[Any]:
+    """What an async ``push_handler_func`` receives for a (s)subscribe and a publish."""
+    seen: list[Any] = []
+    delivered = asyncio.Event()
+
+    async def handler(push: Any) -> None:
+        seen.append(push)
+        delivered.set()
+
+    async def read_until(count: int) -> None:
+        for _ in range(10):  # each read hands any push to the handler
+            if len(seen) >= count:
+                return
+            assert await p.get_message(timeout=5) is None  # consumed by the handler
+        raise AssertionError(f"the handler got {seen!r}")
+
+    channel = f"push-handler-{client_class.__module__}"
+    r = client_class.from_url(redis_url, protocol=3)
+    p = r.pubsub(push_handler_func=handler)
+    try:
+        await (p.ssubscribe if sharded else p.subscribe)(channel)
+        await read_until(1)
+        await (r.spublish if sharded else r.publish)(channel, "test message")
+        await read_until(2)
+        assert delivered.is_set()
+    finally:
+        await p.aclose()
+        await r.aclose()
+    return [
+        [item if item != channel.encode() else b"<chan>" for item in push]
+        for push in seen
+    ]
+
+
+@pytest.mark.parametrize("sharded", [False, True])
+async def test_push_handler_gets_every_push_like_redis_py(
+    redis_url: str, sharded: bool
+) -> None:
+    import redis.asyncio
+
+    ours = await _pushes_seen(Redis, redis_url, sharded)
+    theirs = await _pushes_seen(redis.asyncio.Redis, redis_url, sharded)
+    prefix = b"s" if sharded else b""
+    assert (
+        ours
+        == theirs
+        == [
+            [prefix + b"subscribe", b"<chan>", 1],
+            [prefix + b"message", b"<chan>", b"test message"],
+        ]
+    )
+
+
+async def test_push_handler_result_is_the_message(redis_url: str) -> None:
+    # A plain function works too; what it returns is handled as the reply.
+    seen: list[Any] = []
+
+    def handler(push: Any) -> Any:
+        seen.append(push)
+        return push
+
+    async with Redis.from_url(redis_url, protocol=3) as r:
+        async with r.pubsub(push_handler_func=handler) as p:
+            await p.subscribe("push-handler-result")
+            message = await next_message(p)
+            assert message["type"] == "subscribe"
+            assert seen == [[b"subscribe", b"push-handler-result", 1]]

@@ -23,6 +23,7 @@ from aio.redis.commands.hyperloglog import HyperLogLogCommands as HyperLogLogCom
 from aio.redis.commands.keys import KeyCommands as KeyCommands
 from aio.redis.commands.lists import ListCommands as ListCommands
 from aio.redis.commands.pubsub import PubSubCommands as PubSubCommands
+from aio.redis.commands.refused import RefusedCommands as RefusedCommands
 from aio.redis.commands.scripting import ScriptingCommands as ScriptingCommands
 from aio.redis.commands.server import ServerCommands as ServerCommands
 from aio.redis.commands.sets import SetCommands as SetCommands
@@ -44,6 +45,7 @@ __all__ = (
     "KeyCommands",
     "ListCommands",
     "PubSubCommands",
+    "RefusedCommands",
     "ScriptingCommands",
     "ServerCommands",
     "SetCommands",
@@ -69,5 +71,6 @@ class CoreCommands(
     ScriptingCommands,
     PubSubCommands,
     AclCommands,
+    RefusedCommands,
 ):
     """Every command family; mixed into ``Redis`` and ``Pipeline`` by the client."""

@@ -213,11 +213,6 @@ def ping(response: Any, **options: Any) -> bool:
     return bool(text(response) == "PONG")
 
 
-def hello(response: Any, **options: Any) -> dict[str, Any]:
-    """HELLO: the handshake fields with str keys (RESP2 array or RESP3 map)."""
-    return {text(k): v for k, v in flat_pairs(response)}
-
-
 def _words(value: Any) -> list[str]:
     # Redis 7 sends key/channel patterns as one space-separated string.
     if isinstance(value, (bytes, str)):
@@ -305,7 +300,6 @@ __all__ = (
     "client_list",
     "config_get",
     "debug_object",
-    "hello",
     "info",
     "lastsave",
     "memory_stats",

@@ -11,7 +11,6 @@ from typing import Any
 
 from aio.redis._types import EncodableT, KeyT, ResponseT
 from aio.redis.commands._base import CommandsBase
-from aio.redis.commands._convert_server import hello as hello_fields
 from aio.redis.exceptions import DataError
 
 __all__ = ("ConnectionCommands",)
@@ -44,17 +43,6 @@ class ConnectionCommands(CommandsBase):
     def quit(self, **kwargs: Any) -> ResponseT:
         """Ask the server to close the connection; returns True."""
         return self.execute_command("QUIT", **kwargs)
-
-    async def hello(self) -> dict[str, Any]:
-        """The server's handshake fields (``server``, ``version``, ``proto``...) as a dict.
-
-        Only the read-only form: switching protocol on a pooled connection would
-        desynchronise its parser, so ``Redis(protocol=3)`` is the way to get RESP3.
-        (redis-py raises NotImplementedError here.) The conversion happens here,
-        not in a reply callback, so ``execute_command("HELLO", ...)`` stays raw as
-        in redis-py.
-        """
-        return hello_fields(await self.execute_command("HELLO"))
 
     def reset(self) -> ResponseT:
         """Reset the connection's state; returns ``"RESET"``."""

@@ -98,10 +98,6 @@ class ServerCommands(CommandsBase):
         """MEMORY STATS as a dict with str keys."""
         return self.execute_command("MEMORY STATS", **kwargs)
 
-    def memory_doctor(self, **kwargs: Any) -> ResponseT:
-        """The server's memory advice, as text."""
-        return self.execute_command("MEMORY DOCTOR", **kwargs)
-
     def memory_purge(self, **kwargs: Any) -> ResponseT:
         """Ask the allocator to release memory; returns True."""
         return self.execute_command("MEMORY PURGE", **kwargs)
@@ -251,10 +247,6 @@ class ServerCommands(CommandsBase):
     def module_list(self) -> ResponseT:
         """Loaded modules, one dict each."""
         return self.execute_command("MODULE LIST")
-
-    def memory_help(self, **kwargs: Any) -> ResponseT:
-        """The MEMORY subcommands' help text."""
-        return self.execute_command("MEMORY HELP", **kwargs)
 
     def latency_history(self, event: str) -> ResponseT:
         """``[[timestamp, latency_ms], ...]`` samples of one latency event."""

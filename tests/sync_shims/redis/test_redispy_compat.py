@@ -81,3 +81,85 @@ def test_command_table_and_getkeysandflags(r: Any) -> None:
     assert "readonly" in table["get"]["flags"]
     keys = r.command_getkeysandflags("LMOVE", "l1", "l2", "left", "left")
     assert [key for key, _flags in keys] == [b"l1", b"l2"]
+
+
+def _commands_until(monitor: Any, marker: str) -> list[str]:
+    """Commands seen on db 11 until the GET of ``marker`` (sent by the caller)."""
+    seen: list[str] = []
+    while True:
+        event = monitor.next_command()
+        if int(event["db"]) != 11:
+            continue  # another suite on the shared server
+        if marker in event["command"]:
+            return seen
+        seen.append(event["command"])
+
+
+def test_exec_unwatches_so_no_unwatch_is_sent(r: Any) -> None:
+    r.mset({"a": 1, "b": 2})
+    with r.monitor() as monitor:
+        with r.pipeline() as pipe:
+            pipe.watch("a", "b")
+            assert pipe.watching
+            assert pipe.get("a") == b"1"
+            pipe.multi()
+            pipe.set("c", 3)
+            assert pipe.execute() == [True]
+            assert not pipe.watching
+        r.get("__unwatch_marker__")
+        seen = _commands_until(monitor, "__unwatch_marker__")
+    assert any(command.startswith("EXEC") for command in seen)
+    assert not any(command.startswith("UNWATCH") for command in seen)
+
+
+def test_reset_while_watching_still_unwatches(r: Any) -> None:
+    with r.monitor() as monitor:
+        with r.pipeline() as pipe:
+            pipe.watch("a")
+        r.get("__unwatch_marker__")
+        seen = _commands_until(monitor, "__unwatch_marker__")
+    assert any(command.startswith("UNWATCH") for command in seen)
+
+
+def test_pipeline_error_message_is_shortened_like_redis_py(
+    redis_mod: ModuleType, r: Any
+) -> None:
+    key = "k" * 50
+    r[key] = 1
+    with r.pipeline(transaction=False) as pipe:
+        pipe.hset(key, mapping={"field_a": "a" * 20, "field_b": "b" * 20})
+        with pytest.raises(redis_mod.ResponseError) as info:
+            pipe.execute()
+    expected = f"Command # 1 (HSET {key} field_a {'a' * 20} field_b...) of pipeline"
+    assert str(info.value).startswith(expected)
+    with r.pipeline(transaction=False) as pipe:
+        pipe.hset(key, b"f\xc3\xa9", b"v")
+        with pytest.raises(redis_mod.ResponseError) as info:
+            pipe.execute()
+    assert str(info.value).startswith(f"Command # 1 (HSET {key} fé v) of pipeline")
+
+
+@pytest.mark.parametrize("sharded", [False, True])
+def test_resp3_push_handler_gets_every_push(make: Any, sharded: bool) -> None:
+    seen: list[Any] = []
+    r = make(protocol=3)
+    p = r.pubsub(push_handler_func=seen.append)
+    read = p.get_sharded_message if sharded else p.get_message
+
+    def read_until(count: int) -> None:
+        for _ in range(10):
+            if len(seen) >= count:
+                return
+            assert read(timeout=5) is None  # consumed by the handler
+        raise AssertionError(f"the handler got {seen!r}")
+
+    (p.ssubscribe if sharded else p.subscribe)("push-chan")
+    read_until(1)
+    assert (r.spublish if sharded else r.publish)("push-chan", "hi") == 1
+    read_until(2)
+    p.close()
+    prefix = b"s" if sharded else b""
+    assert seen == [
+        [prefix + b"subscribe", b"push-chan", 1],
+        [prefix + b"message", b"push-chan", b"hi"],
+    ]
