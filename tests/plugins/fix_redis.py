@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import os
@@ -22,6 +23,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -178,3 +180,41 @@ def private_redis_server() -> Iterator[Callable[..., PrivateRedis]]:
             server.kill()
         for workdir in dirs:
             workdir.cleanup()
+
+
+FakeHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any]
+
+
+@pytest.fixture
+async def fake_server() -> AsyncIterator[Callable[[FakeHandler], Any]]:
+    """Start scripted fake Redis servers on 127.0.0.1:0 (``port = await start(handler)``);
+    every handler is finished at teardown."""
+    servers: list[asyncio.Server] = []
+    writers: list[asyncio.StreamWriter] = []
+    tasks: set[asyncio.Task[Any]] = set()
+
+    async def start(handler: FakeHandler) -> int:
+        async def tracked(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        ) -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            tasks.add(task)
+            writers.append(writer)
+            try:
+                await handler(reader, writer)
+            finally:
+                writer.close()
+
+        server = await asyncio.start_server(tracked, "127.0.0.1", 0)
+        servers.append(server)
+        return int(server.sockets[0].getsockname()[1])
+
+    yield start
+    for server in servers:
+        server.close()
+    for writer in writers:
+        writer.close()  # the handlers' pending reads see EOF and return
+    for task in tasks:
+        task.cancel()  # and one stuck elsewhere (after a failed test) is stopped
+    await asyncio.gather(*tasks, return_exceptions=True)

@@ -4,7 +4,7 @@ send_command/read_response API, connection loss and write flow control."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,40 +14,6 @@ from aio.redis import Connection, ConnectionError, ResponseError, TimeoutError
 from aio.redis.exceptions import ExecAbortError, NoScriptError
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any]
-
-
-@pytest.fixture
-async def scripted() -> AsyncIterator[Callable[[Handler], Any]]:
-    """Start a scripted fake server on 127.0.0.1:0 (closed at teardown)."""
-    servers: list[asyncio.Server] = []
-    writers: list[asyncio.StreamWriter] = []
-    tasks: set[asyncio.Task[Any]] = set()
-
-    async def start(handler: Handler) -> int:
-        async def tracked(
-            reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-        ) -> None:
-            task = asyncio.current_task()
-            assert task is not None
-            tasks.add(task)
-            writers.append(writer)
-            try:
-                await handler(reader, writer)
-            finally:
-                writer.close()
-
-        server = await asyncio.start_server(tracked, "127.0.0.1", 0)
-        servers.append(server)
-        return int(server.sockets[0].getsockname()[1])
-
-    yield start
-    for server in servers:
-        server.close()
-    for writer in writers:
-        writer.close()
-    for task in tasks:
-        task.cancel()  # a handler may still wait for something a failed test never did
-    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def read_commands(reader: asyncio.StreamReader, count: int) -> list[list[bytes]]:
@@ -69,7 +35,9 @@ async def read_commands(reader: asyncio.StreamReader, count: int) -> list[list[b
     return out
 
 
-async def test_replies_resolve_in_order_and_pushes_are_diverted(scripted: Any) -> None:
+async def test_replies_resolve_in_order_and_pushes_are_diverted(
+    fake_server: Any,
+) -> None:
     pushes: list[Any] = []
 
     async def handler(
@@ -89,7 +57,7 @@ async def test_replies_resolve_in_order_and_pushes_are_diverted(scripted: Any) -
             await writer.drain()
         await reader.read()
 
-    port = await scripted(handler)
+    port = await fake_server(handler)
     conn = Connection(host="127.0.0.1", port=port, decode_responses=True)
     conn.push_handler = pushes.append
     await conn.connect()
@@ -101,7 +69,7 @@ async def test_replies_resolve_in_order_and_pushes_are_diverted(scripted: Any) -
     await conn.disconnect()
 
 
-async def test_push_without_handler_is_dropped(scripted: Any) -> None:
+async def test_push_without_handler_is_dropped(fake_server: Any) -> None:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
@@ -111,7 +79,7 @@ async def test_push_without_handler_is_dropped(scripted: Any) -> None:
         )
         await reader.read()
 
-    port = await scripted(handler)
+    port = await fake_server(handler)
     conn = Connection(host="127.0.0.1", port=port)
     await conn.connect()
     assert await conn.send_request(("PING",)) == b"PONG"
@@ -119,7 +87,7 @@ async def test_push_without_handler_is_dropped(scripted: Any) -> None:
 
 
 async def test_errors_are_raised_top_level_and_values_in_pipelines(
-    scripted: Any,
+    fake_server: Any,
 ) -> None:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -132,7 +100,7 @@ async def test_errors_are_raised_top_level_and_values_in_pipelines(
         )
         await reader.read()
 
-    port = await scripted(handler)
+    port = await fake_server(handler)
     conn = Connection(host="127.0.0.1", port=port)
     await conn.connect()
     with pytest.raises(NoScriptError, match="No matching script"):
@@ -144,7 +112,7 @@ async def test_errors_are_raised_top_level_and_values_in_pipelines(
     await conn.disconnect()
 
 
-async def test_send_command_read_response(scripted: Any) -> None:
+async def test_send_command_read_response(fake_server: Any) -> None:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
@@ -152,7 +120,7 @@ async def test_send_command_read_response(scripted: Any) -> None:
         writer.write(b"+first\r\n+second\r\n")
         await reader.read()
 
-    port = await scripted(handler)
+    port = await fake_server(handler)
     conn = Connection(host="127.0.0.1", port=port)
     await conn.send_command("ECHO", "first")  # connects on demand
     await conn.send_command("ECHO", "second")
@@ -163,13 +131,13 @@ async def test_send_command_read_response(scripted: Any) -> None:
     await conn.disconnect()
 
 
-async def test_read_response_timeout(scripted: Any) -> None:
+async def test_read_response_timeout(fake_server: Any) -> None:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         await reader.read()  # never answers
 
-    port = await scripted(handler)
+    port = await fake_server(handler)
     conn = Connection(host="127.0.0.1", port=port)
     await conn.send_command("PING")
     with pytest.raises(TimeoutError):
@@ -177,7 +145,7 @@ async def test_read_response_timeout(scripted: Any) -> None:
     assert not conn.is_connected
 
 
-async def test_connection_loss_fails_every_waiter(scripted: Any) -> None:
+async def test_connection_loss_fails_every_waiter(fake_server: Any) -> None:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
@@ -186,7 +154,7 @@ async def test_connection_loss_fails_every_waiter(scripted: Any) -> None:
         await writer.drain()
         writer.close()
 
-    port = await scripted(handler)
+    port = await fake_server(handler)
     conn = Connection(host="127.0.0.1", port=port)
     await conn.connect()
     futures = [conn.send_request(("PING",)) for _ in range(3)]
@@ -200,7 +168,7 @@ async def test_connection_loss_fails_every_waiter(scripted: Any) -> None:
         conn.send_request(("PING",))
 
 
-async def test_write_flow_control(scripted: Any) -> None:
+async def test_write_flow_control(fake_server: Any) -> None:
     release = asyncio.Event()
     count = 2000
     value = b"v" * 10000  # 20 MB: more than the kernel's socket buffers hold
@@ -213,7 +181,7 @@ async def test_write_flow_control(scripted: Any) -> None:
         writer.write(b"+OK\r\n" * count)
         await reader.read()
 
-    port = await scripted(handler)
+    port = await fake_server(handler)
     conn = Connection(host="127.0.0.1", port=port)
     await conn.connect()
     transport = conn._transport
@@ -230,7 +198,7 @@ async def test_write_flow_control(scripted: Any) -> None:
     await conn.disconnect()
 
 
-async def test_handshake_is_one_round_trip(scripted: Any) -> None:
+async def test_handshake_is_one_round_trip(fake_server: Any) -> None:
     seen: list[list[list[bytes]]] = []
 
     async def handler(
@@ -240,7 +208,7 @@ async def test_handshake_is_one_round_trip(scripted: Any) -> None:
         writer.write(b"+OK\r\n+OK\r\n+OK\r\n")
         await reader.read()
 
-    port = await scripted(handler)
+    port = await fake_server(handler)
     conn = Connection(
         host="127.0.0.1", port=port, password="pw", client_name="me", db=3
     )
@@ -251,7 +219,7 @@ async def test_handshake_is_one_round_trip(scripted: Any) -> None:
     await conn.disconnect()
 
 
-async def test_hello3_folds_auth_and_setname(scripted: Any) -> None:
+async def test_hello3_folds_auth_and_setname(fake_server: Any) -> None:
     seen: list[list[list[bytes]]] = []
 
     async def handler(
@@ -261,7 +229,7 @@ async def test_hello3_folds_auth_and_setname(scripted: Any) -> None:
         writer.write(encode_reply({b"server": b"redis", b"proto": 3}))
         await reader.read()
 
-    port = await scripted(handler)
+    port = await fake_server(handler)
     conn = Connection(
         host="127.0.0.1",
         port=port,

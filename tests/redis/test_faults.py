@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -109,43 +108,6 @@ async def test_connect_timeout() -> None:
             await r.ping()
         assert r.connection_pool.in_use_count == 0
         await r.aclose()
-
-
-FakeHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any]
-
-
-@pytest.fixture
-async def fake_server() -> AsyncIterator[Callable[[FakeHandler], Any]]:
-    """Start scripted servers on 127.0.0.1:0; every handler is finished at teardown."""
-    servers: list[asyncio.Server] = []
-    writers: list[asyncio.StreamWriter] = []
-    tasks: set[asyncio.Task[Any]] = set()
-
-    async def start(handler: FakeHandler) -> int:
-        async def tracked(
-            reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-        ) -> None:
-            task = asyncio.current_task()
-            assert task is not None
-            tasks.add(task)
-            writers.append(writer)
-            try:
-                await handler(reader, writer)
-            finally:
-                writer.close()
-
-        server = await asyncio.start_server(tracked, "127.0.0.1", 0)
-        servers.append(server)
-        return int(server.sockets[0].getsockname()[1])
-
-    yield start
-    for server in servers:
-        server.close()
-    for writer in writers:
-        writer.close()  # the handlers' pending reads see EOF and return
-    for task in tasks:
-        task.cancel()  # and one stuck elsewhere (after a failed test) is stopped
-    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def test_stalled_huge_bulk_times_out_with_bounded_buffer(
