@@ -17,7 +17,7 @@ import inspect
 import logging
 import ssl as _ssl
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aio.redis._connection import (
     Connection,
@@ -82,7 +82,46 @@ def empty_response_option(args: tuple[Any, ...], options: dict[str, Any]) -> Non
             options[EMPTY_RESPONSE] = make()
 
 
-class RedisCore:
+class ScriptsAndLocks:
+    """``register_script()`` and ``lock()``, shared by :class:`RedisCore` and
+    :class:`~aio.redis.RedisCluster`: both only hand the client to the object they
+    make, which then runs its commands through ``execute_command``."""
+
+    def register_script(self, script: str | bytes) -> Script:
+        """A callable :class:`~aio.redis.Script` for a Lua script (EVALSHA, loaded
+        on demand)."""
+        from aio.redis._script import Script
+
+        return Script(cast("RedisCore", self), script)
+
+    def lock(
+        self,
+        name: str | bytes,
+        timeout: float | None = None,
+        sleep: float = 0.1,
+        blocking: bool = True,
+        blocking_timeout: float | None = None,
+        lock_class: type[Lock] | None = None,
+        thread_local: bool = True,
+        raise_on_release_error: bool = True,
+    ) -> Lock:
+        """A :class:`~aio.redis.Lock` named ``name`` (see its arguments)."""
+        from aio.redis._lock import Lock
+
+        cls = lock_class or Lock
+        return cls(
+            cast("RedisCore", self),
+            name,
+            timeout=timeout,
+            sleep=sleep,
+            blocking=blocking,
+            blocking_timeout=blocking_timeout,
+            thread_local=thread_local,
+            raise_on_release_error=raise_on_release_error,
+        )
+
+
+class RedisCore(ScriptsAndLocks):
     """Connection handling, ``execute_command``, pipelines, pub/sub, scripts, locks.
 
     The arguments are redis-py's (see :class:`~aio.redis.Redis`).
@@ -427,36 +466,3 @@ class RedisCore:
         from aio.redis._pubsub import Monitor
 
         return Monitor(self.connection_pool)
-
-    def register_script(self, script: str | bytes) -> Script:
-        """A callable :class:`~aio.redis.Script` for a Lua script (EVALSHA, loaded
-        on demand)."""
-        from aio.redis._script import Script
-
-        return Script(self, script)
-
-    def lock(
-        self,
-        name: str | bytes,
-        timeout: float | None = None,
-        sleep: float = 0.1,
-        blocking: bool = True,
-        blocking_timeout: float | None = None,
-        lock_class: type[Lock] | None = None,
-        thread_local: bool = True,
-        raise_on_release_error: bool = True,
-    ) -> Lock:
-        """A :class:`~aio.redis.Lock` named ``name`` (see its arguments)."""
-        from aio.redis._lock import Lock
-
-        cls = lock_class or Lock
-        return cls(
-            self,
-            name,
-            timeout=timeout,
-            sleep=sleep,
-            blocking=blocking,
-            blocking_timeout=blocking_timeout,
-            thread_local=thread_local,
-            raise_on_release_error=raise_on_release_error,
-        )

@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aio.redis._cluster_route import (
     ALL_NODES,
@@ -56,7 +56,12 @@ from aio.redis._cluster_slots import (
 )
 from aio.redis._cluster_slots import ClusterUnreachableError as _TopologyError
 from aio.redis._connection import Connection, SSLConnection
-from aio.redis._core import _EMPTY_WHEN_BARE, EMPTY_RESPONSE, empty_response_option
+from aio.redis._core import (
+    _EMPTY_WHEN_BARE,
+    EMPTY_RESPONSE,
+    ScriptsAndLocks,
+    empty_response_option,
+)
 from aio.redis._pool import parse_url
 from aio.redis.commands import (
     RESP3_RESPONSE_CALLBACKS,
@@ -80,8 +85,6 @@ from aio.redis.exceptions import (
 
 if TYPE_CHECKING:
     from aio.redis._cluster_pipeline import ClusterPipeline
-    from aio.redis._core import RedisCore
-    from aio.redis._lock import Lock
     from aio.redis._script import Script
 
 __all__ = ("ClusterNode", "ClusterPipeline", "RedisCluster", "key_slot")
@@ -108,7 +111,7 @@ class _ReadOnlyConnection(Connection):
         return [*super()._handshake_commands(), ("READONLY",)]
 
 
-class RedisCluster(CoreCommands):
+class RedisCluster(CoreCommands, ScriptsAndLocks):
     """An asyncio Redis Cluster client with redis-py's API.
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None,
@@ -632,38 +635,6 @@ class RedisCluster(CoreCommands):
                 match, count, _type, target_nodes=node, **kwargs
             ):
                 yield key
-
-    def register_script(self, script: str | bytes) -> Script:
-        """A callable :class:`~aio.redis.Script` (EVALSHA routed by its keys)."""
-        from aio.redis._script import Script
-
-        return Script(cast("RedisCore", self), script)
-
-    def lock(
-        self,
-        name: str | bytes,
-        timeout: float | None = None,
-        sleep: float = 0.1,
-        blocking: bool = True,
-        blocking_timeout: float | None = None,
-        lock_class: type[Lock] | None = None,
-        thread_local: bool = True,
-        raise_on_release_error: bool = True,
-    ) -> Lock:
-        """A :class:`~aio.redis.Lock` on the node of ``name``'s slot."""
-        from aio.redis._lock import Lock
-
-        cls = lock_class or Lock
-        return cls(
-            cast("RedisCore", self),
-            name,
-            timeout=timeout,
-            sleep=sleep,
-            blocking=blocking,
-            blocking_timeout=blocking_timeout,
-            thread_local=thread_local,
-            raise_on_release_error=raise_on_release_error,
-        )
 
     def pipeline(
         self, transaction: bool | None = None, shard_hint: Any = None
