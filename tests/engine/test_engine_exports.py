@@ -6,13 +6,6 @@ import aio
 from aio import engine
 
 
-def test_all_names_exist_and_are_sorted_tuple() -> None:
-    assert isinstance(engine.__all__, tuple)
-    for name in engine.__all__:
-        assert hasattr(engine, name), name
-    assert len(set(engine.__all__)) == len(engine.__all__)
-
-
 def test_public_names_are_exported() -> None:
     public = {
         name

@@ -1,23 +1,11 @@
-"""The public names of the Redis core packages exist and are tuples."""
+"""The Redis error tree and the error-reply lookup table (``__all__`` of every
+public module is checked by ``tests/test_exports.py``)."""
 
 from __future__ import annotations
-
-import importlib
 
 import pytest
 
 import aio.errors
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["aio.redis", "aio.redis.exceptions", "aio.redis.client", "aio.proto.resp"],
-)
-def test_all_names_exist(name: str) -> None:
-    module = importlib.import_module(name)
-    assert isinstance(module.__all__, tuple)
-    for attr in module.__all__:
-        assert hasattr(module, attr), f"{name}.__all__ names missing {attr!r}"
 
 
 def test_error_tree() -> None:
