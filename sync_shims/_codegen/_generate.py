@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import functools
 import importlib
 import inspect
 import sys
@@ -84,11 +85,14 @@ def load(source: str) -> tuple[types.ModuleType, Any]:
         raise CodegenError(f"{module_name} has no attribute {attr!r}") from None
 
 
+@functools.cache
 def _type_checking_namespace(module: types.ModuleType) -> dict[str, Any]:
     """The names a module imports only under ``if TYPE_CHECKING:``.
 
     Annotations may use them; at generation time everything is importable, so
     running just those import statements is safe and lets hints resolve.
+    Cached per module (read-only to callers): every method's hints need it, and
+    parsing the module's source once per method was most of a run's time.
     """
     namespace: dict[str, Any] = {}
     try:
