@@ -5,11 +5,12 @@ Theory of operation
 A blocking call has two sides. The *caller* (any thread but the loop thread)
 allocates a :class:`_Waiter` (a pre-acquired ``threading.Lock`` plus result slots),
 queues one callback on the background loop with ``call_soon_threadsafe``, and blocks
-on the lock. On the *loop thread* the callback calls the async function, wraps the
-coroutine in a task and adds a done-callback that fills the waiter and releases
-the lock. That is the whole fast path: one wake-up of the loop, one task, one lock
-hand-off; no ``concurrent.futures.Future``, no condition variable, no anyio
-machinery. ``benchmarks/portal.py`` measures it against the alternatives.
+on the lock. On the *loop thread* the callback calls the async function and wraps
+the coroutine in a task that fills the waiter and releases the lock itself (no
+done-callback: that would cost one more loop iteration). That is the whole fast
+path: one wake-up of the loop, one task, one lock hand-off; no
+``concurrent.futures.Future``, no condition variable, no anyio machinery.
+``benchmarks/portal.py`` measures it against the alternatives.
 
 Invariants:
 
