@@ -344,7 +344,7 @@ def run_suite(
     :raises Unavailable: from the suite's ``prepare`` hook.
     :returns: the collected results, ready for :mod:`benchmarks._report`.
     """
-    from benchmarks._machine import describe_machine
+    from benchmarks._machine import describe_machine, loadavg
 
     suite: Suite = module.SUITE
     n_rounds = 1 if quick and rounds is None else (rounds or suite.rounds)
@@ -380,7 +380,7 @@ def run_suite(
         _one_round(module, runnable, cases, results, run)
     seconds = time.monotonic() - t0
     if machine is None:
-        machine_info["loadavg_at_end"] = describe_machine()["loadavg_at_start"]
+        machine_info["loadavg_at_end"] = loadavg()
 
     return SuiteResult(
         suite=suite,

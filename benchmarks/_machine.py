@@ -31,7 +31,8 @@ def _memory() -> str:
     return "unknown"
 
 
-def _loadavg() -> str:
+def loadavg() -> str:
+    """The 1, 5 and 15 minute load averages, or ``"unknown"``."""
     try:
         return " ".join(f"{v:.2f}" for v in os.getloadavg())
     except OSError:
@@ -73,6 +74,6 @@ def describe_machine() -> dict[str, str]:
         "memory": _memory(),
         "os": f"{platform.system()} {platform.release()}",
         "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
-        "loadavg_at_start": _loadavg(),
+        "loadavg_at_start": loadavg(),
         "aio_revision": _revision(),
     }
