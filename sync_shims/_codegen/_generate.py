@@ -50,6 +50,7 @@ from sync_shims._codegen._types import (
     CodegenError,
     Imports,
     TypeRenderer,
+    is_union,
     public_module,
 )
 
@@ -288,9 +289,7 @@ def _is_asynccontextmanager(fn: Callable[..., Any]) -> bool:
 def _optional_inner(hint: object) -> tuple[object, bool]:
     """(X, True) for ``X | None``; (hint, False) otherwise."""
     args = typing.get_args(hint)
-    if (
-        typing.get_origin(hint) is typing.Union or isinstance(hint, types.UnionType)
-    ) and (len(args) == 2 and type(None) in args):
+    if is_union(hint) and len(args) == 2 and type(None) in args:
         return next(a for a in args if a is not type(None)), True
     return hint, False
 
@@ -301,10 +300,7 @@ def _command_result(hint: object) -> object | None:
     A command method returns an awaitable of the reply on a client and something
     else (the pipeline) elsewhere; the blocking twin returns the reply.
     """
-    is_union = typing.get_origin(hint) is typing.Union or isinstance(
-        hint, types.UnionType
-    )
-    parts = typing.get_args(hint) if is_union else (hint,)
+    parts = typing.get_args(hint) if is_union(hint) else (hint,)
     awaitables = [p for p in parts if typing.get_origin(p) is Awaitable]
     if not awaitables:
         return None

@@ -25,6 +25,11 @@ class CodegenError(Exception):
     """The spec or the async API cannot be turned into a typed twin."""
 
 
+def is_union(tp: object) -> bool:
+    """Whether ``tp`` is ``X | Y`` (``types.UnionType``) or ``typing.Union[X, Y]``."""
+    return typing.get_origin(tp) is typing.Union or isinstance(tp, types.UnionType)
+
+
 def public_module(obj: object) -> str:
     """The shortest public module that exports ``obj`` under its own name.
 
@@ -146,7 +151,7 @@ class TypeRenderer:
             return self.imports.ref(tp.__module__, tp.__name__)
         origin = typing.get_origin(tp)
         args = typing.get_args(tp)
-        if origin is typing.Union or isinstance(tp, types.UnionType):
+        if is_union(tp):
             return " | ".join(self.render(a, subst) for a in args)
         if origin is typing.Annotated:
             return self.render(args[0], subst)
