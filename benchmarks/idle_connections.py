@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from benchmarks._harness import Case, Contender, RunInfo, Sample, Suite, Unavailable
 from benchmarks._server import ROOT, ServerProcess, free_port, pin_prefix
 from benchmarks.apps.asgi_hello import JSON, PLAIN
-from benchmarks.http_server import AIO, UVICORN, command
+from benchmarks.http_server import AIO, UVICORN, argv_for, command
 
 SUITE = Suite(
     name="idle_connections",
@@ -117,9 +117,8 @@ def prepare(run: RunInfo) -> None:
 def contender_session(contender: Contender, run: RunInfo) -> Iterator[ServerProcess]:
     """A fresh server per round, so every round starts from the same memory."""
     port = free_port()
-    argv = [arg.replace("{port}", str(port)) for arg in contender.params["argv"]]
     checks = {"/": PLAIN, "/json": JSON}
-    with ServerProcess(argv, port, checks, cpu=0) as server:
+    with ServerProcess(argv_for(contender, port), port, checks, cpu=0) as server:
         yield server
 
 
