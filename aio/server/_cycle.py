@@ -34,11 +34,18 @@ class ClientDisconnected(BrokenResourceError, OSError):
     """``send()`` was called after the client went away (ASGI spec 2.4)."""
 
 
-def error_response(status: int, phrase: bytes, body: bytes) -> bytes:
-    """A complete ``connection: close`` response for errors found outside the app."""
+def error_response(
+    status: int,
+    phrase: bytes,
+    body: bytes,
+    headers: Iterable[tuple[bytes, bytes]] = (),
+) -> bytes:
+    """A complete ``connection: close`` text response for errors found outside
+    the app; ``headers`` (already valid) go first."""
     return b"".join(
         [
             b"HTTP/1.1 %d %s\r\n" % (status, phrase),
+            *[name + b": " + value + b"\r\n" for name, value in headers],
             b"content-type: text/plain; charset=utf-8\r\n",
             b"content-length: %d\r\n" % len(body),
             b"connection: close\r\n\r\n",

@@ -34,6 +34,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
+from aio.proto.http import STATUS_PHRASES
 from aio.proto.websocket import (
     BytesMessage,
     CloseReceived,
@@ -50,8 +51,8 @@ from aio.proto.websocket import (
     parse_upgrade_request,
     server_negotiate_deflate,
 )
-from aio.server._cycle import ClientDisconnected
-from aio.server._ws_responses import denial_head, plain_response
+from aio.server._cycle import ClientDisconnected, error_response
+from aio.server._ws_responses import denial_head
 
 if TYPE_CHECKING:
     from aio.server._config import Config
@@ -173,11 +174,9 @@ class WebSocketProtocol(asyncio.Protocol):
         """Answer the upgrade request with an HTTP error and close."""
         self.handshake_done = True
         if not self.lost and not self.transport.is_closing():
-            self.transport.write(
-                plain_response(
-                    status, body, self.server_state.default_headers, extra or []
-                )
-            )
+            headers = [*self.server_state.default_headers, *(extra or [])]
+            phrase = STATUS_PHRASES.get(status, b"Error")
+            self.transport.write(error_response(status, phrase, body, headers))
             self.transport.close()
 
     # -- asyncio.Protocol -------------------------------------------------------

@@ -1,8 +1,7 @@
-"""HTTP responses a WebSocket endpoint writes instead of ``101``: the handshake
-failures (400, 426), ``403`` for an app that closes before accepting, ``500`` for
-one that fails, and the heads of the ASGI denial response extension.
+"""The head of an ASGI denial response a WebSocket endpoint writes instead of
+``101`` (its plain error responses are ``_cycle.error_response``).
 
-Each closes the connection afterwards: a refused upgrade never goes back to
+It closes the connection afterwards: a refused upgrade never goes back to
 keep-alive (the client would have to resend its request anyway).
 """
 
@@ -23,25 +22,6 @@ def _check(value: bytes) -> bytes:
     if b"\r" in value or b"\n" in value or b"\0" in value:
         raise RuntimeError(f"invalid header field {value[:40]!r}")
     return value
-
-
-def plain_response(
-    status: int,
-    body: bytes,
-    default_headers: Iterable[tuple[bytes, bytes]],
-    extra: Iterable[tuple[bytes, bytes]] = (),
-) -> bytes:
-    """A complete ``connection: close`` text response."""
-    phrase = _PHRASES.get(status, b"Error")
-    lines = [b"HTTP/1.1 %d %s" % (status, phrase)]
-    lines += [name + b": " + value for name, value in default_headers]
-    lines += [name + b": " + value for name, value in extra]
-    lines += [
-        b"content-type: text/plain; charset=utf-8",
-        b"content-length: %d" % len(body),
-        b"connection: close",
-    ]
-    return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
 def denial_head(
