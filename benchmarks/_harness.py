@@ -72,7 +72,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any
 
 log = logging.getLogger("aio.benchmarks")
 
@@ -255,18 +255,6 @@ class SuiteResult:
         if ours is None or theirs is None or theirs == 0:
             return None
         return ours / theirs
-
-
-class SuiteModule(Protocol):
-    """The shape of a suite module, as the harness uses it."""
-
-    SUITE: Suite
-
-    def contenders(self) -> list[Contender]: ...
-    def cases(self) -> list[Case]: ...
-    def measure(
-        self, contender: Contender, case: Case, run: RunInfo
-    ) -> float | Sample: ...
 
 
 def _reason(exc: BaseException) -> str:
