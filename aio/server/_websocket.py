@@ -207,16 +207,16 @@ class WebSocketProtocol(asyncio.Protocol):
                 handle.cancel()
         self.ping_handle = self.pong_handle = self.close_handle = None
         self._set_disconnect(1006, "")
-        for waiter in self.drain_waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self.drain_waiters.clear()
+        self._wake_drainers()
 
     def pause_writing(self) -> None:
         self.write_paused = True
 
     def resume_writing(self) -> None:
         self.write_paused = False
+        self._wake_drainers()
+
+    def _wake_drainers(self) -> None:
         for waiter in self.drain_waiters:
             if not waiter.done():
                 waiter.set_result(None)
