@@ -84,7 +84,7 @@ def generate(
     """
     twin_modules: dict[str, str] = {}
     for facade in facades:
-        for name in [t.name or t.source.partition(":")[2] for t in facade.twins]:
+        for name in [t.twin_name for t in facade.twins]:
             if name in twin_modules:
                 raise CodegenError(f"two twins are named {name!r}")
             twin_modules[name] = facade.module

@@ -150,8 +150,8 @@ class _Module:
 
     def __init__(self, facade: Facade, twin_names: dict[str, str]) -> None:
         self.facade = facade
-        reserved = {t.name or t.source.partition(":")[2] for t in facade.twins}
-        reserved |= {f.name or f.source.partition(":")[2] for f in facade.functions}
+        reserved = {t.twin_name for t in facade.twins}
+        reserved |= {f.twin_name for f in facade.functions}
         reserved |= set(_PORTAL_NAMES.values())
         self.reserved = reserved
         self.imports = Imports(reserved)
@@ -435,7 +435,7 @@ def _method(
 
 def _render_function(mod: _Module, spec: Function) -> list[str]:
     module, fn = load(spec.source)
-    name = spec.name or spec.source.partition(":")[2]
+    name = spec.twin_name
     alias = mod.imports.ref(module.__name__, fn.__name__, prefix="_async_")
     return _method(
         mod,
@@ -663,8 +663,8 @@ def render_facade(facade: Facade, twin_modules: dict[str, str], spec_name: str) 
         body += ["", "", *_render_twin(mod, twin)]
     for function in facade.functions:
         body += ["", "", *_render_function(mod, function)]
-    names = [t.name or t.source.partition(":")[2] for t in facade.twins]
-    names += [f.name or f.source.partition(":")[2] for f in facade.functions]
+    names = [t.twin_name for t in facade.twins]
+    names += [f.twin_name for f in facade.functions]
     typevars = mod.typevar_lines()
     imports = mod.imports.lines()
     if mod.portal_used:

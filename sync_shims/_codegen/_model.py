@@ -47,6 +47,11 @@ class Twin:
     exclude: tuple[str, ...] = ()
     dispatch: str | None = None
 
+    @property
+    def twin_name(self) -> str:
+        """The name the twin is defined under: :attr:`name` or the source's."""
+        return self.name or self.source.partition(":")[2]
+
 
 @dataclass(frozen=True)
 class Function:
@@ -62,6 +67,11 @@ class Function:
     name: str | None = None
     wrap: str | None = None
     batch: int = 1
+
+    @property
+    def twin_name(self) -> str:
+        """The name the twin is defined under: :attr:`name` or the source's."""
+        return self.name or self.source.partition(":")[2]
 
 
 @dataclass(frozen=True)
