@@ -63,6 +63,16 @@ def expiry_conditions(nx: bool, xx: bool, gt: bool, lt: bool) -> list[str]:
     return flags
 
 
+def scan_options(match: Any, count: int | None) -> list[Any]:
+    """The MATCH/COUNT arguments shared by SCAN, HSCAN, SSCAN and ZSCAN."""
+    options: list[Any] = []
+    if match is not None:
+        options += ["MATCH", match]
+    if count is not None:
+        options += ["COUNT", count]
+    return options
+
+
 def one_of(what: str, **given: Any) -> None:
     """Raise DataError when more than one of mutually exclusive options is set."""
     # 0 is a value (``ex=0``); only None and False mean "not given".

@@ -21,6 +21,7 @@ from aio.redis.commands._util import (
     getex_options,
     list_or_args,
     one_of,
+    scan_options,
     unix_milliseconds,
     unix_seconds,
 )
@@ -148,11 +149,7 @@ class HashCommands(CommandsBase):
         no_values: bool | None = None,
     ) -> ResponseT:
         """One HSCAN step: ``(cursor, {field: value})`` (``[field]`` with no_values)."""
-        pieces: list[Any] = [name, cursor]
-        if match is not None:
-            pieces += ["MATCH", match]
-        if count is not None:
-            pieces += ["COUNT", count]
+        pieces: list[Any] = [name, cursor, *scan_options(match, count)]
         if no_values:
             pieces.append("NOVALUES")
         return self.execute_command("HSCAN", *pieces, no_values=no_values)

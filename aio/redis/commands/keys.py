@@ -10,6 +10,7 @@ from aio.redis.commands._base import CommandsBase
 from aio.redis.commands._util import (
     expiry_conditions,
     milliseconds,
+    scan_options,
     seconds,
     unix_milliseconds,
     unix_seconds,
@@ -139,11 +140,7 @@ class KeyCommands(CommandsBase):
         **kwargs: Any,
     ) -> ResponseT:
         """One SCAN step: returns ``(next_cursor, [keys])``; 0 means done."""
-        pieces: list[Any] = [cursor]
-        if match is not None:
-            pieces += ["MATCH", match]
-        if count is not None:
-            pieces += ["COUNT", count]
+        pieces: list[Any] = [cursor, *scan_options(match, count)]
         if _type is not None:
             pieces += ["TYPE", _type]
         return self.execute_command("SCAN", *pieces, **kwargs)

@@ -7,7 +7,7 @@ from typing import Any
 
 from aio.redis._types import FieldT, KeysT, KeyT, PatternT, ResponseT
 from aio.redis.commands._base import CommandsBase
-from aio.redis.commands._util import list_or_args
+from aio.redis.commands._util import list_or_args, scan_options
 
 __all__ = ("SetCommands",)
 
@@ -100,11 +100,7 @@ class SetCommands(CommandsBase):
         count: int | None = None,
     ) -> ResponseT:
         """One SSCAN step: ``(cursor, [members])``."""
-        pieces: list[Any] = [name, cursor]
-        if match is not None:
-            pieces += ["MATCH", match]
-        if count is not None:
-            pieces += ["COUNT", count]
+        pieces: list[Any] = [name, cursor, *scan_options(match, count)]
         return self.execute_command("SSCAN", *pieces)
 
     async def sscan_iter(

@@ -22,7 +22,7 @@ from aio.redis._types import (
     ZScoreBoundT,
 )
 from aio.redis.commands._base import CommandsBase
-from aio.redis.commands._util import list_or_args
+from aio.redis.commands._util import list_or_args, scan_options
 from aio.redis.exceptions import DataError
 
 __all__ = ("SortedSetCommands",)
@@ -530,11 +530,7 @@ class SortedSetCommands(CommandsBase):
         score_cast_func: ScoreCast = float,
     ) -> ResponseT:
         """One ZSCAN step: ``(cursor, [(member, score), ...])``."""
-        pieces: list[Any] = [name, cursor]
-        if match is not None:
-            pieces += ["MATCH", match]
-        if count is not None:
-            pieces += ["COUNT", count]
+        pieces: list[Any] = [name, cursor, *scan_options(match, count)]
         return self.execute_command("ZSCAN", *pieces, score_cast_func=score_cast_func)
 
     async def zscan_iter(
