@@ -349,6 +349,17 @@ def _wrap_expr(
     return ref, f"return {ref}._wrap({expr})"
 
 
+def _iterator_result(
+    mod: _Module, twin: str | None, iterate: str, item: object
+) -> tuple[str, str]:
+    """(return annotation, return statement) for a blocking iterator of ``item``."""
+    iterator = mod.imports.ref("collections.abc", "Iterator")
+    if twin is None:
+        return f"{iterator}[{mod.types.render(item)}]", f"return {iterate}"
+    ref = mod.twin_ref(twin)
+    return f"{iterator}[{ref}]", f"return map({ref}._wrap, {iterate})"
+
+
 def _method_result(
     mod: _Module, twin: str | None, expr: str, hint: object
 ) -> tuple[str, str]:
@@ -397,16 +408,8 @@ def _method(
     elif inspect.isasyncgenfunction(fn) or (
         _element(returns) is not None and not _is_asynccontextmanager(fn)
     ):
-        item = _element(returns)
         iterate = f"{mod.portal('iterate')}({call_expr}, batch={batch})"
-        iterator = mod.imports.ref("collections.abc", "Iterator")
-        if wrap is None:
-            annotation = f"{iterator}[{mod.types.render(item)}]"
-            body = f"return {iterate}"
-        else:
-            ref = mod.twin_ref(wrap)
-            annotation = f"{iterator}[{ref}]"
-            body = f"return map({ref}._wrap, {iterate})"
+        annotation, body = _iterator_result(mod, wrap, iterate, _element(returns))
     elif _is_asynccontextmanager(fn) or _cm_value(returns) is not None:
         value = _element(returns) if _is_asynccontextmanager(fn) else _cm_value(returns)
         enter = f"{mod.portal('enter_async_context')}({call_expr})"
@@ -634,15 +637,8 @@ def _render_iter(
             raise CodegenError(f"{spec.source}.__anext__: no return annotation")
     wrap = spec.wrap.get("__aiter__")
     batch = spec.batch.get("__aiter__", 1)
-    iterator = mod.imports.ref("collections.abc", "Iterator")
     iterate = f"{mod.portal('iterate')}(self._async, batch={batch})"
-    if wrap is None:
-        annotation = f"{iterator}[{mod.types.render(item)}]"
-        body = f"return {iterate}"
-    else:
-        ref = mod.twin_ref(wrap)
-        annotation = f"{iterator}[{ref}]"
-        body = f"return map({ref}._wrap, {iterate})"
+    annotation, body = _iterator_result(mod, wrap, iterate, item)
     lines = [f"    def __iter__(self) -> {annotation}:"]
     lines += _docstring(
         inspect.getdoc(aiter_fn) if aiter_fn.__doc__ else None, "        "
