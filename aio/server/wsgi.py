@@ -137,10 +137,11 @@ def run_wsgi(
     :returns: the process exit code.
     """
     from aio.server import Config
+    from aio.server._server import run_config
 
     if options is None or (options.workers <= 1 and not options.reload):
-        config = settings.build_config(multiprocess=False)
-        return _serve_here(config)
+        # build_config drops workers and reload: run_config serves in this process.
+        return run_config(settings.build_config(multiprocess=False))
     if not isinstance(settings.app, str):
         logger.error("--workers and --reload need the application as 'module:attr'")
         return 1
@@ -153,17 +154,6 @@ def run_wsgi(
     target = functools.partial(serve_wsgi_worker, settings)
     scheme = "https" if settings.config.get("ssl_certfile") else "http"
     return supervise(target, [sock], options, scheme=scheme, hooks=hooks)
-
-
-def _serve_here(config: Any) -> int:
-    from aio.server import STARTUP_FAILURE, Server
-
-    server = Server(config)
-    try:
-        server.run()
-    except KeyboardInterrupt:  # a signal raced the server's handlers
-        pass
-    return STARTUP_FAILURE if server.startup_failed else 0
 
 
 def run(app: str | WSGIApp, *, threads: int = DEFAULT_THREADS, **kwargs: Any) -> None:
