@@ -18,12 +18,11 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 
+from benchmarks import http_server
 from benchmarks._harness import Case, Contender, RunInfo, Sample, Suite, Unavailable
-from benchmarks._server import ROOT, ServerProcess, free_port, pin_prefix
-from benchmarks.apps.asgi_hello import JSON, PLAIN
-from benchmarks.http_server import AIO, UVICORN, argv_for, command
+from benchmarks._server import ROOT, ServerProcess, pin_prefix
+from benchmarks.http_server import AIO, UVICORN, command
 
 SUITE = Suite(
     name="idle_connections",
@@ -113,13 +112,9 @@ def prepare(run: RunInfo) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-@contextlib.contextmanager
-def contender_session(contender: Contender, run: RunInfo) -> Iterator[ServerProcess]:
-    """A fresh server per round, so every round starts from the same memory."""
-    port = free_port()
-    checks = {"/": PLAIN, "/json": JSON}
-    with ServerProcess(argv_for(contender, port), port, checks, cpu=0) as server:
-        yield server
+# The same server session as http_server's: the harness opens one per round, so
+# every round starts from a fresh server's memory.
+contender_session = http_server.contender_session
 
 
 def _read(client: subprocess.Popen[str], prefix: str) -> list[str]:
