@@ -102,10 +102,15 @@ class WSGISettings:
         if self.wrap is not None:
             wsgi_app = self.wrap(wsgi_app)
         adapter = WSGIAdapter(wsgi_app, threads=self.threads, multiprocess=multiprocess)
-        kwargs = dict(self.config)
-        kwargs.pop("workers", None)
-        kwargs.pop("reload", None)
-        return Config(app=adapter, **kwargs)
+        return Config(app=adapter, **self._server_config())
+
+    def _server_config(self) -> dict[str, Any]:
+        """``config`` without ``workers`` and ``reload`` (the supervisor's part)."""
+        return {
+            key: value
+            for key, value in self.config.items()
+            if key not in ("workers", "reload")
+        }
 
 
 def serve_wsgi_worker(settings: WSGISettings, ctx: WorkerContext) -> int:
@@ -146,11 +151,7 @@ def run_wsgi(
         logger.error("--workers and --reload need the application as 'module:attr'")
         return 1
     # The supervisor only needs the socket settings; the app is imported in workers.
-    probe = {
-        key: value for key, value in settings.config.items() if key not in {"reload"}
-    }
-    probe.pop("workers", None)
-    sock = Config(app="unused:app", **probe).bind_socket()
+    sock = Config(app="unused:app", **settings._server_config()).bind_socket()
     target = functools.partial(serve_wsgi_worker, settings)
     scheme = "https" if settings.config.get("ssl_certfile") else "http"
     return supervise(target, [sock], options, scheme=scheme, hooks=hooks)
