@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from aio.engine import new_event_loop
 from benchmarks.apps.asgi_hello import app
 
 REQUEST = (
@@ -135,12 +136,7 @@ def drive(
 
 def run(server: str, loop_name: str, path: bytes, n: int, profile: bool) -> float:
     """CPU microseconds per request for one server on one loop."""
-    if loop_name == "uvloop":
-        import uvloop
-
-        loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
-    else:
-        loop = asyncio.new_event_loop()
+    loop = new_event_loop(loop_name)
     request = REQUEST % path
     result: list[tuple[float, int]] = []
 
