@@ -43,7 +43,7 @@ from typing import Final, TypeVar
 from ._connection import _HOST_CHARS
 from ._errors import InvalidHeader, LocalHTTPProtocolError
 from ._events import Headers
-from ._headers import HEAD_CHARS, NAME_CACHE, TOKEN_CHARS, lower_name
+from ._headers import HEAD_CHARS, MAX_CL_DIGITS, NAME_CACHE, TOKEN_CHARS, lower_name
 from ._limits import Limits
 from ._outgoing import STATUS_LINES, TARGET_CHARS
 from ._writer import validate_headers
@@ -54,8 +54,6 @@ __all__ = ("field_lines", "parse_simple_request", "simple_response")
 # protocol switch, 100-continue. (Connection and Content-Length are checked by
 # value below.)
 _GENERAL: Final = frozenset((b"transfer-encoding", b"expect", b"upgrade"))
-# Content-Length values over 18 digits are refused by the general parser.
-_MAX_CL_DIGITS: Final = 18
 # Header names a response's framing depends on.
 _RESPONSE_FRAMING: Final = frozenset(
     (b"content-length", b"transfer-encoding", b"connection")
@@ -216,7 +214,7 @@ def _field_line(line: bytes) -> tuple[bytes, bytes] | None:
         if value.lower() != b"keep-alive":
             return None
     elif lowered == b"content-length" and (
-        not value.isdigit() or len(value.lstrip(b"0")) > _MAX_CL_DIGITS
+        not value.isdigit() or len(value.lstrip(b"0")) > MAX_CL_DIGITS
     ):
         return None  # the general parser's rules (isdigit is ASCII-only)
     return lowered, value

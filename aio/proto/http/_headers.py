@@ -14,6 +14,7 @@ from ._errors import InvalidContentLength, InvalidHeader
 __all__ = (
     "FIELD_VALUE_CHARS",
     "HEAD_CHARS",
+    "MAX_CL_DIGITS",
     "NAME_CACHE",
     "TOKEN_CHARS",
     "comma_tokens",
@@ -33,7 +34,7 @@ HEAD_CHARS = FIELD_VALUE_CHARS + b"\r\n"
 
 # Content-Length values longer than this are rejected before int(): 18 digits stay
 # below 2**63 (what other stacks accept) and keep int() from doing bignum work.
-_MAX_CL_DIGITS = 18
+MAX_CL_DIGITS = 18
 
 # Raw name -> lower-cased name for names already validated. Clients send the same
 # few dozen names over and over, so one dict lookup replaces translate()+lower().
@@ -100,6 +101,6 @@ def parse_content_length(values: list[bytes]) -> int:
         # bytes.isdigit() is ASCII-only, so this also rejects signs, spaces, commas.
         raise InvalidContentLength(f"invalid Content-Length {value!r}")
     digits = value.lstrip(b"0")
-    if len(digits) > _MAX_CL_DIGITS:
+    if len(digits) > MAX_CL_DIGITS:
         raise InvalidContentLength(f"Content-Length too large: {value[:40]!r}")
     return int(value)
