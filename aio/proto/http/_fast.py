@@ -43,9 +43,16 @@ from typing import Final, TypeVar
 from ._connection import _HOST_CHARS
 from ._errors import InvalidHeader, LocalHTTPProtocolError
 from ._events import Headers
-from ._headers import HEAD_CHARS, MAX_CL_DIGITS, NAME_CACHE, TOKEN_CHARS, lower_name
+from ._headers import (
+    HEAD_CHARS,
+    MAX_CL_DIGITS,
+    NAME_CACHE,
+    TARGET_CHARS,
+    TOKEN_CHARS,
+    lower_name,
+)
 from ._limits import Limits
-from ._outgoing import STATUS_LINES, TARGET_CHARS
+from ._outgoing import STATUS_LINES
 from ._writer import validate_headers
 
 __all__ = ("field_lines", "parse_simple_request", "simple_response")

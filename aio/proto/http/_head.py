@@ -35,6 +35,7 @@ from ._headers import (
     FIELD_VALUE_CHARS,
     HEAD_CHARS,
     NAME_CACHE,
+    TARGET_CHARS,
     TOKEN_CHARS,
     first_bad_byte,
     lower_name,
@@ -49,9 +50,6 @@ __all__ = (
     "parse_response_head",
 )
 
-# Bytes allowed in a request target: visible US-ASCII (RFC 9112 section 3.2 builds
-# every target form from them). Spaces, CTLs, DEL and non-ASCII are rejected.
-_TARGET_CHARS = bytes(range(0x21, 0x7F))
 _SCHEME_CHARS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."
 _VERSIONS = {b"HTTP/1.1": b"1.1", b"HTTP/1.0": b"1.0"}
 _DIGITS = b"0123456789"
@@ -232,7 +230,7 @@ def parse_request_head(head: bytes, limits: Limits) -> Request:
     method, target, version = parts
     if not method or method.translate(None, TOKEN_CHARS):
         raise InvalidRequestLine(f"invalid method {method[:40]!r}")
-    if not target or target.translate(None, _TARGET_CHARS):
+    if not target or target.translate(None, TARGET_CHARS):
         raise InvalidRequestLine(f"invalid request target {target[:80]!r}")
     if (target[0] != 0x2F or method == b"CONNECT") and not _other_target_form(
         method, target

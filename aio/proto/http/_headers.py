@@ -16,6 +16,7 @@ __all__ = (
     "HEAD_CHARS",
     "MAX_CL_DIGITS",
     "NAME_CACHE",
+    "TARGET_CHARS",
     "TOKEN_CHARS",
     "comma_tokens",
     "first_bad_byte",
@@ -31,6 +32,9 @@ TOKEN_CHARS = b"!#$%&'*+-.^_`|~0123456789" + _ALPHA
 FIELD_VALUE_CHARS = b"\t" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
 #: Bytes allowed anywhere in a header section: value bytes plus the CRLF delimiters.
 HEAD_CHARS = FIELD_VALUE_CHARS + b"\r\n"
+# Bytes allowed in a request target: visible US-ASCII (RFC 9112 section 3.2 builds
+# every target form from them). Spaces, CTLs, DEL and non-ASCII are rejected.
+TARGET_CHARS = bytes(range(0x21, 0x7F))
 
 # Content-Length values longer than this are rejected before int(): 18 digits stay
 # below 2**63 (what other stacks accept) and keep int() from doing bignum work.

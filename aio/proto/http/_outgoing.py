@@ -14,7 +14,12 @@ from typing import Final
 from ._errors import HTTPProtocolError, InvalidContentLength, LocalHTTPProtocolError
 from ._events import Headers, Request
 from ._framing import MessageInfo, scan_headers, te_codings
-from ._headers import FIELD_VALUE_CHARS, is_token, parse_content_length
+from ._headers import (
+    FIELD_VALUE_CHARS,
+    TARGET_CHARS,
+    is_token,
+    parse_content_length,
+)
 from ._status import STATUS_PHRASES
 from ._writer import (
     BodyWriter,
@@ -27,15 +32,12 @@ from ._writer import (
 
 __all__ = (
     "STATUS_LINES",
-    "TARGET_CHARS",
     "plan_request",
     "plan_response",
     "status_line",
     "switch_proposal",
 )
 
-#: Bytes allowed in a request target: visible US-ASCII.
-TARGET_CHARS: Final = bytes(range(0x21, 0x7F))
 #: ``"HTTP/1.1 200 OK\r\n"`` for every standard status, built once.
 STATUS_LINES: Final = {
     code: b"HTTP/1.1 %d %b\r\n" % (code, phrase)
