@@ -23,17 +23,12 @@ _ZERO_COPY: Final = 1 << 14
 def _arg_bytes(
     arg: object, encoding: str, errors: str
 ) -> bytes | bytearray | memoryview:
-    # Order matters: bool is an int, and redis-py refuses it (and None) on purpose.
     if isinstance(arg, bytes | bytearray | memoryview):
         return arg
     if isinstance(arg, str):
         return arg.encode(encoding, errors)
-    if isinstance(arg, bool) or arg is None:
-        raise RESPEncodeError(
-            f"Invalid input of type: {type(arg).__name__!r}. "
-            "Convert to a bytes, string, int or float first."
-        )
-    if isinstance(arg, int):
+    # bool is an int, and redis-py refuses it (and None) on purpose.
+    if isinstance(arg, int) and not isinstance(arg, bool):
         return b"%d" % arg
     if isinstance(arg, float):
         return repr(arg).encode()
