@@ -31,7 +31,6 @@ transport write buffer (``pause_writing``) makes ``send()`` wait for
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import math
 import traceback
@@ -96,16 +95,6 @@ async def service_unavailable(scope: Scope, receive: Receive, send: Send) -> Non
         }
     )
     await send({"type": "http.response.body", "body": b"Service Unavailable"})
-
-
-def _find_websocket() -> Any:
-    # The WebSocket module is optional at this layer: without it an upgrade
-    # request is served as plain HTTP.
-    try:
-        module = importlib.import_module("aio.server._websocket")
-    except ImportError:
-        return None
-    return getattr(module, "start_websocket", None)
 
 
 def coroutine_stack(coro: Any) -> str:
@@ -450,10 +439,12 @@ class HTTPProtocol(asyncio.Protocol):
         cycle.task = self.runner.start(coro)
 
     def _upgrade(self, scope: dict[str, Any]) -> bool:
-        start_websocket = _find_websocket() if self.config.ws != "none" else None
-        if start_websocket is None:
+        if self.config.ws == "none":
             logger.warning("Unsupported upgrade request.")
             return False
+        # Imported on the first upgrade, not at start-up.
+        from aio.server._websocket import start_websocket
+
         scope["type"] = "websocket"
         # "method" stays in the scope: start_websocket removes it after checking GET.
         scope["scheme"] = "wss" if scope["scheme"] == "https" else "ws"
