@@ -10,22 +10,8 @@ from typing import Any
 import pytest
 
 from aio.proto.http import IDLE
-from aio.server import Config
-from aio.server._http import HTTPProtocol
-from aio.server._state import ServerState
 
-from .test_protocol_unit import FakeTransport, feed, hello
-
-
-def make_protocol(app: Any, **options: Any) -> tuple[HTTPProtocol, FakeTransport]:
-    config = Config(app, lifespan="off", **options)
-    config.load()
-    state = ServerState(config.encoded_headers, config.date_header)
-    protocol = HTTPProtocol(config, state, {}, asyncio.get_running_loop())
-    transport = FakeTransport()
-    protocol.connection_made(transport)
-    return protocol, transport
-
+from .test_protocol_unit import feed, hello, make_protocol
 
 GET = b"GET /p?q=1 HTTP/1.1\r\nHost: x\r\n\r\n"
 

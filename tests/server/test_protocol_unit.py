@@ -45,9 +45,8 @@ class FakeTransport(asyncio.Transport):
 def make_protocol(app: Any, **options: Any) -> tuple[HTTPProtocol, FakeTransport]:
     config = Config(app, lifespan="off", **options)
     config.load()
-    protocol = HTTPProtocol(
-        config, ServerState(config.encoded_headers), {}, asyncio.get_running_loop()
-    )
+    state = ServerState(config.encoded_headers, config.date_header)
+    protocol = HTTPProtocol(config, state, {}, asyncio.get_running_loop())
     transport = FakeTransport()
     protocol.connection_made(transport)
     return protocol, transport
