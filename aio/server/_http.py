@@ -31,6 +31,7 @@ transport write buffer (``pause_writing``) makes ``send()`` wait for
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import traceback
@@ -112,8 +113,61 @@ def coroutine_stack(coro: Any) -> str:
     return "".join(traceback.StackSummary.extract(frames).format())
 
 
+@functools.lru_cache(maxsize=8)
+def _shared_limits(
+    max_request_line: int,
+    max_header_count: int,
+    max_header_block: int,
+    max_body: int | None,
+) -> Limits:
+    # Limits is frozen: the connections of a server share one.
+    return Limits(
+        max_request_line=max_request_line,
+        max_header_count=max_header_count,
+        max_header_block=max_header_block,
+        max_body=max_body,
+    )
+
+
 class HTTPProtocol(asyncio.Protocol):
     """One client connection speaking HTTP/1.x to an ASGI application."""
+
+    # Slotted: an idle keep-alive connection is mostly this object, and past
+    # 30 attributes an instance __dict__ no longer shares its keys (1.6 KiB).
+    __slots__ = (
+        "access_fmt",
+        "access_log",
+        "app",
+        "app_state",
+        "clean",
+        "client",
+        "config",
+        "conn",
+        "cycle",
+        "deadline",
+        "drain_waiter",
+        "head_timed",
+        "held",
+        "limits",
+        "loop",
+        "pending",
+        "phase",
+        "processing",
+        "read_paused",
+        "root_path",
+        "root_path_bytes",
+        "runner",
+        "scheme",
+        "server",
+        "state",
+        "timer",
+        "timer_at",
+        "transport",
+        "trusted_peer",
+        "unsynced",
+        "websocket",
+        "write_paused",
+    )
 
     def __init__(
         self,
@@ -128,11 +182,11 @@ class HTTPProtocol(asyncio.Protocol):
         self.state = state
         self.app_state = app_state
         self.loop = loop or asyncio.get_running_loop()
-        self.limits = Limits(
-            max_request_line=config.max_request_line,
-            max_header_count=config.max_header_count,
-            max_header_block=config.max_header_block,
-            max_body=config.max_body_size,
+        self.limits = _shared_limits(
+            config.max_request_line,
+            config.max_header_count,
+            config.max_header_block,
+            config.max_body_size,
         )
         self.conn = Connection(SERVER, limits=self.limits)
         self.transport: asyncio.Transport = None  # type: ignore[assignment]
@@ -162,7 +216,12 @@ class HTTPProtocol(asyncio.Protocol):
         # received meanwhile. "clean": the Connection holds no bytes, so the
         # next read may be parsed on its own.
         self.unsynced: bytes | None = None
-        self.runner = HandlerRunner(self.loop, state.tasks)
+        # One runner per server: its pool of handler tasks is shared, so an
+        # idle connection holds no task.
+        runner = state.runner
+        if runner is None:
+            runner = state.runner = HandlerRunner(self.loop, state.tasks)
+        self.runner = runner
         self.held = bytearray()
         self.clean = True
 
@@ -196,7 +255,6 @@ class HTTPProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.state.connections.discard(self)
-        self.runner.close()
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
@@ -454,7 +512,6 @@ class HTTPProtocol(asyncio.Protocol):
             self.timer.cancel()
             self.timer = None
         self.state.connections.discard(self)
-        self.runner.close()
         leftover, _ = self.conn.trailing_data
         protocol = start_websocket(
             transport=self.transport,

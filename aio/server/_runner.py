@@ -1,35 +1,38 @@
-"""Run a connection's request handlers eagerly, in one task reused across requests.
+"""Run request handlers eagerly, on a few tasks that a server reuses across requests.
 
 Why: a handler must run inside a task (``asyncio.current_task()``, ``asyncio.timeout``
 and anyio's cancel scopes need one), and its first step should run right away,
-inside ``data_received`` (:mod:`aio.server._eager` explains why). Creating a
-task per request costs more than parsing the request: the task object, its
-registration, a ``call_soon`` and one more event-loop step even when the handler
-finished during its eager step. On a keep-alive connection the requests come one
-after another, so one task can serve them all.
+inside ``data_received``. Creating a task per request costs more than parsing the
+request: the task object, its registration, a ``call_soon`` and one more event-loop
+step even when the handler finished during its eager step. Most handlers finish
+in that step, so one task can serve request after request.
 
-How: each connection owns a :class:`HandlerRunner`, which holds a *slot*: a task
-that waits on a future while idle. To start a handler:
+How: each server owns one :class:`HandlerRunner`, which keeps a small pool of idle
+*slots*: a slot is a task that waits on a future while idle. To start a handler:
 
-1. the slot's task is entered as the current task (it is suspended, so nothing
-   else is current) and the handler's first step runs in a fresh copy of the
-   caller's context, as a new task would run it;
-2. when the handler finishes in that step (the common case) nothing else
-   happens: no task step, no callback;
+1. an idle slot is taken (or made); its task is entered as the current task (it is
+   suspended, so nothing else is current) and the handler's first step runs in a
+   fresh copy of the caller's context, as a new task would run it;
+2. when the handler finishes in that step (the common case) the slot goes back to
+   the pool at once: no task step, no callback;
 3. when it suspends on a future, the future is handed to the slot (its wake-up
    future is resolved) and the slot's task drives the handler from then on,
-   running every step in the handler's own context, until it returns.
+   running every step in the handler's own context, until it returns; then the
+   slot goes back to the pool.
+
+The pool belongs to the server, not to a connection: an idle keep-alive connection
+holds no task (a task, its coroutine and its future are about 1.5 KiB, which used
+to double the memory of an idle connection). The pool keeps at most
+``max_idle`` slots; one more than that is let go when its handler ends.
 
 Cancellation keeps per-task semantics: a ``cancel()`` of the slot's task while
 it runs a handler (our request timeout, a forced shutdown, the handler's own
 cancel scope) is thrown into that handler. A slot whose task ever had a
-cancellation requested (``Task.cancelling()``) is retired after its handler and a
-fresh one is used, so a stale cancellation never reaches a later request. A slot
-still running a handler when the next request starts (a handler that goes on
-after its response) is retired too, and ends when that handler does.
+cancellation requested (``Task.cancelling()``) is retired after its handler and
+never returns to the pool, so a stale cancellation never reaches a later request.
 
 A handler started while some task is current (a pipelined request started by the
-previous handler's ``send``) gets its own task, as in :mod:`aio.server._eager`.
+previous handler's ``send``) gets its own task, as a new task would run it.
 """
 
 from __future__ import annotations
@@ -52,13 +55,11 @@ _current_task = asyncio.current_task
 class _Slot:
     """A reusable task and the handler it drives, if any."""
 
-    __slots__ = ("coro", "ctx", "first", "loop", "released", "task", "tasks", "wakeup")
+    __slots__ = ("coro", "ctx", "first", "released", "runner", "task", "wakeup")
 
-    def __init__(
-        self, loop: asyncio.AbstractEventLoop, tasks: set[asyncio.Task[None]]
-    ) -> None:
-        self.loop = loop
-        self.tasks = tasks
+    def __init__(self, runner: HandlerRunner) -> None:
+        loop = runner.loop
+        self.runner = runner
         self.coro: Handler | None = None
         self.ctx: contextvars.Context | None = None
         self.first: Any = None
@@ -72,24 +73,33 @@ class _Slot:
         self.task: asyncio.Task[None] = loop.create_task(body)
         # A handler that raises ends the task: it leaves the running set as a
         # per-request task would, when its done callbacks run.
-        self.task.add_done_callback(tasks.discard)
+        self.task.add_done_callback(runner.tasks.discard)
 
     def finished(self, returned: bool) -> None:
-        """The handler returned (or raised, ending the task): the slot may
-        take the next one."""
+        """The handler returned (or raised, ending the task): back to the pool,
+        unless the task is ending."""
         self.coro = None
         self.ctx = None
         self.first = None
+        runner = self.runner
         if returned:
-            self.tasks.discard(self.task)
-        if not self.released:
-            self.wakeup = self.loop.create_future()
+            runner.tasks.discard(self.task)
+            if not self.released and not self.task.cancelling():
+                self.wakeup = runner.loop.create_future()
+                runner.put_back(self)
+                return
+        self.released = True
 
     def release(self) -> None:
         """End the task once it has no handler."""
         self.released = True
         if self.coro is None and not self.wakeup.done():
             self.wakeup.set_result(None)
+
+    def usable(self) -> bool:
+        """Whether a new handler may run on this slot's task."""
+        task = self.task
+        return not self.released and not task.done() and not task.cancelling()
 
 
 @types.coroutine
@@ -137,21 +147,27 @@ async def _task_body(slot: _Slot) -> None:
 
 
 class HandlerRunner:
-    """Starts one connection's handlers eagerly on a reusable task.
+    """Starts a server's handlers eagerly on a pool of reusable tasks.
 
-    :param loop: the connection's event loop.
+    :param loop: the server's event loop.
     :param tasks: the server's set of running handler tasks: a task is in it
         while it drives a handler that suspended.
+    :param max_idle: how many idle slots (tasks) the pool keeps.
     """
 
-    __slots__ = ("loop", "slot", "tasks")
+    __slots__ = ("closed", "idle", "loop", "max_idle", "tasks")
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, tasks: set[asyncio.Task[None]]
+        self,
+        loop: asyncio.AbstractEventLoop,
+        tasks: set[asyncio.Task[None]],
+        max_idle: int = 64,
     ) -> None:
         self.loop = loop
         self.tasks = tasks
-        self.slot: _Slot | None = None
+        self.max_idle = max_idle
+        self.idle: list[_Slot] = []
+        self.closed = False
 
     def start(self, coro: Handler) -> asyncio.Task[None] | None:
         """Run ``coro``'s first step now.
@@ -166,22 +182,24 @@ class HandlerRunner:
             tasks.add(task)
             task.add_done_callback(tasks.discard)
             return task
-        slot = self.slot
-        if (
-            slot is None
-            or slot.coro is not None
-            or slot.task.done()
-            or slot.task.cancelling()
-        ):
-            if slot is not None:
-                slot.release()
-            slot = self.slot = _Slot(loop, tasks)
+        idle = self.idle
+        slot: _Slot | None = None
+        while idle:
+            slot = idle.pop()
+            if slot.usable():
+                break
+            # cancelled while idle (someone kept a reference to its task)
+            slot.release()
+            slot = None
+        if slot is None:
+            slot = _Slot(self)
         task = slot.task
         ctx = contextvars.copy_context()
         _enter_task(loop, task)
         try:
             first = ctx.run(coro.send, None)
         except StopIteration:
+            self.put_back(slot)
             return None
         finally:
             _leave_task(loop, task)
@@ -194,10 +212,18 @@ class HandlerRunner:
             wakeup.set_result(None)
         return task
 
+    def put_back(self, slot: _Slot) -> None:
+        """Return an idle slot to the pool (or end it: pool full, closed, or
+        its task had a cancellation requested)."""
+        if self.closed or len(self.idle) >= self.max_idle or not slot.usable():
+            slot.release()
+        else:
+            self.idle.append(slot)
+
     def close(self) -> None:
-        """The connection is gone: let the idle task end (a busy one ends
-        after its handler)."""
-        slot = self.slot
-        if slot is not None:
-            self.slot = None
+        """The server stops: end the idle tasks (a busy one ends after its
+        handler) and keep no more."""
+        self.closed = True
+        idle, self.idle = self.idle, []
+        for slot in idle:
             slot.release()

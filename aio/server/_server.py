@@ -192,6 +192,8 @@ class Server:
                 len(state.tasks),
             )
         self._abort_all()
+        if state.runner is not None:
+            state.runner.close()  # end the idle handler tasks
         if self.lifespan is not None and not self.force_exit:
             await self.lifespan.shutdown()
 

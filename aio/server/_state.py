@@ -13,6 +13,7 @@ from email.utils import formatdate
 from typing import Protocol
 
 from aio.proto.http import field_lines
+from aio.server._runner import HandlerRunner
 
 
 class Shutdownable(Protocol):
@@ -26,7 +27,8 @@ class ServerState:
     """State shared by the connections of one :class:`~aio.server.Server`.
 
     ``connections`` holds every live protocol (a WebSocket protocol that takes
-    over a connection adds itself); ``tasks`` the running request tasks.
+    over a connection adds itself); ``tasks`` the running request tasks;
+    ``runner`` the pool of tasks that run the HTTP handlers.
     """
 
     def __init__(
@@ -38,6 +40,9 @@ class ServerState:
         self.base_headers = base_headers
         self.date_header = date_header
         self.shutting_down = False
+        #: The server's pool of handler tasks, made by its first connection
+        #: (it needs the running loop).
+        self.runner: HandlerRunner | None = None
         self._second = -1
         self.default_headers: list[tuple[bytes, bytes]] = list(base_headers)
         #: ``default_headers`` as field lines for the fast response path, or

@@ -1,5 +1,5 @@
-"""HandlerRunner: handlers run eagerly on one task reused across a connection's
-requests, with per-task semantics kept (current task, context, cancellation)."""
+"""HandlerRunner: handlers run eagerly on a server's pool of reused tasks, with
+per-task semantics kept (current task, context, cancellation)."""
 
 from __future__ import annotations
 
@@ -187,12 +187,58 @@ async def test_handler_running_past_its_response_gets_a_new_task_for_the_next() 
 
     first = await from_callback(lambda: runner.start(lingers()))
     await from_callback(lambda: runner.start(quick()))
-    assert seen[1] is not first
+    assert first is not None and seen[1] is not first
     gate.set()
     await settle(tasks)
     assert seen[2] == "lingered"
     await asyncio.sleep(0)
-    assert first is not None and first.done()  # retired after its handler
+    # back in the pool after its handler, beside the one quick() used
+    assert not first.done() and len(runner.idle) == 2
+    runner.close()
+    await asyncio.sleep(0)
+    assert first.done() and not runner.idle
+
+
+async def test_the_pool_keeps_at_most_max_idle_tasks() -> None:
+    tasks: set[asyncio.Task[None]] = set()
+    runner = HandlerRunner(asyncio.get_running_loop(), tasks, max_idle=1)
+    gate = asyncio.Event()
+
+    async def waits() -> None:
+        await gate.wait()
+
+    started = [await from_callback(lambda: runner.start(waits())) for _ in range(3)]
+    assert len({id(task) for task in started}) == 3 and tasks == set(started)
+    gate.set()
+    await settle(tasks)
+    await asyncio.sleep(0)
+    kept = [task for task in started if task is not None and not task.done()]
+    assert len(kept) == 1 and [slot.task for slot in runner.idle] == kept
+
+    async def quick() -> None:
+        assert asyncio.current_task() is kept[0]
+
+    assert await from_callback(lambda: runner.start(quick())) is None
+    runner.close()
+    await asyncio.sleep(0)
+    assert kept[0].done() and not kept[0].cancelled()
+
+
+async def test_a_task_cancelled_while_idle_is_not_reused() -> None:
+    runner, tasks = make()
+    seen: list[asyncio.Task[Any] | None] = []
+
+    async def handler() -> None:
+        seen.append(asyncio.current_task())
+
+    await from_callback(lambda: runner.start(handler()))
+    stale = seen[0]
+    assert stale is not None
+    stale.cancel()  # e.g. a reference a handler kept to "its" task
+    await from_callback(lambda: runner.start(handler()))
+    assert seen[1] is not stale
+    await asyncio.sleep(0)
+    assert stale.cancelled()
     runner.close()
 
 
@@ -252,4 +298,4 @@ async def test_close_while_busy_ends_after_the_handler() -> None:
     assert not task.done()
     gate.set()
     await task
-    assert not tasks
+    assert not tasks and not runner.idle
