@@ -11,8 +11,10 @@ import logging
 import os
 import socket
 import ssl
+from asyncio.trsock import TransportSocket
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
+from urllib.parse import quote
 
 from aio.server._app import load_app
 from aio.server._logging import configure_logging
@@ -287,6 +289,28 @@ class Config:
         sock.listen(self.backlog)
         sock.set_inheritable(True)
         return sock
+
+
+def listen_url(sock: socket.socket | TransportSocket, scheme: str) -> str:
+    """Where ``sock`` listens, as the URL the server and the supervisor log.
+
+    ``http://127.0.0.1:8000``, ``http://[::1]:8000``, or for a Unix socket
+    ``http+unix://%2Ftmp%2Fapp.sock``: the path percent-encoded into the host part,
+    the form that requests-unixsocket and httpie-unixsocket accept.
+
+    :param sock: a bound socket (or asyncio's view of one).
+    :param scheme: ``"http"`` or ``"https"``.
+    """
+    address = sock.getsockname()
+    if sock.family == socket.AF_UNIX:
+        path = os.fsdecode(address)
+        if path.startswith("\0"):
+            path = "@" + path[1:]  # Linux abstract namespace, as ss(8) shows it
+        return f"{scheme}+unix://{quote(path, safe='')}"
+    host, port = address[0], address[1]
+    if sock.family == socket.AF_INET6:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port}"
 
 
 def _as_list(value: list[str] | str | None) -> list[str]:

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
-from aio.server._config import Config
+from aio.server._config import Config, listen_url
 from aio.server._http import HTTPProtocol
 from aio.server._lifespan import Lifespan
 from aio.server._logging import LOGGING_CONFIG
@@ -135,20 +135,12 @@ class Server:
             self.should_exit = True
             self.startup_failed = True
             return
+        scheme = "https" if config.ssl is not None else "http"
         for server in self.servers:
             for sock in server.sockets:
-                logger.info("aio running on %s (Press CTRL+C to quit)", self._url(sock))
+                url = listen_url(sock, scheme)
+                logger.info("aio running on %s (Press CTRL+C to quit)", url)
         self.started = True
-
-    def _url(self, sock: Any) -> str:
-        name = sock.getsockname()
-        scheme = "https" if self.config.ssl is not None else "http"
-        if sock.family == socket.AF_UNIX:
-            return f"{scheme}+unix://{name}"
-        host, port = name[0], name[1]
-        if sock.family == socket.AF_INET6:
-            host = f"[{host}]"
-        return f"{scheme}://{host}:{port}"
 
     async def main_loop(self) -> None:
         """Tick until ``should_exit`` (or the request limit is reached)."""

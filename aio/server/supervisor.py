@@ -41,6 +41,7 @@ from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from typing import IO, Any
 
+from aio.server._config import listen_url
 from aio.server._reload import ChangeWatcher
 from aio.server._supervisor_worker import (
     BOOT_FAILED,
@@ -576,15 +577,6 @@ def _read_dump(file: IO[bytes], wait_for: float) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _describe(sock: socket.socket, scheme: str) -> str:
-    address = sock.getsockname()
-    if sock.family == socket.AF_UNIX:
-        return f"{scheme}+unix:{address}"
-    if sock.family == socket.AF_INET6:
-        return f"{scheme}://[{address[0]}]:{address[1]}"
-    return f"{scheme}://{address[0]}:{address[1]}"
-
-
 def supervise(
     target: WorkerTarget,
     sockets: list[socket.socket],
@@ -597,7 +589,7 @@ def supervise(
     logger.info(
         "aio supervisor (pid %d) running on %s with %d worker%s%s",
         os.getpid(),
-        ", ".join(_describe(sock, scheme) for sock in sockets),
+        ", ".join(listen_url(sock, scheme) for sock in sockets),
         options.workers,
         "" if options.workers == 1 else "s",
         " (reload)" if options.reload else "",

@@ -14,7 +14,7 @@ import requests
 import aio.server
 from aio.server import Config, ImportFromStringError, Server, import_from_string
 from aio.server._app import ASGI2Middleware, is_asgi3, load_app
-from aio.server._config import load_env_file
+from aio.server._config import listen_url, load_env_file
 
 
 def test_public_api() -> None:
@@ -162,3 +162,44 @@ def test_run_on_each_loop(loop: str) -> None:
         server.should_exit = True
         thread.join(10)
     assert not thread.is_alive()
+
+
+def test_listen_url_forms(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET) as v4:
+        v4.bind(("127.0.0.1", 0))
+        assert listen_url(v4, "http") == f"http://127.0.0.1:{v4.getsockname()[1]}"
+    with socket.socket(socket.AF_INET6) as v6:
+        v6.bind(("::1", 0))
+        assert listen_url(v6, "https") == f"https://[::1]:{v6.getsockname()[1]}"
+    path = str(tmp_path / "a b.sock")
+    with socket.socket(socket.AF_UNIX) as unix:
+        unix.bind(path)
+        url = listen_url(unix, "http")
+    assert url == "http+unix://" + path.replace("/", "%2F").replace(" ", "%20")
+    with socket.socket(socket.AF_UNIX) as abstract:
+        abstract.bind(b"\0aio-test-listen-url")
+        assert listen_url(abstract, "http") == "http+unix://%40aio-test-listen-url"
+
+
+async def test_server_and_supervisor_log_the_same_url(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aio.server import supervisor
+    from tests.server._helpers import serving
+    from tests.server.test_protocol_unit import hello
+
+    path = str(tmp_path / "app.sock")
+    url = "http+unix://" + path.replace("/", "%2F")
+    caplog.set_level("INFO", logger="aio.server")
+    async with serving(hello, uds=path):
+        pass
+    served = [r.getMessage() for r in caplog.records if "aio running on" in r.message]
+    assert served == [f"aio running on {url} (Press CTRL+C to quit)"]
+
+    caplog.clear()
+    monkeypatch.setattr(supervisor.Supervisor, "run", lambda self: 0)
+    sock = Config(hello, uds=path).bind_socket()
+    options = supervisor.SupervisorOptions()
+    assert supervisor.supervise(lambda ctx: 0, [sock], options) == 0
+    [line] = [r.getMessage() for r in caplog.records if "supervisor" in r.message]
+    assert f"running on {url} with 1 worker" in line
