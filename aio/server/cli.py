@@ -16,17 +16,42 @@ from typing import Any
 
 from aio import __version__
 from aio.engine import LoopUnavailableError
+from aio.proto.http import field_lines
 from aio.server._app import INTERFACES
 from aio.server._config import Config
 from aio.server._logging import LOG_LEVELS, LOGGING_CONFIG
 from aio.server._server import run_config
 
+_FRAMING = frozenset(("content-length", "transfer-encoding", "connection"))
 
-def _header(value: str) -> tuple[str, str]:
+
+def header_flag(value: str) -> tuple[str, str]:
+    """Parse one ``--header name:value`` of ``aio serve`` and ``aio wsgi``.
+
+    The header goes out with every response, so it is checked here, once: the
+    name must be a token, the value latin-1 text without control characters,
+    and the framing headers are the server's to set.
+
+    :raises argparse.ArgumentTypeError: saying what is wrong with ``value``.
+    """
     name, sep, content = value.partition(":")
-    if not sep or not name.strip():
+    name, content = name.strip(), content.strip()
+    if not sep or not name:
         raise argparse.ArgumentTypeError(f"expected name:value, got {value!r}")
-    return name.strip(), content.strip()
+    if name.lower() in _FRAMING:
+        raise argparse.ArgumentTypeError(
+            f"{name!r} frames the response; the server sets it, got {value!r}"
+        )
+    try:
+        encoded = [(name.lower().encode("latin-1"), content.encode("latin-1"))]
+    except UnicodeEncodeError:
+        encoded = []
+    if not encoded or field_lines(encoded) is None:
+        raise argparse.ArgumentTypeError(
+            "expected a token name and a value without control characters "
+            f"(latin-1), got {value!r}"
+        )
+    return name, content
 
 
 _BOOLEANS = {
@@ -183,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--header",
         action="append",
-        type=_header,
+        type=header_flag,
         dest="headers",
         default=None,
         help="extra default response header name:value (repeatable)",

@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 
+from aio.server.cli import header_flag
 from aio.server.supervisor import SupervisorOptions
 from aio.server.wsgi import DEFAULT_THREADS, WSGISettings, run_wsgi
 
@@ -55,7 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("--log-config", default=None)
     add("--ssl-keyfile", default=None)
     add("--ssl-certfile", default=None)
-    add("--header", action="append", dest="headers", default=[], help="name:value")
+    add(
+        "--header",
+        action="append",
+        type=header_flag,
+        dest="headers",
+        default=[],
+        help="extra default response header name:value (repeatable)",
+    )
     add("--factory", action="store_true", help="app is a factory to call")
     add("--app-dir", default=".", help="look for the app here (default .)")
     add("--env-file", default=None)
@@ -68,12 +76,6 @@ def settings_from_args(
     """Turn parsed flags into the server settings and (maybe) supervisor options."""
     from aio.server._logging import LOGGING_CONFIG
 
-    headers = []
-    for item in args.headers:
-        name, sep, value = item.partition(":")
-        if not sep:
-            raise SystemExit(f"aio wsgi: --header wants name:value, got {item!r}")
-        headers.append((name.strip(), value.strip()))
     config = {
         "host": args.host,
         "port": args.port,
@@ -93,7 +95,7 @@ def settings_from_args(
         "log_config": args.log_config or LOGGING_CONFIG,
         "ssl_keyfile": args.ssl_keyfile,
         "ssl_certfile": args.ssl_certfile,
-        "headers": headers,
+        "headers": list(args.headers),
         "env_file": args.env_file,
     }
     app_dir = os.path.abspath(args.app_dir) if args.app_dir is not None else None

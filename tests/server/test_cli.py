@@ -285,3 +285,50 @@ def test_worker_flags_reach_the_config() -> None:
     args = build_parser().parse_args(["mod:app"])
     config = config_from_args(args)
     assert (config.limit_max_requests_jitter, config.timeout_worker) == (0, 30.0)
+
+
+GOOD_HEADERS = {
+    "X-Cli: yes": ("X-Cli", "yes"),
+    "x-a:b:c": ("x-a", "b:c"),
+    " X-Empty :": ("X-Empty", ""),
+    "Server: mine": ("Server", "mine"),
+}
+BAD_HEADERS = {
+    "no-colon": "expected name:value",
+    ":value": "expected name:value",
+    "X Bad: v": "expected a token name",
+    "X-Split: a\r\nSet-Cookie: x": "expected a token name",
+    "X-Nul: a\0b": "expected a token name",
+    "X-Snow: ☃": "(latin-1)",
+    "Content-Length: 5": "frames the response",
+    "connection: close": "frames the response",
+}
+
+
+@pytest.mark.parametrize("flag", GOOD_HEADERS)
+def test_serve_and_wsgi_accept_the_same_headers(flag: str) -> None:
+    from aio.server import wsgi_cli
+
+    serve = config_from_args(build_parser().parse_args(["m:app", "--header", flag]))
+    wsgi, _ = wsgi_cli.settings_from_args(
+        wsgi_cli.build_parser().parse_args(["m:app", "--header", flag])
+    )
+    assert serve.headers == wsgi.config["headers"] == [GOOD_HEADERS[flag]]
+
+
+@pytest.mark.parametrize("flag", BAD_HEADERS)
+def test_serve_and_wsgi_refuse_the_same_headers(
+    flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from aio.server import wsgi_cli
+
+    errors = []
+    for parser in (build_parser(), wsgi_cli.build_parser()):
+        with pytest.raises(SystemExit) as exit_info:
+            parser.parse_args(["m:app", "--header", flag])
+        assert exit_info.value.code == 2
+        errors.append(capsys.readouterr().err.splitlines()[-1])
+    serve_error, wsgi_error = errors
+    assert serve_error.startswith("aio serve: error: argument --header: ")
+    assert BAD_HEADERS[flag] in serve_error and repr(flag) in serve_error
+    assert wsgi_error == serve_error.replace("aio serve:", "aio wsgi:", 1)
