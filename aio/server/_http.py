@@ -20,7 +20,10 @@ Timeouts use one lazily re-armed timer per connection: the hot path only stores 
 new ``deadline`` float, and the timer, when it fires early, re-arms itself for the
 current deadline. IDLE waits ``timeout_keep_alive``; HEAD allows
 ``timeout_header_read`` from the first byte of the head (slowloris); BUSY allows
-``timeout_request`` (when set) before the handler is cancelled with a 504.
+``timeout_request`` (when set) before the handler is cancelled with a 504. Once a
+graceful shutdown begins, an IDLE connection (a fresh one included) gets at most
+``SHUTDOWN_IDLE_GRACE`` more: a request that arrives meanwhile is answered, with
+``connection: close``.
 
 Backpressure: a request body that the app does not consume is buffered up to
 ``HIGH_WATER`` bytes, then reading pauses until ``receive()`` takes it; a full
@@ -65,6 +68,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger("aio.server")
 
 HIGH_WATER = 65536
+# How long an idle connection stays open once a graceful shutdown begins, so
+# that a request already on its way is answered rather than cut off.
+SHUTDOWN_IDLE_GRACE = 0.5
 IDLE, HEAD, BUSY, UPGRADED = 0, 1, 2, 3
 INF = math.inf
 
@@ -248,10 +254,12 @@ class HTTPProtocol(asyncio.Protocol):
             # processes can connect to it.
             host = self.client[0] if self.client else None
             self.trusted_peer = host is None or host in config.trusted_hosts
+        deadline = self.loop.time() + config.timeout_keep_alive
         if self.state.shutting_down:
-            transport.close()
-            return
-        self._arm(self.loop.time() + config.timeout_keep_alive)
+            # Accepted just before the listener closed: its request may be on
+            # the way, and the client cannot tell it was never read.
+            deadline = min(deadline, self.loop.time() + SHUTDOWN_IDLE_GRACE)
+        self._arm(deadline)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.state.connections.discard(self)
@@ -625,12 +633,21 @@ class HTTPProtocol(asyncio.Protocol):
             self.transport.close()
 
     def shutdown(self) -> None:
-        """Graceful shutdown: close when idle, else after the response in flight."""
+        """Graceful shutdown: finish the request in flight, or one that arrives
+        within ``SHUTDOWN_IDLE_GRACE``, answering with ``connection: close``."""
         cycle = self.cycle
-        if cycle is None or cycle.response_complete:
-            self.transport.close()
-        else:
-            cycle.keep_alive = False
+        if cycle is not None:
+            if cycle.response_complete:
+                self.transport.close()  # answered; the rest of its body is moot
+            else:
+                cycle.keep_alive = False
+        elif self.phase == IDLE:
+            # Closing an idle connection at once loses a request already sent
+            # on it (a connection accepted a moment ago gets a bare close for
+            # its first request): close it only if it stays quiet a moment.
+            self._arm(min(self.deadline, self.loop.time() + SHUTDOWN_IDLE_GRACE))
+        # HEAD: part of a request is here; it is served once the rest arrives
+        # (timeout_header_read still applies), then the connection closes.
 
     def abort(self) -> None:
         """Forced shutdown: cancel the handler and drop the connection."""

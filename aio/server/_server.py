@@ -5,10 +5,12 @@ Life of a server::
     startup     lifespan.startup, then listen (bind, or the sockets given)
     main loop   a tick every 0.1 s: refresh the date header, call ``on_tick``,
                 check ``should_exit`` and ``limit_max_requests``
-    shutdown    stop listening; idle connections close now, busy ones after their
-                response; after ``timeout_graceful_shutdown`` (or a second
-                Ctrl-C: ``force_exit``) the remaining handlers are cancelled;
-                then lifespan.shutdown
+    shutdown    stop listening; busy connections close after their response,
+                idle ones (a just-accepted one too) after a short grace in which
+                a request that arrives is still answered; after
+                ``timeout_graceful_shutdown`` (or a second Ctrl-C:
+                ``force_exit``) the remaining handlers are cancelled; then
+                lifespan.shutdown
 """
 
 from __future__ import annotations

@@ -94,6 +94,61 @@ async def test_graceful_shutdown_lets_inflight_request_finish() -> None:
     await asyncio.wait_for(task, 5)
 
 
+async def _started(app: Any) -> tuple[Server, asyncio.Future[None], int]:
+    server = Server(Config(app, port=0, lifespan="off"))
+    task = asyncio.ensure_future(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    return server, task, server.servers[0].sockets[0].getsockname()[1]
+
+
+async def _shutting_down(server: Server) -> None:
+    server.should_exit = True
+    while not server.server_state.shutting_down:
+        await asyncio.sleep(0.01)
+    assert not server.servers[0].is_serving()
+
+
+@pytest.mark.parametrize("first_bytes", [b"", b"GET / HTTP/1.1\r\nHo"])
+async def test_connection_accepted_before_shutdown_gets_its_request_answered(
+    first_bytes: bytes,
+) -> None:
+    # The switch-over window of a reload: the old worker accepted a connection
+    # (and maybe read part of its request) just before its graceful stop.
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await respond(send, body=b"answered")
+
+    server, task, port = await _started(app)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(first_bytes)
+    while not server.server_state.connections:  # accepted
+        await asyncio.sleep(0.01)
+    if first_bytes:
+        [connection] = server.server_state.connections
+        while getattr(connection, "phase", None) != 1:  # HEAD: bytes were read
+            await asyncio.sleep(0.01)
+    await _shutting_down(server)
+    rest = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"[len(first_bytes) :]
+    writer.write(rest)
+    response = await asyncio.wait_for(reader.read(), 5)
+    writer.close()
+    assert response.startswith(b"HTTP/1.1 200 ")
+    assert b"\r\nconnection: close\r\n" in response
+    assert response.endswith(b"answered")
+    await asyncio.wait_for(task, 5)
+
+
+async def test_quiet_connection_is_closed_after_the_grace() -> None:
+    server, task, port = await _started(lambda *args: respond(args[2]))
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    while not server.server_state.connections:
+        await asyncio.sleep(0.01)
+    await _shutting_down(server)
+    assert await asyncio.wait_for(reader.read(), 5) == b""
+    await asyncio.wait_for(task, 5)  # the server did not wait for it forever
+    writer.close()
+
+
 async def test_graceful_shutdown_timeout_cancels_handlers() -> None:
     entered = asyncio.Event()
     cancelled = asyncio.Event()

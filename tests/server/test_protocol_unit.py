@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aio.server import Config
-from aio.server._http import HTTPProtocol
+from aio.server._http import SHUTDOWN_IDLE_GRACE, HTTPProtocol
 from aio.server._state import ServerState
 
 
@@ -197,3 +197,30 @@ def test_random_bytes_only_produce_error_responses(chunks: list[bytes]) -> None:
         protocol.connection_lost(None)
 
     asyncio.run(run())
+
+
+async def test_connection_made_during_shutdown_still_answers_its_request() -> None:
+    # asyncio calls connection_made a loop turn after accept(): the listener
+    # may have closed in between, with the client's request already sent.
+    config = Config(hello, lifespan="off")
+    config.load()
+    state = ServerState(config.encoded_headers, config.date_header)
+    state.shutting_down = True
+    protocol = HTTPProtocol(config, state, {}, asyncio.get_running_loop())
+    transport = FakeTransport()
+    protocol.connection_made(transport)
+    assert not transport.closed and state.connections == {protocol}
+    out = await feed(protocol, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert out.startswith(b"HTTP/1.1 200 ") and b"\r\nconnection: close\r\n" in out
+    assert transport.closed
+
+
+async def test_shutdown_closes_a_quiet_connection_after_the_grace() -> None:
+    protocol, transport = make_protocol(hello)
+    loop = asyncio.get_running_loop()
+    protocol.shutdown()
+    assert not transport.closed
+    assert protocol.deadline <= loop.time() + SHUTDOWN_IDLE_GRACE
+    assert protocol.timer is not None and protocol.timer.when() == protocol.deadline
+    await asyncio.sleep(SHUTDOWN_IDLE_GRACE + 0.05)
+    assert transport.closed
