@@ -228,7 +228,7 @@ class HTTPProtocol(asyncio.Protocol):
         if runner is None:
             runner = state.runner = HandlerRunner(self.loop, state.tasks)
         self.runner = runner
-        self.held = bytearray()
+        self.held: bytearray | None = None  # made when bytes must wait
         self.clean = True
 
     # -- asyncio.Protocol ------------------------------------------------------
@@ -242,10 +242,14 @@ class HTTPProtocol(asyncio.Protocol):
         if isinstance(peer, tuple | list) and len(peer) >= 2:
             self.client = (str(peer[0]), int(peer[1]))
         sock = transport.get_extra_info("sockname")
+        server: tuple[str, int | None] | None = None
         if isinstance(sock, tuple | list) and len(sock) >= 2:
-            self.server = (str(sock[0]), int(sock[1]))
+            server = (str(sock[0]), int(sock[1]))
         elif isinstance(sock, str | bytes) and sock:
-            self.server = (sock if isinstance(sock, str) else sock.decode(), None)
+            server = (sock if isinstance(sock, str) else sock.decode(), None)
+        # Every connection to one listener has the same address: share one
+        # tuple rather than keep a copy per connection.
+        self.server = self.state.intern_address(server)
         if transport.get_extra_info("sslcontext") is not None:
             self.scheme = "https"
         config = self.config
@@ -286,7 +290,10 @@ class HTTPProtocol(asyncio.Protocol):
             # Bytes after a fast-path request (pipelined) wait here until it
             # is done: the Connection has not seen that request yet.
             held = self.held
-            held += data
+            if held is None:
+                held = self.held = bytearray(data)
+            else:
+                held += data
             if len(held) >= HIGH_WATER and not self.read_paused:
                 self.read_paused = True
                 self.transport.pause_reading()
@@ -590,9 +597,9 @@ class HTTPProtocol(asyncio.Protocol):
             event = conn.next_event()
             assert type(event) in (Data, EndOfMessage), event
         held = self.held
-        if held:
+        if held is not None:
+            self.held = None
             conn.receive_data(bytes(held))
-            held.clear()
 
     def _next_cycle(self) -> None:
         self.cycle = None
@@ -604,9 +611,9 @@ class HTTPProtocol(asyncio.Protocol):
             # in meanwhile goes to it now, to be parsed as usual.
             self.unsynced = None
             held = self.held
-            if held:
+            if held is not None:
+                self.held = None
                 self.conn.receive_data(bytes(held))
-                held.clear()
                 self.clean = False
         else:
             self.conn.start_next_cycle()

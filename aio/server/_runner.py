@@ -84,9 +84,9 @@ class _Slot:
         runner = self.runner
         if returned:
             runner.tasks.discard(self.task)
-            if not self.released and not self.task.cancelling():
+            if not self.task.cancelling():
                 self.wakeup = runner.loop.create_future()
-                runner.put_back(self)
+                runner.put_back(self)  # or released, when the pool is full
                 return
         self.released = True
 
@@ -95,11 +95,6 @@ class _Slot:
         self.released = True
         if self.coro is None and not self.wakeup.done():
             self.wakeup.set_result(None)
-
-    def usable(self) -> bool:
-        """Whether a new handler may run on this slot's task."""
-        task = self.task
-        return not self.released and not task.done() and not task.cancelling()
 
 
 @types.coroutine
@@ -183,23 +178,24 @@ class HandlerRunner:
             task.add_done_callback(tasks.discard)
             return task
         idle = self.idle
-        slot: _Slot | None = None
-        while idle:
-            slot = idle.pop()
-            if slot.usable():
-                break
+        # A pooled slot is never released, and its task is done only after a
+        # cancellation: cancelling() is the one check needed.
+        slot = idle.pop() if idle else _Slot(self)
+        task = slot.task
+        while task.cancelling():
             # cancelled while idle (someone kept a reference to its task)
             slot.release()
-            slot = None
-        if slot is None:
-            slot = _Slot(self)
-        task = slot.task
+            slot = idle.pop() if idle else _Slot(self)
+            task = slot.task
         ctx = contextvars.copy_context()
         _enter_task(loop, task)
         try:
             first = ctx.run(coro.send, None)
         except StopIteration:
-            self.put_back(slot)
+            if task.cancelling() or self.closed or len(idle) >= self.max_idle:
+                slot.release()
+            else:
+                idle.append(slot)
             return None
         finally:
             _leave_task(loop, task)
@@ -213,9 +209,9 @@ class HandlerRunner:
         return task
 
     def put_back(self, slot: _Slot) -> None:
-        """Return an idle slot to the pool (or end it: pool full, closed, or
-        its task had a cancellation requested)."""
-        if self.closed or len(self.idle) >= self.max_idle or not slot.usable():
+        """Return a slot whose handler returned to the pool (or end it: pool
+        full, runner closed, or its task had a cancellation requested)."""
+        if self.closed or len(self.idle) >= self.max_idle or slot.task.cancelling():
             slot.release()
         else:
             self.idle.append(slot)

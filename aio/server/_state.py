@@ -44,11 +44,26 @@ class ServerState:
         #: (it needs the running loop).
         self.runner: HandlerRunner | None = None
         self._second = -1
+        self._addresses: dict[tuple[str, int | None], tuple[str, int | None]] = {}
         self.default_headers: list[tuple[bytes, bytes]] = list(base_headers)
         #: ``default_headers`` as field lines for the fast response path, or
         #: ``None`` when one of them needs the general path (see field_lines).
         self.default_lines: bytes | None = None
         self.update_date()
+
+    def intern_address(
+        self, address: tuple[str, int | None] | None
+    ) -> tuple[str, int | None] | None:
+        """``address``, or an equal tuple already handed out (a server listens
+        on a few addresses, shared by all its connections' scopes)."""
+        if address is None:
+            return None
+        known = self._addresses.get(address)
+        if known is not None:
+            return known
+        if len(self._addresses) < 16:
+            self._addresses[address] = address
+        return address
 
     def update_date(self) -> None:
         """Refresh the ``date`` header when the wall-clock second changed."""
