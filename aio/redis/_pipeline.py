@@ -10,6 +10,16 @@ connection and runs commands at once until ``multi()``; ``execute()`` then sends
 the queued commands with EXEC on that connection, and a change to a watched key
 raises :class:`~aio.redis.exceptions.WatchError`. ``reset()`` (run by ``execute()``
 and on leaving ``async with``) UNWATCHes and gives the connection back.
+
+Retries, as redis-py: a pipeline (or an immediate-mode command) that fails with
+``ConnectionError``/``TimeoutError`` runs again under the client's retry policy,
+on a fresh connection, unless keys are WATCHed: that WATCH died with the
+connection, so :class:`~aio.redis.exceptions.WatchError` is raised instead and
+the caller starts the transaction over.
+
+The replies of a batch are turned into results by two functions that the cluster
+pipeline shares: :func:`exec_results` reads a MULTI/EXEC round trip and
+:func:`pipeline_results` converts replies, raising or keeping error replies.
 """
 
 from __future__ import annotations
@@ -29,10 +39,36 @@ from aio.redis.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from aio.redis._core import RedisCore
     from aio.redis._script import Script
+    from aio.redis.retry import Retry
 
-__all__ = ("PipelineCore", "make_pipeline", "register_pipeline_class")
+__all__ = (
+    "NOT_SENT",
+    "PipelineCore",
+    "exec_results",
+    "make_pipeline",
+    "pipeline_results",
+    "register_pipeline_class",
+)
+
+_T = TypeVar("_T")
+
+#: A queued command and its options.
+Command = tuple[tuple[Any, ...], dict[str, Any]]
+
+
+class _NotSent:
+    def __repr__(self) -> str:
+        return "NOT_SENT"
+
+
+#: Stands for the reply of a queued command that was not sent: its
+#: ``EMPTY_RESPONSE`` value is its result (a bare MGET, or any command with that
+#: option inside a transaction, where the server's refusal would abort it).
+NOT_SENT: Any = _NotSent()
 
 _P = TypeVar("_P", bound="PipelineCore")
 
@@ -81,6 +117,76 @@ def _annotate(exc: Exception, number: int, args: tuple[Any, ...]) -> None:
     message = f"Command # {number} ({command}) of pipeline caused error: "
     first = exc.args[0] if exc.args else ""
     exc.args = (message + str(first), *exc.args[1:])
+
+
+class WrongReplyCount(ResponseError):
+    """EXEC returned more or fewer results than commands were queued: the
+    connection's stream can no longer be trusted."""
+
+
+def exec_results(
+    stack: list[Command], sent: list[int], replies: list[Any]
+) -> list[Any]:
+    """The raw results of a transaction, one per command of ``stack``.
+
+    :param sent: the positions in ``stack`` of the commands sent between MULTI and
+        EXEC; the others get :data:`NOT_SENT`.
+    :param replies: the replies to MULTI, to each sent command (``QUEUED`` or an
+        error) and to EXEC.
+    :raises WatchError: a WATCHed key changed; nothing ran.
+    :raises ResponseError: a command was refused while queueing (annotated with
+        its position; EXEC was aborted), or MULTI or EXEC failed.
+    :raises WrongReplyCount: EXEC's array does not match the queued commands.
+    """
+    if isinstance(replies[0], RedisError):
+        raise replies[0]
+    first_error: RedisError | None = None
+    for i, reply in zip(sent, replies[1:-1], strict=True):
+        if isinstance(reply, RedisError):
+            _annotate(reply, i + 1, stack[i][0])
+            first_error = first_error or reply
+    result = replies[-1]
+    if isinstance(result, ExecAbortError):
+        raise first_error or result
+    if isinstance(result, RedisError):
+        raise result
+    if result is None:
+        raise WatchError("Watched variable changed.")
+    if len(result) != len(sent):
+        raise WrongReplyCount("Wrong number of response items from pipeline execution")
+    results: list[Any] = [NOT_SENT] * len(stack)
+    for i, reply in zip(sent, result, strict=True):
+        results[i] = reply
+    return results
+
+
+def pipeline_results(
+    stack: list[Command],
+    replies: list[Any],
+    raise_on_error: bool,
+    convert: Callable[[Any, tuple[Any, ...], dict[str, Any]], Any],
+) -> list[Any]:
+    """The results of a pipeline's commands, from their raw replies.
+
+    The first reply that is an error is raised, annotated with its command's
+    position, or with ``raise_on_error=False`` every error is kept in the list; a command
+    with ``EMPTY_RESPONSE`` gets that value instead of a refusal, or when it was
+    :data:`NOT_SENT`. Other replies go through ``convert(reply, args, options)``.
+    """
+    out: list[Any] = []
+    for i, (reply, (args, options)) in enumerate(zip(replies, stack, strict=True)):
+        if reply is NOT_SENT or (
+            isinstance(reply, ResponseError) and EMPTY_RESPONSE in options
+        ):
+            out.append(options[EMPTY_RESPONSE])
+        elif isinstance(reply, RedisError):
+            if raise_on_error:
+                _annotate(reply, i + 1, args)
+                raise reply
+            out.append(reply)  # as it came, like redis-py (not annotated)
+        else:
+            out.append(convert(reply, args, options))
+    return out
 
 
 class PipelineCore:
@@ -188,30 +294,37 @@ class PipelineCore:
             conn = await self.connection_pool.get_connection()
             self.connection = conn
         elif not conn.is_connected:
+            if self.watching:
+                # Reconnecting would run EXEC without the WATCH: the caller
+                # turns this into WatchError.
+                raise ConnectionError("The watching connection was lost.")
             await conn.connect()
         return conn
 
     async def immediate_execute_command(self, *args: Any, **options: Any) -> Any:
-        """Run one command now on the pipeline's connection (WATCH mode)."""
+        """Run one command now on the pipeline's connection (WATCH mode).
+
+        A connection error is retried under the client's policy until keys are
+        WATCHed; after that it resets the pipeline and raises ``WatchError``.
+        """
         empty_response_option(args, options)
         empty = options.pop(EMPTY_RESPONSE, None)
         if empty is not None and len(args) == 1:
             return empty  # a bare MGET: the server could only refuse it
-        conn = await self._connection()
+
+        async def attempt() -> Any:
+            conn = await self._connection()
+            return await conn.execute(args, options)
+
         try:
-            reply = await conn.execute(args, options)
+            try:
+                reply = await attempt()
+            except (ConnectionError, TimeoutError) as exc:
+                reply = await self._retry_unless_watching(exc, attempt, reset=True)
         except ResponseError:
             if empty is None:
                 raise
             return empty
-        except (ConnectionError, TimeoutError) as exc:
-            await conn.disconnect(nowait=True)
-            if self.watching:
-                await self.reset()
-                raise WatchError(
-                    "A ConnectionError occurred on while watching one or more keys"
-                ) from exc
-            raise
         name = args[0]
         if name == "WATCH":
             self.watching = True
@@ -223,6 +336,35 @@ class PipelineCore:
             options.pop("keys", None)
             return callback(reply, **options)
         return reply
+
+    async def _retry_unless_watching(
+        self, error: Exception, attempt: Callable[[], Awaitable[_T]], reset: bool
+    ) -> _T:
+        """Go on after ``attempt`` failed with a connection error: run it again
+        under the client's retry policy (redis-py's ``call_with_retry``), or raise.
+
+        :raises WatchError: keys were WATCHed on the connection that failed (the
+            pipeline is reset first when ``reset``).
+        """
+
+        async def drop(exc: Exception) -> None:
+            conn = self.connection
+            if conn is not None:
+                await conn.disconnect(nowait=True)
+            if self.watching:
+                # The server forgot the WATCH with the connection: only the
+                # caller can start over (redis-py raises the same).
+                if reset:
+                    await self.reset()
+                raise WatchError(
+                    f"A {type(exc).__name__} occurred while watching one or more keys"
+                ) from exc
+
+        retry: Retry | None = self.client._retry
+        if retry is None:
+            await drop(error)
+            raise error
+        return await retry.retry_after(error, attempt, drop)
 
     async def watch(self, *names: Any) -> Any:
         """WATCH keys (enters immediate mode)."""
@@ -261,119 +403,70 @@ class PipelineCore:
     async def execute(self, raise_on_error: bool = True) -> list[Any]:
         """Send every queued command in one write; return their replies in order.
 
+        A connection error is retried under the client's retry policy (the whole
+        batch is sent again on a new connection), except while WATCHing.
+
         :param raise_on_error: raise the first error reply (annotated with the
             command's position) instead of returning it in the list.
-        :raises WatchError: a watched key changed (the transaction did not run).
+        :raises WatchError: a watched key changed (the transaction did not run),
+            or the connection failed while keys were WATCHed.
         """
         stack = self.command_stack
         if not stack and not self.watching:
             return []
+        run = (
+            self._execute_transaction
+            if self.is_transaction or self.explicit_transaction
+            else self._execute_pipeline
+        )
+
+        async def attempt() -> list[Any]:
+            return await run(await self._connection(), stack, raise_on_error)
+
         try:
             if self.scripts:
                 await self.load_scripts()
-            conn = await self._connection()
-            if self.is_transaction or self.explicit_transaction:
-                return await self._execute_transaction(conn, stack, raise_on_error)
-            return await self._execute_pipeline(conn, stack, raise_on_error)
-        except (ConnectionError, TimeoutError) as exc:
-            if self.connection is not None:
-                await self.connection.disconnect(nowait=True)
-            if self.watching:
-                raise WatchError(
-                    "A ConnectionError occurred on while watching one or more keys"
-                ) from exc
-            raise
+            try:
+                return await attempt()
+            except (ConnectionError, TimeoutError) as exc:
+                return await self._retry_unless_watching(exc, attempt, reset=False)
         finally:
             await self.reset()
 
     async def _execute_pipeline(
-        self,
-        conn: Connection,
-        stack: list[tuple[tuple[Any, ...], dict[str, Any]]],
-        raise_on_error: bool,
+        self, conn: Connection, stack: list[Command], raise_on_error: bool
     ) -> list[Any]:
-        timeout = conn.socket_timeout
-        future = conn.send_requests([args for args, _ in stack], timeout=timeout)
+        future = conn.send_requests(
+            [args for args, _ in stack], timeout=conn.socket_timeout
+        )
         await conn.drain()
         replies = await future
-        out: list[Any] = []
-        for i, (reply, (args, options)) in enumerate(zip(replies, stack, strict=True)):
-            if isinstance(reply, ResponseError):
-                if EMPTY_RESPONSE in options:
-                    out.append(options[EMPTY_RESPONSE])
-                    continue
-                _annotate(reply, i + 1, args)
-                if raise_on_error:
-                    raise reply
-                out.append(reply)
-            else:
-                out.append(self._convert(reply, args, options))
-        return out
+        return pipeline_results(stack, replies, raise_on_error, self._convert)
 
     async def _execute_transaction(
-        self,
-        conn: Connection,
-        stack: list[tuple[tuple[Any, ...], dict[str, Any]]],
-        raise_on_error: bool,
+        self, conn: Connection, stack: list[Command], raise_on_error: bool
     ) -> list[Any]:
         # As redis-py: a command with EMPTY_RESPONSE is not sent in a transaction
-        # (a bare MGET would abort it); its value is put back in place.
-        empties = [
-            (i, options[EMPTY_RESPONSE])
-            for i, (_, options) in enumerate(stack)
-            if EMPTY_RESPONSE in options
+        # (a bare MGET would abort it); its value is put in place.
+        sent = [
+            i for i, (_, options) in enumerate(stack) if EMPTY_RESPONSE not in options
         ]
-        if not empties:
-            return await self._execute_sent(conn, stack, raise_on_error)
-        sent = [command for command in stack if EMPTY_RESPONSE not in command[1]]
-        out = await self._execute_sent(conn, sent, raise_on_error) if sent else []
-        for i, value in empties:
-            out.insert(i, value)
-        return out
-
-    async def _execute_sent(
-        self,
-        conn: Connection,
-        stack: list[tuple[tuple[Any, ...], dict[str, Any]]],
-        raise_on_error: bool,
-    ) -> list[Any]:
-        commands: list[tuple[Any, ...]] = [("MULTI",)]
-        commands.extend(args for args, _ in stack)
-        commands.append(("EXEC",))
-        future = conn.send_requests(commands, timeout=conn.socket_timeout)
-        await conn.drain()
-        replies = await future
-        if isinstance(replies[0], RedisError):
-            raise replies[0]
-        # EXEC (run, aborted or refused on a changed key) already unwatched
-        # every key: no UNWATCH on reset, as redis-py.
-        self.watching = False
-        queue_errors: list[tuple[int, ResponseError]] = []
-        for i, reply in enumerate(replies[1:-1]):
-            if isinstance(reply, ResponseError):
-                _annotate(reply, i + 1, stack[i][0])
-                queue_errors.append((i, reply))
-        result = replies[-1]
-        if isinstance(result, ExecAbortError):
-            if queue_errors:
-                raise queue_errors[0][1]
-            raise result
-        if isinstance(result, RedisError):
-            raise result
-        if result is None:
-            raise WatchError("Watched variable changed.")
-        if len(result) != len(stack):
-            await conn.disconnect(nowait=True)
-            raise ResponseError(
-                "Wrong number of response items from pipeline execution"
-            )
-        out: list[Any] = []
-        for i, (reply, (args, options)) in enumerate(zip(result, stack, strict=True)):
-            if isinstance(reply, ResponseError):
-                _annotate(reply, i + 1, args)
-                if raise_on_error:
-                    raise reply
-                out.append(reply)
-            else:
-                out.append(self._convert(reply, args, options))
-        return out
+        if not sent and not self.watching:
+            results = [NOT_SENT] * len(stack)
+        else:
+            commands: list[tuple[Any, ...]] = [("MULTI",)]
+            commands.extend(stack[i][0] for i in sent)
+            commands.append(("EXEC",))
+            future = conn.send_requests(commands, timeout=conn.socket_timeout)
+            await conn.drain()
+            replies = await future
+            if not isinstance(replies[0], RedisError):
+                # EXEC (run, aborted or refused on a changed key) already
+                # unwatched every key: no UNWATCH on reset, as redis-py.
+                self.watching = False
+            try:
+                results = exec_results(stack, sent, replies)
+            except WrongReplyCount:
+                await conn.disconnect(nowait=True)
+                raise
+        return pipeline_results(stack, results, raise_on_error, self._convert)
