@@ -32,6 +32,7 @@ from aio.redis.client import StrictRedis as StrictRedis
 from aio.redis.client import from_url as from_url
 from aio.redis.cluster import ClusterNode as ClusterNode
 from aio.redis.cluster import ClusterPipeline as ClusterPipeline
+from aio.redis.cluster import ClusterPubSub as ClusterPubSub
 from aio.redis.cluster import RedisCluster as RedisCluster
 from aio.redis.exceptions import AuthenticationError as AuthenticationError
 from aio.redis.exceptions import AuthorizationError as AuthorizationError
@@ -67,6 +68,7 @@ __all__ = (
     "CacheStats",
     "ClusterNode",
     "ClusterPipeline",
+    "ClusterPubSub",
     "Connection",
     "ConnectionError",
     "ConnectionPool",

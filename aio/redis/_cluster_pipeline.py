@@ -3,45 +3,43 @@
 ``execute()`` routes every queued command to its node, writes each node's
 commands in one batch on one connection of that node, all nodes at once, and puts
 the replies back in the order the commands were queued. A command whose reply is a
-redirection (MOVED, ASK), TRYAGAIN, CLUSTERDOWN, or whose node failed, is then
-retried on its own through the client's normal path, in queue order, which follows
-the redirection (and refreshes the map) as a single command would.
+redirection (MOVED, ASK), TRYAGAIN, CLUSTERDOWN, or whose node failed (connection
+error, timeout), is then retried on its own through the client's normal path, in
+queue order, which follows the redirection, re-reads the map and retries as a
+single command would (redis-py's cluster pipeline does the same for redirections
+and re-sends the whole pipeline after a connection error).
+``execute(allow_redirections=False)`` keeps redirections as errors.
 
-A transaction (``transaction=True``) is one MULTI/EXEC on one node, so all its keys
-must live in one slot (:class:`~aio.redis.exceptions.CrossSlotTransactionError`
-otherwise). When the slot moved, the transaction is re-sent to the new owner.
+With ``transaction=True`` the pipeline is a MULTI/EXEC transaction on one node,
+with WATCH: see :mod:`aio.redis._cluster_transaction`.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aio.redis._cluster_slots import ClusterNode
-from aio.redis._core import _EMPTY_WHEN_BARE, EMPTY_RESPONSE, empty_response_option
-from aio.redis._pipeline import _annotate
+from aio.redis._cluster_transaction import ClusterTransaction
+from aio.redis._core import _EMPTY_WHEN_BARE, empty_response_option
+from aio.redis._pipeline import NOT_SENT, Command, pipeline_results
 from aio.redis.commands import CoreCommands
 from aio.redis.exceptions import (
     AskError,
     ClusterDownError,
     ConnectionError,
-    CrossSlotTransactionError,
-    ExecAbortError,
     MovedError,
     RedisClusterException,
     RedisError,
-    ResponseError,
     TimeoutError,
     TryAgainError,
-    WatchError,
 )
 
 if TYPE_CHECKING:
     from aio.redis.cluster import RedisCluster
 
 __all__ = ("ClusterPipeline",)
-
-_Command = tuple[tuple[Any, ...], dict[str, Any]]
 
 
 def _bare(args: tuple[Any, ...]) -> bool:
@@ -50,7 +48,8 @@ def _bare(args: tuple[Any, ...]) -> bool:
 
 
 # Replies that mean "not done here; send it again through the routing".
-_RETRY = (MovedError, AskError, TryAgainError, ClusterDownError, ConnectionError)
+_REDIRECTS = (MovedError, AskError, TryAgainError)
+_NODE_FAILURES = (ClusterDownError, ConnectionError, TimeoutError)
 
 
 class ClusterPipeline(CoreCommands):
@@ -59,18 +58,29 @@ class ClusterPipeline(CoreCommands):
 
     Queue commands (they return the pipeline, so they chain), then ``execute()``
     returns the replies in order. Use ``async with rc.pipeline() as pipe:``.
+    ``rc.pipeline(transaction=True)`` makes a MULTI/EXEC transaction (one slot),
+    with ``watch()``, ``multi()``, ``unwatch()`` and ``discard()``.
     """
 
-    def __init__(self, client: RedisCluster, transaction: bool = False) -> None:
+    def __init__(self, client: RedisCluster, transaction: bool | None = None) -> None:
         self.cluster_client = client
-        self.is_transaction = transaction
-        self.command_stack: list[_Command] = []
+        self.is_transaction = bool(transaction)
+        self.command_stack: list[Command] = []
+        self._transaction = ClusterTransaction(client)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}({self.cluster_client!r})>"
 
-    async def __aenter__(self) -> ClusterPipeline:
+    async def initialize(self) -> ClusterPipeline:
+        """Initialize the cluster client (read the slot map) if needed."""
+        _ = await self.cluster_client.initialize()
         return self
+
+    def __await__(self) -> Any:
+        return self.initialize().__await__()
+
+    async def __aenter__(self) -> ClusterPipeline:
+        return await self.initialize()
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.reset()
@@ -81,8 +91,35 @@ class ClusterPipeline(CoreCommands):
     def __bool__(self) -> bool:
         return True
 
-    def execute_command(self, *args: Any, **options: Any) -> ClusterPipeline:
-        """Queue a command; returns the pipeline."""
+    @property
+    def nodes_manager(self) -> Any:
+        """The cluster client's slot map and nodes."""
+        return self.cluster_client.nodes_manager
+
+    @property
+    def watching(self) -> bool:
+        """True between ``watch()`` and ``execute()``/``reset()``."""
+        return self._transaction.watching
+
+    @property
+    def explicit_transaction(self) -> bool:
+        """True after ``multi()``."""
+        return self._transaction.explicit_transaction
+
+    def set_response_callback(self, command: str, callback: Any) -> None:
+        """Set a response callback on the cluster client (as redis-py)."""
+        self.cluster_client.set_response_callback(command, callback)
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Queue a command (returns the pipeline); in a transaction after
+        ``watch()`` and before ``multi()``, run it at once (returns an awaitable)."""
+        tx = self._transaction
+        if (
+            self.is_transaction
+            and (tx.watching or args[0] in ("WATCH", "UNWATCH"))
+            and not tx.explicit_transaction
+        ):
+            return tx.immediate(args, options)
         empty_response_option(args, options)
         self.command_stack.append((args, options))
         return self
@@ -90,74 +127,133 @@ class ClusterPipeline(CoreCommands):
     pipeline_execute_command = execute_command
 
     async def reset(self) -> None:
-        """Drop the queued commands."""
+        """Drop the queued commands; UNWATCH and give back a transaction's
+        connection."""
         self.command_stack = []
+        await self._transaction.reset()
 
     async def aclose(self) -> None:
         """Same as :meth:`reset`."""
         await self.reset()
 
+    def _require_transaction(self, method: str) -> None:
+        if not self.is_transaction:
+            raise RedisClusterException(
+                f"method {method}() is not supported outside of transactional context"
+            )
+
     def multi(self) -> None:
-        """Turn the pipeline into a transaction (redis-py's explicit MULTI)."""
+        """Start the MULTI block after immediate-mode commands (after WATCH)."""
+        self._require_transaction("multi")
+        tx = self._transaction
+        if tx.explicit_transaction:
+            raise RedisError("Cannot issue nested calls to MULTI")
         if self.command_stack:
-            raise RedisClusterException("MULTI after commands were queued")
-        self.is_transaction = True
+            raise RedisError(
+                "Commands without an initial WATCH have already been issued"
+            )
+        tx.explicit_transaction = True
 
-    async def watch(self, *names: Any) -> None:
-        """Not supported on cluster pipelines (as in older redis-py)."""
-        raise RedisClusterException("WATCH is not supported in cluster pipelines")
+    async def watch(self, *names: Any) -> Any:
+        """WATCH keys (all in one slot) on their node; the pipeline switches to
+        immediate mode until :meth:`multi`."""
+        self._require_transaction("watch")
+        if self._transaction.explicit_transaction:
+            raise RedisError("Cannot issue a WATCH after a MULTI")
+        return await self._transaction.immediate(("WATCH", *names), {})
 
-    async def execute(self, raise_on_error: bool = True) -> list[Any]:
+    async def unwatch(self) -> Any:
+        """UNWATCH every key."""
+        self._require_transaction("unwatch")
+        if not self._transaction.watching:
+            return True
+        return await self._transaction.immediate(("UNWATCH",), {})
+
+    async def discard(self) -> None:
+        """Drop the transaction (and the queued commands)."""
+        self._require_transaction("discard")
+        await self.reset()
+
+    def _split_per_slot(self, command: str, keys: tuple[Any, ...]) -> ClusterPipeline:
+        groups: dict[int, list[Any]] = {}
+        for key in keys:
+            groups.setdefault(self.cluster_client.keyslot(key), []).append(key)
+        for group in groups.values():
+            self.execute_command(command, *group)
+        return self
+
+    def delete(self, *names: Any) -> ClusterPipeline:
+        """DEL, one command (and result) per slot of ``names``."""
+        return self._split_per_slot("DEL", names)
+
+    def unlink(self, *names: Any) -> ClusterPipeline:
+        """UNLINK, one command (and result) per slot of ``names``."""
+        return self._split_per_slot("UNLINK", names)
+
+    def exists(self, *names: Any) -> ClusterPipeline:
+        """EXISTS, one command (and result) per slot of ``names``."""
+        return self._split_per_slot("EXISTS", names)
+
+    def touch(self, *args: Any) -> ClusterPipeline:
+        """TOUCH, one command (and result) per slot of the keys."""
+        return self._split_per_slot("TOUCH", args)
+
+    def mset_nonatomic(self, mapping: Mapping[Any, Any]) -> ClusterPipeline:
+        """MSET, one command (and result) per slot; not in a transaction."""
+        if self.is_transaction:
+            raise NotImplementedError(
+                "Method is not supported in transactional context."
+            )
+        groups: dict[int, list[Any]] = {}
+        for key, value in mapping.items():
+            groups.setdefault(self.cluster_client.keyslot(key), []).extend((key, value))
+        for pairs in groups.values():
+            self.execute_command("MSET", *pairs)
+        return self
+
+    async def execute(
+        self, raise_on_error: bool = True, allow_redirections: bool = True
+    ) -> list[Any]:
         """Send every queued command; return the replies in queue order.
 
         :param raise_on_error: raise the first error reply (annotated with its
             command's position) instead of returning it in the list.
+        :param allow_redirections: retry commands answered with MOVED, ASK or
+            TRYAGAIN on their own through the client (else they are errors).
         :raises RedisClusterException: a command has keys in several slots, or
             would go to several nodes.
         :raises CrossSlotTransactionError: a transaction spans slots.
+        :raises WatchError: a watched key changed, or the watch was lost.
         """
         stack = self.command_stack
-        if not stack:
-            return []
-        client = self.cluster_client
         try:
+            if self.is_transaction:
+                if not stack and not self._transaction.watching:
+                    return []
+                return await self._transaction.execute(stack, raise_on_error)
+            if not stack:
+                return []
+            client = self.cluster_client
             _ = await client.initialize()
             if client._refresh_needed:
                 await client._refresh()
-            # A bare MGET (``mget([])``) is not sent (it has no key to route by,
-            # and would abort a transaction): its empty value is put in place.
+            # A bare MGET (``mget([])``) is not sent: it has no key to route by.
             sent = [i for i, (args, _) in enumerate(stack) if not _bare(args)]
-            sent_stack = [stack[i] for i in sent]
-            raw: list[Any] = [None] * len(stack)
-            if sent_stack:
-                if self.is_transaction:
-                    replies = await self._transaction(sent_stack)
-                else:
-                    replies = await self._pipeline(sent_stack)
+            raw: list[Any] = [NOT_SENT] * len(stack)
+            if sent:
+                replies = await self._pipeline(
+                    [stack[i] for i in sent], allow_redirections
+                )
                 for i, reply in zip(sent, replies, strict=True):
                     raw[i] = reply
-            return self._finish(stack, raw, raise_on_error)
+            return pipeline_results(stack, raw, raise_on_error, self._convert)
         finally:
             await self.reset()
 
-    def _finish(
-        self, stack: list[_Command], raw: list[Any], raise_on_error: bool
-    ) -> list[Any]:
-        client = self.cluster_client
-        out: list[Any] = []
-        for i, (reply, (args, options)) in enumerate(zip(raw, stack, strict=True)):
-            if EMPTY_RESPONSE in options and (
-                _bare(args) or isinstance(reply, ResponseError)
-            ):
-                out.append(options[EMPTY_RESPONSE])
-            elif isinstance(reply, RedisError):
-                _annotate(reply, i + 1, args)
-                if raise_on_error:
-                    raise reply
-                out.append(reply)
-            else:
-                out.append(client._convert(args, reply, options))
-        return out
+    def _convert(
+        self, reply: Any, args: tuple[Any, ...], options: dict[str, Any]
+    ) -> Any:
+        return self.cluster_client._convert(args, reply, options)
 
     async def _node_of(
         self, args: tuple[Any, ...], options: dict[str, Any]
@@ -170,7 +266,9 @@ class ClusterPipeline(CoreCommands):
             )
         return nodes[0]
 
-    async def _pipeline(self, stack: list[_Command]) -> list[Any]:
+    async def _pipeline(
+        self, stack: list[Command], allow_redirections: bool
+    ) -> list[Any]:
         replies: list[Any] = [None] * len(stack)
         groups: dict[str, tuple[ClusterNode, list[int]]] = {}
         for i, (args, options) in enumerate(stack):
@@ -199,73 +297,15 @@ class ClusterPipeline(CoreCommands):
                 pool._release(conn)
 
         await asyncio.gather(*(send(node, idx) for node, idx in groups.values()))
+        retried = _NODE_FAILURES + (_REDIRECTS if allow_redirections else ())
+        retry = [i for i, r in enumerate(replies) if isinstance(r, retried)]
         client = self.cluster_client
-        retry = [
-            i for i, r in enumerate(replies) if isinstance(r, _RETRY + (TimeoutError,))
-        ]
         if retry:
             client._refresh_needed = True
         for i in retry:
             args, options = stack[i]
             try:
                 replies[i] = await client._execute_routed(args, options)
-            except ResponseError as exc:
+            except RedisError as exc:
                 replies[i] = exc
         return replies
-
-    async def _transaction(self, stack: list[_Command]) -> list[Any]:
-        client = self.cluster_client
-        slots: set[int] = set()
-        for args, options in stack:
-            keys = options.get("keys") or await client._command_keys(args)
-            for key in keys:
-                slots.add(client.keyslot(key))
-        if len(slots) > 1:
-            raise CrossSlotTransactionError(
-                "All keys involved in a cluster transaction must map to the same slot"
-            )
-        if slots:
-            node = client.nodes_manager.get_node_from_slot(slots.pop())
-        else:
-            node = client.get_default_node()
-        commands: list[tuple[Any, ...]] = [
-            ("MULTI",),
-            *(a for a, _ in stack),
-            ("EXEC",),
-        ]
-        for _ in range(client.RedisClusterRequestTTL):
-            pool = node.connection_pool
-            conn = await pool.get_connection()
-            try:
-                future = conn.send_requests(commands, timeout=conn.socket_timeout)
-                await conn.drain()
-                replies = await future
-            finally:
-                pool._release(conn)
-            moved = next((r for r in replies if isinstance(r, MovedError)), None)
-            if moved is not None:
-                node = client.nodes_manager.update_moved(
-                    moved.slot_id, moved.host or node.host, moved.port
-                )
-                client._refresh_needed = True
-                continue
-            return self._exec_result(stack, replies)
-        raise RedisClusterException("Transaction kept being redirected")
-
-    def _exec_result(self, stack: list[_Command], replies: list[Any]) -> list[Any]:
-        if isinstance(replies[0], RedisError):
-            raise replies[0]
-        queued = replies[1:-1]
-        result = replies[-1]
-        if isinstance(result, ExecAbortError):
-            first = next((r for r in queued if isinstance(r, RedisError)), None)
-            raise first if first is not None else result
-        if isinstance(result, RedisError):
-            raise result
-        if result is None:
-            raise WatchError("Watched variable changed.")
-        if len(result) != len(stack):
-            raise ResponseError(
-                "Wrong number of response items from pipeline execution"
-            )
-        return list(result)

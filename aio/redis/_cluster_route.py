@@ -49,7 +49,7 @@ _ALL_COMMANDS = "PING CONFIG|SET CONFIG|RESETSTAT CONFIG|REWRITE"
 _RANDOM_COMMANDS = "RANDOMKEY FUNCTION|DUMP"
 _SLOT_COMMANDS = (
     "CLUSTER|COUNTKEYSINSLOT CLUSTER|GETKEYSINSLOT CLUSTER|SETSLOT "
-    "CLUSTER|DELSLOTS CLUSTER|ADDSLOTS"
+    "CLUSTER|DELSLOTS CLUSTER|DELSLOTSRANGE CLUSTER|ADDSLOTS"
 )
 
 #: Node policy of keyless commands that do not go to the default node.
@@ -101,6 +101,8 @@ RESULT_CALLBACKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "FUNCTION|DELETE": _all_true,
     "FUNCTION|FLUSH": _all_true,
     "FUNCTION|RESTORE": _all_true,
+    # Every node answers with the same map: one is enough (as redis-py).
+    "CLUSTER|SLOTS": _first,
 }
 
 

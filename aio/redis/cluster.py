@@ -24,16 +24,23 @@ Multi-key commands must stay within one slot (else
 :class:`~aio.redis.exceptions.RedisClusterException`), except DEL, UNLINK, EXISTS
 and TOUCH, which are split per slot and summed as redis-py does.
 
+Pipelines and transactions (with WATCH) are in :mod:`aio.redis._cluster_pipeline`
+and :mod:`aio.redis._cluster_transaction`, pub/sub (classic and sharded) in
+:mod:`aio.redis._cluster_pubsub`, the CLUSTER commands in
+:mod:`aio.redis._cluster_commands`.
+
 .. versionadded:: 0.1
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import random
-from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aio.redis._cluster_commands import CLUSTER_RESPONSE_CALLBACKS, ClusterCommands
 from aio.redis._cluster_route import (
     ALL_NODES,
     DEFAULT_NODE,
@@ -63,6 +70,7 @@ from aio.redis._core import (
     empty_response_option,
 )
 from aio.redis._pool import parse_url
+from aio.redis.backoff import ExponentialWithJitterBackoff
 from aio.redis.commands import (
     RESP3_RESPONSE_CALLBACKS,
     RESPONSE_CALLBACKS,
@@ -81,13 +89,22 @@ from aio.redis.exceptions import (
     SlotNotCoveredError,
     TimeoutError,
     TryAgainError,
+    WatchError,
 )
+from aio.redis.retry import Retry
 
 if TYPE_CHECKING:
     from aio.redis._cluster_pipeline import ClusterPipeline
+    from aio.redis._cluster_pubsub import ClusterPubSub
     from aio.redis._script import Script
 
-__all__ = ("ClusterNode", "ClusterPipeline", "RedisCluster", "key_slot")
+__all__ = (
+    "ClusterNode",
+    "ClusterPipeline",
+    "ClusterPubSub",
+    "RedisCluster",
+    "key_slot",
+)
 
 _C = TypeVar("_C", bound="RedisCluster")
 
@@ -111,7 +128,10 @@ class _ReadOnlyConnection(Connection):
         return [*super()._handshake_commands(), ("READONLY",)]
 
 
-class RedisCluster(CoreCommands, ScriptsAndLocks):
+# ClusterCommands' readonly()/readwrite() take redis-py's cluster arguments
+# (target_nodes=), which mypy sees as incompatible with the standalone ones
+# where the command mixins have them.
+class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ignore[misc, unused-ignore]
     """An asyncio Redis Cluster client with redis-py's API.
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None,
@@ -128,10 +148,12 @@ class RedisCluster(CoreCommands, ScriptsAndLocks):
     :param read_from_replicas: send read-only commands round-robin to the
         primary and its replicas.
     :param require_full_coverage: refuse a map in which a slot has no node.
+    :param retry: its number of retries replaces ``cluster_error_retry_attempts``
+        (as in redis-py, the count is what the cluster client uses of it).
     :raises RedisClusterException: no node given, or none reachable.
 
     Differences from redis-py: KEYS and DBSIZE ask every primary (redis-py asks
-    one node); pipelines do not support WATCH.
+    one node).
     """
 
     RESPONSE_CALLBACKS = RESPONSE_CALLBACKS
@@ -156,6 +178,7 @@ class RedisCluster(CoreCommands, ScriptsAndLocks):
         cluster_error_retry_attempts: int = 3,
         connection_error_retry_attempts: int = 3,
         max_connections: int = 2**31,
+        retry: Retry | None = None,
         db: int = 0,
         ssl: bool = False,
         connection_class: type[Connection] | None = None,
@@ -185,7 +208,10 @@ class RedisCluster(CoreCommands, ScriptsAndLocks):
         self.encoding: str = connection_kwargs.get("encoding", "utf-8")
         self.read_from_replicas = read_from_replicas
         self.reinitialize_steps = reinitialize_steps
-        self.cluster_error_retry_attempts = cluster_error_retry_attempts
+        self.retry = retry or Retry(
+            ExponentialWithJitterBackoff(cap=1.0, base=0.01),
+            cluster_error_retry_attempts,
+        )
         self.connection_error_retry_attempts = connection_error_retry_attempts
         node_kwargs: dict[str, Any] = {
             "max_connections": max_connections,
@@ -210,6 +236,7 @@ class RedisCluster(CoreCommands, ScriptsAndLocks):
         self.response_callbacks: dict[str, Any] = dict(self.RESPONSE_CALLBACKS)
         if protocol is not None and int(protocol) == 3:
             self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
+        self.response_callbacks.update(CLUSTER_RESPONSE_CALLBACKS)
         self._initialized = False
         self._refresh_needed = False
         self._moved_count = 0
@@ -365,6 +392,70 @@ class RedisCluster(CoreCommands, ScriptsAndLocks):
             kw.get("encoding_errors", "strict"),
             bool(kw.get("decode_responses", False)),
         )
+
+    def get_connection_kwargs(self) -> dict[str, Any]:
+        """The arguments the node connections are made with."""
+        return self.connection_kwargs
+
+    def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
+        """Convert the replies of ``command`` with ``callback(reply, **options)``."""
+        self.response_callbacks[command.upper()] = callback
+
+    @property
+    def cluster_error_retry_attempts(self) -> int:
+        """How many times a command is retried after a connection error,
+        CLUSTERDOWN or an uncovered slot (the retries of :attr:`retry`)."""
+        return self.retry.get_retries()
+
+    @cluster_error_retry_attempts.setter
+    def cluster_error_retry_attempts(self, value: int) -> None:
+        self.retry.update_retries(value)
+
+    def set_retry(self, retry: Retry) -> None:
+        """Use ``retry``'s number of retries from now on."""
+        self.retry = retry
+
+    def replace_default_node(self, target_node: ClusterNode | None = None) -> None:
+        """Make ``target_node`` the default node, else another primary (a
+        replica when there is no other primary)."""
+        if target_node is not None:
+            self.nodes_manager.default_node = target_node
+            return
+        current = self.nodes_manager.default_node
+        others = [n for n in self.get_primaries() if n != current]
+        others = others or [n for n in self.get_replicas() if n != current]
+        if others:
+            self.nodes_manager.default_node = random.choice(others)
+
+    def get_random_primary_node(self) -> ClusterNode:
+        """Any primary."""
+        return random.choice(self.get_primaries())
+
+    def get_random_primary_or_all_nodes(self, command_name: str) -> ClusterNode:
+        """Any node for a read-only command when reading from replicas, else any
+        primary."""
+        if self.read_from_replicas and self.commands_info.is_readonly((command_name,)):
+            return self.get_random_node()
+        return self.get_random_primary_node()
+
+    async def get_nodes_from_slot(self, command: str, *args: Any) -> list[ClusterNode]:
+        """The node serving the slot of the command's keys (a replica for reads
+        with ``read_from_replicas``)."""
+        if not self._initialized:
+            _ = await self.initialize()
+        command_args = (command, *args)
+        keys = await self._command_keys(command_args)
+        if not keys:
+            raise RedisClusterException(
+                "No way to dispatch this command to Redis Cluster. Missing key.\n"
+                "You can execute the command by specifying target nodes.\n"
+                f"Command: {command_args}"
+            )
+        slot = self.slot_of_keys(command, keys)
+        replica = self.read_from_replicas and self.commands_info.is_readonly(
+            command_args
+        )
+        return [self.nodes_manager.get_node_from_slot(slot, replica)]
 
     # -- routing ---------------------------------------------------------------
 
@@ -642,11 +733,65 @@ class RedisCluster(CoreCommands, ScriptsAndLocks):
         """A :class:`~aio.redis.cluster.ClusterPipeline`: commands are grouped by
         node and sent in parallel by ``execute()``.
 
-        :param transaction: MULTI/EXEC; every key must then be in one slot.
+        :param transaction: MULTI/EXEC, with WATCH; every key must then be in one
+            slot.
+        :raises RedisClusterException: a ``shard_hint`` (not used in a cluster).
         """
         from aio.redis._cluster_pipeline import ClusterPipeline
 
-        return ClusterPipeline(self, transaction=bool(transaction))
+        if shard_hint:
+            raise RedisClusterException("shard_hint is deprecated in cluster mode")
+        return ClusterPipeline(self, transaction=transaction)
+
+    async def transaction(
+        self, func: Callable[[ClusterPipeline], Any], *watches: Any, **kwargs: Any
+    ) -> Any:
+        """Run ``func(pipe)`` in a transaction, again while WATCHed keys change.
+
+        As :meth:`aio.redis.Redis.transaction` (``shard_hint=``,
+        ``value_from_callable=``, ``watch_delay=``): ``func`` (sync or async) runs
+        after WATCH on the node of the watched keys, may read them, calls
+        ``pipe.multi()`` and queues commands; the pipeline is executed after it.
+        Watched and queued keys must share one slot. A slot that moves while its
+        keys are watched counts as a change: ``func`` runs again, on the new owner.
+
+        :returns: the EXEC results, or ``func``'s value with ``value_from_callable``.
+        """
+        shard_hint = kwargs.pop("shard_hint", None)
+        value_from_callable = kwargs.pop("value_from_callable", False)
+        watch_delay = kwargs.pop("watch_delay", None)
+        async with self.pipeline(True, shard_hint) as pipe:
+            while True:
+                try:
+                    if watches:
+                        await pipe.watch(*watches)
+                    func_value = func(pipe)
+                    if inspect.isawaitable(func_value):
+                        func_value = await func_value
+                    exec_value = await pipe.execute()
+                    return func_value if value_from_callable else exec_value
+                except WatchError:
+                    if watch_delay is not None and watch_delay > 0:
+                        await asyncio.sleep(watch_delay)
+                    continue
+
+    def pubsub(
+        self,
+        node: ClusterNode | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        **kwargs: Any,
+    ) -> ClusterPubSub:
+        """A :class:`~aio.redis.cluster.ClusterPubSub`: classic pub/sub on one node
+        (``node``, or ``host``/``port``, else chosen by the first channel), shard
+        channels (``ssubscribe``) on the nodes owning their slots.
+
+        :raises RedisClusterException: the node is not part of the cluster.
+        """
+        from aio.redis._cluster_pubsub import ClusterPubSub
+
+        return ClusterPubSub(self, node=node, host=host, port=port, **kwargs)
 
 
 from aio.redis._cluster_pipeline import ClusterPipeline as ClusterPipeline  # noqa: E402
+from aio.redis._cluster_pubsub import ClusterPubSub as ClusterPubSub  # noqa: E402

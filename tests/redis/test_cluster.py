@@ -490,3 +490,66 @@ async def test_mget_of_no_keys_is_empty_like_standalone(rc: RedisCluster) -> Non
         async with rc.pipeline(transaction=transaction) as pipe:
             pipe.mget([])
             assert await pipe.execute() == [[]]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("cluster-transaction", ["[True, 70]", "[True, 1]", "50"]),
+        (
+            "cluster-pubsub",
+            [
+                "['orders:eu', 'orders:us']",
+                "1",
+                "orders:eu order 1",
+                "subscribe",
+                "hello",
+            ],
+        ),
+    ],
+)
+def test_docs_examples_transaction_and_pubsub(
+    name: str,
+    expected: list[str],
+    redis_cluster: Nodes,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    host, port = redis_cluster[1]
+    monkeypatch.setenv("AIO_REDIS_CLUSTER_HOST", host)
+    monkeypatch.setenv("AIO_REDIS_CLUSTER_PORT", str(port))
+    exec(compile(doc_example(name), "docs/redis.md", "exec"), {"__name__": "doc"})
+    assert capsys.readouterr().out.splitlines() == expected
+
+
+async def test_pipeline_without_redirections_keeps_moved_as_errors(
+    rc: RedisCluster, admin: dict[str, Redis], redis_cluster: Nodes
+) -> None:
+    from aio.redis.exceptions import MovedError
+
+    tag = "{noredirect}"
+    slot = rc.keyslot(tag)
+    src = rc.get_node_from_key(tag)
+    assert src is not None
+    dst = _other_primary(rc, src)
+    await rc.set(f"{tag}a", "1")
+    host, port = redis_cluster[0]
+    stale = RedisCluster(host=host, port=port, decode_responses=True)
+    await stale.initialize()
+    await migrate_slot(admin, slot, src, dst)
+    try:
+        async with stale.pipeline() as pipe:
+            pipe.get(f"{tag}a").get("elsewhere")
+            replies = await pipe.execute(raise_on_error=False, allow_redirections=False)
+        assert isinstance(replies[0], MovedError) and replies[1] is None
+        assert replies[0].slot_id == slot
+        async with stale.pipeline() as pipe:
+            pipe.get(f"{tag}a")
+            with pytest.raises(MovedError, match="Command # 1"):
+                await pipe.execute(allow_redirections=False)
+        async with stale.pipeline() as pipe:
+            pipe.get(f"{tag}a").get("elsewhere")
+            assert await pipe.execute() == ["1", None]  # followed by default
+    finally:
+        await stale.aclose()
+        await migrate_slot(admin, slot, dst, src)
