@@ -6,23 +6,28 @@
 :class:`aio.redis.Redis`, blocking. Behaviour lives in the async client; this
 package delegates to it through the generated twins of
 ``sync_shims/_generated_redis.py``. The exceptions are aio's, under redis-py's
-names. See ``docs/redis.md`` ("Blocking API").
+names. ``RedisCluster`` (``sync_shims.redis.cluster``) and ``Sentinel``
+(``sync_shims.redis.sentinel``) are the blocking cluster and sentinel clients.
+See ``docs/redis.md`` ("Blocking API", "Blocking cluster and sentinel").
 """
 
 from __future__ import annotations
 
 from sync_shims.redis import backoff as backoff
 from sync_shims.redis import client as client
+from sync_shims.redis import cluster as cluster
 from sync_shims.redis import connection as connection
 from sync_shims.redis import exceptions as exceptions
 from sync_shims.redis import lock as lock
 from sync_shims.redis import retry as retry
+from sync_shims.redis import sentinel as sentinel
 from sync_shims.redis.client import Pipeline as Pipeline
 from sync_shims.redis.client import PubSub as PubSub
 from sync_shims.redis.client import Redis as Redis
 from sync_shims.redis.client import Script as Script
 from sync_shims.redis.client import StrictRedis as StrictRedis
 from sync_shims.redis.client import from_url as from_url
+from sync_shims.redis.cluster import RedisCluster as RedisCluster
 from sync_shims.redis.connection import BlockingConnectionPool as BlockingConnectionPool
 from sync_shims.redis.connection import Connection as Connection
 from sync_shims.redis.connection import ConnectionPool as ConnectionPool
@@ -43,6 +48,7 @@ from sync_shims.redis.exceptions import (
 )
 from sync_shims.redis.exceptions import DataError as DataError
 from sync_shims.redis.exceptions import ExecAbortError as ExecAbortError
+from sync_shims.redis.exceptions import InvalidPipelineStack as InvalidPipelineStack
 from sync_shims.redis.exceptions import InvalidResponse as InvalidResponse
 from sync_shims.redis.exceptions import LockError as LockError
 from sync_shims.redis.exceptions import LockNotOwnedError as LockNotOwnedError
@@ -57,6 +63,11 @@ from sync_shims.redis.exceptions import ResponseError as ResponseError
 from sync_shims.redis.exceptions import TimeoutError as TimeoutError
 from sync_shims.redis.exceptions import WatchError as WatchError
 from sync_shims.redis.lock import Lock as Lock
+from sync_shims.redis.sentinel import Sentinel as Sentinel
+from sync_shims.redis.sentinel import SentinelConnectionPool as SentinelConnectionPool
+from sync_shims.redis.sentinel import (
+    SentinelManagedConnection as SentinelManagedConnection,
+)
 
 __all__ = (
     "AuthenticationError",
@@ -71,6 +82,7 @@ __all__ = (
     "CrossSlotTransactionError",
     "DataError",
     "ExecAbortError",
+    "InvalidPipelineStack",
     "InvalidResponse",
     "Lock",
     "LockError",
@@ -83,20 +95,26 @@ __all__ = (
     "PubSubError",
     "ReadOnlyError",
     "Redis",
+    "RedisCluster",
     "RedisClusterException",
     "RedisError",
     "ResponseError",
     "Script",
     "SSLConnection",
+    "Sentinel",
+    "SentinelConnectionPool",
+    "SentinelManagedConnection",
     "StrictRedis",
     "TimeoutError",
     "UnixDomainSocketConnection",
     "WatchError",
     "backoff",
     "client",
+    "cluster",
     "connection",
     "exceptions",
     "from_url",
     "lock",
     "retry",
+    "sentinel",
 )

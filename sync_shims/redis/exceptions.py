@@ -2,6 +2,10 @@
 
 The facade re-raises what the async core raised, so these are the very classes
 (``except redis.exceptions.WatchError`` works after swapping the import).
+The cluster ones (``RedisClusterException``, ``MovedError``, ``AskError``,
+``TryAgainError``, ``ClusterDownError``, ``SlotNotCoveredError``,
+``CrossSlotTransactionError``...) are here too, as in redis-py.
+:class:`InvalidPipelineStack` alone is the facade's: see its docstring.
 """
 
 from __future__ import annotations
@@ -44,6 +48,14 @@ from aio.redis.exceptions import WrongTypeError as WrongTypeError
 from aio.redis.exceptions import error_from_reply as error_from_reply
 from aio.redis.exceptions import lookup as lookup
 
+
+class InvalidPipelineStack(RedisClusterException):
+    """redis-py's name, so that ``from redis.exceptions import
+    InvalidPipelineStack`` keeps working. aio never raises it: a cluster
+    pipeline whose EXEC reply has the wrong length raises ``ResponseError``.
+    """
+
+
 __all__ = (
     "AskError",
     "AuthenticationError",
@@ -58,6 +70,7 @@ __all__ = (
     "CrossSlotTransactionError",
     "DataError",
     "ExecAbortError",
+    "InvalidPipelineStack",
     "InvalidResponse",
     "LockError",
     "LockNotOwnedError",

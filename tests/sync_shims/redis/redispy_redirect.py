@@ -3,17 +3,21 @@
 Loaded with ``-p redispy_redirect`` by :mod:`redispy_suite` (copied next to the
 downloaded suite, outside our ``tests`` package, whose name the suite's package
 shares). After it runs, ``redis.Redis``, ``redis.client.Redis``, pools, ``Pipeline``,
-``PubSub``, ``Lock`` and every exception class the suite imports are
-``sync_shims.redis``'s; redis-py's own internals (parsers, helpers, mocks) stay.
+``PubSub``, ``Lock``, ``redis.cluster``'s ``RedisCluster``/``ClusterNode``/
+``ClusterPipeline``, ``redis.sentinel``'s ``Sentinel``, its pool, connection and
+errors, and every exception class the suite imports are ``sync_shims.redis``'s;
+redis-py's own internals (parsers, helpers, mocks) stay.
 """
 
 from __future__ import annotations
 
 import redis
 import redis.client
+import redis.cluster
 import redis.connection
 import redis.exceptions
 import redis.lock
+import redis.sentinel
 
 import aio.redis
 import aio.redis.exceptions
@@ -31,12 +35,30 @@ _REPLACE = {
     "SSLConnection": aio.redis.SSLConnection,
     "UnixDomainSocketConnection": aio.redis.UnixDomainSocketConnection,
     "Lock": shim.Lock,
+    "RedisCluster": shim.cluster.RedisCluster,
+    "ClusterNode": shim.cluster.ClusterNode,
+    "ClusterPipeline": shim.cluster.ClusterPipeline,
+    "Sentinel": shim.sentinel.Sentinel,
+    "SentinelConnectionPool": shim.sentinel.SentinelConnectionPool,
+    "SentinelManagedConnection": shim.sentinel.SentinelManagedConnection,
+    "MasterNotFoundError": shim.sentinel.MasterNotFoundError,
+    "SlaveNotFoundError": shim.sentinel.SlaveNotFoundError,
+    "InvalidPipelineStack": shim.exceptions.InvalidPipelineStack,
 }
 for _name in aio.redis.exceptions.__all__:
     _value = getattr(aio.redis.exceptions, _name)
     if isinstance(_value, type):
         _REPLACE[_name] = _value
-for _mod in (redis, redis.client, redis.connection, redis.exceptions, redis.lock):
+_MODULES = (
+    redis,
+    redis.client,
+    redis.cluster,
+    redis.connection,
+    redis.exceptions,
+    redis.lock,
+    redis.sentinel,
+)
+for _mod in _MODULES:
     for _name, _value in _REPLACE.items():
         if hasattr(_mod, _name) or _mod is redis:
             setattr(_mod, _name, _value)

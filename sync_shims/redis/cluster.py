@@ -1,0 +1,355 @@
+"""redis-py's blocking ``redis.cluster``: :class:`RedisCluster`, on aio's engine.
+
+Every command method comes from the generated twin (``RedisClusterTwin``): it
+runs :class:`aio.redis.RedisCluster`'s method on the engine's loop and blocks for
+the reply, so routing, redirections (MOVED, ASK, TRYAGAIN) and retries are the
+async client's. What is hand-written here is what differs between the two
+worlds: construction (redis-py reads the slot map in the constructor),
+pipelines (commands are queued in the calling thread), scripts, locks, and
+``fork`` (the per-node pools of a client made in the parent are reset in the
+child, as for :class:`~sync_shims.redis.Redis`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Iterable
+from types import TracebackType
+from typing import Any, Self, cast
+
+from aio.redis import ClusterNode as ClusterNode
+from aio.redis import ClusterPipeline as AsyncClusterPipeline
+from aio.redis import RedisCluster as AsyncRedisCluster
+from aio.redis.commands import BitFieldOperation
+from aio.redis.exceptions import WatchError
+from sync_shims._generated_redis_cluster import ClusterPipelineTwin, RedisClusterTwin
+from sync_shims._portal import call
+from sync_shims.redis._fork import track_pool
+from sync_shims.redis.client import Redis, Script
+from sync_shims.redis.connection import ConnectionPool, Encoder
+from sync_shims.redis.exceptions import AskError as AskError
+from sync_shims.redis.exceptions import ClusterCrossSlotError as ClusterCrossSlotError
+from sync_shims.redis.exceptions import ClusterDownError as ClusterDownError
+from sync_shims.redis.exceptions import ClusterError as ClusterError
+from sync_shims.redis.exceptions import (
+    CrossSlotTransactionError as CrossSlotTransactionError,
+)
+from sync_shims.redis.exceptions import MovedError as MovedError
+from sync_shims.redis.exceptions import RedisClusterException as RedisClusterException
+from sync_shims.redis.exceptions import SlotNotCoveredError as SlotNotCoveredError
+from sync_shims.redis.exceptions import TryAgainError as TryAgainError
+from sync_shims.redis.lock import Lock
+
+__all__ = (
+    "AskError",
+    "ClusterCrossSlotError",
+    "ClusterDownError",
+    "ClusterError",
+    "ClusterNode",
+    "ClusterPipeline",
+    "CrossSlotTransactionError",
+    "MovedError",
+    "RedisCluster",
+    "RedisClusterException",
+    "SlotNotCoveredError",
+    "TryAgainError",
+)
+
+
+class RedisCluster(RedisClusterTwin):
+    """A blocking Redis Cluster client with redis-py's API (``redis.RedisCluster``).
+
+    ``RedisCluster(host=None, port=6379, startup_nodes=None, *, url=None,
+    require_full_coverage=True, read_from_replicas=False, reinitialize_steps=5,
+    cluster_error_retry_attempts=3, max_connections=2**31, **connection_kwargs)``:
+    the arguments of :class:`aio.redis.RedisCluster` (``connection_kwargs`` are a
+    node connection's: ``password``, ``decode_responses``, ``protocol``...).
+
+    As redis-py's, the constructor reads the slot map (so :meth:`get_nodes` is
+    filled at once). Every command method blocks for its reply; ``target_nodes=``
+    (a :class:`ClusterNode`, a list of them, or :attr:`PRIMARIES`,
+    :attr:`REPLICAS`, :attr:`ALL_NODES`, :attr:`RANDOM`, :attr:`DEFAULT_NODE`)
+    overrides the routing where the async client takes it. Safe to share between
+    threads, usable from a thread running its own event loop and in a forked
+    child (the parent's connections are dropped there).
+
+    :raises RedisClusterException: no node given, or no node reachable.
+    """
+
+    PRIMARIES = AsyncRedisCluster.PRIMARIES
+    REPLICAS = AsyncRedisCluster.REPLICAS
+    ALL_NODES = AsyncRedisCluster.ALL_NODES
+    RANDOM = AsyncRedisCluster.RANDOM
+    DEFAULT_NODE = AsyncRedisCluster.DEFAULT_NODE
+
+    def __init__(
+        self,
+        host: str | None = None,
+        port: int | str = 6379,
+        startup_nodes: Iterable[ClusterNode] | None = None,
+        *,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if url is not None:
+            client = AsyncRedisCluster.from_url(url, **kwargs)
+        else:
+            client = AsyncRedisCluster(host, port, startup_nodes, **kwargs)
+        super().__init__(client)
+        self._start()
+
+    def _start(self) -> None:
+        _clusters.add(self._async)
+        try:
+            _ = call(self._async.initialize)
+        except BaseException:
+            call(self._async.aclose)
+            raise
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> Self:
+        """A cluster client whose startup node is the ``redis://`` (or
+        ``rediss://``) URL's host; URL options and ``kwargs`` configure the nodes.
+
+        :raises RedisClusterException: no node reachable.
+        """
+        return cls(url=url, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # redis-py's blocking clients are also mappings of keys (the async one is not).
+    def __getitem__(self, name: Any) -> Any:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __setitem__(self, name: Any, value: Any) -> None:
+        self.set(name, value)
+
+    def __delitem__(self, name: Any) -> None:
+        self.delete(name)
+
+    def __contains__(self, name: Any) -> bool:
+        return bool(self.exists(name))
+
+    def disconnect_connection_pools(self) -> None:
+        """Close every node's connections (the pools make new ones on demand)."""
+        call(self._async.aclose)
+
+    @property
+    def cluster_error_retry_attempts(self) -> int:
+        """How many times a command is retried after a connection error,
+        CLUSTERDOWN or an uncovered slot."""
+        return self._async.cluster_error_retry_attempts
+
+    @cluster_error_retry_attempts.setter
+    def cluster_error_retry_attempts(self, value: int) -> None:
+        self._async.cluster_error_retry_attempts = value
+
+    @property
+    def nodes_manager(self) -> Any:
+        """The slot map and the known nodes (``slots_cache``, ``nodes_cache``)."""
+        return self._async.nodes_manager
+
+    @property
+    def read_from_replicas(self) -> bool:
+        """Whether read-only commands go round-robin to replicas too."""
+        return self._async.read_from_replicas
+
+    @property
+    def response_callbacks(self) -> dict[str, Callable[..., Any]]:
+        """Reply converters by upper-case command name (edit to change one)."""
+        return self._async.response_callbacks
+
+    def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
+        """Convert the replies of ``command`` with ``callback(reply, **options)``."""
+        self._async.response_callbacks[command.upper()] = callback
+
+    def get_connection_kwargs(self) -> dict[str, Any]:
+        """The arguments every node connection is made with."""
+        return self._async.connection_kwargs
+
+    def get_encoder(self) -> Encoder:
+        """The :class:`~sync_shims.redis.connection.Encoder` of the node connections."""
+        return Encoder(*self._async.get_encoder())
+
+    def get_redis_connection(self, node: ClusterNode) -> Redis:
+        """A blocking :class:`~sync_shims.redis.Redis` on ``node``'s own pool
+        (no routing: every command goes to that node)."""
+        return Redis(connection_pool=ConnectionPool._wrap(node.connection_pool))
+
+    def bitfield(
+        self, key: Any, default_overflow: str | None = None
+    ) -> BitFieldOperation:
+        """A BITFIELD builder; its ``execute()`` blocks for the reply (on a
+        pipeline: queues the command)."""
+        # The builder only calls execute_command on what it is given.
+        return BitFieldOperation(cast(Any, self), key, default_overflow)
+
+    def pipeline(
+        self, transaction: bool | None = None, shard_hint: Any = None
+    ) -> ClusterPipeline:
+        """A :class:`ClusterPipeline`: commands are queued in the calling thread,
+        grouped by node and sent in parallel by ``execute()``.
+
+        :param transaction: MULTI/EXEC; every key must then be in one slot.
+        """
+        return ClusterPipeline._wrap(self._async.pipeline(transaction, shard_hint))
+
+    def transaction(
+        self,
+        func: Callable[[ClusterPipeline], Any],
+        *watches: Any,
+        shard_hint: Any = None,
+        value_from_callable: bool = False,
+        watch_delay: float | None = None,
+    ) -> Any:
+        """Run ``func(pipe)`` in a transaction, again while WATCHed keys change
+        (as far as the async cluster pipeline supports WATCH).
+
+        :returns: the EXEC results, or ``func``'s value with ``value_from_callable``.
+        """
+        with self.pipeline(True, shard_hint) as pipe:
+            while True:
+                try:
+                    if watches:
+                        pipe.watch(*watches)
+                    func_value = func(pipe)
+                    exec_value = pipe.execute()
+                    return func_value if value_from_callable else exec_value
+                except WatchError:
+                    if watch_delay is not None and watch_delay > 0:
+                        time.sleep(watch_delay)
+
+    def lock(
+        self,
+        name: str | bytes,
+        timeout: float | None = None,
+        sleep: float = 0.1,
+        blocking: bool = True,
+        blocking_timeout: float | None = None,
+        lock_class: type[Lock] | None = None,
+        thread_local: bool = True,
+        raise_on_release_error: bool = True,
+    ) -> Lock:
+        """A :class:`~sync_shims.redis.lock.Lock` named ``name`` (on the node of
+        its key)."""
+        # Lock and Script only use the client's ``_async``, which the async
+        # Lock and Script accept from a cluster client as from a Redis.
+        return (lock_class or Lock)(
+            cast(Redis, self),
+            name,
+            timeout=timeout,
+            sleep=sleep,
+            blocking=blocking,
+            blocking_timeout=blocking_timeout,
+            thread_local=thread_local,
+            raise_on_release_error=raise_on_release_error,
+        )
+
+    def register_script(self, script: str | bytes) -> Script:
+        """A callable :class:`~sync_shims.redis.client.Script` (EVALSHA on the node
+        of its keys, loaded again on NOSCRIPT)."""
+        return Script(cast(Redis, self), script)
+
+
+async def _await(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
+
+
+class ClusterPipeline(ClusterPipelineTwin):
+    """Commands queued in the calling thread, sent by :meth:`execute`: grouped by
+    node, each node's batch written at once, all nodes in parallel.
+
+    Command methods return the pipeline (they chain). Use it as a context manager
+    (``with rc.pipeline() as pipe:``), which resets it on exit.
+    """
+
+    _async: AsyncClusterPipeline
+
+    def _execute(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        # Queueing touches only the pipeline's own list: no need for the loop.
+        result = fn(*args, **kwargs)
+        if result is self._async:
+            return self
+        if inspect.isawaitable(result):  # a command that runs at once
+            return call(_await, result)
+        return result
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Queue a command; returns the pipeline."""
+        return self._execute(self._async.execute_command, *args, **options)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
+
+    def __len__(self) -> int:
+        return len(self._async)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.reset()
+
+    @property
+    def command_stack(self) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+        """The queued ``(args, options)``."""
+        return self._async.command_stack
+
+    @property
+    def is_transaction(self) -> bool:
+        """Whether :meth:`execute` wraps the commands in MULTI/EXEC."""
+        return self._async.is_transaction
+
+    def close(self) -> None:
+        """Same as :meth:`reset` (the connections belong to the client)."""
+        self.reset()
+
+
+# -- fork ----------------------------------------------------------------------
+# A cluster client makes node pools on the loop as it learns the topology, so
+# they cannot be registered with ``_fork`` when made: just before a fork, every
+# node pool of a live client is registered, and ``_fork``'s hook resets them in
+# the child. The client's lock is bound to the parent's loop (and may be held
+# there): the child gets a new one.
+_clusters: weakref.WeakSet[AsyncRedisCluster] = weakref.WeakSet()
+
+
+def _before_fork() -> None:
+    for client in list(_clusters):
+        manager = client.nodes_manager
+        for node in (*manager.startup_nodes.values(), *manager.nodes_cache.values()):
+            track_pool(node.connection_pool)
+
+
+def _after_fork_in_child() -> None:
+    for client in list(_clusters):
+        client._lock = None
+
+
+os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
