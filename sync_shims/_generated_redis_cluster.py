@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from aio.redis import ClusterNode, ClusterPipeline, RedisCluster
+from aio.redis import ClusterNode, ClusterPipeline, RedisCluster, Retry
 from aio.redis.commands import (
     ArrayAggregateOperations,
     ArrayPredicateCombinator,
@@ -124,6 +124,40 @@ class RedisClusterTwin:
     def get_node_from_key(self, key: Any, replica: bool = False) -> ClusterNode | None:
         """The primary serving ``key`` (or one of its replicas, None if none)."""
         return self._async.get_node_from_key(key, replica)
+
+    def get_nodes_from_slot(self, command: str, *args: Any) -> list[ClusterNode]:
+        """The node serving the slot of the command's keys (a replica for reads
+        with ``read_from_replicas``).
+        """
+        return _call(self._async.get_nodes_from_slot, command, *args)
+
+    def get_random_primary_node(self) -> ClusterNode:
+        """Any primary."""
+        return self._async.get_random_primary_node()
+
+    def get_random_primary_or_all_nodes(self, command_name: str) -> ClusterNode:
+        """Any node for a read-only command when reading from replicas, else any
+        primary.
+        """
+        return self._async.get_random_primary_or_all_nodes(command_name)
+
+    def replace_default_node(self, target_node: ClusterNode | None = None) -> None:
+        """Make ``target_node`` the default node, else another primary (a
+        replica when there is no other primary).
+        """
+        return self._async.replace_default_node(target_node)
+
+    def get_connection_kwargs(self) -> dict[str, Any]:
+        """The arguments the node connections are made with."""
+        return self._async.get_connection_kwargs()
+
+    def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
+        """Convert the replies of ``command`` with ``callback(reply, **options)``."""
+        return self._async.set_response_callback(command, callback)
+
+    def set_retry(self, retry: Retry) -> None:
+        """Use ``retry``'s number of retries from now on."""
+        return self._async.set_retry(retry)
 
     def mget_nonatomic(self, keys: Any, *args: Any) -> list[Any]:
         """MGET across slots: one MGET per slot, values in the order asked."""
@@ -3516,6 +3550,139 @@ class RedisClusterTwin:
         """Store the union in ``dest`` (a dict of keys gives WEIGHTS)."""
         return self._execute(self._async.zunionstore, dest, keys, aggregate)
 
+    def cluster_addslots(
+        self,
+        target_node: Any,
+        *slots: bytes | bytearray | memoryview | str | int | float,
+    ) -> Any:
+        """Assign ``slots`` to ``target_node``; True."""
+        return self._execute(self._async.cluster_addslots, target_node, *slots)
+
+    def cluster_addslotsrange(
+        self,
+        target_node: Any,
+        *slots: bytes | bytearray | memoryview | str | int | float,
+    ) -> Any:
+        """Assign slot ranges (``start, end, start, end...``) to ``target_node``."""
+        return self._execute(self._async.cluster_addslotsrange, target_node, *slots)
+
+    def cluster_bumpepoch(self, target_nodes: Any | None = None) -> NoReturn:
+        """Not provided, as in redis-py."""
+        self._async.cluster_bumpepoch(target_nodes)
+
+    def cluster_count_failure_report(self, node_id: str) -> Any:
+        """How many failure reports are active for node ``node_id``."""
+        return self._execute(self._async.cluster_count_failure_report, node_id)
+
+    def cluster_countkeysinslot(self, slot_id: int) -> Any:
+        """How many keys ``slot_id`` holds (asked of the slot's owner)."""
+        return self._execute(self._async.cluster_countkeysinslot, slot_id)
+
+    def cluster_delslots(
+        self, *slots: bytes | bytearray | memoryview | str | int | float
+    ) -> list[bool]:
+        """Unassign ``slots``, each on its owner; one result per slot."""
+        return _call(self._async.cluster_delslots, *slots)
+
+    def cluster_delslotsrange(
+        self, *slots: bytes | bytearray | memoryview | str | int | float
+    ) -> Any:
+        """Unassign slot ranges (``start, end, ...``; routed by the first slot)."""
+        return self._execute(self._async.cluster_delslotsrange, *slots)
+
+    def cluster_failover(self, target_node: Any, option: str | None = None) -> Any:
+        """Make the replica ``target_node`` take over its primary (``option``:
+        ``FORCE`` or ``TAKEOVER``).
+
+        :raises RedisError: another option.
+        """
+        return self._execute(self._async.cluster_failover, target_node, option)
+
+    def cluster_flushslots(self, target_nodes: Any | None = None) -> NoReturn:
+        """Not provided, as in redis-py."""
+        self._async.cluster_flushslots(target_nodes)
+
+    def cluster_get_keys_in_slot(self, slot: int, num_keys: int) -> Any:
+        """Up to ``num_keys`` keys of ``slot`` (asked of its owner), as text."""
+        return self._execute(self._async.cluster_get_keys_in_slot, slot, num_keys)
+
+    def cluster_info(self, target_nodes: Any | None = None) -> Any:
+        """The cluster state as a node sees it (a dict of strings)."""
+        return self._execute(self._async.cluster_info, target_nodes)
+
+    def cluster_keyslot(self, key: str) -> Any:
+        """The slot of ``key``, as the server computes it."""
+        return self._execute(self._async.cluster_keyslot, key)
+
+    def cluster_links(self, target_node: Any) -> Any:
+        """The cluster-bus links of ``target_node`` (flat field/value lists)."""
+        return self._execute(self._async.cluster_links, target_node)
+
+    def cluster_meet(
+        self, host: str, port: int, target_nodes: Any | None = None
+    ) -> Any:
+        """Make a node handshake with ``host:port``; True."""
+        return self._execute(self._async.cluster_meet, host, port, target_nodes)
+
+    def cluster_myid(self, target_node: Any) -> Any:
+        """The ID of ``target_node``."""
+        return self._execute(self._async.cluster_myid, target_node)
+
+    def cluster_myshardid(self, target_nodes: Any | None = None) -> Any:
+        """The shard ID of a node (Redis 7.2)."""
+        return self._execute(self._async.cluster_myshardid, target_nodes)
+
+    def cluster_nodes(self) -> Any:
+        """The cluster's nodes as a node sees them, keyed by ``ip:port``."""
+        return self._execute(self._async.cluster_nodes)
+
+    def cluster_replicas(self, node_id: str, target_nodes: Any | None = None) -> Any:
+        """The replicas of the primary ``node_id``, keyed by ``ip:port``."""
+        return self._execute(self._async.cluster_replicas, node_id, target_nodes)
+
+    def cluster_replicate(self, target_nodes: Any, node_id: str) -> Any:
+        """Make ``target_nodes`` replicas of the primary ``node_id``."""
+        return self._execute(self._async.cluster_replicate, target_nodes, node_id)
+
+    def cluster_reset(self, soft: bool = True, target_nodes: Any | None = None) -> Any:
+        """Reset a node (``SOFT``, or ``HARD`` with ``soft=False``)."""
+        return self._execute(self._async.cluster_reset, soft, target_nodes)
+
+    def cluster_save_config(self, target_nodes: Any | None = None) -> Any:
+        """Make a node save its cluster configuration; True."""
+        return self._execute(self._async.cluster_save_config, target_nodes)
+
+    def cluster_set_config_epoch(
+        self, epoch: int, target_nodes: Any | None = None
+    ) -> Any:
+        """Set the configuration epoch of a new node."""
+        return self._execute(self._async.cluster_set_config_epoch, epoch, target_nodes)
+
+    def cluster_setslot(
+        self, target_node: Any, node_id: str, slot_id: int, state: str
+    ) -> Any:
+        """``CLUSTER SETSLOT slot IMPORTING|MIGRATING|NODE node_id`` on
+        ``target_node``.
+
+        :raises RedisError: ``STABLE`` (use :meth:`cluster_setslot_stable`) or an
+            unknown state.
+        """
+        return self._execute(
+            self._async.cluster_setslot, target_node, node_id, slot_id, state
+        )
+
+    def cluster_setslot_stable(self, slot_id: int) -> Any:
+        """Clear a slot's migrating/importing state (on the slot's owner)."""
+        return self._execute(self._async.cluster_setslot_stable, slot_id)
+
+    def cluster_shards(self, target_nodes: Any | None = None) -> Any:
+        """The shards: slot ranges and nodes (``CLUSTER SHARDS``, Redis 7)."""
+        return self._execute(self._async.cluster_shards, target_nodes)
+
+    def cluster_slots(self, target_nodes: Any | None = None) -> Any:
+        """The slot map: ``{(start, end): {"primary": ..., "replicas": [...]}}``."""
+        return self._execute(self._async.cluster_slots, target_nodes)
+
 
 class ClusterPipelineTwin:
     """Blocking twin of :class:`aio.redis.ClusterPipeline`.
@@ -3578,6 +3745,28 @@ class ClusterPipelineTwin:
         immediate mode until :meth:`multi`.
         """
         return _call(self._async.watch, *names)
+
+    def unwatch(self) -> Any:
+        """UNWATCH every key."""
+        return _call(self._async.unwatch)
+
+    def discard(self) -> None:
+        """Drop the transaction (and the queued commands)."""
+        return _call(self._async.discard)
+
+    @property
+    def watching(self) -> bool:
+        """True between ``watch()`` and ``execute()``/``reset()``."""
+        return self._async.watching
+
+    @property
+    def explicit_transaction(self) -> bool:
+        """True after ``multi()``."""
+        return self._async.explicit_transaction
+
+    def set_response_callback(self, command: str, callback: Any) -> None:
+        """Set a response callback on the cluster client (as redis-py)."""
+        return self._async.set_response_callback(command, callback)
 
     def acl_cat(self, category: str | None = None, **kwargs: Any) -> Any:
         """ACL categories, or the commands of one category (as str)."""

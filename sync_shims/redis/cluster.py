@@ -5,9 +5,10 @@ runs :class:`aio.redis.RedisCluster`'s method on the engine's loop and blocks fo
 the reply, so routing, redirections (MOVED, ASK, TRYAGAIN) and retries are the
 async client's. What is hand-written here is what differs between the two
 worlds: construction (redis-py reads the slot map in the constructor),
-pipelines (commands are queued in the calling thread), scripts, locks, and
-``fork`` (the per-node pools of a client made in the parent are reset in the
-child, as for :class:`~sync_shims.redis.Redis`).
+pipelines (commands are queued in the calling thread), ``transaction()`` (the
+callable runs in the calling thread), pub/sub (handlers run in the reading
+thread), scripts, locks, and ``fork`` (the per-node pools of a client made in
+the parent are reset in the child, as for :class:`~sync_shims.redis.Redis`).
 """
 
 from __future__ import annotations
@@ -16,19 +17,20 @@ import inspect
 import os
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Self, cast
 
 from aio.redis import ClusterNode as ClusterNode
 from aio.redis import ClusterPipeline as AsyncClusterPipeline
+from aio.redis import ClusterPubSub as AsyncClusterPubSub
 from aio.redis import RedisCluster as AsyncRedisCluster
 from aio.redis.commands import BitFieldOperation
 from aio.redis.exceptions import WatchError
 from sync_shims._generated_redis_cluster import ClusterPipelineTwin, RedisClusterTwin
 from sync_shims._portal import call
 from sync_shims.redis._fork import track_pool
-from sync_shims.redis.client import Redis, Script
+from sync_shims.redis.client import PubSub, Redis, Script
 from sync_shims.redis.connection import ConnectionPool, Encoder
 from sync_shims.redis.exceptions import AskError as AskError
 from sync_shims.redis.exceptions import ClusterCrossSlotError as ClusterCrossSlotError
@@ -50,6 +52,7 @@ __all__ = (
     "ClusterError",
     "ClusterNode",
     "ClusterPipeline",
+    "ClusterPubSub",
     "CrossSlotTransactionError",
     "MovedError",
     "RedisCluster",
@@ -177,14 +180,6 @@ class RedisCluster(RedisClusterTwin):
         """Reply converters by upper-case command name (edit to change one)."""
         return self._async.response_callbacks
 
-    def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
-        """Convert the replies of ``command`` with ``callback(reply, **options)``."""
-        self._async.response_callbacks[command.upper()] = callback
-
-    def get_connection_kwargs(self) -> dict[str, Any]:
-        """The arguments every node connection is made with."""
-        return self._async.connection_kwargs
-
     def get_encoder(self) -> Encoder:
         """The :class:`~sync_shims.redis.connection.Encoder` of the node connections."""
         return Encoder(*self._async.get_encoder())
@@ -212,6 +207,23 @@ class RedisCluster(RedisClusterTwin):
         """
         return ClusterPipeline._wrap(self._async.pipeline(transaction, shard_hint))
 
+    def pubsub(
+        self,
+        node: ClusterNode | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        **kwargs: Any,
+    ) -> ClusterPubSub:
+        """A :class:`ClusterPubSub`: classic channels and patterns on one node
+        (``node``, or ``host``/``port``, else chosen by the first channel), shard
+        channels (``ssubscribe``) on the nodes owning their slots.
+
+        :raises RedisClusterException: the node is not part of the cluster.
+        """
+        return ClusterPubSub(
+            self._async.pubsub(node=node, host=host, port=port, **kwargs)
+        )
+
     def transaction(
         self,
         func: Callable[[ClusterPipeline], Any],
@@ -220,8 +232,9 @@ class RedisCluster(RedisClusterTwin):
         value_from_callable: bool = False,
         watch_delay: float | None = None,
     ) -> Any:
-        """Run ``func(pipe)`` in a transaction, again while WATCHed keys change
-        (as far as the async cluster pipeline supports WATCH).
+        """Run ``func(pipe)`` (in the calling thread) in a transaction, again
+        while WATCHed keys change. Watched and queued keys must share one slot; a
+        slot that moves while its keys are watched counts as a change.
 
         :returns: the EXEC results, or ``func``'s value with ``value_from_callable``.
         """
@@ -316,6 +329,28 @@ class ClusterPipeline(ClusterPipelineTwin):
     ) -> None:
         self.reset()
 
+    # The async pipeline splits these per slot and returns itself: queue them
+    # through the dispatch hook so that the blocking pipeline is what chains.
+    def delete(self, *names: Any) -> Any:
+        """DEL, one command (and result) per slot of ``names``."""
+        return self._execute(self._async.delete, *names)
+
+    def unlink(self, *names: Any) -> Any:
+        """UNLINK, one command (and result) per slot of ``names``."""
+        return self._execute(self._async.unlink, *names)
+
+    def exists(self, *names: Any) -> Any:
+        """EXISTS, one command (and result) per slot of ``names``."""
+        return self._execute(self._async.exists, *names)
+
+    def touch(self, *args: Any) -> Any:
+        """TOUCH, one command (and result) per slot of the keys."""
+        return self._execute(self._async.touch, *args)
+
+    def mset_nonatomic(self, mapping: Mapping[Any, Any]) -> Any:
+        """MSET, one command (and result) per slot; not in a transaction."""
+        return self._execute(self._async.mset_nonatomic, mapping)
+
     @property
     def command_stack(self) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
         """The queued ``(args, options)``."""
@@ -329,6 +364,58 @@ class ClusterPipeline(ClusterPipelineTwin):
     def close(self) -> None:
         """Same as :meth:`reset` (the connections belong to the client)."""
         self.reset()
+
+
+class ClusterPubSub(PubSub):
+    """Pub/sub on a :class:`RedisCluster` (``rc.pubsub()``), blocking.
+
+    Classic channels and patterns live on one node (``subscribe``,
+    ``psubscribe``, ``get_message``, ``listen``, ``run_in_thread``), shard
+    channels on the nodes owning their slots (``ssubscribe``, ``sunsubscribe``,
+    :meth:`get_sharded_message`). Handlers run in the thread that reads the
+    message, as with :class:`~sync_shims.redis.client.PubSub`.
+    """
+
+    _async: AsyncClusterPubSub
+
+    @property
+    def shard_channels(self) -> dict[Any, Any]:
+        """Subscribed shard channels."""
+        return self._async.shard_channels
+
+    def get_sharded_message(
+        self,
+        ignore_subscribe_messages: bool = False,
+        timeout: float | None = 0.0,
+        target_node: ClusterNode | None = None,
+    ) -> dict[str, Any] | None:
+        """The next shard-channel message from any subscribed node (or from
+        ``target_node``), or None when none came within ``timeout`` seconds
+        (``None``: wait). Messages with a handler go to it and give None."""
+        message = call(
+            self._async.get_sharded_message,
+            ignore_subscribe_messages,
+            timeout,
+            target_node,
+        )
+        return self._dispatch(message)
+
+    def get_pubsub_node(self) -> ClusterNode | None:
+        """The node of classic pub/sub (None until chosen)."""
+        return self._async.get_pubsub_node()
+
+    def set_pubsub_node(
+        self,
+        cluster: RedisCluster,
+        node: ClusterNode | None = None,
+        host: str | None = None,
+        port: int | None = None,
+    ) -> None:
+        """Use ``node`` (or the node at ``host:port``) for classic pub/sub.
+
+        :raises RedisClusterException: the node is not part of the cluster.
+        """
+        self._async.set_pubsub_node(cluster._async, node, host, port)
 
 
 # -- fork ----------------------------------------------------------------------

@@ -3,10 +3,10 @@
 Loaded with ``-p redispy_redirect`` by :mod:`redispy_suite` (copied next to the
 downloaded suite, outside our ``tests`` package, whose name the suite's package
 shares). After it runs, ``redis.Redis``, ``redis.client.Redis``, pools, ``Pipeline``,
-``PubSub``, ``Lock``, ``redis.cluster``'s ``RedisCluster``/``ClusterNode``/
-``ClusterPipeline``, ``redis.sentinel``'s ``Sentinel``, its pool, connection and
-errors, and every exception class the suite imports are ``sync_shims.redis``'s;
-redis-py's own internals (parsers, helpers, mocks) stay.
+``PubSub``, ``Lock``, ``redis.cluster``'s ``RedisCluster``, ``ClusterNode``,
+``ClusterPipeline`` and ``ClusterPubSub``, ``redis.sentinel``'s ``Sentinel``, its
+pool, connection and errors, and every exception class the suite imports are
+``sync_shims.redis``'s; redis-py's own internals (parsers, helpers, mocks) stay.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ _REPLACE = {
     "RedisCluster": shim.cluster.RedisCluster,
     "ClusterNode": shim.cluster.ClusterNode,
     "ClusterPipeline": shim.cluster.ClusterPipeline,
+    "ClusterPubSub": shim.cluster.ClusterPubSub,
     "Sentinel": shim.sentinel.Sentinel,
     "SentinelConnectionPool": shim.sentinel.SentinelConnectionPool,
     "SentinelManagedConnection": shim.sentinel.SentinelManagedConnection,

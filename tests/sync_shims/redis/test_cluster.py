@@ -225,6 +225,112 @@ def test_transaction_pipeline_in_one_slot(
     assert expected == [["OK", 2, "2"], "CrossSlotTransactionError"]
 
 
+def test_transaction_with_watch_matches_redis_py(
+    rc: RedisCluster, oracle: redispy_cluster.RedisCluster, redis_cluster: Nodes
+) -> None:
+    def scenario(c: Any) -> list[Any]:
+        c.set("{acct}balance", 100)
+        calls: list[int] = []
+        other = threading.Thread(target=c.incrby, args=("{acct}balance", 1000))
+
+        def withdraw(pipe: Any) -> int:
+            balance = int(pipe.get("{acct}balance"))  # immediate mode: a reply
+            calls.append(balance)
+            if len(calls) == 1:  # another thread writes between WATCH and EXEC
+                other.start()
+                other.join()
+            pipe.multi()
+            pipe.set("{acct}balance", balance - 30)
+            pipe.rpush("{acct}log", balance)
+            return balance - 30
+
+        value = c.transaction(withdraw, "{acct}balance", value_from_callable=True)
+        with c.pipeline(transaction=True) as pipe:
+            pipe.watch("{acct}balance")
+            pipe.unwatch()
+            pipe.multi()
+            pipe.get("{acct}balance").lrange("{acct}log", 0, -1)
+            after = pipe.execute()
+        return [value, calls, after]
+
+    got, expected = both(redis_cluster, rc, oracle, scenario)
+    assert got == expected == [1070, [100, 1100], ["1070", ["1100"]]]
+    with rc.pipeline(transaction=True) as pipe:  # the facade's own flag
+        pipe.watch("{acct}balance")
+        assert pipe.watching
+        pipe.reset()
+        assert not pipe.watching
+
+
+def test_pubsub_matches_redis_py(
+    rc: RedisCluster, oracle: redispy_cluster.RedisCluster, redis_cluster: Nodes
+) -> None:
+    def next_message(read: Callable[..., Any]) -> Any:
+        for _ in range(50):
+            message = read(timeout=0.1)
+            if message is not None:
+                return {k: message[k] for k in ("type", "channel", "data")}
+        return None
+
+    def scenario(c: Any) -> list[Any]:
+        p = c.pubsub()
+        out = []
+        try:
+            p.subscribe("news")
+            out.append(next_message(p.get_message))
+            # PUBLISH's count is that of the node it reached: not compared
+            c.publish("news", "hello")
+            out.append(next_message(p.get_message))
+            p.ssubscribe("{shard}a", "{shard}b")  # one slot, one node
+            out.append(next_message(p.get_sharded_message))
+            out.append(next_message(p.get_sharded_message))
+            out.append(c.spublish("{shard}b", "s1"))
+            out.append(next_message(p.get_sharded_message))
+            seen: list[Any] = []
+            p.ssubscribe(**{"{other}c": lambda m: seen.append(m["data"])})
+            out.append(next_message(p.get_sharded_message))  # the confirmation
+            c.spublish("{other}c", "handled")
+            for _ in range(50):  # the handler's message gives None
+                if p.get_sharded_message(timeout=0.1) is None and seen:
+                    break
+            out.append(seen)
+            p.sunsubscribe("{shard}a")
+            out.append(next_message(p.get_sharded_message))
+        finally:
+            p.close()
+        return out
+
+    got, expected = both(redis_cluster, rc, oracle, scenario)
+    assert got == expected
+    assert got[1] == {"type": "message", "channel": "news", "data": "hello"}
+    assert got[5] == {"type": "smessage", "channel": "{shard}b", "data": "s1"}
+    assert got[7] == ["handled"]
+
+
+def test_cluster_commands_match_redis_py(
+    rc: RedisCluster, oracle: redispy_cluster.RedisCluster, redis_cluster: Nodes
+) -> None:
+    def scenario(c: Any) -> list[Any]:
+        c.mset({"{cc}1": "a", "{cc}2": "b"})
+        slot = c.keyslot("{cc}")
+        node = c.get_node_from_key("{cc}")
+        return [
+            c.cluster_keyslot("{cc}1") == slot,
+            c.cluster_countkeysinslot(slot),
+            sorted(c.cluster_get_keys_in_slot(slot, 10)),
+            c.cluster_info(target_nodes=node)["cluster_state"],
+            len(c.cluster_myid(node)),
+        ]
+
+    got, expected = both(redis_cluster, rc, oracle, scenario)
+    assert got == expected
+    assert got[:4] == [True, 2, ["{cc}1", "{cc}2"], "ok"]
+    # aio's get_nodes_from_slot takes the command's arguments after its name
+    # (redis-py's repeats the name: get_nodes_from_slot("GET", "GET", key)).
+    owner = rc.get_node_from_key("{cc}1")
+    assert rc.get_nodes_from_slot("GET", "{cc}1") == [owner]
+
+
 def test_errors_match_redis_py(
     rc: RedisCluster, oracle: redispy_cluster.RedisCluster, redis_cluster: Nodes
 ) -> None:
