@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aio.proto.resp import Push
-from aio.redis._connection import Connection
+from aio.redis._connection import Connection, resp_version
 from aio.redis.exceptions import RedisError
 
 __all__ = ("Cache", "CacheConfig", "CacheStats", "caching_connection_class")
@@ -419,8 +419,7 @@ def enable_cache(pool: Any, cache: Cache | None, config: CacheConfig | None) -> 
     """Make ``pool``'s connections cache into ``cache`` (or a new one)."""
     if cache is None:
         cache = Cache(config, pool.connection_kwargs.get("encoding", "utf-8"))
-    protocol = pool.connection_kwargs.get("protocol", 2)
-    if protocol is None or int(protocol) != 3:
+    if resp_version(pool.connection_kwargs.get("protocol")) != 3:
         raise RedisError("Client caching is only supported with RESP version 3")
     pool.connection_class = caching_connection_class(pool.connection_class)
     pool.connection_kwargs["cache"] = cache

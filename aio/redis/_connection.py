@@ -64,6 +64,17 @@ logger = logging.getLogger("aio.redis")
 #: timeout before the socket timeout fires; see ``Connection.command_timeout``.
 BLOCKING_REPLY_GRACE = 1.0
 
+#: The RESP version a connection speaks when ``protocol`` is not given: 3, as
+#: redis-py 8 (``HELLO 3`` at connect; replies keep redis-py's RESP2 Python
+#: shapes either way, see ``commands/_convert.py``).
+DEFAULT_PROTOCOL = 3
+
+
+def resp_version(protocol: int | str | None) -> int:
+    """The RESP version ``protocol`` (as given to a client or pool) stands for."""
+    return DEFAULT_PROTOCOL if protocol is None else int(protocol)
+
+
 # Buffers at least this long are written on their own, never joined (see _write).
 _DIRECT_WRITE = 1 << 14
 # The receive buffer. Smaller than asyncio's own 256 KiB: the start of a large
@@ -234,7 +245,7 @@ class Connection:
         decode_responses: bool = False,
         health_check_interval: float = 0,
         client_name: str | None = None,
-        protocol: int | str | None = 2,
+        protocol: int | str | None = None,
         max_bulk_length: int = 512 * 1024 * 1024,
         **kwargs: Any,
     ) -> None:
@@ -257,7 +268,7 @@ class Connection:
         self.decode_responses = decode_responses
         self.health_check_interval = health_check_interval
         self.client_name = client_name
-        self.protocol = int(protocol) if protocol is not None else 2
+        self.protocol = resp_version(protocol)
         if self.protocol not in (2, 3):
             raise ConnectionError(f"protocol must be 2 or 3, not {protocol!r}")
         self._encoding: str | None = encoding if decode_responses else None

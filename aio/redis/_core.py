@@ -23,6 +23,7 @@ from aio.redis._connection import (
     Connection,
     SSLConnection,
     UnixDomainSocketConnection,
+    resp_version,
 )
 from aio.redis._pool import ConnectionPool
 from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
@@ -163,7 +164,7 @@ class RedisCore(ScriptsAndLocks):
         health_check_interval: float = 0,
         client_name: str | None = None,
         username: str | None = None,
-        protocol: int | None = 2,
+        protocol: int | None = None,
         auto_close_connection_pool: bool | None = None,
         **kwargs: Any,
     ) -> None:
@@ -230,11 +231,11 @@ class RedisCore(ScriptsAndLocks):
         self._retry: Retry | None = connection_pool.connection_kwargs.get(
             "retry", retry
         )
-        proto = connection_pool.connection_kwargs.get("protocol", 2)
+        proto = resp_version(connection_pool.connection_kwargs.get("protocol"))
         self.response_callbacks: dict[str, Callable[..., Any]] = dict(
             self.RESPONSE_CALLBACKS
         )
-        if proto is not None and int(proto) == 3:
+        if proto == 3:
             self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
         self._lock_scripts: dict[str, Script] = {}
 

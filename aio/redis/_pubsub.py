@@ -25,13 +25,18 @@ from typing import Any
 from aio.proto.resp import Push
 from aio.redis._connection import Connection
 from aio.redis._pool import ConnectionPool
+from aio.redis.backoff import NoBackoff
 from aio.redis.exceptions import ConnectionError, PubSubError, RedisError, TimeoutError
+from aio.redis.retry import Retry
 
 __all__ = ("Monitor", "PubSub")
 
 logger = logging.getLogger("aio.redis")
 
 Handler = Callable[[dict[str, Any]], Any]
+
+# The policy of a connection made without one (redis-py's Connection default).
+_NO_RETRY = Retry(NoBackoff(), 0)
 
 _SUBSCRIBE = {"subscribe", "psubscribe", "ssubscribe"}
 
@@ -247,6 +252,24 @@ class PubSub:
                 logger.info("pub/sub connection lost; reconnecting and re-subscribing")
                 await conn.connect()
 
+    async def _reconnect_quietly(self, error: Exception) -> None:
+        # One attempt right after a failure, as redis-py's PubSub makes in its
+        # retry callback; if it fails too, the retry policy decides what's next.
+        try:
+            await self._reconnect()
+        except (ConnectionError, TimeoutError, OSError):
+            pass
+
+    async def _recover(self, error: Exception) -> None:
+        """Re-make the connection after it dropped with ``error``, under the
+        connection's retry policy, as redis-py does: with retries left the drop is
+        invisible (re-subscribed, reading goes on); with none (``retry=None``, or a
+        pool made without ``retry``) ``error`` is raised once and the connection,
+        re-subscribed, keeps delivering on the next read."""
+        assert self.connection is not None
+        retry = self.connection.retry or _NO_RETRY
+        await retry.retry_after(error, self._reconnect, self._reconnect_quietly)
+
     async def _next_reply(self, timeout: float | None) -> Any:  # noqa: ASYNC109
         """The next raw reply, or None after ``timeout`` seconds (None: wait)."""
         loop = asyncio.get_running_loop()
@@ -257,7 +280,7 @@ class PubSub:
                 if isinstance(reply, ConnectionError | TimeoutError):
                     if self.connection is None:
                         raise reply
-                    await self._reconnect()
+                    await self._recover(reply)
                     continue
                 return reply
             self._ready.clear()

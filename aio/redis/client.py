@@ -27,14 +27,15 @@ class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
     retry_on_timeout=False, retry=<default>, ssl=False, ssl_keyfile=None,
     ssl_certfile=None, ssl_cert_reqs="required", ssl_ca_certs=None,
     max_connections=None, single_connection_client=False, health_check_interval=0,
-    client_name=None, username=None, protocol=2)``.
+    client_name=None, username=None, protocol=3)``.
 
     Every command is a coroutine method (``await r.set("k", "v")``). Replies are
-    ``bytes`` unless ``decode_responses=True``; RESP2 and RESP3 (``protocol=3``)
-    replies are converted to the same Python shapes. Use ``async with`` or
-    :meth:`aclose` to release the connections. Without ``retry=``, a failed command
-    is retried as redis-py 8 does (10 times, exponential backoff with jitter from
-    10 ms, capped at 1 s); ``retry=None`` turns retries off.
+    ``bytes`` unless ``decode_responses=True``; RESP3 (the default, as in redis-py
+    8) and RESP2 (``protocol=2``) replies are converted to the same Python shapes.
+    Use ``async with`` or :meth:`aclose` to release the connections. Without
+    ``retry=``, a failed command is retried as redis-py 8 does (10 times,
+    exponential backoff with jitter from 10 ms, capped at 1 s); ``retry=None``
+    turns retries off.
 
     Differences from redis-py: with ``single_connection_client=True`` concurrent
     commands share the connection (they are pipelined, replies matched in order)

@@ -62,7 +62,7 @@ from aio.redis._cluster_slots import (
     key_slot,
 )
 from aio.redis._cluster_slots import ClusterUnreachableError as _TopologyError
-from aio.redis._connection import Connection, SSLConnection
+from aio.redis._connection import Connection, SSLConnection, resp_version
 from aio.redis._core import (
     _EMPTY_WHEN_BARE,
     EMPTY_RESPONSE,
@@ -232,9 +232,9 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
             node_kwargs,
         )
         self.commands_info = CommandInfo()
-        protocol = connection_kwargs.get("protocol", 2)
+        protocol = resp_version(connection_kwargs.get("protocol"))
         self.response_callbacks: dict[str, Any] = dict(self.RESPONSE_CALLBACKS)
-        if protocol is not None and int(protocol) == 3:
+        if protocol == 3:
             self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
         self.response_callbacks.update(CLUSTER_RESPONSE_CALLBACKS)
         self._initialized = False

@@ -67,7 +67,7 @@ class Redis(RedisTwin):
     """A blocking Redis client with redis-py's API (``redis.Redis``).
 
     ``Redis(host="localhost", port=6379, db=0, password=None, socket_timeout=None,
-    ..., decode_responses=False, protocol=2)``: the arguments of
+    ..., decode_responses=False, protocol=3)``: the arguments of
     :class:`aio.redis.Redis`. Every command method blocks for its reply. Safe to
     share between threads (each call borrows a pooled connection), usable from a
     thread running its own event loop (the call blocks that thread), and in a

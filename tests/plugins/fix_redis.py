@@ -188,7 +188,8 @@ FakeHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any]
 @pytest.fixture
 async def fake_server() -> AsyncIterator[Callable[[FakeHandler], Any]]:
     """Start scripted fake Redis servers on 127.0.0.1:0 (``port = await start(handler)``);
-    every handler is finished at teardown."""
+    every handler is finished at teardown. Handlers script RESP2 replies and do not
+    answer ``HELLO``: their clients pass ``protocol=2``."""
     servers: list[asyncio.Server] = []
     writers: list[asyncio.StreamWriter] = []
     tasks: set[asyncio.Task[Any]] = set()

@@ -255,12 +255,18 @@ async def test_pubsub_on_a_caching_pool(server: PrivateRedis, writer: Redis) -> 
 
 async def test_resp2_is_refused(server: PrivateRedis) -> None:
     with pytest.raises(RedisError, match="RESP version 3"):
-        Redis(host=server.host, port=server.port, cache_config=CacheConfig())
+        Redis(
+            host=server.host, port=server.port, protocol=2, cache_config=CacheConfig()
+        )
     with pytest.raises(RedisError, match="RESP version 3"):
-        Redis.from_url(server.url, cache_config=CacheConfig())
-    client = Redis.from_url(server.url + "?protocol=3", cache_config=CacheConfig())
-    assert isinstance(client.get_cache(), Cache)
-    await client.aclose()
+        Redis.from_url(server.url + "?protocol=2", cache_config=CacheConfig())
+    # RESP3 is the default (as redis-py 8), so caching needs no protocol=.
+    for client in (
+        Redis.from_url(server.url + "?protocol=3", cache_config=CacheConfig()),
+        Redis.from_url(server.url, cache_config=CacheConfig()),
+    ):
+        assert isinstance(client.get_cache(), Cache)
+        await client.aclose()
     assert Redis(host=server.host, port=server.port).get_cache() is None
 
 

@@ -58,7 +58,7 @@ async def test_replies_resolve_in_order_and_pushes_are_diverted(
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, decode_responses=True)
+    conn = Connection(host="127.0.0.1", port=port, decode_responses=True, protocol=2)
     conn.push_handler = pushes.append
     await conn.connect()
     first = conn.send_request(("GET", "a"))
@@ -80,7 +80,7 @@ async def test_push_without_handler_is_dropped(fake_server: Any) -> None:
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2)
     await conn.connect()
     assert await conn.send_request(("PING",)) == b"PONG"
     await conn.disconnect()
@@ -101,7 +101,7 @@ async def test_errors_are_raised_top_level_and_values_in_pipelines(
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2)
     await conn.connect()
     with pytest.raises(NoScriptError, match="No matching script"):
         await conn.send_request(("EVALSHA", "x", 0))
@@ -121,7 +121,7 @@ async def test_send_command_read_response(fake_server: Any) -> None:
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2)
     await conn.send_command("ECHO", "first")  # connects on demand
     await conn.send_command("ECHO", "second")
     assert await conn.read_response() == b"first"
@@ -138,7 +138,7 @@ async def test_read_response_timeout(fake_server: Any) -> None:
         await reader.read()  # never answers
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2)
     await conn.send_command("PING")
     with pytest.raises(TimeoutError):
         await conn.read_response(timeout=0.05)
@@ -155,7 +155,7 @@ async def test_connection_loss_fails_every_waiter(fake_server: Any) -> None:
         writer.close()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2)
     await conn.connect()
     futures = [conn.send_request(("PING",)) for _ in range(3)]
     assert await futures[0] == b"only-one"
@@ -182,7 +182,7 @@ async def test_write_flow_control(fake_server: Any) -> None:
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2)
     await conn.connect()
     transport = conn._transport
     assert transport is not None
@@ -210,7 +210,7 @@ async def test_handshake_is_one_round_trip(fake_server: Any) -> None:
 
     port = await fake_server(handler)
     conn = Connection(
-        host="127.0.0.1", port=port, password="pw", client_name="me", db=3
+        host="127.0.0.1", port=port, password="pw", client_name="me", db=3, protocol=2
     )
     await conn.connect()
     assert seen == [

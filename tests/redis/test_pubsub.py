@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from aio.redis import PubSubError, Redis
+from aio.redis import ConnectionError, PubSubError, Redis
 
 
 async def next_message(p: Any, timeout: float = 5.0) -> dict[str, Any]:
@@ -149,25 +149,53 @@ async def test_get_message_without_subscription(r: Redis) -> None:
     await p.aclose()
 
 
+async def _kill_subscriber(r: Redis, p: Any) -> None:
+    # Kill the subscriber's connection from the server side (only ours: the
+    # server is shared with other test runs).
+    host, port = p.connection._transport.get_extra_info("sockname")[:2]
+    killed = await r.execute_command(
+        "CLIENT KILL", "ADDR", f"{host}:{port}", "SKIPME", "no"
+    )
+    assert killed in (1, True, b"OK", "OK")
+
+
 @pytest.mark.parametrize("protocol", [2, 3])
 async def test_resubscribe_after_client_kill(redis_url: str, protocol: int) -> None:
-    async with Redis.from_url(redis_url, protocol=protocol) as r:
+    # Redis(...) without retry= has redis-py 8's retry policy: the drop is
+    # invisible to the reader.
+    async with Redis.from_url(redis_url) as probe:
+        kwargs = probe.get_connection_kwargs()
+    async with Redis(
+        host=kwargs["host"], port=kwargs["port"], db=kwargs["db"], protocol=protocol
+    ) as r:
         async with r.pubsub() as p:
             await p.subscribe("kill-chan")
             await p.psubscribe("kill-pat*")
             assert (await next_message(p))["type"] == "subscribe"
             assert (await next_message(p))["type"] == "psubscribe"
-            # Kill the subscriber's connection from the server side (only ours:
-            # the server is shared with other test runs).
-            host, port = p.connection._transport.get_extra_info("sockname")[:2]
-            killed = await r.execute_command(
-                "CLIENT KILL", "ADDR", f"{host}:{port}", "SKIPME", "no"
-            )
-            assert killed in (1, True, b"OK", "OK")
+            await _kill_subscriber(r, p)
             # The next read notices, reconnects and re-subscribes.
             kinds = {(await next_message(p))["type"], (await next_message(p))["type"]}
             assert kinds == {"subscribe", "psubscribe"}
             await r.publish("kill-chan", "after")
+            assert (await next_message(p))["data"] == b"after"
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_client_kill_without_retry_raises_once_then_resubscribes(
+    redis_url: str, protocol: int
+) -> None:
+    # from_url() makes a pool with no retry policy (as redis-py's): the drop is
+    # reported once, and the connection, already re-subscribed, goes on.
+    async with Redis.from_url(redis_url, protocol=protocol) as r:
+        async with r.pubsub() as p:
+            await p.subscribe("kill-chan2")
+            assert (await next_message(p))["type"] == "subscribe"
+            await _kill_subscriber(r, p)
+            with pytest.raises(ConnectionError):
+                await next_message(p)
+            assert (await next_message(p))["type"] == "subscribe"
+            await r.publish("kill-chan2", "after")
             assert (await next_message(p))["data"] == b"after"
 
 
