@@ -75,6 +75,17 @@ def resp_version(protocol: int | str | None) -> int:
     return DEFAULT_PROTOCOL if protocol is None else int(protocol)
 
 
+def refuse_unified_responses(options: dict[str, Any]) -> None:
+    """Refuse ``legacy_responses=False``: redis-py 8's opt-in "unified" reply
+    shapes are not offered, and taking the flag while returning the legacy shapes
+    would silently break code written for them."""
+    if options.get("legacy_responses", True) is False:
+        raise DataError(
+            "legacy_responses=False (redis-py 8's unified response shapes) is "
+            "not supported: aio.redis returns redis-py's legacy shapes"
+        )
+
+
 # Buffers at least this long are written on their own, never joined (see _write).
 _DIRECT_WRITE = 1 << 14
 # The receive buffer. Smaller than asyncio's own 256 KiB: the start of a large
@@ -291,6 +302,7 @@ class Connection:
         self.push_handler: Callable[[Push], None] | None = None
         self._connect_callbacks: list[Callable[[Connection], Any]] = []
         self._unread: deque[asyncio.Future[Any]] = deque()
+        refuse_unified_responses(kwargs)
         self.extra = kwargs
 
     def __repr__(self) -> str:

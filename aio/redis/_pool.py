@@ -16,7 +16,12 @@ from collections import deque
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlparse
 
-from aio.redis._connection import Connection, SSLConnection, UnixDomainSocketConnection
+from aio.redis._connection import (
+    Connection,
+    SSLConnection,
+    UnixDomainSocketConnection,
+    refuse_unified_responses,
+)
 from aio.redis.exceptions import ConnectionError, MaxConnectionsError
 
 __all__ = ("BlockingConnectionPool", "ConnectionPool", "parse_url")
@@ -44,6 +49,7 @@ _URL_PARSERS: dict[str, Any] = {
     "timeout": float,
     "protocol": int,
     "decode_responses": _to_bool,
+    "legacy_responses": _to_bool,
 }
 
 
@@ -118,6 +124,7 @@ class ConnectionPool:
         max_connections = max_connections or 2**31
         if max_connections < 0:
             raise ValueError('"max_connections" must be a positive integer')
+        refuse_unified_responses(connection_kwargs)
         self.connection_class = connection_class
         self.connection_kwargs = connection_kwargs
         #: The client-side cache of this pool (``cache=``/``cache_config=``).
