@@ -24,9 +24,12 @@ which returns :data:`NEED_DATA` when the buffer holds no complete reply yet.
   receive into memory may instead take ``body_buffer()``, a view of the body's
   missing part in one buffer allocated at the announced length (only up to
   ``_IN_PLACE_MAX``, so an announcement alone cannot make it allocate more), and
-  report with ``body_received``: the socket writes the body where it stays until the
-  one copy into the reply. The buffer is reused for the next large body (up to
-  ``_KEEP_MAX``); replies are always fresh ``bytes``, never views of it.
+  report with ``body_received``. For a plain bulk string kept as ``bytes`` (no
+  decoding) that buffer is the reply itself, a new ``bytes`` object the socket
+  writes into (:mod:`._fresh`): the body is never copied in user space. Otherwise
+  (decoding, verbatim strings, blob errors, an interpreter without the means) it
+  is a scratch buffer reused for the next large body (up to ``_KEEP_MAX``) and the
+  reply is copied out of it once; replies are never views of it.
 * Limits protect memory: ``max_bulk_length`` (the server's own ``proto-max-bulk-len``
   default is 512 MiB), ``max_aggregate_length`` and ``max_nesting`` are checked when a
   header is read, and a header line longer than ``max_line_length`` is an error. An
@@ -48,6 +51,7 @@ import re
 from collections.abc import Callable
 from typing import Final, final
 
+from aio.proto.resp._fresh import fresh_bytes
 from aio.proto.resp._types import (
     NEED_DATA,
     ErrorReply,
@@ -145,15 +149,17 @@ class _Frame:
 class _BigBulk:
     """A large bulk body being collected across chunks."""
 
-    __slots__ = ("body", "chunks", "kind", "length", "missing")
+    __slots__ = ("body", "chunks", "kind", "length", "missing", "reply")
 
     def __init__(self, kind: int, length: int, first: bytes | memoryview) -> None:
         self.kind = kind
         self.length = length
         self.chunks: list[bytes | memoryview] = [first]
         self.missing = length - len(first)  # body bytes still to come (1-D views)
-        # Set by RESPParser.body_buffer: the whole body, received in place.
+        # Set by RESPParser.body_buffer: the whole body, received in place, and
+        # the bytes object it is a view of when that object is the reply itself.
         self.body: memoryview | None = None
+        self.reply: bytes | None = None
 
 
 def _parse_int(line: bytes, offset: int, what: str) -> int:
@@ -278,7 +284,8 @@ class RESPParser:
         incomplete, this is a writable view of exactly the bytes still missing.
         Report what was written there with :meth:`body_received`, never with
         :meth:`feed`. The body is allocated once at its announced length (bounded
-        by 8 MiB), and the reply is copied out of it once when complete.
+        by 8 MiB): as the reply ``bytes`` itself when it is a plain bulk string
+        kept undecoded, else in a reused buffer the reply is copied out of.
         """
         bulk = self._bulk
         if bulk is None or not bulk.missing or bulk.length > _IN_PLACE_MAX:
@@ -286,17 +293,28 @@ class RESPParser:
         body = bulk.body
         if body is None:
             length = bulk.length
-            scratch = self._scratch
-            if scratch is None or len(scratch) < length:
-                # Kept for the next large reply when small enough: a fresh
-                # megabyte costs page faults on every reply, more than the copy.
-                scratch = bytearray(length)
-                self._scratch = scratch if length <= _KEEP_MAX else None
-            body = memoryview(scratch)[:length]
-            have = length - bulk.missing
-            body[:have] = b"".join(bulk.chunks)
+            fresh = (
+                fresh_bytes(length)
+                if bulk.kind == _BULK and self.encoding is None
+                else None
+            )
+            if fresh is not None:
+                bulk.reply, body = fresh
+            else:
+                scratch = self._scratch
+                if scratch is None or len(scratch) < length:
+                    # Kept for the next large reply when small enough: a fresh
+                    # megabyte costs page faults on every reply.
+                    scratch = bytearray(length)
+                    self._scratch = scratch if length <= _KEEP_MAX else None
+                body = memoryview(scratch)[:length]
+            at = 0
+            for chunk in bulk.chunks:  # what arrived before: copied, not joined
+                size = len(chunk)
+                body[at : at + size] = chunk
+                at += size
             bulk.body = body
-            bulk.chunks = [body]
+            bulk.chunks = []
         return body[bulk.length - bulk.missing :]
 
     def body_received(self, nbytes: int) -> bool:
@@ -367,7 +385,13 @@ class RESPParser:
             if buf[pos] != 13 or buf[pos + 1] != 10:
                 raise self._fail("bulk string not followed by CRLF", pos)
             self._bulk = None
-            raw = b"".join(bulk.chunks)
+            if bulk.reply is not None:
+                raw = bulk.reply  # received in place: complete, no copy
+            elif bulk.body is not None:
+                raw = bulk.body.tobytes()
+            else:
+                raw = b"".join(bulk.chunks)
+            bulk.body = None  # no writable view of a reply outlives its parsing
             value = self._bulk_value(bulk.kind, raw, self._base + pos)
             pos += 2
             ready = True
