@@ -27,10 +27,11 @@ from aio.redis import ClusterPubSub as AsyncClusterPubSub
 from aio.redis import RedisCluster as AsyncRedisCluster
 from aio.redis.commands import BitFieldOperation
 from aio.redis.exceptions import WatchError
+from aio.redis.retry import Retry
 from sync_shims._generated_redis_cluster import ClusterPipelineTwin, RedisClusterTwin
 from sync_shims._portal import call
 from sync_shims.redis._fork import track_pool
-from sync_shims.redis.client import PubSub, Redis, Script
+from sync_shims.redis.client import BlockingConnection, PubSub, Redis, Script
 from sync_shims.redis.connection import ConnectionPool, Encoder
 from sync_shims.redis.exceptions import AskError as AskError
 from sync_shims.redis.exceptions import ClusterCrossSlotError as ClusterCrossSlotError
@@ -174,6 +175,16 @@ class RedisCluster(RedisClusterTwin):
     def read_from_replicas(self) -> bool:
         """Whether read-only commands go round-robin to replicas too."""
         return self._async.read_from_replicas
+
+    @read_from_replicas.setter
+    def read_from_replicas(self, value: bool) -> None:
+        self._async.read_from_replicas = value
+
+    @property
+    def retry(self) -> Retry:
+        """The retry policy: its number of retries is
+        :attr:`cluster_error_retry_attempts` (replace it with :meth:`set_retry`)."""
+        return self._async.retry
 
     @property
     def response_callbacks(self) -> dict[str, Callable[..., Any]]:
@@ -399,6 +410,10 @@ class ClusterPubSub(PubSub):
             target_node,
         )
         return self._dispatch(message)
+
+    def get_redis_connection(self) -> BlockingConnection | None:
+        """The classic pub/sub connection (None before the first command)."""
+        return self.connection
 
     def get_pubsub_node(self) -> ClusterNode | None:
         """The node of classic pub/sub (None until chosen)."""

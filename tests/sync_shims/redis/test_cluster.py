@@ -26,7 +26,12 @@ import redis.cluster as redispy_cluster
 import aio.redis.exceptions as aio_exc
 import sync_shims.redis as shim
 from aio.engine import EngineThreadError, portal
-from sync_shims.redis.cluster import ClusterNode, ClusterPipeline, RedisCluster
+from sync_shims.redis.cluster import (
+    ClusterNode,
+    ClusterPipeline,
+    ClusterPubSub,
+    RedisCluster,
+)
 
 Nodes = list[tuple[str, int]]
 DOC = Path(__file__).resolve().parents[3] / "docs" / "redis.md"
@@ -278,6 +283,7 @@ def test_pubsub_matches_redis_py(
         try:
             p.subscribe("news")
             out.append(next_message(p.get_message))
+            assert p.get_redis_connection() is not None
             # PUBLISH's count is that of the node it reached: not compared
             c.publish("news", "hello")
             out.append(next_message(p.get_message))
@@ -303,6 +309,7 @@ def test_pubsub_matches_redis_py(
     got, expected = both(redis_cluster, rc, oracle, scenario)
     assert got == expected
     assert got[1] == {"type": "message", "channel": "news", "data": "hello"}
+    assert isinstance(rc.pubsub(), ClusterPubSub)
     assert got[5] == {"type": "smessage", "channel": "{shard}b", "data": "s1"}
     assert got[7] == ["handled"]
 
@@ -408,10 +415,16 @@ def test_mapping_face_and_pools_match_redis_py(
         out.append(c.set("after", 1))  # new connections on demand
         c.cluster_error_retry_attempts = 2
         out.append(c.cluster_error_retry_attempts)
+        c.read_from_replicas = True
+        out.append(c.read_from_replicas)
+        out.append(c.get("after"))  # no replica here: the primary answers
+        c.read_from_replicas = False
         return out
 
     got, expected = both(redis_cluster, rc, oracle, scenario)
-    assert got == expected == ["v", True, False, "KeyError('mk')", True, 2]
+    assert got == expected == ["v", True, False, "KeyError('mk')", True, 2, True, "1"]
+    # aio counts the retries of its policy (redis-py 8.1 keeps the two apart)
+    assert rc.retry.get_retries() == rc.cluster_error_retry_attempts == 2
 
 
 def test_bitfield_blocks(rc: RedisCluster) -> None:
