@@ -34,7 +34,9 @@ async def test_server_killed_mid_pipeline_then_pool_recovers(
     private_redis_server: Any,
 ) -> None:
     server = private_redis_server()
-    async with Redis(host=server.host, port=server.port) as r:
+    # No retry policy: the error must surface at once (retries of a pipeline
+    # under a policy: test_pipeline_retry.py).
+    async with Redis(host=server.host, port=server.port, retry=None) as r:
         await r.set("k", "v")
         other = Redis(host=server.host, port=server.port)
 
