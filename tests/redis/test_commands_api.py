@@ -2,8 +2,7 @@
 
 Compared with ``redis.asyncio.Redis`` by introspection. The allow-lists below are
 the documented differences: redis-py methods we do not provide (client machinery
-that lives elsewhere, Redis 8 additions, commands redis-py itself refuses to run)
-and Redis 8 parameters our methods do not take yet.
+that lives elsewhere, commands not provided yet).
 """
 
 from __future__ import annotations
@@ -20,25 +19,15 @@ from aio.redis.commands import CoreCommands
 
 # Provided by the client (aio.redis.Redis / Pipeline), not by the command mixins.
 CLIENT_MACHINERY = {"register_script", "watch", "unwatch"}
-# Redis 8.x commands and options that the servers we test against do not have.
+# Redis 8.x hash import commands: client machinery (a field-set registry on the
+# pool) that is not provided yet.
 REDIS_8 = {
-    "blmovem", "lmovem", "delex", "digest", "digest_local", "increx", "msetex",
-    "hsetex", "sdiffcard", "sunioncard", "xackdel", "xcfgset", "xdelex", "xnack",
-    "hotkeys_get", "hotkeys_reset", "hotkeys_start", "hotkeys_stop",
     "himport_discard_all_internal", "himport_discard_internal",
     "himport_prepare_internal", "himport_set",
 }  # fmt: skip
-# Not provided (yet): replication streams, cluster (a later component), modules'
-# loading. (The ones redis-py refuses with NotImplementedError are provided, refused
-# the same way: aio.redis.commands.refused.)
-NOT_PROVIDED = {
-    "sync", "psync", "cluster", "readonly", "readwrite", "module_load",
-    "module_loadex", "module_unload", "stralgo",
-}  # fmt: skip
-REDIS_8_PARAMETERS = {
-    "ifeq", "ifne", "ifdeq", "ifdne", "ref_policy", "idmpauto", "idmp",
-    "max_count", "max_size", "claim_min_idle_time",
-}  # fmt: skip
+# Not provided (yet): the CLUSTER family (a later component). (SYNC is refused with
+# NotImplementedError: aio.redis.commands.refused.)
+NOT_PROVIDED = {"cluster"}
 
 FAMILIES = [
     redis_core.BasicKeyCommands,
@@ -83,7 +72,7 @@ def test_allow_lists_are_not_stale() -> None:
 def _parameters(func: Any) -> list[tuple[str, str, Any]]:
     out = []
     for p in inspect.signature(func).parameters.values():
-        if p.name == "self" or p.name in REDIS_8_PARAMETERS:
+        if p.name == "self":
             continue
         default = p.default
         if isinstance(default, (list, tuple)) and not default:

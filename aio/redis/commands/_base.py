@@ -34,3 +34,13 @@ class CommandsBase:
 
     # An annotation only: the client class mixing these in defines the method.
     execute_command: Callable[..., ResponseT]
+
+    def _decodes_responses(self) -> bool:
+        """Whether this client returns str replies (``decode_responses=True``).
+
+        For the few methods whose result the client builds itself (a local
+        digest, a RESP3 double turned back into RESP2's text): the clients
+        expose ``get_encoder()``; a mixin used without one gets bytes.
+        """
+        get_encoder = getattr(self, "get_encoder", None)
+        return get_encoder is not None and bool(get_encoder()[2])

@@ -117,6 +117,21 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
     "MEMORY STATS": srv.memory_stats,
     "MODULE LIST": srv.module_list,
     "SLOWLOG GET": srv.slowlog_get,
+    # Redis 8.x and other late additions
+    **_each("MODULE LOAD, MODULE UNLOAD", c.to_bool),
+    "ARINFO": c.str_keyed_dict,
+    "STRALGO": c.stralgo,
+    "HOTKEYS GET": srv.hotkeys_get,
+    # SENTINEL (to a sentinel through a plain client)
+    **_each(
+        "SENTINEL CKQUORUM, SENTINEL FAILOVER, SENTINEL FLUSHCONFIG, "
+        "SENTINEL MONITOR, SENTINEL REMOVE, SENTINEL RESET, SENTINEL SET",
+        c.bool_ok,
+    ),
+    "SENTINEL GET-MASTER-ADDR-BY-NAME": srv.sentinel_master_address,
+    "SENTINEL MASTER": srv.sentinel_master,
+    "SENTINEL MASTERS": srv.sentinel_masters,
+    **_each("SENTINEL SENTINELS, SENTINEL SLAVES", srv.sentinel_states),
 }
 
 # Where redis-py leaves the RESP2 reply raw but RESP3 carries it in another form
@@ -130,6 +145,8 @@ RESP3_ONLY: dict[str, Callback] = {
     **_each("ZDIFF, ZRANDMEMBER", c.zset_flat),
     "LCS": c.flatten_map,
     "FUNCTION LIST": st.function_list,
+    "INCREX": c.increx,
+    "COMMAND GETKEYSANDFLAGS": srv.getkeysandflags,
 }
 
 RESP3_RESPONSE_CALLBACKS: dict[str, Callback] = {**RESPONSE_CALLBACKS, **RESP3_ONLY}

@@ -10,7 +10,9 @@ becomes a Python set or list as RESP2's array did.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 
@@ -96,6 +98,56 @@ def str_reply(response: Any, **options: Any) -> Any:
 def str_list(response: Any, **options: Any) -> list[Any]:
     """A list reply whose items redis-py gives as str (GEOHASH)."""
     return [text(item) for item in response]
+
+
+def str_keyed_dict(response: Any, **options: Any) -> dict[str, Any]:
+    """ARINFO: a map (RESP3) or flat pairs (RESP2) as a dict with str keys;
+    RESP3 doubles (the FULL averages) as the text RESP2 carries."""
+    return {
+        text(k): resp2_score(v, k) if isinstance(v, float) else v
+        for k, v in flat_pairs(response)
+    }
+
+
+def human_double(value: float, as_str: bool = False) -> Any:
+    """A double in the form RESP2 carries INCRBYFLOAT-style results: fixed
+    point, at most 17 decimals, no trailing zeros (Redis' "human" long double
+    format); bytes, or str when the client decodes.
+
+    The shortest text that reads back as ``value`` is the starting point: it
+    is what the server's own long-double text was for values a double holds.
+    """
+    if math.isfinite(value):
+        formatted = f"{Decimal(repr(value)):.17f}".rstrip("0").rstrip(".")
+    else:
+        formatted = repr(value)
+    return formatted if as_str else formatted.encode()
+
+
+def increx(response: Any, **options: Any) -> Any:
+    """INCREX: ``[value, increment]``; RESP3's doubles (BYFLOAT) as RESP2's text."""
+    if not isinstance(response, list):
+        return response
+    as_str = bool(options.get("decoded"))
+    return [human_double(v, as_str) if isinstance(v, float) else v for v in response]
+
+
+def stralgo(response: Any, **options: Any) -> Any:
+    """STRALGO LCS: the match as str, its length with ``len``, or with ``idx``
+    ``{"matches": [[(a, b), (c, d)], ...], "len": n}`` (each match led by its
+    length with ``withmatchlen``)."""
+    if options.get("len"):
+        return int(response)
+    if not options.get("idx"):
+        return text(response)
+    data = pairs_to_dict(response, decode_keys=True)
+    matches: list[Any] = []
+    for match in data.get("matches") or []:
+        if options.get("withmatchlen"):
+            matches.append([int(match[-1]), *(tuple(r) for r in match[:-1])])
+        else:
+            matches.append([tuple(r) for r in match])
+    return {"matches": matches, "len": int(data["len"])}
 
 
 def set_result(response: Any, **options: Any) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from aio.redis.commands._convert import flat_pairs, text
+from aio.redis.commands._convert import flat_pairs, flatten_map, text
 from aio.redis.exceptions import InvalidResponse
 
 
@@ -339,3 +339,104 @@ def command_table(response: Any, **options: Any) -> dict[str, dict[str, Any]]:
                 details[key] = entry[index]
         table[name] = details
     return table
+
+
+def hotkeys_get(response: Any, **options: Any) -> list[dict[Any, Any]] | None:
+    """HOTKEYS GET: one dict per node's session (RESP3 maps inside flattened to
+    RESP2's arrays); None when there is no session."""
+    if response is None:
+        return None
+    return [{k: flatten_map(v) for k, v in flat_pairs(item)} for item in response]
+
+
+# -- SENTINEL ---------------------------------------------------------------------
+
+# The numeric fields of a SENTINEL MASTER/SLAVES/SENTINELS entry (redis-py's list).
+_SENTINEL_INTS = frozenset(
+    (
+        "can-failover-its-master config-epoch down-after-milliseconds "
+        "failover-timeout info-refresh last-hello-message last-ok-ping-reply "
+        "last-ping-reply last-ping-sent master-link-down-time master-port "
+        "num-other-sentinels num-slaves o-down-time pending-commands "
+        "parallel-syncs port quorum role-reported-time s-down-time "
+        "slave-priority slave-repl-offset voted-leader-epoch"
+    ).split()
+)
+# Booleans derived from the "flags" field, as redis-py adds them.
+_SENTINEL_FLAGS = (
+    ("is_master", "master"),
+    ("is_slave", "slave"),
+    ("is_sdown", "s_down"),
+    ("is_odown", "o_down"),
+    ("is_sentinel", "sentinel"),
+    ("is_disconnected", "disconnected"),
+    ("is_master_down", "master_down"),
+)
+
+
+def _sentinel_state(item: Any) -> dict[str, Any]:
+    state: dict[str, Any] = {}
+    for key, raw in flat_pairs(item):
+        name, value = text(key), text(raw)
+        if name in _SENTINEL_INTS:
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                pass  # kept as the server's text, as redis-py does
+        state[name] = value
+    flags = set(str(state.get("flags", "")).split(","))
+    for attribute, flag in _SENTINEL_FLAGS:
+        state[attribute] = flag in flags
+    return state
+
+
+def sentinel_master(response: Any, **options: Any) -> dict[str, Any]:
+    """SENTINEL MASTER: one state dict (str keys and values, ints, is_* bools)."""
+    return _sentinel_state(response)
+
+
+def sentinel_masters(response: Any, **options: Any) -> dict[str, dict[str, Any]]:
+    """SENTINEL MASTERS: ``{name: state}``."""
+    states = [_sentinel_state(item) for item in response]
+    return {state["name"]: state for state in states}
+
+
+def sentinel_states(response: Any, **options: Any) -> list[dict[str, Any]]:
+    """SENTINEL SLAVES/SENTINELS: a list of state dicts."""
+    return [_sentinel_state(item) for item in response]
+
+
+def sentinel_master_address(response: Any, **options: Any) -> tuple[Any, int] | None:
+    """SENTINEL GET-MASTER-ADDR-BY-NAME: ``(host, port)`` or None."""
+    if not response:
+        return None
+    return response[0], int(response[1])
+
+
+# The order in which the server lists a key's flags (RESP2 keeps it; RESP3 sends
+# a set, which does not): access mode first, then the operations, then the rest.
+_KEY_FLAG_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        "RO RW OW RM access update insert delete not_key incomplete "
+        "variable_flags".split()
+    )
+}
+
+
+def _key_flag_rank(flag: Any) -> tuple[int, str]:
+    name = text(flag)
+    return _KEY_FLAG_ORDER.get(name, len(_KEY_FLAG_ORDER)), name
+
+
+def getkeysandflags(response: Any, **options: Any) -> Any:
+    """COMMAND GETKEYSANDFLAGS: ``[[key, [flag, ...]], ...]``; RESP3's flag sets
+    as the lists RESP2 sends, in the server's order."""
+    if not response:
+        return response
+    return [
+        [key, sorted(flags, key=_key_flag_rank)]
+        if isinstance(flags, (set, frozenset))
+        else [key, flags]
+        for key, flags in response
+    ]

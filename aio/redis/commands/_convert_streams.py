@@ -15,14 +15,19 @@ from aio.redis.commands._convert import flat_pairs, pairs_to_dict, text
 def stream_entries(response: Any, **options: Any) -> Any:
     """XRANGE/XREVRANGE/XCLAIM: ``[(id, {field: value}), ...]``.
 
-    A deleted entry that is still pending comes back as ``(None, None)``.
+    A deleted entry that is still pending comes back as ``(None, None)``. With
+    XREADGROUP's CLAIM (option ``claim_min_idle_time``) an entry carries its
+    delivery details after the fields: ``(id, fields, idle_ms, deliveries)``.
     """
     if response is None:
         return None
+    claimed = "claim_min_idle_time" in options
     out: list[Any] = []
     for entry in response:
         if entry is None:
             out.append((None, None))
+        elif claimed:
+            out.append((entry[0], pairs_to_dict(entry[1]), *entry[2:]))
         else:
             out.append((entry[0], pairs_to_dict(entry[1])))
     return out
@@ -32,7 +37,10 @@ def xread(response: Any, **options: Any) -> list[Any]:
     """XREAD/XREADGROUP: ``[[stream, entries], ...]``; ``[]`` when nothing came."""
     if not response:
         return []
-    return [[name, stream_entries(entries)] for name, entries in _streams(response)]
+    return [
+        [name, stream_entries(entries, **options)]
+        for name, entries in _streams(response)
+    ]
 
 
 def _streams(response: Any) -> list[tuple[Any, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 from collections.abc import Iterable
 from typing import Any
 
@@ -109,3 +110,15 @@ def getex_options(
     if persist:
         pieces.append("PERSIST")
     return pieces
+
+
+def option_word(value: Any, what: str, allowed: tuple[str, ...]) -> str:
+    """An option that is one of a few words, given as an enum member (aio's or
+    redis-py's: its ``value``) or as the word itself (exact spelling).
+
+    :raises DataError: for anything else, naming the accepted words.
+    """
+    word = value.value if isinstance(value, enum.Enum) else value
+    if not isinstance(word, str) or word not in allowed:
+        raise DataError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
+    return word

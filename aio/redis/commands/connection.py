@@ -1,4 +1,5 @@
-"""Connection commands: PING, ECHO, SELECT, AUTH, QUIT, RESET and CLIENT *.
+"""Connection commands: PING, ECHO, SELECT, AUTH, QUIT, RESET, READONLY,
+READWRITE and CLIENT *.
 
 SELECT, AUTH and RESET change the state of the one connection they run on; with
 a pool, prefer ``Redis(db=..., password=...)`` so every connection gets them.
@@ -47,6 +48,18 @@ class ConnectionCommands(CommandsBase):
     def reset(self) -> ResponseT:
         """Reset the connection's state; returns ``"RESET"``."""
         return self.execute_command("RESET")
+
+    def readonly(self, **kwargs: Any) -> ResponseT:
+        """Let this connection to a cluster replica serve reads; returns True.
+
+        Per connection: ``RedisCluster(read_from_replicas=True)`` sends it on
+        every replica connection itself.
+        """
+        return self.execute_command("READONLY", **kwargs)
+
+    def readwrite(self, **kwargs: Any) -> ResponseT:
+        """Undo :meth:`readonly` on this connection; returns True."""
+        return self.execute_command("READWRITE", **kwargs)
 
     # -- CLIENT ---------------------------------------------------------------------
 

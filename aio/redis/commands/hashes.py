@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import warnings
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
@@ -21,6 +22,7 @@ from aio.redis.commands._util import (
     getex_options,
     list_or_args,
     one_of,
+    option_word,
     scan_options,
     unix_milliseconds,
     unix_seconds,
@@ -33,7 +35,36 @@ from aio.redis.commands._util import (
 )
 from aio.redis.exceptions import DataError
 
-__all__ = ("HashCommands",)
+__all__ = ("HashCommands", "HashDataPersistOptions")
+
+
+class HashDataPersistOptions(enum.Enum):
+    """``hsetex``'s condition: set the fields only if none (FNX) or all (FXX)
+    already exist."""
+
+    FNX = "FNX"
+    FXX = "FXX"
+
+
+def _field_pairs(
+    command: str,
+    key: FieldT | None,
+    value: EncodableT | None,
+    mapping: Mapping[FieldT, EncodableT] | None,
+    items: Sequence[EncodableT] | None,
+) -> list[Any]:
+    """HSET's and HSETEX's field/value list from its three ways of giving it."""
+    if key is None and not mapping and not items:
+        raise DataError(f"{command}: no field/value pairs given")
+    pieces: list[Any] = []
+    if items:
+        pieces.extend(items)
+    if key is not None:
+        pieces += [key, value]
+    if mapping:
+        for pair in mapping.items():
+            pieces.extend(pair)
+    return pieces
 
 
 class HashCommands(CommandsBase):
@@ -52,17 +83,46 @@ class HashCommands(CommandsBase):
         :returns: the number of fields that were added (not updated).
         :raises DataError: when no field is given.
         """
-        if key is None and not mapping and not items:
-            raise DataError("hset: no field/value pairs given")
-        pieces: list[Any] = []
-        if items:
-            pieces.extend(items)
-        if key is not None:
-            pieces += [key, value]
-        if mapping:
-            for pair in mapping.items():
-                pieces.extend(pair)
+        pieces = _field_pairs("HSET", key, value, mapping, items)
         return self.execute_command("HSET", name, *pieces)
+
+    def hsetex(
+        self,
+        name: KeyT,
+        key: FieldT | None = None,
+        value: EncodableT | None = None,
+        mapping: Mapping[FieldT, EncodableT] | None = None,
+        items: Sequence[EncodableT] | None = None,
+        ex: ExpiryT | None = None,
+        px: ExpiryT | None = None,
+        exat: AbsExpiryT | None = None,
+        pxat: AbsExpiryT | None = None,
+        data_persist_option: HashDataPersistOptions | None = None,
+        keepttl: bool = False,
+    ) -> ResponseT:
+        """Set fields (as :meth:`hset` takes them) and their expiry (Redis 8+).
+
+        :param data_persist_option: ``HashDataPersistOptions.FNX`` (only if no
+            field exists yet) or ``FXX`` (only if all do).
+        :returns: 1 when the fields were set, 0 when the condition prevented it.
+        :raises DataError: when no field is given, ``items`` has an odd length,
+            or more than one of ex, px, exat, pxat and keepttl is given.
+        """
+        if items and len(items) % 2:
+            raise DataError("HSETEX: items must hold field/value pairs (even length)")
+        pieces = _field_pairs("HSETEX", key, value, mapping, items)
+        one_of("HSETEX", ex=ex, px=px, exat=exat, pxat=pxat, keepttl=keepttl)
+        options = getex_options(ex, px, exat, pxat)
+        if data_persist_option:
+            word = option_word(
+                data_persist_option, "data_persist_option", ("FNX", "FXX")
+            )
+            options.append(word)
+        if keepttl:
+            options.append("KEEPTTL")
+        return self.execute_command(
+            "HSETEX", name, *options, "FIELDS", len(pieces) // 2, *pieces, keys=[name]
+        )
 
     def hmset(self, name: KeyT, mapping: Mapping[FieldT, EncodableT]) -> ResponseT:
         """Deprecated alias of ``hset(name, mapping=...)``; returns True."""

@@ -12,8 +12,22 @@ from typing import Any
 from aio.redis._types import FieldT, KeysT, KeyT, Number, ResponseT
 from aio.redis.commands._base import CommandsBase
 from aio.redis.commands._util import list_or_args
+from aio.redis.exceptions import DataError
 
 __all__ = ("ListCommands",)
+
+
+def _movem_count(
+    count: int | None, mode: str | None, ordering: str | None
+) -> list[Any]:
+    """LMOVEM/BLMOVEM's ``COUNT|EXACTLY n OBO|BULK`` (nothing: one element)."""
+    if count is None:
+        if mode is not None or ordering is not None:
+            raise DataError("LMOVEM: mode and ordering need a count")
+        return []
+    if ordering is None:
+        raise DataError("LMOVEM: a count needs an ordering (OBO or BULK)")
+    return [mode or "COUNT", count, ordering]
 
 
 class ListCommands(CommandsBase):
@@ -50,6 +64,32 @@ class ListCommands(CommandsBase):
         """Blocking LMOVE; returns the value or None on timeout."""
         return self.execute_command(
             "BLMOVE", first_list, second_list, src, dest, timeout, timeout=timeout
+        )
+
+    def blmovem(
+        self,
+        first_list: KeyT,
+        second_list: KeyT,
+        timeout: float,
+        src: str = "LEFT",
+        dest: str = "RIGHT",
+        count: int | None = None,
+        mode: str | None = None,
+        ordering: str | None = None,
+    ) -> ResponseT:
+        """Blocking :meth:`lmovem`: wait up to ``timeout`` seconds (0: forever)
+        for elements; returns the moved elements, or None on timeout."""
+        pieces = _movem_count(count, mode, ordering)
+        return self.execute_command(
+            "BLMOVEM",
+            first_list,
+            second_list,
+            src,
+            dest,
+            timeout,
+            *pieces,
+            timeout=timeout,
+            keys=[first_list, second_list],
         )
 
     def blmpop(
@@ -144,6 +184,37 @@ class ListCommands(CommandsBase):
     ) -> ResponseT:
         """Move a value between lists; returns it (None if ``first_list`` is empty)."""
         return self.execute_command("LMOVE", first_list, second_list, src, dest)
+
+    def lmovem(
+        self,
+        first_list: KeyT,
+        second_list: KeyT,
+        src: str = "LEFT",
+        dest: str = "RIGHT",
+        count: int | None = None,
+        mode: str | None = None,
+        ordering: str | None = None,
+    ) -> ResponseT:
+        """Move several elements between lists atomically (Redis 8.8+).
+
+        Without ``count`` one element moves. With it, ``mode`` ``"COUNT"``
+        (default: up to count) or ``"EXACTLY"`` (count or none), and
+        ``ordering`` (required) ``"OBO"`` (pushed one by one, so reversed) or
+        ``"BULK"`` (order kept).
+
+        :returns: the moved elements in destination order, or None.
+        :raises DataError: mode/ordering without count, or count without ordering.
+        """
+        pieces = _movem_count(count, mode, ordering)
+        return self.execute_command(
+            "LMOVEM",
+            first_list,
+            second_list,
+            src,
+            dest,
+            *pieces,
+            keys=[first_list, second_list],
+        )
 
     def lpos(
         self,

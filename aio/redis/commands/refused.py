@@ -1,4 +1,4 @@
-"""Commands redis-py deliberately refuses, refused the same way.
+"""Commands redis-py deliberately refuses, refused the same way (and SYNC).
 
 redis-py raises ``NotImplementedError`` (with these messages) for commands that
 crash the server, switch the connection's protocol under its parser, or print
@@ -6,6 +6,10 @@ text meant for ``redis-cli``. Code written for redis-py may rely on that refusal
 (its own suite does), so these methods mirror it exactly: this is a chosen
 compatibility behaviour, not a missing feature. The commands themselves stay
 reachable through ``execute_command`` (as in redis-py).
+
+SYNC is the one command here that redis-py sends: its reply cannot be parsed
+as RESP (see :meth:`RefusedCommands.sync`), so it is refused with a message
+saying so instead of leaving a connection stuck in replica mode.
 """
 
 from __future__ import annotations
@@ -77,6 +81,17 @@ class RefusedCommands(CommandsBase):
     def latency_graph(self) -> NoReturn:
         """Refused as in redis-py: an ASCII graph for ``redis-cli``."""
         _refuse("LATENCY GRAPH", "latency-graph")
+
+    async def sync(self) -> NoReturn:
+        """Refused (redis-py sends it): SYNC answers with the dataset as RDB
+        bytes without RESP's closing CRLF, then the replication stream, which
+        no RESP parser can follow. :meth:`psync` gives the handshake line;
+        ``redis-cli --rdb FILE`` fetches a snapshot."""
+        raise NotImplementedError(
+            "SYNC is not supported: its reply (RDB bytes, then the replication"
+            " stream) is not RESP. Use psync() for the handshake, or"
+            " `redis-cli --rdb FILE` for a snapshot."
+        )
 
     def latency_histogram(self, *args: Any) -> NoReturn:
         """Refused as in redis-py."""

@@ -1,16 +1,28 @@
-"""Server management commands: INFO, CONFIG, FLUSHDB, SLOWLOG, MEMORY, SAVE..."""
+"""Server management commands: INFO, CONFIG, FLUSHDB, SLOWLOG, MEMORY, SAVE...
+
+Also MODULE LOAD/LOADEX/UNLOAD, HOTKEYS (Redis 8.6+) and PSYNC.
+"""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aio.redis import exceptions
 from aio.redis._types import EncodableT, KeysT, KeyT, PatternT, ResponseT
 from aio.redis.commands._base import CommandsBase
-from aio.redis.commands._util import list_or_args
+from aio.redis.commands._util import list_or_args, option_word
 from aio.redis.exceptions import DataError, RedisError
 
-__all__ = ("ServerCommands",)
+__all__ = ("HotkeysMetricsTypes", "ServerCommands")
+
+
+class HotkeysMetricsTypes(enum.Enum):
+    """What HOTKEYS START ranks keys by: CPU time or network bytes."""
+
+    CPU = "CPU"
+    NET = "NET"
 
 
 class ServerCommands(CommandsBase):
@@ -267,3 +279,110 @@ class ServerCommands(CommandsBase):
     def latency_reset(self, *events: str) -> ResponseT:
         """Reset latency history; returns how many event series were reset."""
         return self.execute_command("LATENCY RESET", *events)
+
+    # -- modules ----------------------------------------------------------------------
+
+    def module_load(self, path: str, *args: EncodableT) -> ResponseT:
+        """Load the module at ``path`` on the server, passing it ``args``;
+        returns True.
+
+        :raises ModuleError: the server could not load it.
+        """
+        return self.execute_command("MODULE LOAD", path, *args)
+
+    def module_loadex(
+        self,
+        path: str,
+        options: list[str] | None = None,
+        args: list[str] | None = None,
+    ) -> ResponseT:
+        """MODULE LOADEX: load a module with ``CONFIG`` directives (``options``:
+        flat name/value words) and ``ARGS``."""
+        pieces: list[Any] = []
+        if options is not None:
+            pieces += ["CONFIG", *options]
+        if args is not None:
+            pieces += ["ARGS", *args]
+        return self.execute_command("MODULE LOADEX", path, *pieces)
+
+    def module_unload(self, name: str) -> ResponseT:
+        """Unload the module ``name``; returns True.
+
+        :raises ModuleError: no module of that name is loaded.
+        """
+        return self.execute_command("MODULE UNLOAD", name)
+
+    def load_external_module(self, funcname: str, func: Callable[..., Any]) -> None:
+        """Attach ``func`` to this client as ``funcname`` (how redis-py plugs in
+        the command namespaces of third-party modules: ``r.foo().dothing()``)."""
+        setattr(self, funcname, func)
+
+    # -- HOTKEYS (Redis 8.6+) -------------------------------------------------------
+
+    def hotkeys_start(
+        self,
+        metrics: Sequence[HotkeysMetricsTypes],
+        count: int | None = None,
+        duration: int | None = None,
+        sample_ratio: int | None = None,
+        slots: Sequence[int] | None = None,
+        **kwargs: Any,
+    ) -> ResponseT:
+        """Start ranking the hottest keys by ``metrics`` (:class:`HotkeysMetricsTypes`).
+
+        :param count: how many keys each ranking keeps.
+        :param duration: stop by itself after this many seconds.
+        :param sample_ratio: track each command with probability 1/ratio.
+        :param slots: only keys of these hash slots (cluster mode).
+        :raises DataError: for an unknown metric.
+        """
+        words = [option_word(m, "HOTKEYS metric", ("CPU", "NET")) for m in metrics]
+        pieces: list[Any] = ["METRICS", len(words), *words]
+        for token, value in (
+            ("COUNT", count),
+            ("DURATION", duration),
+            ("SAMPLE", sample_ratio),
+        ):
+            if value is not None:
+                pieces += [token, value]
+        if slots is not None:
+            pieces += ["SLOTS", len(slots), *slots]
+        return self.execute_command("HOTKEYS START", *pieces, **kwargs)
+
+    def hotkeys_stop(self, **kwargs: Any) -> ResponseT:
+        """Stop the running hotkeys session (its results stay readable)."""
+        return self.execute_command("HOTKEYS STOP", **kwargs)
+
+    def hotkeys_get(self, **kwargs: Any) -> ResponseT:
+        """The current or last hotkeys session: a list with one dict (one per
+        node where replies are aggregated), or None when there is none."""
+        return self.execute_command("HOTKEYS GET", **kwargs)
+
+    def hotkeys_reset(self, **kwargs: Any) -> ResponseT:
+        """Discard the last session's results (an error while one runs)."""
+        return self.execute_command("HOTKEYS RESET", **kwargs)
+
+    # -- replication --------------------------------------------------------------------
+
+    async def psync(self, replicationid: str, offset: int) -> bytes:
+        """Start replication as a replica would: returns the server's first
+        line (``b"FULLRESYNC <replid> <offset>"`` or ``b"CONTINUE ..."``).
+
+        What follows (the dataset, then the command stream) is not RESP, so
+        the command runs on a connection of its own that is closed after
+        that line, never given back to the pool in replica mode.
+
+        :raises RedisError: on a client without a connection pool (cluster).
+        """
+        pool = getattr(self, "connection_pool", None)
+        if pool is None:
+            raise RedisError("psync() needs a client with a connection_pool")
+        conn = await pool.get_connection()
+        try:
+            reply = await conn.execute(
+                ("PSYNC", replicationid, offset), {"NEVER_DECODE": True}
+            )
+        finally:
+            await conn.disconnect()
+            await pool.release(conn)
+        return bytes(reply)

@@ -82,6 +82,23 @@ class SetCommands(CommandsBase):
             "SINTERCARD", numkeys, *keys, "LIMIT", limit, keys=keys
         )
 
+    def sdiffcard(self, numkeys: int, keys: list[KeyT], limit: int = 0) -> ResponseT:
+        """The size of the difference of the first set and the others, counting
+        at most ``limit`` (0 = all) (Redis 8.8+)."""
+        return self.execute_command(
+            "SDIFFCARD", numkeys, *keys, "LIMIT", limit, keys=keys
+        )
+
+    def sunioncard(
+        self, numkeys: int, keys: list[KeyT], limit: int = 0, approx: bool = False
+    ) -> ResponseT:
+        """The size of the union, counting at most ``limit`` (0 = all); with
+        ``approx`` a HyperLogLog estimate (Redis 8.8+)."""
+        approx_word = ["APPROX"] if approx else []
+        return self.execute_command(
+            "SUNIONCARD", numkeys, *keys, *approx_word, "LIMIT", limit, keys=keys
+        )
+
     def sunion(self, keys: KeysT, *args: KeyT) -> ResponseT:
         """Members of any of the sets (a set)."""
         names = list_or_args(keys, args)

@@ -2,6 +2,10 @@
 
 XREAD/XREADGROUP with ``block`` pass ``timeout=block/1000`` seconds as an option
 (``0`` = forever), so the connection does not time the wait out.
+
+Redis 8.2+ added consumer-group-aware deletion (``ref_policy`` on XADD/XTRIM,
+XACKDEL, XDELEX), 8.4 XREADGROUP CLAIM, 8.6 idempotent XADD (IDMP, XCFGSET) and
+XNACK, 8.10 the MAXCOUNT/MAXSIZE caps of XREAD(GROUP).
 """
 
 from __future__ import annotations
@@ -39,9 +43,56 @@ def _at_least_zero(command: str, name: str, value: Any) -> bool:
     return True
 
 
-def _positive_count(command: str, value: Any) -> None:
+def _positive_count(command: str, value: Any, name: str = "count") -> None:
     if not isinstance(value, int) or value < 1:
-        raise DataError(f"{command}: count must be a positive integer")
+        raise DataError(f"{command}: {name} must be a positive integer")
+
+
+_REF_POLICIES = ("KEEPREF", "DELREF", "ACKED")
+
+
+def _ref_policy(command: str, value: Any) -> str:
+    """What deleting an entry does to the consumer groups' pending lists."""
+    if value not in _REF_POLICIES:
+        raise DataError(f"{command}: ref_policy must be one of KEEPREF, DELREF, ACKED")
+    return str(value)
+
+
+def _read_caps(
+    command: str, count: int | None, max_count: int | None, max_size: int | None
+) -> list[Any]:
+    """XREAD(GROUP)'s COUNT (per stream) and MAXCOUNT/MAXSIZE (whole reply)."""
+    pieces: list[Any] = []
+    if count is not None:
+        _positive_count(command, count)
+        pieces += ["COUNT", count]
+    if max_count is not None:
+        _positive_count(command, max_count, "max_count")
+        if count is not None and max_count < count:
+            raise DataError(f"{command}: max_count must be at least count")
+        pieces += ["MAXCOUNT", max_count]
+    if max_size is not None:
+        _positive_count(command, max_size, "max_size")
+        pieces += ["MAXSIZE", max_size]
+    return pieces
+
+
+def _idmp_pair(value: Any) -> tuple[Any, Any]:
+    # Checked at run time: a str here would be sent as its characters.
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise DataError("XADD: idmp must be a (producer_id, idempotent_id) tuple")
+    return value[0], value[1]
+
+
+def _int_within(command: str, name: str, value: Any, top: int) -> None:
+    if not isinstance(value, int) or not 1 <= value <= top:
+        raise DataError(f"{command}: {name} must be an integer from 1 to {top:,}")
+
+
+def _ids_block(command: str, ids: tuple[StreamIdT, ...]) -> list[Any]:
+    if not ids:
+        raise DataError(f"{command}: at least one message ID is required")
+    return ["IDS", len(ids), *ids]
 
 
 def _non_empty(command: str, what: str, value: Any, kinds: Any) -> None:
@@ -94,14 +145,35 @@ class StreamCommands(CommandsBase):
         nomkstream: bool = False,
         minid: StreamIdT | None = None,
         limit: int | None = None,
+        ref_policy: str | None = None,
+        idmpauto: str | None = None,
+        idmp: tuple[str, bytes] | None = None,
     ) -> ResponseT:
         """Append an entry; returns its ID (None with nomkstream and no stream).
 
-        :raises DataError: for empty ``fields``, maxlen with minid, bad maxlen.
+        :param ref_policy: what trimming does to the groups' pending lists:
+            ``"KEEPREF"`` (keep references), ``"DELREF"`` (drop them) or
+            ``"ACKED"`` (trim only entries every group acknowledged) (8.2+).
+        :param idmpauto: a producer ID: the server derives an idempotency ID
+            from the entry and drops duplicates (8.6+, only with ``id="*"``).
+        :param idmp: ``(producer_id, idempotent_id)``: the same with an
+            explicit idempotency ID (8.6+, only with ``id="*"``).
+        :raises DataError: for empty ``fields``, maxlen with minid, bad maxlen,
+            idmpauto with idmp, either with an explicit id, a bad ref_policy.
         """
         pieces: list[Any] = []
+        if idmpauto is not None and idmp is not None:
+            raise DataError("XADD: only one of idmpauto and idmp may be given")
+        if (idmpauto is not None or idmp is not None) and id != "*":
+            raise DataError("XADD: idmpauto and idmp need id='*'")
         if nomkstream:
             pieces.append("NOMKSTREAM")
+        if ref_policy is not None:
+            pieces.append(_ref_policy("XADD", ref_policy))
+        if idmpauto is not None:
+            pieces += ["IDMPAUTO", idmpauto]
+        if idmp is not None:
+            pieces += ["IDMP", *_idmp_pair(idmp)]
         pieces += _trim_pieces("XADD", maxlen, approximate, minid, limit)
         pieces.append(id)
         _non_empty("XADD", "fields", fields, Mapping)
@@ -124,11 +196,18 @@ class StreamCommands(CommandsBase):
         approximate: bool = True,
         minid: StreamIdT | None = None,
         limit: int | None = None,
+        ref_policy: str | None = None,
     ) -> ResponseT:
-        """Trim by length or minimum ID; returns how many entries were removed."""
+        """Trim by length or minimum ID; returns how many entries were removed.
+
+        :param ref_policy: ``"KEEPREF"``, ``"DELREF"`` or ``"ACKED"``, as for
+            :meth:`xadd` (Redis 8.2+).
+        """
         if maxlen is None and minid is None:
             raise DataError("XTRIM: one of maxlen and minid must be given")
         pieces = _trim_pieces("XTRIM", maxlen, approximate, minid, limit)
+        if ref_policy is not None:
+            pieces.append(_ref_policy("XTRIM", ref_policy))
         return self.execute_command("XTRIM", name, *pieces)
 
     def xrange(
@@ -164,10 +243,17 @@ class StreamCommands(CommandsBase):
         streams: Mapping[KeyT, StreamIdT],
         count: int | None = None,
         block: int | None = None,
+        max_count: int | None = None,
+        max_size: int | None = None,
     ) -> ResponseT:
         """Read entries after the given IDs: ``[[stream, entries], ...]``.
 
+        :param count: at most this many entries per stream.
         :param block: wait up to this many milliseconds (0 = forever).
+        :param max_count: at most this many entries in all (>= count; 8.10+).
+        :param max_size: a soft cap on the reply's size in bytes (8.10+).
+        :raises DataError: for a negative block, a count, max_count or max_size
+            below 1, max_count below count, or no streams.
         """
         pieces: list[Any] = []
         options: dict[str, Any] = {}
@@ -175,9 +261,7 @@ class StreamCommands(CommandsBase):
             _non_negative_int("XREAD", "block", block)
             pieces += ["BLOCK", block]
             options["timeout"] = block / 1000
-        if count is not None:
-            _positive_count("XREAD", count)
-            pieces += ["COUNT", count]
+        pieces += _read_caps("XREAD", count, max_count, max_size)
         pieces += _streams_pieces("XREAD", streams)
         return self.execute_command("XREAD", *pieces, **options)
 
@@ -189,25 +273,127 @@ class StreamCommands(CommandsBase):
         count: int | None = None,
         block: int | None = None,
         noack: bool = False,
+        claim_min_idle_time: int | None = None,
+        max_count: int | None = None,
+        max_size: int | None = None,
     ) -> ResponseT:
-        """Read as a consumer of a group (``">"`` for new entries)."""
+        """Read as a consumer of a group (``">"`` for new entries).
+
+        :param claim_min_idle_time: also claim entries pending in the group for
+            at least this many milliseconds (8.4+); entries then come back as
+            ``(id, fields, idle_ms, delivery_count)``.
+        :param max_count: at most this many entries in all (>= count; 8.10+).
+        :param max_size: a soft cap on the reply's size in bytes (8.10+).
+        :raises DataError: for bad count/max_count/max_size/block values, a
+            negative claim_min_idle_time, or no streams.
+        """
         pieces: list[Any] = ["GROUP", groupname, consumername]
         options: dict[str, Any] = {}
-        if count is not None:
-            _positive_count("XREADGROUP", count)
-            pieces += ["COUNT", count]
+        pieces += _read_caps("XREADGROUP", count, max_count, max_size)
         if block is not None:
             _non_negative_int("XREADGROUP", "block", block)
             pieces += ["BLOCK", block]
             options["timeout"] = block / 1000
         if noack:
             pieces.append("NOACK")
+        if claim_min_idle_time is not None:
+            _non_negative_int("XREADGROUP", "claim_min_idle_time", claim_min_idle_time)
+            pieces += ["CLAIM", claim_min_idle_time]
+            options["claim_min_idle_time"] = claim_min_idle_time
         pieces += _streams_pieces("XREADGROUP", streams)
         return self.execute_command("XREADGROUP", *pieces, **options)
 
     def xack(self, name: KeyT, groupname: GroupT, *ids: StreamIdT) -> ResponseT:
         """Acknowledge entries; returns how many were pending."""
         return self.execute_command("XACK", name, groupname, *ids)
+
+    def xackdel(
+        self,
+        name: KeyT,
+        groupname: GroupT,
+        *ids: StreamIdT,
+        ref_policy: str = "KEEPREF",
+    ) -> ResponseT:
+        """Acknowledge entries and delete them from the stream (Redis 8.2+).
+
+        :param ref_policy: ``"KEEPREF"`` (other groups keep their references),
+            ``"DELREF"`` (removed from every group) or ``"ACKED"`` (deleted
+            only once every group acknowledged it).
+        :returns: one status per ID (-1 no such ID, 1 deleted, 2 kept).
+        :raises DataError: without IDs or for a bad ref_policy.
+        """
+        policy = _ref_policy("XACKDEL", ref_policy)
+        return self.execute_command(
+            "XACKDEL", name, groupname, policy, *_ids_block("XACKDEL", ids)
+        )
+
+    def xdelex(
+        self, name: KeyT, *ids: StreamIdT, ref_policy: str = "KEEPREF"
+    ) -> ResponseT:
+        """XDEL with control over the consumer groups' references (Redis 8.2+).
+
+        :returns: one status per ID, as :meth:`xackdel`.
+        :raises DataError: without IDs or for a bad ref_policy.
+        """
+        policy = _ref_policy("XDELEX", ref_policy)
+        return self.execute_command("XDELEX", name, policy, *_ids_block("XDELEX", ids))
+
+    def xnack(
+        self,
+        name: KeyT,
+        groupname: GroupT,
+        mode: str,
+        *ids: StreamIdT,
+        retrycount: int | None = None,
+        force: bool = False,
+    ) -> ResponseT:
+        """Give pending entries back to the group unprocessed (Redis 8.6+).
+
+        :param mode: ``"SILENT"`` (shutting down: the delivery count goes
+            down), ``"FAIL"`` (could not process: unchanged) or ``"FATAL"``
+            (never deliver again: set to the maximum).
+        :param retrycount: set the delivery count to this instead.
+        :param force: create unowned pending entries for IDs not pending yet.
+        :returns: how many entries were nacked.
+        :raises DataError: without IDs, a bad mode, or a negative retrycount.
+        """
+        pieces: list[Any] = [name, groupname]
+        if mode not in ("SILENT", "FAIL", "FATAL"):
+            raise DataError("XNACK: mode must be one of SILENT, FAIL, FATAL")
+        pieces += [mode, *_ids_block("XNACK", ids)]
+        if retrycount is not None:
+            if retrycount < 0:
+                raise DataError("XNACK: retrycount must be a non-negative integer")
+            pieces += ["RETRYCOUNT", retrycount]
+        if force:
+            pieces.append("FORCE")
+        return self.execute_command("XNACK", *pieces)
+
+    def xcfgset(
+        self,
+        name: KeyT,
+        idmp_duration: int | None = None,
+        idmp_maxsize: int | None = None,
+    ) -> ResponseT:
+        """Configure a stream's idempotency map (Redis 8.6+; clears it when a
+        value changes).
+
+        :param idmp_duration: seconds an idempotency ID is remembered (1-300).
+        :param idmp_maxsize: IDs remembered per producer (1-1,000,000).
+        :returns: ``b"OK"`` (as redis-py: no conversion).
+        :raises DataError: when neither is given or one is out of range.
+        """
+        if idmp_duration is None and idmp_maxsize is None:
+            raise DataError("XCFGSET: give idmp_duration and/or idmp_maxsize")
+        pieces: list[Any] = [name]
+        for token, value, top in (
+            ("IDMP-DURATION", idmp_duration, 300),
+            ("IDMP-MAXSIZE", idmp_maxsize, 1_000_000),
+        ):
+            if value is not None:
+                _int_within("XCFGSET", token.lower().replace("-", "_"), value, top)
+                pieces += [token, value]
+        return self.execute_command("XCFGSET", *pieces)
 
     def xclaim(
         self,
