@@ -5,7 +5,15 @@
 from __future__ import annotations
 
 from aio.redis import Lock, Monitor, PubSub, Redis, Retry
-from aio.redis.commands import BitFieldOperation
+from aio.redis.commands import (
+    ArrayAggregateOperations,
+    ArrayPredicateCombinator,
+    ArrayPredicateType,
+    BitFieldOperation,
+    DataPersistOptions,
+    HashDataPersistOptions,
+    HotkeysMetricsTypes,
+)
 from builtins import type as _builtin_type
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -37,14 +45,15 @@ class RedisTwin:
     retry_on_timeout=False, retry=<default>, ssl=False, ssl_keyfile=None,
     ssl_certfile=None, ssl_cert_reqs="required", ssl_ca_certs=None,
     max_connections=None, single_connection_client=False, health_check_interval=0,
-    client_name=None, username=None, protocol=2)``.
+    client_name=None, username=None, protocol=3)``.
 
     Every command is a coroutine method (``await r.set("k", "v")``). Replies are
-    ``bytes`` unless ``decode_responses=True``; RESP2 and RESP3 (``protocol=3``)
-    replies are converted to the same Python shapes. Use ``async with`` or
-    :meth:`aclose` to release the connections. Without ``retry=``, a failed command
-    is retried as redis-py 8 does (10 times, exponential backoff with jitter from
-    10 ms, capped at 1 s); ``retry=None`` turns retries off.
+    ``bytes`` unless ``decode_responses=True``; RESP3 (the default, as in redis-py
+    8) and RESP2 (``protocol=2``) replies are converted to the same Python shapes.
+    Use ``async with`` or :meth:`aclose` to release the connections. Without
+    ``retry=``, a failed command is retried as redis-py 8 does (10 times,
+    exponential backoff with jitter from 10 ms, capped at 1 s); ``retry=None``
+    turns retries off.
 
     Differences from redis-py: with ``single_connection_client=True`` concurrent
     commands share the connection (they are pipelined, replies matched in order)
@@ -221,6 +230,165 @@ class RedisTwin:
         """Append ``value`` to the string at ``key``; returns the new length."""
         return self._execute(self._async.append, key, value)
 
+    def arcount(self, name: bytes | str | memoryview) -> Any:
+        """The number of set slots (0 if no key)."""
+        return self._execute(self._async.arcount, name)
+
+    def ardel(self, name: bytes | str | memoryview, *indices: int) -> Any:
+        """Delete the values at ``indices``; returns how many were set."""
+        return self._execute(self._async.ardel, name, *indices)
+
+    def ardelrange(
+        self, name: bytes | str | memoryview, *ranges: tuple[int, int]
+    ) -> Any:
+        """Delete the values in inclusive ``(start, end)`` ranges; returns how
+        many were set.
+        """
+        return self._execute(self._async.ardelrange, name, *ranges)
+
+    def arget(self, name: bytes | str | memoryview, index: int) -> Any:
+        """The value at ``index``, or None."""
+        return self._execute(self._async.arget, name, index)
+
+    def argetrange(self, name: bytes | str | memoryview, start: int, end: int) -> Any:
+        """The values from ``start`` to ``end`` inclusive (None for holes),
+        in reverse order when start > end.
+        """
+        return self._execute(self._async.argetrange, name, start, end)
+
+    def argrep(
+        self,
+        name: bytes | str | memoryview,
+        start: int,
+        end: int,
+        predicates: list[
+            tuple[
+                ArrayPredicateType, bytes | bytearray | memoryview | str | int | float
+            ]
+        ],
+        combinator: ArrayPredicateCombinator | None = None,
+        limit: int | None = None,
+        withvalues: bool = False,
+        nocase: bool = False,
+    ) -> Any:
+        """Search the values from ``start`` to ``end`` with ``(type, value)``
+        predicates (:class:`ArrayPredicateType`), combined by ``combinator``.
+
+        :returns: the matching indexes, or ``[[index, value], ...]`` with
+            ``withvalues``.
+        :raises DataError: without predicates, or for an unknown predicate type
+            or combinator.
+        """
+        return self._execute(
+            self._async.argrep,
+            name,
+            start,
+            end,
+            predicates,
+            combinator,
+            limit,
+            withvalues,
+            nocase,
+        )
+
+    def arinfo(self, name: bytes | str | memoryview, full: bool = False) -> Any:
+        """The array's metadata as a dict with str keys (``full``: per-slice
+        statistics too, O(N)).
+
+        :raises ResponseError: when the key does not exist.
+        """
+        return self._execute(self._async.arinfo, name, full)
+
+    def arinsert(
+        self,
+        name: bytes | str | memoryview,
+        *values: bytes | bytearray | memoryview | str | int | float,
+    ) -> Any:
+        """Store ``values`` from the insert cursor on; returns the last index."""
+        return self._execute(self._async.arinsert, name, *values)
+
+    def arlastitems(
+        self, name: bytes | str | memoryview, count: int, rev: bool = False
+    ) -> Any:
+        """The ``count`` most recently inserted values, oldest first (newest
+        first with ``rev``).
+        """
+        return self._execute(self._async.arlastitems, name, count, rev)
+
+    def arlen(self, name: bytes | str | memoryview) -> Any:
+        """The highest set index plus one (0 if no key)."""
+        return self._execute(self._async.arlen, name)
+
+    def armget(self, name: bytes | str | memoryview, *indices: int) -> Any:
+        """The values at ``indices`` in that order (None where unset)."""
+        return self._execute(self._async.armget, name, *indices)
+
+    def armset(
+        self,
+        name: bytes | str | memoryview,
+        mapping: Mapping[int, bytes | bytearray | memoryview | str | int | float],
+    ) -> Any:
+        """Set ``{index: value}`` pairs; returns how many slots were empty."""
+        return self._execute(self._async.armset, name, mapping)
+
+    def arnext(self, name: bytes | str | memoryview) -> Any:
+        """The index ARINSERT would use next (None once the cursor is spent)."""
+        return self._execute(self._async.arnext, name)
+
+    def arop(
+        self,
+        name: bytes | str | memoryview,
+        start: int,
+        end: int,
+        operation: ArrayAggregateOperations,
+        value: bytes | bytearray | memoryview | str | int | float | None = None,
+    ) -> Any:
+        """Aggregate the values from ``start`` to ``end``
+        (:class:`ArrayAggregateOperations`; ``value`` is MATCH's operand).
+
+        :returns: text for SUM/MIN/MAX, an integer for AND/OR/XOR/MATCH/USED,
+            None when nothing matched.
+        """
+        return self._execute(self._async.arop, name, start, end, operation, value)
+
+    def arring(
+        self,
+        name: bytes | str | memoryview,
+        size: int,
+        *values: bytes | bytearray | memoryview | str | int | float,
+    ) -> Any:
+        """Insert into a ring of ``size`` slots (oldest overwritten); returns
+        the last index written.
+        """
+        return self._execute(self._async.arring, name, size, *values)
+
+    def arscan(
+        self,
+        name: bytes | str | memoryview,
+        start: int,
+        end: int,
+        limit: int | None = None,
+    ) -> Any:
+        """``[[index, value], ...]`` of the set slots from ``start`` to ``end``
+        (holes skipped), at most ``limit`` of them.
+        """
+        return self._execute(self._async.arscan, name, start, end, limit)
+
+    def arseek(self, name: bytes | str | memoryview, index: int) -> Any:
+        """Move the insert cursor to ``index``; returns 1, or 0 if no key."""
+        return self._execute(self._async.arseek, name, index)
+
+    def arset(
+        self,
+        name: bytes | str | memoryview,
+        index: int,
+        *values: bytes | bytearray | memoryview | str | int | float,
+    ) -> Any:
+        """Set ``values`` at consecutive indexes from ``index``; returns how
+        many slots were empty before.
+        """
+        return self._execute(self._async.arset, name, index, *values)
+
     def auth(self, password: str, username: str | None = None, **kwargs: Any) -> Any:
         """Authenticate this connection (ACL ``username`` optional); returns True."""
         return self._execute(self._async.auth, password, username, **kwargs)
@@ -296,6 +464,32 @@ class RedisTwin:
         """Blocking LMOVE; returns the value or None on timeout."""
         return self._execute(
             self._async.blmove, first_list, second_list, timeout, src, dest
+        )
+
+    def blmovem(
+        self,
+        first_list: bytes | str | memoryview,
+        second_list: bytes | str | memoryview,
+        timeout: float,
+        src: str = "LEFT",
+        dest: str = "RIGHT",
+        count: int | None = None,
+        mode: str | None = None,
+        ordering: str | None = None,
+    ) -> Any:
+        """Blocking :meth:`lmovem`: wait up to ``timeout`` seconds (0: forever)
+        for elements; returns the moved elements, or None on timeout.
+        """
+        return self._execute(
+            self._async.blmovem,
+            first_list,
+            second_list,
+            timeout,
+            src,
+            dest,
+            count,
+            mode,
+            ordering,
         )
 
     def blmpop(
@@ -632,6 +826,36 @@ class RedisTwin:
     def delete(self, *names: bytes | str | memoryview) -> Any:
         """Delete ``names``; returns how many existed."""
         return self._execute(self._async.delete, *names)
+
+    def delex(
+        self,
+        name: bytes | str | memoryview,
+        ifeq: bytes | str | None = None,
+        ifne: bytes | str | None = None,
+        ifdeq: str | None = None,
+        ifdne: str | None = None,
+    ) -> Any:
+        """Delete ``name``, optionally only if its value (``ifeq``/``ifne``) or
+        the value's digest (``ifdeq``/``ifdne``) matches (Redis 8.4+).
+
+        :returns: 1 if the key was deleted, else 0.
+        :raises ValueError: for more than one condition (as redis-py).
+        """
+        return self._execute(self._async.delex, name, ifeq, ifne, ifdeq, ifdne)
+
+    def digest(self, name: bytes | str | memoryview) -> Any:
+        """The XXH3 digest of the string at ``name`` as 16 hex digits, or None
+        if the key does not exist (Redis 8.4+).
+        """
+        return self._execute(self._async.digest, name)
+
+    def digest_local(self, value: bytes | str) -> bytes | str:
+        """The digest :meth:`digest` would return for ``value``, computed here
+        without a round trip (a str is hashed as UTF-8).
+
+        :returns: 16 hex digits, as bytes, or as str with ``decode_responses``.
+        """
+        return self._async.digest_local(value)
 
     def dump(self, name: bytes | str | memoryview) -> Any:
         """The serialized value of ``name`` (always bytes), or None."""
@@ -1141,6 +1365,47 @@ class RedisTwin:
         """Deprecated alias of ``hset(name, mapping=...)``; returns True."""
         return self._execute(self._async.hmset, name, mapping)
 
+    def hotkeys_get(self, **kwargs: Any) -> Any:
+        """The current or last hotkeys session: a list with one dict (one per
+        node where replies are aggregated), or None when there is none.
+        """
+        return self._execute(self._async.hotkeys_get, **kwargs)
+
+    def hotkeys_reset(self, **kwargs: Any) -> Any:
+        """Discard the last session's results (an error while one runs)."""
+        return self._execute(self._async.hotkeys_reset, **kwargs)
+
+    def hotkeys_start(
+        self,
+        metrics: Sequence[HotkeysMetricsTypes],
+        count: int | None = None,
+        duration: int | None = None,
+        sample_ratio: int | None = None,
+        slots: Sequence[int] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Start ranking the hottest keys by ``metrics`` (:class:`HotkeysMetricsTypes`).
+
+        :param count: how many keys each ranking keeps.
+        :param duration: stop by itself after this many seconds.
+        :param sample_ratio: track each command with probability 1/ratio.
+        :param slots: only keys of these hash slots (cluster mode).
+        :raises DataError: for an unknown metric.
+        """
+        return self._execute(
+            self._async.hotkeys_start,
+            metrics,
+            count,
+            duration,
+            sample_ratio,
+            slots,
+            **kwargs,
+        )
+
+    def hotkeys_stop(self, **kwargs: Any) -> Any:
+        """Stop the running hotkeys session (its results stay readable)."""
+        return self._execute(self._async.hotkeys_stop, **kwargs)
+
     def hpersist(
         self,
         name: bytes | str | memoryview,
@@ -1261,6 +1526,48 @@ class RedisTwin:
         """
         return self._execute(self._async.hset, name, key, value, mapping, items)
 
+    def hsetex(
+        self,
+        name: bytes | str | memoryview,
+        key: bytes | bytearray | memoryview | str | int | float | None = None,
+        value: bytes | bytearray | memoryview | str | int | float | None = None,
+        mapping: Mapping[
+            bytes | bytearray | memoryview | str | int | float,
+            bytes | bytearray | memoryview | str | int | float,
+        ]
+        | None = None,
+        items: Sequence[bytes | bytearray | memoryview | str | int | float]
+        | None = None,
+        ex: int | timedelta | None = None,
+        px: int | timedelta | None = None,
+        exat: int | datetime | None = None,
+        pxat: int | datetime | None = None,
+        data_persist_option: HashDataPersistOptions | None = None,
+        keepttl: bool = False,
+    ) -> Any:
+        """Set fields (as :meth:`hset` takes them) and their expiry (Redis 8+).
+
+        :param data_persist_option: ``HashDataPersistOptions.FNX`` (only if no
+            field exists yet) or ``FXX`` (only if all do).
+        :returns: 1 when the fields were set, 0 when the condition prevented it.
+        :raises DataError: when no field is given, ``items`` has an odd length,
+            or more than one of ex, px, exat, pxat and keepttl is given.
+        """
+        return self._execute(
+            self._async.hsetex,
+            name,
+            key,
+            value,
+            mapping,
+            items,
+            ex,
+            px,
+            exat,
+            pxat,
+            data_persist_option,
+            keepttl,
+        )
+
     def hsetnx(
         self,
         name: bytes | str | memoryview,
@@ -1301,6 +1608,50 @@ class RedisTwin:
     def incrbyfloat(self, name: bytes | str | memoryview, amount: float = 1.0) -> Any:
         """Increment the float at ``name`` by ``amount``; returns a float."""
         return self._execute(self._async.incrbyfloat, name, amount)
+
+    def increx(
+        self,
+        name: bytes | str | memoryview,
+        *,
+        byfloat: bytes | bytearray | memoryview | str | int | float | None = None,
+        byint: bytes | bytearray | memoryview | str | int | float | None = None,
+        lbound: bytes | bytearray | memoryview | str | int | float | None = None,
+        ubound: bytes | bytearray | memoryview | str | int | float | None = None,
+        saturate: bool = False,
+        ex: int | timedelta | None = None,
+        px: int | timedelta | None = None,
+        exat: int | datetime | None = None,
+        pxat: int | datetime | None = None,
+        persist: bool = False,
+        enx: bool = False,
+    ) -> Any:
+        """Increment within bounds and set the expiry in one step (Redis 8.8+).
+
+        By 1 unless ``byint`` or ``byfloat`` is given. A result outside
+        ``lbound``/``ubound`` (or the type's range) is refused, value and TTL
+        untouched, or with ``saturate`` clamped to the bound. ``enx`` applies
+        the expiry only to a key that has none.
+
+        :returns: ``[new_value, applied_increment]``: integers, or with
+            ``byfloat`` the numbers as RESP2 text (bytes, str when decoding).
+        :raises DataError: for byfloat with byint, more than one of ex, px,
+            exat, pxat and persist, or enx without an expiry.
+        """
+        return self._execute(
+            self._async.increx,
+            name,
+            byfloat=byfloat,
+            byint=byint,
+            lbound=lbound,
+            ubound=ubound,
+            saturate=saturate,
+            ex=ex,
+            px=px,
+            exat=exat,
+            pxat=pxat,
+            persist=persist,
+            enx=enx,
+        )
 
     def info(self, section: str | None = None, *args: str, **kwargs: Any) -> Any:
         """Server information as a dict (``info("memory")`` for one section)."""
@@ -1384,6 +1735,37 @@ class RedisTwin:
         """Move a value between lists; returns it (None if ``first_list`` is empty)."""
         return self._execute(self._async.lmove, first_list, second_list, src, dest)
 
+    def lmovem(
+        self,
+        first_list: bytes | str | memoryview,
+        second_list: bytes | str | memoryview,
+        src: str = "LEFT",
+        dest: str = "RIGHT",
+        count: int | None = None,
+        mode: str | None = None,
+        ordering: str | None = None,
+    ) -> Any:
+        """Move several elements between lists atomically (Redis 8.8+).
+
+        Without ``count`` one element moves. With it, ``mode`` ``"COUNT"``
+        (default: up to count) or ``"EXACTLY"`` (count or none), and
+        ``ordering`` (required) ``"OBO"`` (pushed one by one, so reversed) or
+        ``"BULK"`` (order kept).
+
+        :returns: the moved elements in destination order, or None.
+        :raises DataError: mode/ordering without count, or count without ordering.
+        """
+        return self._execute(
+            self._async.lmovem,
+            first_list,
+            second_list,
+            src,
+            dest,
+            count,
+            mode,
+            ordering,
+        )
+
     def lmpop(
         self,
         num_keys: int,
@@ -1395,6 +1777,12 @@ class RedisTwin:
         return self._execute(
             self._async.lmpop, num_keys, *args, direction=direction, count=count
         )
+
+    def load_external_module(self, funcname: str, func: Callable[..., Any]) -> None:
+        """Attach ``func`` to this client as ``funcname`` (how redis-py plugs in
+        the command namespaces of third-party modules: ``r.foo().dothing()``).
+        """
+        return self._async.load_external_module(funcname, func)
 
     def lolwut(self, *version_numbers: str | float, **kwargs: Any) -> Any:
         """Redis' art (and version); ``lolwut(5)`` picks the art version."""
@@ -1524,6 +1912,31 @@ class RedisTwin:
         """Loaded modules, one dict each."""
         return self._execute(self._async.module_list)
 
+    def module_load(
+        self, path: str, *args: bytes | bytearray | memoryview | str | int | float
+    ) -> Any:
+        """Load the module at ``path`` on the server, passing it ``args``;
+        returns True.
+
+        :raises ModuleError: the server could not load it.
+        """
+        return self._execute(self._async.module_load, path, *args)
+
+    def module_loadex(
+        self, path: str, options: list[str] | None = None, args: list[str] | None = None
+    ) -> Any:
+        """MODULE LOADEX: load a module with ``CONFIG`` directives (``options``:
+        flat name/value words) and ``ARGS``.
+        """
+        return self._execute(self._async.module_loadex, path, options, args)
+
+    def module_unload(self, name: str) -> Any:
+        """Unload the module ``name``; returns True.
+
+        :raises ModuleError: no module of that name is loaded.
+        """
+        return self._execute(self._async.module_unload, name)
+
     def move(self, name: bytes | str | memoryview, db: int) -> Any:
         """Move ``name`` to database ``db``; returns whether it moved."""
         return self._execute(self._async.move, name, db)
@@ -1536,6 +1949,36 @@ class RedisTwin:
     ) -> Any:
         """Set every key of ``mapping`` to its value; returns True."""
         return self._execute(self._async.mset, mapping)
+
+    def msetex(
+        self,
+        mapping: Mapping[
+            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
+        ],
+        data_persist_option: DataPersistOptions | None = None,
+        ex: int | timedelta | None = None,
+        px: int | timedelta | None = None,
+        exat: int | datetime | None = None,
+        pxat: int | datetime | None = None,
+        keepttl: bool = False,
+    ) -> Any:
+        """Set several keys with one expiry (Redis 8.4+).
+
+        :param data_persist_option: ``DataPersistOptions.NX`` (only if none of
+            the keys exists) or ``XX`` (only if all exist).
+        :returns: 1 when the keys were set, 0 when the condition prevented it.
+        :raises DataError: for more than one of ex, px, exat, pxat and keepttl.
+        """
+        return self._execute(
+            self._async.msetex,
+            mapping,
+            data_persist_option,
+            ex,
+            px,
+            exat,
+            pxat,
+            keepttl,
+        )
 
     def msetnx(
         self,
@@ -1615,6 +2058,18 @@ class RedisTwin:
         """Set ``name`` to ``value`` expiring in ``time_ms`` milliseconds."""
         return self._execute(self._async.psetex, name, time_ms, value)
 
+    def psync(self, replicationid: str, offset: int) -> bytes:
+        """Start replication as a replica would: returns the server's first
+        line (``b"FULLRESYNC <replid> <offset>"`` or ``b"CONTINUE ..."``).
+
+        What follows (the dataset, then the command stream) is not RESP, so
+        the command runs on a connection of its own that is closed after
+        that line, never given back to the pool in replica mode.
+
+        :raises RedisError: on a client without a connection pool (cluster).
+        """
+        return _call(self._async.psync, replicationid, offset)
+
     def pttl(self, name: bytes | str | memoryview) -> Any:
         """Milliseconds to live of ``name`` (-1 no expiry, -2 missing)."""
         return self._execute(self._async.pttl, name)
@@ -1659,6 +2114,18 @@ class RedisTwin:
     def randomkey(self, **kwargs: Any) -> Any:
         """Return a random key, or None when the database is empty."""
         return self._execute(self._async.randomkey, **kwargs)
+
+    def readonly(self, **kwargs: Any) -> Any:
+        """Let this connection to a cluster replica serve reads; returns True.
+
+        Per connection: ``RedisCluster(read_from_replicas=True)`` sends it on
+        every replica connection itself.
+        """
+        return self._execute(self._async.readonly, **kwargs)
+
+    def readwrite(self, **kwargs: Any) -> Any:
+        """Undo :meth:`readonly` on this connection; returns True."""
+        return self._execute(self._async.readwrite, **kwargs)
 
     def rename(
         self, src: bytes | str | memoryview, dst: bytes | str | memoryview
@@ -1796,6 +2263,14 @@ class RedisTwin:
         """Members of the first set not in the others (a set)."""
         return self._execute(self._async.sdiff, keys, *args)
 
+    def sdiffcard(
+        self, numkeys: int, keys: list[bytes | str | memoryview], limit: int = 0
+    ) -> Any:
+        """The size of the difference of the first set and the others, counting
+        at most ``limit`` (0 = all) (Redis 8.8+).
+        """
+        return self._execute(self._async.sdiffcard, numkeys, keys, limit)
+
     def sdiffstore(
         self,
         dest: bytes | str | memoryview,
@@ -1809,6 +2284,88 @@ class RedisTwin:
         """Switch this connection to database ``index``; returns True."""
         return self._execute(self._async.select, index, **kwargs)
 
+    def sentinel(self, *args: Any) -> None:
+        """Deprecated in redis-py (it sends nothing): use the ``sentinel_*``
+        methods.
+        """
+        return _call(self._async.sentinel, *args)
+
+    def sentinel_ckquorum(self, new_master_name: str) -> Any:
+        """Check that the sentinels can reach the quorum to fail over.
+
+        :returns: as redis-py, whether the reply was exactly ``OK``: the
+            server's ``OK <n> usable Sentinels...`` makes this False; a failed
+            check raises :class:`ResponseError`.
+        """
+        return self._execute(self._async.sentinel_ckquorum, new_master_name)
+
+    def sentinel_failover(self, new_master_name: str) -> Any:
+        """Force a failover of ``new_master_name`` without the other
+        sentinels' agreement; returns True.
+        """
+        return self._execute(self._async.sentinel_failover, new_master_name)
+
+    def sentinel_flushconfig(self) -> Any:
+        """Rewrite the sentinel's configuration file; returns True."""
+        return self._execute(self._async.sentinel_flushconfig)
+
+    def sentinel_get_master_addr_by_name(
+        self, service_name: str, return_responses: bool = False
+    ) -> Any:
+        """``(host, port)`` of the master of ``service_name``, or None."""
+        return self._execute(
+            self._async.sentinel_get_master_addr_by_name, service_name, return_responses
+        )
+
+    def sentinel_master(self, service_name: str, return_responses: bool = False) -> Any:
+        """The state of the master of ``service_name``: a dict with str keys,
+        numbers as int and ``is_master``/``is_sdown``/... flags as bools.
+        """
+        return self._execute(
+            self._async.sentinel_master, service_name, return_responses
+        )
+
+    def sentinel_masters(self) -> Any:
+        """Every monitored master's state, keyed by service name."""
+        return self._execute(self._async.sentinel_masters)
+
+    def sentinel_monitor(self, name: str, ip: str, port: int, quorum: int) -> Any:
+        """Start monitoring a master as ``name``; returns True."""
+        return self._execute(self._async.sentinel_monitor, name, ip, port, quorum)
+
+    def sentinel_remove(self, name: str) -> Any:
+        """Stop monitoring ``name``; returns True."""
+        return self._execute(self._async.sentinel_remove, name)
+
+    def sentinel_reset(self, pattern: str) -> Any:
+        """Forget the state of the masters matching the glob ``pattern``.
+
+        :returns: as redis-py, whether the reply was ``OK``: the server answers
+            with the number of masters reset, so this is False.
+        """
+        return self._execute(self._async.sentinel_reset, pattern)
+
+    def sentinel_sentinels(
+        self, service_name: str, return_responses: bool = False
+    ) -> Any:
+        """The other sentinels monitoring ``service_name``: a list of states."""
+        return self._execute(
+            self._async.sentinel_sentinels, service_name, return_responses
+        )
+
+    def sentinel_set(
+        self,
+        name: str,
+        option: str,
+        value: bytes | bytearray | memoryview | str | int | float,
+    ) -> Any:
+        """Change a monitoring parameter of ``name``; returns True."""
+        return self._execute(self._async.sentinel_set, name, option, value)
+
+    def sentinel_slaves(self, service_name: str) -> Any:
+        """The replicas of ``service_name``'s master: a list of states."""
+        return self._execute(self._async.sentinel_slaves, service_name)
+
     def set(
         self,
         name: bytes | str | memoryview,
@@ -1821,15 +2378,39 @@ class RedisTwin:
         get: bool = False,
         exat: int | datetime | None = None,
         pxat: int | datetime | None = None,
+        ifeq: bytes | str | None = None,
+        ifne: bytes | str | None = None,
+        ifdeq: str | None = None,
+        ifdne: str | None = None,
     ) -> Any:
         """Set ``name`` to ``value``.
 
-        :returns: True when set, None when NX/XX prevented it; with ``get=True``
-            the previous value (or None).
-        :raises DataError: when more than one expiry option, or nx with xx, is given.
+        ``ifeq``/``ifne`` write only if the current value equals / differs from
+        the given one, ``ifdeq``/``ifdne`` compare its XXH3 hex digest instead
+        (see :meth:`digest`, :meth:`digest_local`); IFEQ and IFDEQ never create
+        the key (Redis 8.4+, experimental there).
+
+        :returns: True when set, None when a condition prevented it; with
+            ``get=True`` the previous value (or None).
+        :raises DataError: when more than one expiry option, or more than one of
+            nx, xx, ifeq, ifne, ifdeq and ifdne, is given.
         """
         return self._execute(
-            self._async.set, name, value, ex, px, nx, xx, keepttl, get, exat, pxat
+            self._async.set,
+            name,
+            value,
+            ex,
+            px,
+            nx,
+            xx,
+            keepttl,
+            get,
+            exat,
+            pxat,
+            ifeq,
+            ifne,
+            ifdeq,
+            ifdne,
         )
 
     def setbit(self, name: bytes | str | memoryview, offset: int, value: int) -> Any:
@@ -2035,6 +2616,39 @@ class RedisTwin:
         """Iterate over the members with SSCAN."""
         return _iterate(self._async.sscan_iter(name, match, count), batch=100)
 
+    def stralgo(
+        self,
+        algo: str,
+        value1: bytes | str | memoryview,
+        value2: bytes | str | memoryview,
+        specific_argument: str = "strings",
+        len: bool = False,
+        idx: bool = False,
+        minmatchlen: int | None = None,
+        withmatchlen: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """STRALGO LCS of two strings, or of two keys' values (Redis 6.x: 7.0
+        replaced it with :meth:`lcs`).
+
+        :returns: the subsequence (str); its length with ``len``; with ``idx``
+            ``{"matches": [...], "len": n}``.
+        :raises DataError: for another algo than LCS, a specific_argument other
+            than keys or strings, or len with idx.
+        """
+        return self._execute(
+            self._async.stralgo,
+            algo,
+            value1,
+            value2,
+            specific_argument,
+            len,
+            idx,
+            minmatchlen,
+            withmatchlen,
+            **kwargs,
+        )
+
     def strlen(self, name: bytes | str | memoryview) -> Any:
         """Return the length of the string at ``name``."""
         return self._execute(self._async.strlen, name)
@@ -2051,6 +2665,18 @@ class RedisTwin:
         """Members of any of the sets (a set)."""
         return self._execute(self._async.sunion, keys, *args)
 
+    def sunioncard(
+        self,
+        numkeys: int,
+        keys: list[bytes | str | memoryview],
+        limit: int = 0,
+        approx: bool = False,
+    ) -> Any:
+        """The size of the union, counting at most ``limit`` (0 = all); with
+        ``approx`` a HyperLogLog estimate (Redis 8.8+).
+        """
+        return self._execute(self._async.sunioncard, numkeys, keys, limit, approx)
+
     def sunionstore(
         self,
         dest: bytes | str | memoryview,
@@ -2063,6 +2689,14 @@ class RedisTwin:
     def swapdb(self, first: int, second: int, **kwargs: Any) -> Any:
         """Swap two databases; returns True."""
         return self._execute(self._async.swapdb, first, second, **kwargs)
+
+    def sync(self) -> NoReturn:
+        """Refused (redis-py sends it): SYNC answers with the dataset as RDB
+        bytes without RESP's closing CRLF, then the replication stream, which
+        no RESP parser can follow. :meth:`psync` gives the handshake line;
+        ``redis-cli --rdb FILE`` fetches a snapshot.
+        """
+        _call(self._async.sync)
 
     def time(self, **kwargs: Any) -> Any:
         """The server clock: ``(seconds, microseconds)``."""
@@ -2105,6 +2739,25 @@ class RedisTwin:
         """Acknowledge entries; returns how many were pending."""
         return self._execute(self._async.xack, name, groupname, *ids)
 
+    def xackdel(
+        self,
+        name: bytes | str | memoryview,
+        groupname: bytes | str | memoryview,
+        *ids: int | bytes | str | memoryview,
+        ref_policy: str = "KEEPREF",
+    ) -> Any:
+        """Acknowledge entries and delete them from the stream (Redis 8.2+).
+
+        :param ref_policy: ``"KEEPREF"`` (other groups keep their references),
+            ``"DELREF"`` (removed from every group) or ``"ACKED"`` (deleted
+            only once every group acknowledged it).
+        :returns: one status per ID (-1 no such ID, 1 deleted, 2 kept).
+        :raises DataError: without IDs or for a bad ref_policy.
+        """
+        return self._execute(
+            self._async.xackdel, name, groupname, *ids, ref_policy=ref_policy
+        )
+
     def xadd(
         self,
         name: bytes | str | memoryview,
@@ -2118,10 +2771,21 @@ class RedisTwin:
         nomkstream: bool = False,
         minid: int | bytes | str | memoryview | None = None,
         limit: int | None = None,
+        ref_policy: str | None = None,
+        idmpauto: str | None = None,
+        idmp: tuple[str, bytes] | None = None,
     ) -> Any:
         """Append an entry; returns its ID (None with nomkstream and no stream).
 
-        :raises DataError: for empty ``fields``, maxlen with minid, bad maxlen.
+        :param ref_policy: what trimming does to the groups' pending lists:
+            ``"KEEPREF"`` (keep references), ``"DELREF"`` (drop them) or
+            ``"ACKED"`` (trim only entries every group acknowledged) (8.2+).
+        :param idmpauto: a producer ID: the server derives an idempotency ID
+            from the entry and drops duplicates (8.6+, only with ``id="*"``).
+        :param idmp: ``(producer_id, idempotent_id)``: the same with an
+            explicit idempotency ID (8.6+, only with ``id="*"``).
+        :raises DataError: for empty ``fields``, maxlen with minid, bad maxlen,
+            idmpauto with idmp, either with an explicit id, a bad ref_policy.
         """
         return self._execute(
             self._async.xadd,
@@ -2133,6 +2797,9 @@ class RedisTwin:
             nomkstream,
             minid,
             limit,
+            ref_policy,
+            idmpauto,
+            idmp,
         )
 
     def xautoclaim(
@@ -2159,6 +2826,22 @@ class RedisTwin:
             count,
             justid,
         )
+
+    def xcfgset(
+        self,
+        name: bytes | str | memoryview,
+        idmp_duration: int | None = None,
+        idmp_maxsize: int | None = None,
+    ) -> Any:
+        """Configure a stream's idempotency map (Redis 8.6+; clears it when a
+        value changes).
+
+        :param idmp_duration: seconds an idempotency ID is remembered (1-300).
+        :param idmp_maxsize: IDs remembered per producer (1-1,000,000).
+        :returns: ``b"OK"`` (as redis-py: no conversion).
+        :raises DataError: when neither is given or one is out of range.
+        """
+        return self._execute(self._async.xcfgset, name, idmp_duration, idmp_maxsize)
 
     def xclaim(
         self,
@@ -2197,6 +2880,19 @@ class RedisTwin:
     ) -> Any:
         """Delete entries; returns how many existed."""
         return self._execute(self._async.xdel, name, *ids)
+
+    def xdelex(
+        self,
+        name: bytes | str | memoryview,
+        *ids: int | bytes | str | memoryview,
+        ref_policy: str = "KEEPREF",
+    ) -> Any:
+        """XDEL with control over the consumer groups' references (Redis 8.2+).
+
+        :returns: one status per ID, as :meth:`xackdel`.
+        :raises DataError: without IDs or for a bad ref_policy.
+        """
+        return self._execute(self._async.xdelex, name, *ids, ref_policy=ref_policy)
 
     def xgroup_create(
         self,
@@ -2269,6 +2965,35 @@ class RedisTwin:
         """The number of entries."""
         return self._execute(self._async.xlen, name)
 
+    def xnack(
+        self,
+        name: bytes | str | memoryview,
+        groupname: bytes | str | memoryview,
+        mode: str,
+        *ids: int | bytes | str | memoryview,
+        retrycount: int | None = None,
+        force: bool = False,
+    ) -> Any:
+        """Give pending entries back to the group unprocessed (Redis 8.6+).
+
+        :param mode: ``"SILENT"`` (shutting down: the delivery count goes
+            down), ``"FAIL"`` (could not process: unchanged) or ``"FATAL"``
+            (never deliver again: set to the maximum).
+        :param retrycount: set the delivery count to this instead.
+        :param force: create unowned pending entries for IDs not pending yet.
+        :returns: how many entries were nacked.
+        :raises DataError: without IDs, a bad mode, or a negative retrycount.
+        """
+        return self._execute(
+            self._async.xnack,
+            name,
+            groupname,
+            mode,
+            *ids,
+            retrycount=retrycount,
+            force=force,
+        )
+
     def xpending(
         self, name: bytes | str | memoryview, groupname: bytes | str | memoryview
     ) -> Any:
@@ -2317,12 +3042,21 @@ class RedisTwin:
         streams: Mapping[bytes | str | memoryview, int | bytes | str | memoryview],
         count: int | None = None,
         block: int | None = None,
+        max_count: int | None = None,
+        max_size: int | None = None,
     ) -> Any:
         """Read entries after the given IDs: ``[[stream, entries], ...]``.
 
+        :param count: at most this many entries per stream.
         :param block: wait up to this many milliseconds (0 = forever).
+        :param max_count: at most this many entries in all (>= count; 8.10+).
+        :param max_size: a soft cap on the reply's size in bytes (8.10+).
+        :raises DataError: for a negative block, a count, max_count or max_size
+            below 1, max_count below count, or no streams.
         """
-        return self._execute(self._async.xread, streams, count, block)
+        return self._execute(
+            self._async.xread, streams, count, block, max_count, max_size
+        )
 
     def xreadgroup(
         self,
@@ -2332,8 +3066,20 @@ class RedisTwin:
         count: int | None = None,
         block: int | None = None,
         noack: bool = False,
+        claim_min_idle_time: int | None = None,
+        max_count: int | None = None,
+        max_size: int | None = None,
     ) -> Any:
-        """Read as a consumer of a group (``">"`` for new entries)."""
+        """Read as a consumer of a group (``">"`` for new entries).
+
+        :param claim_min_idle_time: also claim entries pending in the group for
+            at least this many milliseconds (8.4+); entries then come back as
+            ``(id, fields, idle_ms, delivery_count)``.
+        :param max_count: at most this many entries in all (>= count; 8.10+).
+        :param max_size: a soft cap on the reply's size in bytes (8.10+).
+        :raises DataError: for bad count/max_count/max_size/block values, a
+            negative claim_min_idle_time, or no streams.
+        """
         return self._execute(
             self._async.xreadgroup,
             groupname,
@@ -2342,6 +3088,9 @@ class RedisTwin:
             count,
             block,
             noack,
+            claim_min_idle_time,
+            max_count,
+            max_size,
         )
 
     def xrevrange(
@@ -2361,9 +3110,16 @@ class RedisTwin:
         approximate: bool = True,
         minid: int | bytes | str | memoryview | None = None,
         limit: int | None = None,
+        ref_policy: str | None = None,
     ) -> Any:
-        """Trim by length or minimum ID; returns how many entries were removed."""
-        return self._execute(self._async.xtrim, name, maxlen, approximate, minid, limit)
+        """Trim by length or minimum ID; returns how many entries were removed.
+
+        :param ref_policy: ``"KEEPREF"``, ``"DELREF"`` or ``"ACKED"``, as for
+            :meth:`xadd` (Redis 8.2+).
+        """
+        return self._execute(
+            self._async.xtrim, name, maxlen, approximate, minid, limit, ref_policy
+        )
 
     def zadd(
         self,

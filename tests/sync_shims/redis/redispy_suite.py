@@ -143,28 +143,7 @@ DESELECT_FACADE: dict[str, str] = {
 
 # Behaviour the facade does NOT yet share with redis-py, to fix (not hidden:
 # the CI test fails when one of these starts passing, so the list only shrinks).
-_C = "test_commands.py::TestRedisCommands::test_"
-# redis-py 8 defaults to RESP3 and the facade to RESP2: with no ``protocol=``
-# these tests get RESP2 (no pushes). ``push_handler_func`` itself matches
-# redis-py under ``protocol=3``: test_redispy_compat.py, both ways.
-_RESP2_DEFAULT = "the facade's default protocol is RESP2, redis-py 8's RESP3"
-KNOWN_FACADE_FAILURES: dict[str, str] = {
-    _C + "hsetex_zero_expiry_options_are_mutually_exclusive": "hsetex() missing",
-    _C + "increx_invalid_options": "increx() missing",
-    _C + "increx_zero_expiry_options_are_mutually_exclusive": "increx() missing",
-    _C + "msetex_zero_expiry_options_are_mutually_exclusive": "msetex() missing",
-    _C + "set_empty_condition_is_mutually_exclusive": "set(ifeq=...) missing",
-    _C + "xread_max_count_max_size_validation": "xread(max_count=) missing",
-    _C + "xreadgroup_max_count_max_size_validation": "xreadgroup(max_count=) missing",
-    "test_pubsub.py::TestPubSubConnectionKilled::test_connection_error_raised_when_connection_dies": (
-        "deliberate (issue 3): a killed pub/sub connection is re-subscribed"
-        " instead of raising ConnectionError"
-    ),
-    "test_pubsub.py::TestPubSubRESP3Handler::test_push_handler": _RESP2_DEFAULT,
-    "test_pubsub.py::TestPubSubRESP3Handler::test_push_handler_sharded_pubsub": (
-        _RESP2_DEFAULT
-    ),
-}
+KNOWN_FACADE_FAILURES: dict[str, str] = {}
 
 
 def installed_version() -> str:
