@@ -1,22 +1,35 @@
 """Suite ``redis``: aio.redis vs redis-py's asyncio client, against a real server.
 
+Every contender speaks RESP3 (``HELLO 3``), the default of both libraries
+(redis-py 8 and aio.redis): it is passed explicitly, so the comparison stays like
+for like whatever either default becomes.
+
 Contenders:
 
 - ``aio`` and ``aio + uvloop``: :class:`aio.redis.Redis` (ours);
-- ``redis-py hiredis``: ``redis.asyncio.Redis(protocol=2)`` with its default
+- ``redis-py hiredis``: ``redis.asyncio.Redis(protocol=3)`` with its default
   parser, hiredis's C reader when hiredis is installed;
-- ``redis-py python``: the same with redis-py's pure-Python RESP2 parser
-  (``parser_class=_AsyncRESP2Parser``), the like-for-like comparison;
-- ``redis-benchmark``: the server's own C load generator with the same pattern
-  (``-c`` clients, ``-P`` pipeline depth), the ceiling no client library reaches.
+- ``redis-py python``: the same with redis-py's pure-Python RESP3 parser
+  (``parser_class=_AsyncRESP3Parser``), the like-for-like comparison;
+- ``redis-benchmark``: the server's own C load generator (``-3`` for RESP3) with
+  the same pattern (``-c`` clients, ``-P`` pipeline depth). It runs each command
+  type as its own phase (all the SETs, then all the GETs) and reports a rate per
+  command type; the number shown is their harmonic mean, commands per second over
+  both phases, the unit of the other contenders. A C client with its own costs
+  (it reads a 1 MiB reply 16 KiB at a time): a reference point, not a ceiling.
 
 Cases (operations per second, higher is better):
 
 - ``sequential SET+GET``: one task, SET then GET of a small value, 20,000 times
   (2,000 with ``--quick``);
 - ``pipeline x1000``: 200,000 SETs in pipelines of 1,000 (non-transactional);
-- ``1 MB value``: SET then GET of a 1 MiB value;
+- ``1 MB value``: SET then GET of a 1 MiB value, 300 times (30 with ``--quick``);
 - ``64 tasks``: 64 concurrent tasks doing GETs through one pool.
+
+Besides the rate, each case reports ``client_cpu_us``: the CPU time (user and
+system, ``time.process_time``; redis-benchmark's from ``RUSAGE_CHILDREN``) the
+client process spent per command. Unlike the rate it barely depends on what else
+the machine runs, so it shows what a client costs even when the rates are noisy.
 
 The server is the shared Redis at 127.0.0.1:6379, database 9; keys are prefixed
 ``bench:`` and deleted afterwards (redis-benchmark uses its own ``key:*`` keys).
@@ -26,12 +39,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+import resource
 import shutil
 import subprocess
 import time
 from typing import Any
 
-from benchmarks._harness import Case, Contender, RunInfo, Suite, Unavailable
+from benchmarks._harness import Case, Contender, RunInfo, Sample, Suite, Unavailable
 
 SUITE = Suite(
     name="redis",
@@ -41,12 +55,14 @@ SUITE = Suite(
         "aio.redis vs redis-py asyncio (hiredis and pure-Python parsers) against "
         "a local Redis; redis-benchmark shows the server's ceiling."
     ),
-    rounds=3,
+    rounds=5,
 )
 
 HOST = "127.0.0.1"
 PORT = 6379
 DB = 9
+#: The RESP version every contender speaks (both libraries' default).
+PROTOCOL = 3
 
 
 def contenders() -> list[Contender]:
@@ -97,27 +113,32 @@ def _client(name: str) -> Any:
     if name.startswith("aio"):
         from aio.redis import Redis
 
-        return Redis(host=HOST, port=PORT, db=DB)
+        return Redis(host=HOST, port=PORT, db=DB, protocol=PROTOCOL)
     import redis.asyncio as redis_asyncio
 
     if name.startswith("redis-py python"):
-        from redis._parsers import _AsyncRESP2Parser
+        from redis._parsers import _AsyncRESP3Parser
 
         pool = redis_asyncio.ConnectionPool(
-            host=HOST, port=PORT, db=DB, protocol=2, parser_class=_AsyncRESP2Parser
+            host=HOST,
+            port=PORT,
+            db=DB,
+            protocol=PROTOCOL,
+            parser_class=_AsyncRESP3Parser,
         )
         return redis_asyncio.Redis(
             connection_pool=pool, auto_close_connection_pool=True
         )
-    return redis_asyncio.Redis(host=HOST, port=PORT, db=DB, protocol=2)
+    return redis_asyncio.Redis(host=HOST, port=PORT, db=DB, protocol=PROTOCOL)
 
 
-async def _workload(client: Any, kind: str, quick: bool) -> float:
-    """Run one workload; return operations per second."""
+async def _workload(client: Any, kind: str, quick: bool) -> Sample:
+    """Run one workload; return operations per second and client CPU per op."""
     await client.ping()  # connect outside the timing
     if kind == "seq":
         n = 2_000 if quick else 20_000
         start = time.perf_counter()
+        cpu_start = time.process_time()
         for _ in range(n):
             await client.set("bench:seq", "value")
             await client.get("bench:seq")
@@ -125,6 +146,7 @@ async def _workload(client: Any, kind: str, quick: bool) -> float:
     elif kind == "pipe":
         total = 20_000 if quick else 200_000
         start = time.perf_counter()
+        cpu_start = time.process_time()
         for batch in range(total // 1000):
             pipe = client.pipeline(transaction=False)
             for i in range(1000):
@@ -133,8 +155,9 @@ async def _workload(client: Any, kind: str, quick: bool) -> float:
         ops = total
     elif kind == "big":
         value = b"x" * (1 << 20)
-        n = 20 if quick else 100
+        n = 30 if quick else 300
         start = time.perf_counter()
+        cpu_start = time.process_time()
         for _ in range(n):
             await client.set("bench:big", value)
             await client.get("bench:big")
@@ -149,9 +172,11 @@ async def _workload(client: Any, kind: str, quick: bool) -> float:
 
         await asyncio.gather(*(worker() for _ in range(64)))  # open the pool
         start = time.perf_counter()
+        cpu_start = time.process_time()
         await asyncio.gather(*(worker() for _ in range(64)))
         ops = 64 * per_task
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     keys = [
         "bench:seq",
         "bench:big",
@@ -159,14 +184,14 @@ async def _workload(client: Any, kind: str, quick: bool) -> float:
         *(f"bench:p{i}" for i in range(1000)),
     ]
     await client.delete(*keys)
-    return ops / elapsed
+    return Sample(ops / elapsed, {"client_cpu_us": cpu / ops * 1e6})
 
 
-def _redis_benchmark(kind: str, quick: bool) -> float:
+def _redis_benchmark(kind: str, quick: bool) -> Sample:
     binary = shutil.which("redis-benchmark")
     if binary is None:
         raise Unavailable("redis-benchmark is not installed")
-    base = [binary, "-h", HOST, "-p", str(PORT), "--dbnum", str(DB), "-q"]
+    base = [binary, "-h", HOST, "-p", str(PORT), "--dbnum", str(DB), "-q", "-3"]
     if kind == "seq":
         args = [
             "-n",
@@ -192,7 +217,7 @@ def _redis_benchmark(kind: str, quick: bool) -> float:
     elif kind == "big":
         args = [
             "-n",
-            "20" if quick else "100",
+            "30" if quick else "300",
             "-c",
             "1",
             "-P",
@@ -204,9 +229,13 @@ def _redis_benchmark(kind: str, quick: bool) -> float:
         ]
     else:
         args = ["-n", "6400" if quick else "64000", "-c", "64", "-P", "1", "-t", "get"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         base + args, capture_output=True, text=True, timeout=300, check=False
     ).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    requests = int(args[args.index("-n") + 1]) * (2 if "set,get" in args else 1)
     # "SET: 83333.34 requests per second, p50=..." (progress lines end in \r).
     rates = [
         float(m)
@@ -217,16 +246,18 @@ def _redis_benchmark(kind: str, quick: bool) -> float:
     if not rates:
         raise Unavailable(f"unexpected redis-benchmark output: {out[-200:]!r}")
     # Several commands (SET and GET) count as a harmonic mean, like one SET+GET loop.
-    return len(rates) / sum(1 / r for r in rates)
+    # Its CPU time covers the whole process (start-up and connecting included).
+    rate = len(rates) / sum(1 / r for r in rates)
+    return Sample(rate, {"client_cpu_us": cpu / requests * 1e6})
 
 
-def measure(contender: Contender, case: Case, run: RunInfo) -> float:
+def measure(contender: Contender, case: Case, run: RunInfo) -> Sample:
     """Operations per second of one contender on one workload."""
     kind = str(case.params["kind"])
     if contender.name == "redis-benchmark":
         return _redis_benchmark(kind, run.quick)
 
-    async def main() -> float:
+    async def main() -> Sample:
         client = _client(contender.name)
         try:
             return await _workload(client, kind, run.quick)
@@ -236,5 +267,6 @@ def measure(contender: Contender, case: Case, run: RunInfo) -> float:
     if "uvloop" in contender.name:
         import uvloop
 
-        return float(uvloop.run(main()))
+        sample: Sample = uvloop.run(main())
+        return sample
     return asyncio.run(main())
