@@ -30,6 +30,9 @@ Besides the rate, each case reports ``client_cpu_us``: the CPU time (user and
 system, ``time.process_time``; redis-benchmark's from ``RUSAGE_CHILDREN``) the
 client process spent per command. Unlike the rate it barely depends on what else
 the machine runs, so it shows what a client costs even when the rates are noisy.
+``server_cpu_us`` is the server's CPU time per command over the same span (its
+``INFO cpu``, main thread): the part of each command no client can remove. The
+server is shared, so commands from other work on the machine can inflate it.
 
 The server is the shared Redis at 127.0.0.1:6379, database 9; keys are prefixed
 ``bench:`` and deleted afterwards (redis-benchmark uses its own ``key:*`` keys).
@@ -41,6 +44,7 @@ import asyncio
 import re
 import resource
 import shutil
+import socket
 import subprocess
 import time
 from typing import Any
@@ -132,11 +136,28 @@ def _client(name: str) -> Any:
     return redis_asyncio.Redis(host=HOST, port=PORT, db=DB, protocol=PROTOCOL)
 
 
+def _server_cpu() -> float:
+    """CPU seconds (user + system) the server's main thread has used so far."""
+    with socket.create_connection((HOST, PORT), timeout=5) as sock:
+        sock.sendall(b"*2\r\n$4\r\nINFO\r\n$3\r\ncpu\r\n")
+        data = b""
+        while b"used_cpu_user_main_thread" not in data or not data.endswith(b"\r\n"):
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    fields = dict(re.findall(rb"(\w+):([\d.]+)", data))
+    return float(fields[b"used_cpu_sys_main_thread"]) + float(
+        fields[b"used_cpu_user_main_thread"]
+    )
+
+
 async def _workload(client: Any, kind: str, quick: bool) -> Sample:
     """Run one workload; return operations per second and client CPU per op."""
     await client.ping()  # connect outside the timing
     if kind == "seq":
         n = 2_000 if quick else 20_000
+        server_start = _server_cpu()
         start = time.perf_counter()
         cpu_start = time.process_time()
         for _ in range(n):
@@ -145,6 +166,7 @@ async def _workload(client: Any, kind: str, quick: bool) -> Sample:
         ops = 2 * n
     elif kind == "pipe":
         total = 20_000 if quick else 200_000
+        server_start = _server_cpu()
         start = time.perf_counter()
         cpu_start = time.process_time()
         for batch in range(total // 1000):
@@ -156,6 +178,7 @@ async def _workload(client: Any, kind: str, quick: bool) -> Sample:
     elif kind == "big":
         value = b"x" * (1 << 20)
         n = 30 if quick else 300
+        server_start = _server_cpu()
         start = time.perf_counter()
         cpu_start = time.process_time()
         for _ in range(n):
@@ -171,12 +194,14 @@ async def _workload(client: Any, kind: str, quick: bool) -> Sample:
                 await client.get("bench:conc")
 
         await asyncio.gather(*(worker() for _ in range(64)))  # open the pool
+        server_start = _server_cpu()
         start = time.perf_counter()
         cpu_start = time.process_time()
         await asyncio.gather(*(worker() for _ in range(64)))
         ops = 64 * per_task
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
+    server = _server_cpu() - server_start
     keys = [
         "bench:seq",
         "bench:big",
@@ -184,7 +209,10 @@ async def _workload(client: Any, kind: str, quick: bool) -> Sample:
         *(f"bench:p{i}" for i in range(1000)),
     ]
     await client.delete(*keys)
-    return Sample(ops / elapsed, {"client_cpu_us": cpu / ops * 1e6})
+    return Sample(
+        ops / elapsed,
+        {"client_cpu_us": cpu / ops * 1e6, "server_cpu_us": server / ops * 1e6},
+    )
 
 
 def _redis_benchmark(kind: str, quick: bool) -> Sample:
@@ -229,11 +257,13 @@ def _redis_benchmark(kind: str, quick: bool) -> Sample:
         ]
     else:
         args = ["-n", "6400" if quick else "64000", "-c", "64", "-P", "1", "-t", "get"]
+    server_start = _server_cpu()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         base + args, capture_output=True, text=True, timeout=300, check=False
     ).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = _server_cpu() - server_start
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     requests = int(args[args.index("-n") + 1]) * (2 if "set,get" in args else 1)
     # "SET: 83333.34 requests per second, p50=..." (progress lines end in \r).
@@ -248,7 +278,13 @@ def _redis_benchmark(kind: str, quick: bool) -> Sample:
     # Several commands (SET and GET) count as a harmonic mean, like one SET+GET loop.
     # Its CPU time covers the whole process (start-up and connecting included).
     rate = len(rates) / sum(1 / r for r in rates)
-    return Sample(rate, {"client_cpu_us": cpu / requests * 1e6})
+    return Sample(
+        rate,
+        {
+            "client_cpu_us": cpu / requests * 1e6,
+            "server_cpu_us": server / requests * 1e6,
+        },
+    )
 
 
 def measure(contender: Contender, case: Case, run: RunInfo) -> Sample:
