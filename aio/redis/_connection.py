@@ -440,6 +440,10 @@ class Connection:
         if transport is None or protocol is None:
             return
         self._transport = None
+        # Detached first: a close asked for here is not a loss to report (no
+        # "closed by server" to the pub/sub reader, whose next read reconnects,
+        # as redis-py's does after disconnect()).
+        self._protocol = None
         transport.close()
         if not nowait and not protocol.closed.done():
             # Do not hang on a peer that never acknowledges the close.

@@ -344,7 +344,10 @@ class PubSub:
         if isinstance(response, RedisError):
             raise response
         if not isinstance(response, list):
-            # A RESP3 reply to PING outside the push channel.
+            # A RESP3 reply to PING outside the push channel: a bare PONG is the
+            # empty-payload pong RESP2 sends as ["pong", ""], as redis-py reads it.
+            if response == b"PONG" or response == "PONG":
+                response = response[:0]
             return {"type": "pong", "pattern": None, "channel": None, "data": response}
         kind = self._text(response[0]).lower()
         if kind == "pmessage":

@@ -60,7 +60,14 @@ async def test_patterns_and_decoding(redis_url: str, protocol: int) -> None:
             await p.psubscribe("news.*")
             await p.ping()
             pong = await next_message(p)
-            assert pong["type"] == "pong"
+            assert pong == {
+                "type": "pong",
+                "pattern": None,
+                "channel": None,
+                "data": "",
+            }
+            await p.ping("hi")
+            assert (await next_message(p))["data"] == "hi"
             await r.publish("news.tech", "chips")
             assert await next_message(p) == {
                 "type": "pmessage",
@@ -284,3 +291,18 @@ async def test_push_handler_result_is_the_message(redis_url: str) -> None:
             message = await next_message(p)
             assert message["type"] == "subscribe"
             assert seen == [[b"subscribe", b"push-handler-result", 1]]
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_local_disconnect_is_not_an_error(redis_url: str, protocol: int) -> None:
+    # A disconnect() asked for by the user is not a loss: even without a retry
+    # policy the next read reconnects and re-subscribes, as redis-py's does.
+    async with Redis.from_url(redis_url, protocol=protocol, retry=None) as r:
+        async with r.pubsub() as p:
+            await p.subscribe("local-chan")
+            assert (await next_message(p))["type"] == "subscribe"
+            assert p.connection is not None
+            await p.connection.disconnect()
+            assert (await next_message(p))["type"] == "subscribe"
+            await r.publish("local-chan", "back")
+            assert (await next_message(p))["data"] == b"back"
