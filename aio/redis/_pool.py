@@ -28,6 +28,7 @@ __all__ = ("BlockingConnectionPool", "ConnectionPool", "parse_url")
 
 _P = TypeVar("_P", bound="ConnectionPool")
 
+_SCHEMES = ("redis://", "rediss://", "unix://")
 _FALSE = frozenset({"0", "f", "false", "n", "no", "off"})
 
 
@@ -62,12 +63,21 @@ def parse_url(url: str) -> dict[str, Any]:
 
     :raises ValueError: another scheme, or an option value of the wrong type.
     """
+    # By prefix: urlparse takes "redis:host:6379" (no "//") for a redis URL
+    # whose host is missing.
+    if not url.startswith(_SCHEMES):
+        raise ValueError(
+            "Redis URL must specify one of the following schemes "
+            "(redis://, rediss://, unix://)"
+        )
     parsed = urlparse(url)
     kwargs: dict[str, Any] = {}
     for name, values in parse_qs(parsed.query).items():
         if not values:
             continue
-        value = unquote(values[0])
+        # parse_qs has percent-decoded the value already: decoding it again
+        # would turn a literal "%2520" into a space.
+        value = values[0]
         convert = _URL_PARSERS.get(name)
         if convert is None:
             kwargs[name] = value
@@ -84,25 +94,21 @@ def parse_url(url: str) -> dict[str, Any]:
         if parsed.path:
             kwargs["path"] = unquote(parsed.path)
         kwargs["connection_class"] = UnixDomainSocketConnection
-    elif parsed.scheme in ("redis", "rediss"):
+    else:  # redis:// or rediss://
         if parsed.hostname:
             kwargs["host"] = unquote(parsed.hostname)
         if parsed.port:
             kwargs["port"] = int(parsed.port)
-        if parsed.path and "db" not in kwargs:
+        db_path = unquote(parsed.path).lstrip("/")
+        if db_path and "db" not in kwargs:
             try:
-                kwargs["db"] = int(unquote(parsed.path).lstrip("/") or 0)
+                kwargs["db"] = int(db_path)
             except ValueError as exc:
                 raise ValueError(
                     f"Invalid db number in connection URL: {url!r}"
                 ) from exc
         if parsed.scheme == "rediss":
             kwargs["connection_class"] = SSLConnection
-    else:
-        raise ValueError(
-            "Redis URL must specify one of the following schemes "
-            "(redis://, rediss://, unix://)"
-        )
     return kwargs
 
 
@@ -142,12 +148,16 @@ class ConnectionPool:
 
     @classmethod
     def from_url(cls: type[_P], url: str, **kwargs: Any) -> _P:
-        """Build a pool from a URL (see :func:`parse_url`); ``kwargs`` win."""
+        """Build a pool from a URL (see :func:`parse_url`) and ``kwargs``.
+
+        What the URL says wins over ``kwargs`` (its query over its path for
+        ``db``), as in redis-py, except ``connection_class``, which the caller
+        may override.
+        """
         url_options = parse_url(url)
         if "connection_class" in kwargs:
             url_options["connection_class"] = kwargs["connection_class"]
-        url_options.update(kwargs)
-        return cls(**url_options)
+        return cls(**{**kwargs, **url_options})
 
     def __repr__(self) -> str:
         return (
