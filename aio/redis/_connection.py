@@ -32,7 +32,7 @@ import socket
 import ssl as _ssl
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from aio.proto.resp import (
@@ -249,6 +249,7 @@ class Connection:
         socket_timeout: float | None = None,
         socket_connect_timeout: float | None = None,
         socket_keepalive: bool = False,
+        socket_keepalive_options: Mapping[int, int | bytes] | None = None,
         retry_on_timeout: bool = False,
         retry: Retry | None = None,
         encoding: str = "utf-8",
@@ -272,6 +273,8 @@ class Connection:
             else socket_timeout
         )
         self.socket_keepalive = socket_keepalive
+        #: ``{socket.TCP_KEEPIDLE: 30, ...}``: TCP options set with SO_KEEPALIVE.
+        self.socket_keepalive_options = dict(socket_keepalive_options or {})
         self.retry_on_timeout = retry_on_timeout
         self.retry = retry
         self.encoding = encoding
@@ -375,6 +378,8 @@ class Connection:
         sock = transport.get_extra_info("socket")
         if sock is not None and self.socket_keepalive and sock.family != socket.AF_UNIX:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            for option, value in self.socket_keepalive_options.items():
+                sock.setsockopt(socket.IPPROTO_TCP, option, value)
         self._parser.reset()
         self._pending.clear()
         self._lost_error = None

@@ -263,8 +263,11 @@ class ConnectionPool:
         self._in_use.clear()
 
     def set_retry(self, retry: Any) -> None:
-        """Use ``retry`` for connections made from now on."""
+        """Use ``retry`` for the pool's connections, those made from now on and
+        those it holds (as redis-py does)."""
         self.connection_kwargs["retry"] = retry
+        for conn in (*self._available, *self._in_use):
+            conn.retry = retry
 
 
 class BlockingConnectionPool(ConnectionPool):

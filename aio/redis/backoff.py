@@ -24,7 +24,20 @@ DEFAULT_CAP = 0.512
 
 
 class AbstractBackoff(ABC):
-    """A backoff policy."""
+    """A backoff policy. Two policies of the same class and parameters are
+    equal (and hash alike), as redis-py's, so a ``Retry`` compares by value."""
+
+    def _params(self) -> tuple[float, ...]:
+        # The parameters that define the policy (not its state between calls).
+        return ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AbstractBackoff):
+            return NotImplemented
+        return type(self) is type(other) and self._params() == other._params()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._params()))
 
     def reset(self) -> None:  # noqa: B027 - optional hook
         """Forget state between two retried operations (stateful policies)."""
@@ -39,6 +52,9 @@ class ConstantBackoff(AbstractBackoff):
 
     def __init__(self, backoff: float) -> None:
         self._backoff = backoff
+
+    def _params(self) -> tuple[float, ...]:
+        return (self._backoff,)
 
     def compute(self, failures: int) -> float:
         return self._backoff
@@ -57,6 +73,9 @@ class ExponentialBackoff(AbstractBackoff):
     def __init__(self, cap: float = DEFAULT_CAP, base: float = DEFAULT_BASE) -> None:
         self._cap = cap
         self._base = base
+
+    def _params(self) -> tuple[float, ...]:
+        return (self._cap, self._base)
 
     def compute(self, failures: int) -> float:
         return float(min(self._cap, self._base * 2 ** min(failures, 64)))
@@ -93,6 +112,9 @@ class DecorrelatedJitterBackoff(AbstractBackoff):
         self._cap = cap
         self._base = base
         self._previous = 0.0
+
+    def _params(self) -> tuple[float, ...]:
+        return (self._cap, self._base)
 
     def reset(self) -> None:
         self._previous = 0.0

@@ -32,6 +32,19 @@ class Retry:
         self._retries = retries
         self._supported_errors = supported_errors
 
+    def __eq__(self, other: object) -> bool:
+        # By value, as redis-py's: same backoff, count and set of errors.
+        if not isinstance(other, Retry):
+            return NotImplemented
+        return (
+            self._backoff == other._backoff
+            and self._retries == other._retries
+            and set(self._supported_errors) == set(other._supported_errors)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._backoff, self._retries, frozenset(self._supported_errors)))
+
     @property
     def retries(self) -> int:
         """The number of retries after the first failure."""
