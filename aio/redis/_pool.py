@@ -43,6 +43,7 @@ _URL_PARSERS: dict[str, Any] = {
     "health_check_interval": float,
     "socket_connect_timeout": float,
     "socket_keepalive": _to_bool,
+    "socket_read_size": int,
     "socket_timeout": float,
     "retry_on_timeout": _to_bool,
     "max_connections": int,

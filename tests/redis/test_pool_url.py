@@ -21,8 +21,18 @@ CASES = [
     ("redis://localhost?client_name=worker%20name", {}),
     ("redis://localhost:6380?socket_timeout=2", {"socket_timeout": 9.0}),
     ("redis://u:p@localhost", {"password": "other"}),
+    ("redis://localhost?socket_read_size=65536", {}),
 ]
-KEYS = ("db", "client_name", "socket_timeout", "password", "host", "port", "path")
+KEYS = (
+    "db",
+    "client_name",
+    "socket_timeout",
+    "socket_read_size",
+    "password",
+    "host",
+    "port",
+    "path",
+)
 
 
 @pytest.mark.parametrize(("url", "kwargs"), CASES)
