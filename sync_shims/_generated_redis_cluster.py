@@ -104,8 +104,12 @@ class RedisClusterTwin:
         """The node keyless commands go to."""
         return self._async.get_default_node()
 
-    def set_default_node(self, node: ClusterNode) -> None:
-        """Send keyless commands to ``node`` from now on."""
+    def set_default_node(self, node: ClusterNode | None) -> None:
+        """Send keyless commands to ``node`` from now on (returns None, as
+        redis-py's asyncio client; its blocking client returns True/False).
+
+        :raises DataError: ``node`` is None or not a node of the cluster.
+        """
         return self._async.set_default_node(node)
 
     def get_node(
@@ -127,7 +131,12 @@ class RedisClusterTwin:
 
     def get_nodes_from_slot(self, command: str, *args: Any) -> list[ClusterNode]:
         """The node serving the slot of the command's keys (a replica for reads
-        with ``read_from_replicas``).
+        with ``read_from_replicas``), as redis-py's asyncio client:
+        ``get_nodes_from_slot("GET", key)``, the arguments after the command name
+        (redis-py's blocking client repeats the name).
+
+        :raises RedisClusterException: the command has no key (it cannot be
+            routed by slot), or keys in several slots.
         """
         return _call(self._async.get_nodes_from_slot, command, *args)
 
@@ -2268,12 +2277,16 @@ class RedisClusterTwin:
     def scan(
         self,
         cursor: int = 0,
-        match: bytes | str | memoryview | None = None,
+        match: Any = None,
         count: int | None = None,
         _type: str | None = None,
         **kwargs: Any,
     ) -> Any:
-        """One SCAN step: returns ``(next_cursor, [keys])``; 0 means done."""
+        """One SCAN step on every primary (or on ``target_nodes=``), as redis-py:
+        returns ``({node name: next cursor}, [keys])``; a node is done when its
+        cursor is 0. Continue a node's scan with ``target_nodes=`` that node and
+        its cursor; :meth:`scan_iter` does all that.
+        """
         return self._execute(self._async.scan, cursor, match, count, _type, **kwargs)
 
     def scan_iter(
@@ -2283,7 +2296,10 @@ class RedisClusterTwin:
         _type: str | None = None,
         **kwargs: Any,
     ) -> Iterator[Any]:
-        """Every key matching ``match``, primary after primary (SCAN on each)."""
+        """Every key matching ``match``, as redis-py: one SCAN on every primary
+        (or on ``target_nodes=``) at once, then each node's cursor followed
+        until it is done, a round of SCANs at a time.
+        """
         return _iterate(self._async.scan_iter(match, count, _type, **kwargs), batch=100)
 
     def scard(self, name: bytes | str | memoryview) -> Any:
@@ -3693,7 +3709,9 @@ class ClusterPipelineTwin:
     Queue commands (they return the pipeline, so they chain), then ``execute()``
     returns the replies in order. Use ``async with rc.pipeline() as pipe:``.
     ``rc.pipeline(transaction=True)`` makes a MULTI/EXEC transaction (one slot),
-    with ``watch()``, ``multi()``, ``unwatch()`` and ``discard()``.
+    with ``watch()``, ``multi()``, ``unwatch()`` and ``discard()``. The CLUSTER
+    commands (``cluster_info()``, ``cluster_keyslot()``...) queue too, as in
+    redis-py.
     """
 
     _async: ClusterPipeline
@@ -3720,7 +3738,8 @@ class ClusterPipelineTwin:
         """Send every queued command; return the replies in queue order.
 
         :param raise_on_error: raise the first error reply (annotated with its
-            command's position) instead of returning it in the list.
+            command's position, as redis-py) instead of returning it, unannotated,
+            in the list.
         :param allow_redirections: retry commands answered with MOVED, ASK or
             TRYAGAIN on their own through the client (else they are errors).
         :raises RedisClusterException: a command has keys in several slots, or
@@ -4480,9 +4499,11 @@ class ClusterPipelineTwin:
         """Decrement the integer at ``name`` by ``amount``; returns the new value."""
         return self._execute(self._async.decrby, name, amount)
 
-    def delete(self, *names: Any) -> ClusterPipeline:
-        """DEL, one command (and result) per slot of ``names``."""
-        return self._async.delete(*names)
+    def delete(self, *names: Any) -> Any:
+        """DEL, one command (and result) per slot of ``names``; between
+        ``watch()`` and ``multi()``, an awaitable of the count (one slot).
+        """
+        return self._execute(self._async.delete, *names)
 
     def delex(
         self,
@@ -4560,9 +4581,11 @@ class ClusterPipelineTwin:
         """Run a cached read-only script by SHA1 (Redis 7+)."""
         return self._execute(self._async.evalsha_ro, sha, numkeys, *keys_and_args)
 
-    def exists(self, *names: Any) -> ClusterPipeline:
-        """EXISTS, one command (and result) per slot of ``names``."""
-        return self._async.exists(*names)
+    def exists(self, *names: Any) -> Any:
+        """EXISTS, one command (and result) per slot of ``names``; between
+        ``watch()`` and ``multi()``, an awaitable of the count (one slot).
+        """
+        return self._execute(self._async.exists, *names)
 
     def expire(
         self,
@@ -5772,17 +5795,15 @@ class ClusterPipelineTwin:
         """Return a random key, or None when the database is empty."""
         return self._execute(self._async.randomkey, **kwargs)
 
-    def readonly(self, **kwargs: Any) -> Any:
-        """Let this connection to a cluster replica serve reads; returns True.
-
-        Per connection: ``RedisCluster(read_from_replicas=True)`` sends it on
-        every replica connection itself.
+    def readonly(self, target_nodes: Any | None = None) -> Any:
+        """READONLY (reads on replicas); sent to ``REPLICAS`` or ``ALL_NODES`` it
+        also turns ``read_from_replicas`` on.
         """
-        return self._execute(self._async.readonly, **kwargs)
+        return self._execute(self._async.readonly, target_nodes)
 
-    def readwrite(self, **kwargs: Any) -> Any:
-        """Undo :meth:`readonly` on this connection; returns True."""
-        return self._execute(self._async.readwrite, **kwargs)
+    def readwrite(self, target_nodes: Any | None = None) -> Any:
+        """READWRITE; turns ``read_from_replicas`` off."""
+        return self._execute(self._async.readwrite, target_nodes)
 
     def rename(
         self, src: bytes | str | memoryview, dst: bytes | str | memoryview
@@ -5796,9 +5817,9 @@ class ClusterPipelineTwin:
         """Rename ``src`` to ``dst`` if ``dst`` does not exist; returns a bool."""
         return self._execute(self._async.renamenx, src, dst)
 
-    def replicaof(self, *args: Any, **kwargs: Any) -> Any:
-        """REPLICAOF host port, or REPLICAOF NO ONE."""
-        return self._execute(self._async.replicaof, *args, **kwargs)
+    def replicaof(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Not in cluster mode (the cluster manages replication)."""
+        self._async.replicaof(*args, **kwargs)
 
     def restore(
         self,
@@ -6143,11 +6164,9 @@ class ClusterPipelineTwin:
         """1 if ``value`` is a member, else 0."""
         return self._execute(self._async.sismember, name, value)
 
-    def slaveof(
-        self, host: str | None = None, port: int | None = None, **kwargs: Any
-    ) -> Any:
-        """Replicate ``host:port``, or stop replicating when both are None."""
-        return self._execute(self._async.slaveof, host, port, **kwargs)
+    def slaveof(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Not in cluster mode (the cluster manages replication)."""
+        self._async.slaveof(*args, **kwargs)
 
     def slowlog_get(self, num: int | None = None, **kwargs: Any) -> Any:
         """The slow log: one dict per entry (newest first), arguments as bytes."""
@@ -6339,9 +6358,9 @@ class ClusterPipelineTwin:
         """Store SUNION in ``dest``; returns its size."""
         return self._execute(self._async.sunionstore, dest, keys, *args)
 
-    def swapdb(self, first: int, second: int, **kwargs: Any) -> Any:
-        """Swap two databases; returns True."""
-        return self._execute(self._async.swapdb, first, second, **kwargs)
+    def swapdb(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Not in cluster mode (a cluster has one database)."""
+        self._async.swapdb(*args, **kwargs)
 
     def sync(self) -> NoReturn:
         """Refused (redis-py sends it): SYNC answers with the dataset as RDB
@@ -6355,9 +6374,11 @@ class ClusterPipelineTwin:
         """The server clock: ``(seconds, microseconds)``."""
         return self._execute(self._async.time, **kwargs)
 
-    def touch(self, *args: Any) -> ClusterPipeline:
-        """TOUCH, one command (and result) per slot of the keys."""
-        return self._async.touch(*args)
+    def touch(self, *args: Any) -> Any:
+        """TOUCH, one command (and result) per slot of the keys; between
+        ``watch()`` and ``multi()``, an awaitable of the count (one slot).
+        """
+        return self._execute(self._async.touch, *args)
 
     def ttl(self, name: bytes | str | memoryview) -> Any:
         """Seconds to live of ``name`` (-1 no expiry, -2 missing)."""
@@ -6367,9 +6388,11 @@ class ClusterPipelineTwin:
         """Return the type of ``name`` (``b"string"``, ``b"none"``...)."""
         return self._execute(self._async.type, name)
 
-    def unlink(self, *names: Any) -> ClusterPipeline:
-        """UNLINK, one command (and result) per slot of ``names``."""
-        return self._async.unlink(*names)
+    def unlink(self, *names: Any) -> Any:
+        """UNLINK, one command (and result) per slot of ``names``; between
+        ``watch()`` and ``multi()``, an awaitable of the count (one slot).
+        """
+        return self._execute(self._async.unlink, *names)
 
     def wait(self, num_replicas: int, timeout: int, **kwargs: Any) -> Any:
         """Wait up to ``timeout`` ms for replicas to acknowledge; returns how many did."""
@@ -7146,3 +7169,136 @@ class ClusterPipelineTwin:
     ) -> Any:
         """Store the union in ``dest`` (a dict of keys gives WEIGHTS)."""
         return self._execute(self._async.zunionstore, dest, keys, aggregate)
+
+    def cluster_addslots(
+        self,
+        target_node: Any,
+        *slots: bytes | bytearray | memoryview | str | int | float,
+    ) -> Any:
+        """Assign ``slots`` to ``target_node``; True."""
+        return self._execute(self._async.cluster_addslots, target_node, *slots)
+
+    def cluster_addslotsrange(
+        self,
+        target_node: Any,
+        *slots: bytes | bytearray | memoryview | str | int | float,
+    ) -> Any:
+        """Assign slot ranges (``start, end, start, end...``) to ``target_node``."""
+        return self._execute(self._async.cluster_addslotsrange, target_node, *slots)
+
+    def cluster_bumpepoch(self, target_nodes: Any | None = None) -> NoReturn:
+        """Not provided, as in redis-py."""
+        self._async.cluster_bumpepoch(target_nodes)
+
+    def cluster_count_failure_report(self, node_id: str) -> Any:
+        """How many failure reports are active for node ``node_id``."""
+        return self._execute(self._async.cluster_count_failure_report, node_id)
+
+    def cluster_countkeysinslot(self, slot_id: int) -> Any:
+        """How many keys ``slot_id`` holds (asked of the slot's owner)."""
+        return self._execute(self._async.cluster_countkeysinslot, slot_id)
+
+    def cluster_delslots(self, *slots: Any) -> ClusterPipeline:
+        """CLUSTER DELSLOTS, one command (and result) per slot, each on the
+        slot's owner (the client method awaits them together).
+        """
+        return self._async.cluster_delslots(*slots)
+
+    def cluster_delslotsrange(
+        self, *slots: bytes | bytearray | memoryview | str | int | float
+    ) -> Any:
+        """Unassign slot ranges (``start, end, ...``; routed by the first slot)."""
+        return self._execute(self._async.cluster_delslotsrange, *slots)
+
+    def cluster_failover(self, target_node: Any, option: str | None = None) -> Any:
+        """Make the replica ``target_node`` take over its primary (``option``:
+        ``FORCE`` or ``TAKEOVER``).
+
+        :raises RedisError: another option.
+        """
+        return self._execute(self._async.cluster_failover, target_node, option)
+
+    def cluster_flushslots(self, target_nodes: Any | None = None) -> NoReturn:
+        """Not provided, as in redis-py."""
+        self._async.cluster_flushslots(target_nodes)
+
+    def cluster_get_keys_in_slot(self, slot: int, num_keys: int) -> Any:
+        """Up to ``num_keys`` keys of ``slot`` (asked of its owner), as text."""
+        return self._execute(self._async.cluster_get_keys_in_slot, slot, num_keys)
+
+    def cluster_info(self, target_nodes: Any | None = None) -> Any:
+        """The cluster state as a node sees it (a dict of strings)."""
+        return self._execute(self._async.cluster_info, target_nodes)
+
+    def cluster_keyslot(self, key: str) -> Any:
+        """The slot of ``key``, as the server computes it."""
+        return self._execute(self._async.cluster_keyslot, key)
+
+    def cluster_links(self, target_node: Any) -> Any:
+        """The cluster-bus links of ``target_node`` (flat field/value lists)."""
+        return self._execute(self._async.cluster_links, target_node)
+
+    def cluster_meet(
+        self, host: str, port: int, target_nodes: Any | None = None
+    ) -> Any:
+        """Make a node handshake with ``host:port``; True."""
+        return self._execute(self._async.cluster_meet, host, port, target_nodes)
+
+    def cluster_myid(self, target_node: Any) -> Any:
+        """The ID of ``target_node``."""
+        return self._execute(self._async.cluster_myid, target_node)
+
+    def cluster_myshardid(self, target_nodes: Any | None = None) -> Any:
+        """The shard ID of a node (Redis 7.2)."""
+        return self._execute(self._async.cluster_myshardid, target_nodes)
+
+    def cluster_nodes(self) -> Any:
+        """The cluster's nodes as a node sees them, keyed by ``ip:port``."""
+        return self._execute(self._async.cluster_nodes)
+
+    def cluster_replicas(self, node_id: str, target_nodes: Any | None = None) -> Any:
+        """The replicas of the primary ``node_id``, keyed by ``ip:port``."""
+        return self._execute(self._async.cluster_replicas, node_id, target_nodes)
+
+    def cluster_replicate(self, target_nodes: Any, node_id: str) -> Any:
+        """Make ``target_nodes`` replicas of the primary ``node_id``."""
+        return self._execute(self._async.cluster_replicate, target_nodes, node_id)
+
+    def cluster_reset(self, soft: bool = True, target_nodes: Any | None = None) -> Any:
+        """Reset a node (``SOFT``, or ``HARD`` with ``soft=False``)."""
+        return self._execute(self._async.cluster_reset, soft, target_nodes)
+
+    def cluster_save_config(self, target_nodes: Any | None = None) -> Any:
+        """Make a node save its cluster configuration; True."""
+        return self._execute(self._async.cluster_save_config, target_nodes)
+
+    def cluster_set_config_epoch(
+        self, epoch: int, target_nodes: Any | None = None
+    ) -> Any:
+        """Set the configuration epoch of a new node."""
+        return self._execute(self._async.cluster_set_config_epoch, epoch, target_nodes)
+
+    def cluster_setslot(
+        self, target_node: Any, node_id: str, slot_id: int, state: str
+    ) -> Any:
+        """``CLUSTER SETSLOT slot IMPORTING|MIGRATING|NODE node_id`` on
+        ``target_node``.
+
+        :raises RedisError: ``STABLE`` (use :meth:`cluster_setslot_stable`) or an
+            unknown state.
+        """
+        return self._execute(
+            self._async.cluster_setslot, target_node, node_id, slot_id, state
+        )
+
+    def cluster_setslot_stable(self, slot_id: int) -> Any:
+        """Clear a slot's migrating/importing state (on the slot's owner)."""
+        return self._execute(self._async.cluster_setslot_stable, slot_id)
+
+    def cluster_shards(self, target_nodes: Any | None = None) -> Any:
+        """The shards: slot ranges and nodes (``CLUSTER SHARDS``, Redis 7)."""
+        return self._execute(self._async.cluster_shards, target_nodes)
+
+    def cluster_slots(self, target_nodes: Any | None = None) -> Any:
+        """The slot map: ``{(start, end): {"primary": ..., "replicas": [...]}}``."""
+        return self._execute(self._async.cluster_slots, target_nodes)

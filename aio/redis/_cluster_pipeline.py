@@ -17,13 +17,24 @@ with WATCH: see :mod:`aio.redis._cluster_transaction`.
 from __future__ import annotations
 
 import asyncio
+import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from aio.redis._cluster_commands import ClusterCommands
+from aio.redis._cluster_route import (
+    ALL_NODES,
+    DEFAULT_NODE,
+    NODE_FLAGS,
+    PRIMARIES,
+    RANDOM,
+    REPLICAS,
+)
 from aio.redis._cluster_slots import ClusterNode
-from aio.redis._cluster_transaction import ClusterTransaction
+from aio.redis._cluster_transaction import ClusterTransaction, load_scripts
 from aio.redis._core import _EMPTY_WHEN_BARE, empty_response_option
-from aio.redis._pipeline import NOT_SENT, Command, pipeline_results
+from aio.redis._pipeline import NOT_SENT, Command, _arg_text, pipeline_results
+from aio.redis._types import ResponseT
 from aio.redis.commands import CoreCommands
 from aio.redis.exceptions import (
     AskError,
@@ -37,9 +48,31 @@ from aio.redis.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from aio.redis._script import Script
     from aio.redis.cluster import RedisCluster
 
 __all__ = ("ClusterPipeline",)
+
+
+def _raise_first_error(stack: list[Command], results: list[Any]) -> None:
+    """Raise the first error reply, annotated as redis-py's cluster pipeline
+    annotates it: the command's position and text, then the error's ``args``
+    tuple (``... caused error: ('WRONGTYPE ...',)``, not the bare message the
+    standalone and transaction pipelines give)."""
+    for number, (result, (args, _)) in enumerate(zip(results, stack, strict=True), 1):
+        if isinstance(result, RedisError):
+            command = textwrap.shorten(
+                " ".join(_arg_text(a) for a in args),
+                width=100,
+                placeholder="...",
+                break_long_words=True,
+            )
+            message = (
+                f"Command # {number} ({command}) of pipeline caused error: "
+                f"{result.args}"
+            )
+            result.args = (message, *result.args[1:])
+            raise result
 
 
 def _bare(args: tuple[Any, ...]) -> bool:
@@ -52,21 +85,37 @@ _REDIRECTS = (MovedError, AskError, TryAgainError)
 _NODE_FAILURES = (ClusterDownError, ConnectionError, TimeoutError)
 
 
-class ClusterPipeline(CoreCommands):
+# ClusterCommands' readonly()/readwrite() take redis-py's cluster arguments
+# (target_nodes=), which mypy sees as incompatible with the standalone ones.
+class ClusterPipeline(ClusterCommands, CoreCommands):  # type: ignore[misc, unused-ignore]
     """Commands of a :class:`~aio.redis.cluster.RedisCluster`, queued until
     ``await pipe.execute()``.
 
     Queue commands (they return the pipeline, so they chain), then ``execute()``
     returns the replies in order. Use ``async with rc.pipeline() as pipe:``.
     ``rc.pipeline(transaction=True)`` makes a MULTI/EXEC transaction (one slot),
-    with ``watch()``, ``multi()``, ``unwatch()`` and ``discard()``.
+    with ``watch()``, ``multi()``, ``unwatch()`` and ``discard()``. The CLUSTER
+    commands (``cluster_info()``, ``cluster_keyslot()``...) queue too, as in
+    redis-py.
     """
+
+    PRIMARIES = PRIMARIES
+    REPLICAS = REPLICAS
+    ALL_NODES = ALL_NODES
+    RANDOM = RANDOM
+    DEFAULT_NODE = DEFAULT_NODE
+    NODE_FLAGS = NODE_FLAGS
+    #: Redirections followed for one command before giving up.
+    RedisClusterRequestTTL = 16
 
     def __init__(self, client: RedisCluster, transaction: bool | None = None) -> None:
         self.cluster_client = client
         self.is_transaction = bool(transaction)
         self.command_stack: list[Command] = []
-        self._transaction = ClusterTransaction(client)
+        #: Scripts queued with ``script(..., client=pipe)``: loaded on their
+        #: nodes (SCRIPT EXISTS, then SCRIPT LOAD if missing) before they run.
+        self.scripts: set[Script] = set()
+        self._transaction = ClusterTransaction(client, self.scripts)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}({self.cluster_client!r})>"
@@ -130,6 +179,7 @@ class ClusterPipeline(CoreCommands):
         """Drop the queued commands; UNWATCH and give back a transaction's
         connection."""
         self.command_stack = []
+        self.scripts.clear()
         await self._transaction.reset()
 
     async def aclose(self) -> None:
@@ -174,7 +224,17 @@ class ClusterPipeline(CoreCommands):
         self._require_transaction("discard")
         await self.reset()
 
-    def _split_per_slot(self, command: str, keys: tuple[Any, ...]) -> ClusterPipeline:
+    @property
+    def _immediate(self) -> bool:
+        """Whether commands run at once (a transaction between WATCH and MULTI)."""
+        tx = self._transaction
+        return self.is_transaction and tx.watching and not tx.explicit_transaction
+
+    def _split_per_slot(self, command: str, keys: tuple[Any, ...]) -> ResponseT:
+        if self._immediate:
+            # Run at once on the watched slot's node; the keys must all be in
+            # that slot, so there is one command (and one count) to return.
+            return self.execute_command(command, *keys)
         groups: dict[int, list[Any]] = {}
         for key in keys:
             groups.setdefault(self.cluster_client.keyslot(key), []).append(key)
@@ -182,21 +242,32 @@ class ClusterPipeline(CoreCommands):
             self.execute_command(command, *group)
         return self
 
-    def delete(self, *names: Any) -> ClusterPipeline:
-        """DEL, one command (and result) per slot of ``names``."""
+    def delete(self, *names: Any) -> ResponseT:
+        """DEL, one command (and result) per slot of ``names``; between
+        ``watch()`` and ``multi()``, an awaitable of the count (one slot)."""
         return self._split_per_slot("DEL", names)
 
-    def unlink(self, *names: Any) -> ClusterPipeline:
-        """UNLINK, one command (and result) per slot of ``names``."""
+    def unlink(self, *names: Any) -> ResponseT:
+        """UNLINK, one command (and result) per slot of ``names``; between
+        ``watch()`` and ``multi()``, an awaitable of the count (one slot)."""
         return self._split_per_slot("UNLINK", names)
 
-    def exists(self, *names: Any) -> ClusterPipeline:
-        """EXISTS, one command (and result) per slot of ``names``."""
+    def exists(self, *names: Any) -> ResponseT:
+        """EXISTS, one command (and result) per slot of ``names``; between
+        ``watch()`` and ``multi()``, an awaitable of the count (one slot)."""
         return self._split_per_slot("EXISTS", names)
 
-    def touch(self, *args: Any) -> ClusterPipeline:
-        """TOUCH, one command (and result) per slot of the keys."""
+    def touch(self, *args: Any) -> ResponseT:
+        """TOUCH, one command (and result) per slot of the keys; between
+        ``watch()`` and ``multi()``, an awaitable of the count (one slot)."""
         return self._split_per_slot("TOUCH", args)
+
+    def cluster_delslots(self, *slots: Any) -> ClusterPipeline:  # type: ignore[override]
+        """CLUSTER DELSLOTS, one command (and result) per slot, each on the
+        slot's owner (the client method awaits them together)."""
+        for slot in slots:
+            self.execute_command("CLUSTER DELSLOTS", slot)
+        return self
 
     def mset_nonatomic(self, mapping: Mapping[Any, Any]) -> ClusterPipeline:
         """MSET, one command (and result) per slot; not in a transaction."""
@@ -217,7 +288,8 @@ class ClusterPipeline(CoreCommands):
         """Send every queued command; return the replies in queue order.
 
         :param raise_on_error: raise the first error reply (annotated with its
-            command's position) instead of returning it in the list.
+            command's position, as redis-py) instead of returning it, unannotated,
+            in the list.
         :param allow_redirections: retry commands answered with MOVED, ASK or
             TRYAGAIN on their own through the client (else they are errors).
         :raises RedisClusterException: a command has keys in several slots, or
@@ -246,7 +318,10 @@ class ClusterPipeline(CoreCommands):
                 )
                 for i, reply in zip(sent, replies, strict=True):
                     raw[i] = reply
-            return pipeline_results(stack, raw, raise_on_error, self._convert)
+            results = pipeline_results(stack, raw, False, self._convert)
+            if raise_on_error:
+                _raise_first_error(stack, results)
+            return results
         finally:
             await self.reset()
 
@@ -284,6 +359,10 @@ class ClusterPipeline(CoreCommands):
                     replies[i] = exc
                 return
             try:
+                if self.scripts:
+                    await load_scripts(
+                        conn, self.scripts, [stack[i][0] for i in indexes]
+                    )
                 future = conn.send_requests(
                     [stack[i][0] for i in indexes], timeout=conn.socket_timeout
                 )

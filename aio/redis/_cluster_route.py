@@ -8,8 +8,9 @@ asked of the server with ``COMMAND GETKEYS`` (the caller does that round trip).
 A command mixin may also name its keys with the ``keys=`` option, which wins.
 
 Keyless commands follow redis-py's table: most go to one "default" node, some to
-every primary (FLUSHDB, SCRIPT LOAD...) or every node, and replies from several
-nodes are combined by a result callback (DBSIZE is summed, KEYS concatenated).
+every primary (FLUSHDB, SCRIPT LOAD...) or every node. Replies are combined by
+redis-py's result callbacks where it has one (DBSIZE summed, KEYS merged, SCAN's
+cursors kept per node), else returned per node.
 """
 
 from __future__ import annotations
@@ -62,10 +63,8 @@ COMMAND_FLAGS: dict[str, str] = {
 
 
 def _merge(replies: dict[str, Any]) -> list[Any]:
-    out: list[Any] = []
-    for value in replies.values():
-        out.extend(value)
-    return out
+    # redis-py puts the items in a set: each once (the order is the nodes').
+    return list(dict.fromkeys(item for value in replies.values() for item in value))
 
 
 def _all_true(replies: dict[str, Any]) -> bool:
@@ -76,32 +75,74 @@ def _sum(replies: dict[str, Any]) -> int:
     return sum(replies.values())
 
 
+def _any_unblocked(replies: dict[str, Any]) -> int:
+    return 1 if sum(replies.values()) > 0 else 0
+
+
 def _script_exists(replies: dict[str, Any]) -> list[bool]:
     return [all(flags) for flags in zip(*replies.values(), strict=True)]
+
+
+def _last(replies: dict[str, Any]) -> Any:
+    return list(replies.values())[-1]
 
 
 def _first(replies: dict[str, Any]) -> Any:
     return next(iter(replies.values()))
 
 
-#: How replies from several nodes are combined (else a ``{node name: reply}`` dict).
+def _numsub(replies: dict[str, Any]) -> list[tuple[Any, int]]:
+    """``[(channel, count)]`` with each channel's counts added up, in the order
+    the channels first appear."""
+    counts: dict[Any, int] = {}
+    for pairs in replies.values():
+        for channel, count in pairs:
+            counts[channel] = counts.get(channel, 0) + count
+    return list(counts.items())
+
+
+def _scan(replies: dict[str, Any]) -> tuple[dict[str, int], list[Any]]:
+    """``({node name: cursor}, keys)``: each node's next cursor, every key."""
+    cursors: dict[str, int] = {}
+    keys: list[Any] = []
+    for name, (cursor, found) in replies.items():
+        cursors[name] = cursor
+        keys += found
+    return cursors, keys
+
+
+#: How the replies of a command's nodes are combined, redis-py's
+#: ``RESULT_CALLBACKS``: applied to the ``{node name: reply}`` of every call of
+#: these commands, even when one node answered (so ``scan()`` always gives
+#: ``({node name: cursor}, keys)``). Other commands sent to several nodes give
+#: the ``{node name: reply}`` dict itself (FLUSHDB, FUNCTION LOAD, INFO...).
 RESULT_CALLBACKS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "KEYS": _merge,
-    "DBSIZE": _sum,
-    "PING": _all_true,
-    "FLUSHDB": _all_true,
-    "FLUSHALL": _all_true,
-    "CONFIG|SET": _all_true,
-    "CONFIG|RESETSTAT": _all_true,
-    "CONFIG|REWRITE": _all_true,
-    "SCRIPT|FLUSH": _all_true,
-    "SCRIPT|LOAD": _first,
+    **dict.fromkeys(("PUBSUB|NUMSUB", "PUBSUB|SHARDNUMSUB"), _numsub),
+    "PUBSUB|NUMPAT": _sum,
+    **dict.fromkeys(("KEYS", "PUBSUB|CHANNELS", "PUBSUB|SHARDCHANNELS"), _merge),
+    **dict.fromkeys(
+        (
+            "PING",
+            "CONFIG|SET",
+            "CONFIG|REWRITE",
+            "CONFIG|RESETSTAT",
+            "CLIENT|SETNAME",
+            "BGSAVE",
+            "SLOWLOG|RESET",
+            "SAVE",
+            "MEMORY|PURGE",
+            "CLIENT|PAUSE",
+            "CLIENT|UNPAUSE",
+            "SCRIPT|FLUSH",
+        ),
+        _all_true,
+    ),
+    **dict.fromkeys(("DBSIZE", "WAIT"), _sum),
+    "CLIENT|UNBLOCK": _any_unblocked,
+    "SCAN": _scan,
+    "SCRIPT|LOAD": _last,
     "SCRIPT|EXISTS": _script_exists,
-    "FUNCTION|LOAD": _first,
-    "FUNCTION|DELETE": _all_true,
-    "FUNCTION|FLUSH": _all_true,
-    "FUNCTION|RESTORE": _all_true,
-    # Every node answers with the same map: one is enough (as redis-py).
+    # Every node answers with the same map: one is enough (redis-py gives one).
     "CLUSTER|SLOTS": _first,
 }
 
@@ -187,6 +228,16 @@ class CommandInfo:
         """Whether the server flags this command ``readonly``."""
         found = self._info(args)
         return found is not None and self.commands[found[0]][4]
+
+    def needs_keys(self, args: tuple[Any, ...]) -> bool:
+        """Whether the command has keys at fixed positions (GET, MSET...), so
+        that one sent without them cannot be routed. Commands whose keys move
+        (EVAL with no key, XREAD...) and keyless ones do not."""
+        found = self._info(args)
+        if found is None:
+            return False
+        first, _, _, movable, _ = self.commands[found[0]]
+        return first > 0 and not movable
 
     def is_known(self, args: tuple[Any, ...]) -> bool:
         """Whether ``COMMAND`` described this command."""

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aio.redis._connection import Connection
+from aio.redis._core import EMPTY_RESPONSE
 from aio.redis._pool import ConnectionPool
 from aio.redis.exceptions import (
     ConnectionError,
@@ -37,6 +38,7 @@ __all__ = (
     "REPLICA",
     "ClusterNode",
     "NodesManager",
+    "convert_reply",
     "key_slot",
 )
 
@@ -108,12 +110,34 @@ def node_name(host: str, port: int) -> str:
     return f"{host}:{port}"
 
 
+# Options that steer the cluster client, never given to a response callback.
+CLIENT_OPTIONS = ("NEVER_DECODE", "keys", "target_nodes", EMPTY_RESPONSE)
+
+
+def convert_reply(
+    callbacks: dict[str, Any],
+    args: tuple[Any, ...],
+    reply: Any,
+    options: dict[str, Any],
+) -> Any:
+    """``reply`` through the response callback of command ``args[0]``, if any."""
+    callback = callbacks.get(args[0])
+    if callback is None and isinstance(args[0], str):
+        callback = callbacks.get(args[0].upper())
+    if callback is None:
+        return reply
+    kwargs = {k: v for k, v in options.items() if k not in CLIENT_OPTIONS}
+    return callback(reply, **kwargs)
+
+
 class ClusterNode:
     """One node of a cluster and the connection pool to it.
 
     :param host: address of the node (``localhost`` is taken as 127.0.0.1, the
         form the cluster reports).
     :param server_type: ``"primary"``, ``"replica"`` or ``None`` (not yet known).
+    :param response_callbacks: the reply converters :meth:`execute_command`
+        uses (a cluster client gives its own; default: none, raw replies).
     :param connection_kwargs: for the node's connections (password, protocol...).
     """
 
@@ -135,6 +159,9 @@ class ClusterNode:
         self.server_type = server_type
         self.max_connections = max_connections
         self.connection_class = connection_class
+        self.response_callbacks: dict[str, Any] = connection_kwargs.pop(
+            "response_callbacks", {}
+        )
         self.connection_kwargs = connection_kwargs
         kwargs = {k: v for k, v in connection_kwargs.items() if k not in ("db",)}
         self.connection_pool = ConnectionPool(
@@ -166,9 +193,29 @@ class ClusterNode:
         finally:
             pool._release(conn)
 
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Send one command to this node (no routing, no redirection followed)
+        and return its reply through the node's response callbacks, as
+        redis-py's ``ClusterNode.execute_command``."""
+        raw = await self.execute_raw(*args, **options)
+        return convert_reply(self.response_callbacks, args, raw, options)
+
+    def get_encoder(self) -> tuple[str, str, bool]:
+        """``(encoding, errors, decode_responses)`` of the node's connections."""
+        kw = self.connection_kwargs
+        return (
+            kw.get("encoding", "utf-8"),
+            kw.get("encoding_errors", "strict"),
+            bool(kw.get("decode_responses", False)),
+        )
+
     async def disconnect(self) -> None:
         """Close the node's connections."""
         await self.connection_pool.disconnect()
+
+    async def disconnect_free_connections(self) -> None:
+        """Close the node's idle connections (those in use are left alone)."""
+        await self.connection_pool.disconnect(inuse_connections=False)
 
 
 def _text(value: Any) -> str:

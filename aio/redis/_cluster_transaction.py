@@ -63,11 +63,35 @@ from aio.redis.exceptions import (
 if TYPE_CHECKING:
     from aio.redis._cluster_slots import ClusterNode
     from aio.redis._connection import Connection
+    from aio.redis._script import Script
     from aio.redis.cluster import RedisCluster
 
-__all__ = ("ClusterTransaction",)
+__all__ = ("ClusterTransaction", "load_scripts")
 
 _REDIRECTS = (MovedError, AskError)
+
+
+async def load_scripts(
+    conn: Connection, scripts: set[Script], commands: list[tuple[Any, ...]]
+) -> None:
+    """Load on ``conn``'s node the scripts that ``commands`` run with EVALSHA and
+    the node does not know yet (one SCRIPT EXISTS, a SCRIPT LOAD per missing
+    one), as a standalone pipeline does before it sends its commands."""
+    shas = {
+        _text(args[1]) for args in commands if len(args) > 1 and args[0] == "EVALSHA"
+    }
+    used = [script for script in scripts if script.sha in shas]
+    if not used:
+        return
+    exists = await conn.execute(("SCRIPT EXISTS", *(s.sha for s in used)), {})
+    for script, present in zip(used, exists, strict=True):
+        if not present:
+            sha = await conn.execute(("SCRIPT LOAD", script.script), {})
+            script.sha = sha.decode() if isinstance(sha, bytes) else str(sha)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _pause(failures: int) -> float:
@@ -79,8 +103,12 @@ class ClusterTransaction:
     """The transaction state of one cluster pipeline: the slot, the node and the
     connection it holds while WATCHing, and whether ``multi()`` was called."""
 
-    def __init__(self, client: RedisCluster) -> None:
+    def __init__(
+        self, client: RedisCluster, scripts: set[Script] | None = None
+    ) -> None:
         self.client = client
+        #: The pipeline's queued scripts (the same set), loaded before they run.
+        self.scripts: set[Script] = scripts if scripts is not None else set()
         #: The slot of the keys WATCHed or run in immediate mode.
         self.slot: int | None = None
         self.node: ClusterNode | None = None
@@ -227,6 +255,8 @@ class ClusterTransaction:
         for _ in range(self.client.RedisClusterRequestTTL):
             try:
                 conn = await self._connection()
+                if self.scripts:
+                    await load_scripts(conn, self.scripts, [args])
                 return await conn.execute(args, options)
             except _REDIRECTS as exc:
                 if self.watching or isinstance(exc, AskError):
@@ -312,6 +342,8 @@ class ClusterTransaction:
             batch = [("ASKING",), *commands] if asking else commands
             try:
                 conn = await self._connection(target)
+                if self.scripts:
+                    await load_scripts(conn, self.scripts, commands)
                 future = conn.send_requests(batch, timeout=conn.socket_timeout)
                 await conn.drain()
                 replies = await future

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 from typing import TYPE_CHECKING, Any
 
 from aio.redis.exceptions import NoScriptError
@@ -50,13 +51,18 @@ class Script:
         keys = list(keys or ())
         argv = [*keys, *(args or ())]
         target = client if client is not None else self.registered_client
+        from aio.redis._cluster_pipeline import ClusterPipeline
         from aio.redis._pipeline import PipelineCore
 
-        if isinstance(target, PipelineCore):
+        if isinstance(target, PipelineCore | ClusterPipeline):
+            # The pipeline loads its scripts before it sends them.
             target.scripts.add(self)
-            return target.execute_command(
+            queued: Any = target.execute_command(
                 "EVALSHA", self.sha, len(keys), *argv, keys=keys
             )
+            if queued is not target and inspect.isawaitable(queued):
+                return await queued  # run at once (between WATCH and MULTI)
+            return queued
         try:
             return await target.execute_command(
                 "EVALSHA", self.sha, len(keys), *argv, keys=keys

@@ -22,7 +22,8 @@ The cluster corrects a stale map with redirections, which the client follows:
 
 Multi-key commands must stay within one slot (else
 :class:`~aio.redis.exceptions.RedisClusterException`), except DEL, UNLINK, EXISTS
-and TOUCH, which are split per slot and summed as redis-py does.
+and TOUCH, which are split per slot and summed as redis-py does
+(:mod:`aio.redis._cluster_multikey`, with MGET/MSET across slots and SCAN).
 
 Pipelines and transactions (with WATCH) are in :mod:`aio.redis._cluster_pipeline`
 and :mod:`aio.redis._cluster_transaction`, pub/sub (classic and sharded) in
@@ -37,10 +38,11 @@ from __future__ import annotations
 import asyncio
 import inspect
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aio.redis._cluster_commands import CLUSTER_RESPONSE_CALLBACKS, ClusterCommands
+from aio.redis._cluster_multikey import ClusterMultiKeyCommands, gather_all
 from aio.redis._cluster_route import (
     ALL_NODES,
     DEFAULT_NODE,
@@ -58,6 +60,7 @@ from aio.redis._cluster_slots import (
     REPLICA,
     ClusterNode,
     NodesManager,
+    convert_reply,
     encode_key,
     key_slot,
 )
@@ -108,18 +111,6 @@ __all__ = (
 
 _C = TypeVar("_C", bound="RedisCluster")
 
-# Options that steer the cluster client, never given to a response callback.
-_CLIENT_OPTIONS = ("NEVER_DECODE", "keys", "target_nodes", EMPTY_RESPONSE)
-
-
-async def _gather(*aws: Awaitable[Any]) -> list[Any]:
-    """Await all (none left running on an error), then raise the first error."""
-    results = await asyncio.gather(*aws, return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
-
 
 class _ReadOnlyConnection(Connection):
     """A replica connection: ``READONLY`` in the handshake, so reads are served."""
@@ -131,7 +122,9 @@ class _ReadOnlyConnection(Connection):
 # ClusterCommands' readonly()/readwrite() take redis-py's cluster arguments
 # (target_nodes=), which mypy sees as incompatible with the standalone ones
 # where the command mixins have them.
-class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ignore[misc, unused-ignore]
+class RedisCluster(  # type: ignore[misc, unused-ignore]
+    ClusterMultiKeyCommands, ClusterCommands, CoreCommands, ScriptsAndLocks
+):
     """An asyncio Redis Cluster client with redis-py's API.
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None,
@@ -164,8 +157,17 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
     ALL_NODES = ALL_NODES
     RANDOM = RANDOM
     DEFAULT_NODE = DEFAULT_NODE
+    NODE_FLAGS = NODE_FLAGS
     #: Redirections followed for one command before giving up.
     RedisClusterRequestTTL = 16
+    #: Errors after which a command is retried (the map re-read first), up to
+    #: :attr:`cluster_error_retry_attempts` times.
+    ERRORS_ALLOW_RETRY: tuple[type[Exception], ...] = (
+        ConnectionError,
+        TimeoutError,
+        ClusterDownError,
+        SlotNotCoveredError,
+    )
 
     def __init__(
         self,
@@ -213,9 +215,16 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
             cluster_error_retry_attempts,
         )
         self.connection_error_retry_attempts = connection_error_retry_attempts
+        protocol = resp_version(connection_kwargs.get("protocol"))
+        self.response_callbacks: dict[str, Any] = dict(self.RESPONSE_CALLBACKS)
+        if protocol == 3:
+            self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
+        self.response_callbacks.update(CLUSTER_RESPONSE_CALLBACKS)
         node_kwargs: dict[str, Any] = {
             "max_connections": max_connections,
             "connection_class": connection_class,
+            # The same dict: set_response_callback reaches the nodes too.
+            "response_callbacks": self.response_callbacks,
             **connection_kwargs,
         }
         self._replica_kwargs = {
@@ -232,11 +241,6 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
             node_kwargs,
         )
         self.commands_info = CommandInfo()
-        protocol = resp_version(connection_kwargs.get("protocol"))
-        self.response_callbacks: dict[str, Any] = dict(self.RESPONSE_CALLBACKS)
-        if protocol == 3:
-            self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
-        self.response_callbacks.update(CLUSTER_RESPONSE_CALLBACKS)
         self._initialized = False
         self._refresh_needed = False
         self._moved_count = 0
@@ -355,9 +359,13 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
             raise RedisClusterException("The cluster client is not initialized")
         return node
 
-    def set_default_node(self, node: ClusterNode) -> None:
-        """Send keyless commands to ``node`` from now on."""
-        if node.name not in self.nodes_manager.nodes_cache:
+    def set_default_node(self, node: ClusterNode | None) -> None:
+        """Send keyless commands to ``node`` from now on (returns None, as
+        redis-py's asyncio client; its blocking client returns True/False).
+
+        :raises DataError: ``node`` is None or not a node of the cluster.
+        """
+        if node is None or node.name not in self.nodes_manager.nodes_cache:
             raise DataError("The requested node does not exist in the cluster.")
         self.nodes_manager.default_node = node
 
@@ -411,6 +419,12 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
     def cluster_error_retry_attempts(self, value: int) -> None:
         self.retry.update_retries(value)
 
+    @property
+    def reinitialize_counter(self) -> int:
+        """MOVED replies seen since the map was last re-read (every
+        ``reinitialize_steps`` of them, it is)."""
+        return self._moved_count
+
     def set_retry(self, retry: Retry) -> None:
         """Use ``retry``'s number of retries from now on."""
         self.retry = retry
@@ -440,18 +454,19 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
 
     async def get_nodes_from_slot(self, command: str, *args: Any) -> list[ClusterNode]:
         """The node serving the slot of the command's keys (a replica for reads
-        with ``read_from_replicas``)."""
+        with ``read_from_replicas``), as redis-py's asyncio client:
+        ``get_nodes_from_slot("GET", key)``, the arguments after the command name
+        (redis-py's blocking client repeats the name).
+
+        :raises RedisClusterException: the command has no key (it cannot be
+            routed by slot), or keys in several slots.
+        """
         if not self._initialized:
             _ = await self.initialize()
         command_args = (command, *args)
-        keys = await self._command_keys(command_args)
-        if not keys:
-            raise RedisClusterException(
-                "No way to dispatch this command to Redis Cluster. Missing key.\n"
-                "You can execute the command by specifying target nodes.\n"
-                f"Command: {command_args}"
-            )
-        slot = self.slot_of_keys(command, keys)
+        slot = await self._slot_of_command(command_args, {})
+        if slot is None:
+            raise self._missing_key(command_args)
         replica = self.read_from_replicas and self.commands_info.is_readonly(
             command_args
         )
@@ -505,24 +520,51 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
             )
         return slots.pop()
 
+    @staticmethod
+    def _missing_key(args: tuple[Any, ...]) -> RedisClusterException:
+        # redis-py's words; like it, the arguments after the command name.
+        return RedisClusterException(
+            "No way to dispatch this command to Redis Cluster. Missing key.\n"
+            "You can execute the command by specifying target nodes.\n"
+            f"Command: {args[1:]}"
+        )
+
+    async def _slot_of_command(
+        self, args: tuple[Any, ...], options: dict[str, Any], name: str | None = None
+    ) -> int | None:
+        """The slot a command goes to: the one it names (CLUSTER COUNTKEYSINSLOT)
+        or its keys'; None for a command without keys.
+
+        :raises RedisClusterException: keys in several slots, or a command that
+            takes keys sent without any (GET with no key).
+        """
+        if name is None:
+            name = self.commands_info.table_name(args)
+        if node_flag(name) == SLOT_ID:
+            words = (*name.split("|"), *args[1:]) if "|" in name else args
+            return int(words[2])
+        keys = options.get("keys") or await self._command_keys(args)
+        if keys:
+            return self.slot_of_keys(name, keys)
+        if self.commands_info.needs_keys(args):
+            raise self._missing_key(args)
+        return None
+
     async def _targets(
-        self, args: tuple[Any, ...], options: dict[str, Any]
+        self, args: tuple[Any, ...], options: dict[str, Any], name: str | None = None
     ) -> list[ClusterNode]:
         target = options.get("target_nodes")
         if target is not None:
             return self._explicit_nodes(target)
-        name = self.commands_info.table_name(args)
+        if name is None:
+            name = self.commands_info.table_name(args)
         flag = node_flag(name)
-        if flag == SLOT_ID:
-            words = (*name.split("|"), *args[1:]) if "|" in name else args
-            slot = int(words[2])
-            return [self.nodes_manager.get_node_from_slot(slot)]
-        if flag is not None:
+        if flag is not None and flag != SLOT_ID:
             return self._flag_nodes(flag)
-        keys = options.get("keys") or await self._command_keys(args)
-        if not keys:
+        slot = await self._slot_of_command(args, options, name)
+        if slot is None:
+            # Keyless (ECHO, PUBLISH, EVAL with no key...): the default node.
             return [self.get_default_node()]
-        slot = self.slot_of_keys(name, keys)
         replica = self.read_from_replicas and self.commands_info.is_readonly(args)
         return [self.nodes_manager.get_node_from_slot(slot, replica)]
 
@@ -531,13 +573,7 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
     def _convert(
         self, args: tuple[Any, ...], reply: Any, options: dict[str, Any]
     ) -> Any:
-        callback = self.response_callbacks.get(args[0])
-        if callback is None and isinstance(args[0], str):
-            callback = self.response_callbacks.get(args[0].upper())
-        if callback is None:
-            return reply
-        kwargs = {k: v for k, v in options.items() if k not in _CLIENT_OPTIONS}
-        return callback(reply, **kwargs)
+        return convert_reply(self.response_callbacks, args, reply, options)
 
     async def execute_command(self, *args: Any, **options: Any) -> Any:
         """Send a command to the node(s) it belongs to and return its reply.
@@ -578,36 +614,52 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
             _ = await self.initialize()
         explicit = options.get("target_nodes") is not None
         attempts = 0 if explicit else self.cluster_error_retry_attempts
+        name = self.commands_info.table_name(args)
+        retried: tuple[type[Exception], ...] = (
+            *self.ERRORS_ALLOW_RETRY,
+            _TopologyError,
+        )
         for attempt in range(attempts + 1):
             try:
                 if self._refresh_needed:
                     await self._refresh()
-                nodes = await self._targets(args, options)
+                nodes = await self._targets(args, options, name)
                 if len(nodes) == 1:
-                    raw = await self._execute_on(nodes[0], args, options)
-                    return self._convert(args, raw, options) if convert else raw
-                raws = await _gather(
-                    *(self._execute_on(n, args, options) for n in nodes)
-                )
-            except (
-                ConnectionError,
-                TimeoutError,
-                ClusterDownError,
-                SlotNotCoveredError,
-                _TopologyError,
-            ):
+                    raws = [await self._execute_on(nodes[0], args, options)]
+                    if not convert:
+                        return raws[0]
+                else:
+                    raws = await gather_all(
+                        *(self._execute_on(n, args, options) for n in nodes)
+                    )
+            except retried:
                 if attempt >= attempts:
                     raise
                 self._refresh_needed = True
                 await asyncio.sleep(min(0.05 * 2**attempt, 1.0))
                 continue
-            replies = {
-                n.name: self._convert(args, r, options)
-                for n, r in zip(nodes, raws, strict=True)
-            }
-            combine = RESULT_CALLBACKS.get(self.commands_info.table_name(args))
-            return combine(replies) if combine is not None else replies
+            return self._combine(name, args, nodes, raws, options)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _combine(
+        self,
+        name: str,
+        args: tuple[Any, ...],
+        nodes: list[ClusterNode],
+        raws: list[Any],
+        options: dict[str, Any],
+    ) -> Any:
+        """The converted reply of one node, or the nodes' replies combined."""
+        combine = RESULT_CALLBACKS.get(name)
+        if combine is None and len(nodes) == 1:
+            return self._convert(args, raws[0], options)
+        replies = {
+            n.name: self._convert(args, r, options)
+            for n, r in zip(nodes, raws, strict=True)
+        }
+        # As redis-py: the result callback sees every node's reply, even when
+        # one node answered; without one, several nodes give {node name: reply}.
+        return combine(replies) if combine is not None else replies
 
     async def _execute_on(
         self, node: ClusterNode, args: tuple[Any, ...], options: dict[str, Any]
@@ -657,75 +709,6 @@ class RedisCluster(ClusterCommands, CoreCommands, ScriptsAndLocks):  # type: ign
         if last_error is not None:
             raise last_error
         raise ClusterError("TTL exhausted.")
-
-    # -- commands split across slots ------------------------------------------------
-
-    def _group_by_slot(self, keys: Iterable[Any]) -> dict[int, list[Any]]:
-        groups: dict[int, list[Any]] = {}
-        for key in keys:
-            groups.setdefault(self.keyslot(key), []).append(key)
-        return groups
-
-    async def _split_sum(self, command: str, keys: tuple[Any, ...]) -> int:
-        groups = self._group_by_slot(keys)
-        counts = await _gather(
-            *(self.execute_command(command, *group) for group in groups.values())
-        )
-        return sum(int(c) for c in counts)
-
-    async def delete(self, *keys: Any) -> int:
-        """DEL ``keys`` (one DEL per slot); returns how many existed."""
-        return await self._split_sum("DEL", keys)
-
-    async def unlink(self, *keys: Any) -> int:
-        """UNLINK ``keys`` (one UNLINK per slot); returns how many existed."""
-        return await self._split_sum("UNLINK", keys)
-
-    async def exists(self, *keys: Any) -> int:
-        """How many of ``keys`` exist (one EXISTS per slot)."""
-        return await self._split_sum("EXISTS", keys)
-
-    async def touch(self, *keys: Any) -> int:
-        """TOUCH ``keys`` (one TOUCH per slot); returns how many existed."""
-        return await self._split_sum("TOUCH", keys)
-
-    async def mget_nonatomic(self, keys: Any, *args: Any) -> list[Any]:
-        """MGET across slots: one MGET per slot, values in the order asked."""
-        names = [keys] if isinstance(keys, str | bytes) else list(keys)
-        names += args
-        groups = self._group_by_slot(names)
-        replies = await _gather(
-            *(self.execute_command("MGET", *g, keys=g) for g in groups.values())
-        )
-        found: dict[Any, Any] = {}
-        for group, values in zip(groups.values(), replies, strict=True):
-            found.update(zip(group, values, strict=True))
-        return [found[name] for name in names]
-
-    async def mset_nonatomic(self, mapping: Mapping[Any, Any]) -> list[bool]:
-        """MSET across slots: one MSET per slot; returns each MSET's result."""
-        groups: dict[int, list[Any]] = {}
-        for key, value in mapping.items():
-            groups.setdefault(self.keyslot(key), []).extend((key, value))
-        return list(
-            await _gather(
-                *(self.execute_command("MSET", *pairs) for pairs in groups.values())
-            )
-        )
-
-    async def scan_iter(
-        self,
-        match: Any = None,
-        count: int | None = None,
-        _type: str | None = None,
-        **kwargs: Any,
-    ) -> AsyncIterator[Any]:
-        """Every key matching ``match``, primary after primary (SCAN on each)."""
-        for node in self.get_primaries():
-            async for key in super().scan_iter(
-                match, count, _type, target_nodes=node, **kwargs
-            ):
-                yield key
 
     def pipeline(
         self, transaction: bool | None = None, shard_hint: Any = None

@@ -141,7 +141,10 @@ FACADES: tuple[Facade, ...] = (
                     "explicit_transaction",
                     "set_response_callback",
                 ),
-                members_of=("aio.redis.commands:CoreCommands",),
+                members_of=(
+                    "aio.redis.commands:CoreCommands",
+                    "aio.redis.cluster:ClusterCommands",
+                ),
                 dispatch="_execute",
                 batch=dict.fromkeys(_REDIS_SCAN, 100),
             ),
