@@ -56,6 +56,9 @@ from aio.redis.sentinel import MasterNotFoundError as MasterNotFoundError
 from aio.redis.sentinel import Sentinel as Sentinel
 from aio.redis.sentinel import SentinelConnectionPool as SentinelConnectionPool
 from aio.redis.sentinel import SentinelManagedConnection as SentinelManagedConnection
+from aio.redis.sentinel import (
+    SentinelManagedSSLConnection as SentinelManagedSSLConnection,
+)
 from aio.redis.sentinel import SlaveNotFoundError as SlaveNotFoundError
 
 __all__ = (
@@ -97,6 +100,7 @@ __all__ = (
     "Sentinel",
     "SentinelConnectionPool",
     "SentinelManagedConnection",
+    "SentinelManagedSSLConnection",
     "SlaveNotFoundError",
     "StrictRedis",
     "TimeoutError",

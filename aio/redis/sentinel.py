@@ -17,14 +17,16 @@ Names follow redis-py's ``redis.asyncio.sentinel``.
 
 from __future__ import annotations
 
+import asyncio
 import random
-from collections.abc import AsyncGenerator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from contextlib import aclosing
 from typing import Any
 
-from aio.redis._connection import Connection
+from aio.redis._connection import Connection, SSLConnection
 from aio.redis._pool import ConnectionPool
 from aio.redis.client import Redis
+from aio.redis.commands import SentinelCommands
 from aio.redis.exceptions import (
     ConnectionError,
     ReadOnlyError,
@@ -34,9 +36,11 @@ from aio.redis.exceptions import (
 
 __all__ = (
     "MasterNotFoundError",
+    "ReplicaNotFoundError",
     "Sentinel",
     "SentinelConnectionPool",
     "SentinelManagedConnection",
+    "SentinelManagedSSLConnection",
     "SlaveNotFoundError",
 )
 
@@ -47,6 +51,10 @@ class MasterNotFoundError(ConnectionError):
 
 class SlaveNotFoundError(ConnectionError):
     """Neither a replica nor the master of the service could be reached."""
+
+
+#: redis-py's Redis 5 name for :class:`SlaveNotFoundError`.
+ReplicaNotFoundError = SlaveNotFoundError
 
 
 def _text(value: Any) -> str:
@@ -128,17 +136,29 @@ class SentinelManagedConnection(Connection):
             raise
 
 
+class SentinelManagedSSLConnection(SentinelManagedConnection, SSLConnection):
+    """A :class:`SentinelManagedConnection` over TLS (the ``ssl_*`` arguments of
+    :class:`~aio.redis.Redis`); a :class:`SentinelConnectionPool` made with
+    ``ssl=True`` uses it."""
+
+
 class SentinelConnectionPool(ConnectionPool):
     """A pool for the master (``is_master=True``) or the replicas of a service.
 
     :param service_name: the name the sentinels monitor, e.g. ``"mymaster"``.
     :param sentinel_manager: the :class:`Sentinel` to ask.
+    :param ssl: connect with TLS (:class:`SentinelManagedSSLConnection`), unless
+        a ``connection_class`` is given.
     """
 
     def __init__(
         self, service_name: str, sentinel_manager: Sentinel, **kwargs: Any
     ) -> None:
-        kwargs.setdefault("connection_class", SentinelManagedConnection)
+        ssl = kwargs.pop("ssl", False)
+        kwargs.setdefault(
+            "connection_class",
+            SentinelManagedSSLConnection if ssl else SentinelManagedConnection,
+        )
         self.is_master: bool = kwargs.pop("is_master", True)
         self.check_connection: bool = kwargs.pop("check_connection", False)
         super().__init__(**kwargs)
@@ -190,9 +210,18 @@ class SentinelConnectionPool(ConnectionPool):
             pass
         raise SlaveNotFoundError(f"No slave found for {self.service_name!r}")
 
+    def rotate_replicas(self) -> AsyncIterator[tuple[str, int]]:
+        """Same as :meth:`rotate_slaves` (redis-py's Redis 5 name)."""
+        return self.rotate_slaves()
 
-class Sentinel:
+
+class Sentinel(SentinelCommands):
     """Clients for the services a set of sentinels monitors.
+
+    As redis-py's, it also has the ``sentinel_*`` command methods
+    (``sentinel_master``, ``sentinel_masters``, ``sentinel_set``...), sent
+    through :meth:`execute_command`: to every sentinel, and answered with True
+    when all replies are truthy (``return_responses=True``: the replies).
 
     :param sentinels: ``(host, port)`` of each sentinel.
     :param min_other_sentinels: trust a sentinel's answer only when it sees at
@@ -235,20 +264,33 @@ class Sentinel:
         )
 
     async def execute_command(self, *args: Any, **kwargs: Any) -> Any:
-        """Send a command to every sentinel (``once=True``: to the first that
-        answers); returns True, or with ``once`` that sentinel's reply."""
-        once = kwargs.pop("once", False)
+        """Send a command to every sentinel at once, as redis-py.
+
+        :param once: send it to one sentinel chosen at random instead.
+        :param return_responses: return the replies (a list, of one with
+            ``once``) instead of a bool.
+        :returns: whether every reply (or the one reply) is truthy.
+        :raises ConnectionError: a sentinel could not be reached (each sentinel
+            is tried once; with ``once``, the one chosen).
+        """
+        once = bool(kwargs.pop("once", False))
+        return_responses = bool(kwargs.pop("return_responses", False))
         if once:
-            errors: list[Exception] = []
-            for sentinel in self.sentinels:
-                try:
-                    return await sentinel.execute_command(*args, **kwargs)
-                except (ConnectionError, TimeoutError) as exc:
-                    errors.append(exc)
-            raise ConnectionError(f"No sentinel answered: {errors}")
-        for sentinel in self.sentinels:
-            await sentinel.execute_command(*args, **kwargs)
-        return True
+            if not self.sentinels:
+                raise ConnectionError("No sentinel to send the command to")
+            sentinel = random.choice(self.sentinels)
+            reply = await sentinel.execute_command(*args, **kwargs)
+            return [reply] if return_responses else bool(reply)
+        # Every sentinel is waited for (none left running), then the first
+        # error is raised.
+        replies = await asyncio.gather(
+            *(sentinel.execute_command(*args, **kwargs) for sentinel in self.sentinels),
+            return_exceptions=True,
+        )
+        for reply in replies:
+            if isinstance(reply, BaseException):
+                raise reply
+        return list(replies) if return_responses else all(replies)
 
     def check_master_state(self, state: dict[str, str], service_name: str) -> bool:
         """Whether a SENTINEL MASTER reply describes a usable master."""
@@ -298,6 +340,12 @@ class Sentinel:
             out.append(_address(state))
         return out
 
+    def filter_replicas(
+        self, replicas: Sequence[dict[str, str]]
+    ) -> list[tuple[str, int]]:
+        """Same as :meth:`filter_slaves` (redis-py's Redis 5 name)."""
+        return self.filter_slaves(replicas)
+
     async def discover_slaves(self, service_name: str) -> list[tuple[str, int]]:
         """``(host, port)`` of the service's replicas that are up ([] if none)."""
         for sentinel in self.sentinels:
@@ -312,6 +360,10 @@ class Sentinel:
             if found:
                 return found
         return []
+
+    async def discover_replicas(self, service_name: str) -> list[tuple[str, int]]:
+        """Same as :meth:`discover_slaves` (redis-py's Redis 5 name)."""
+        return await self.discover_slaves(service_name)
 
     def master_for(
         self,
@@ -341,7 +393,35 @@ class Sentinel:
         pool = connection_pool_class(service_name, self, **options)
         return redis_class.from_pool(pool)
 
+    def replica_for(
+        self,
+        service_name: str,
+        redis_class: type[Redis] = Redis,
+        connection_pool_class: type[SentinelConnectionPool] = SentinelConnectionPool,
+        **kwargs: Any,
+    ) -> Redis:
+        """Same as :meth:`slave_for` (redis-py's Redis 5 name)."""
+        return self.slave_for(
+            service_name,
+            redis_class=redis_class,
+            connection_pool_class=connection_pool_class,
+            **kwargs,
+        )
+
     async def aclose(self) -> None:
-        """Close the connections to the sentinels."""
-        for sentinel in self.sentinels:
-            await sentinel.aclose()
+        """Close the connections to the sentinels (every one, even if one
+        fails; then the first error is raised). The clients made by
+        :meth:`master_for`/:meth:`slave_for` are the caller's to close."""
+        results = await asyncio.gather(
+            *(sentinel.aclose() for sentinel in self.sentinels),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
+    async def __aenter__(self) -> Sentinel:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
