@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import textwrap
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -26,8 +27,9 @@ from aio.redis import ClusterPipeline as AsyncClusterPipeline
 from aio.redis import ClusterPubSub as AsyncClusterPubSub
 from aio.redis import RedisCluster as AsyncRedisCluster
 from aio.redis.commands import BitFieldOperation
-from aio.redis.exceptions import WatchError
+from aio.redis.exceptions import RedisError, WatchError
 from aio.redis.retry import Retry
+from sync_shims._generated_redis import MonitorTwin
 from sync_shims._generated_redis_cluster import ClusterPipelineTwin, RedisClusterTwin
 from sync_shims._portal import call
 from sync_shims.redis._fork import track_pool
@@ -195,6 +197,46 @@ class RedisCluster(RedisClusterTwin):
         """The :class:`~sync_shims.redis.connection.Encoder` of the node connections."""
         return Encoder(*self._async.get_encoder())
 
+    # redis-py's blocking client answers True/False where its asyncio one (and
+    # so the generated twin) returns None.
+    def set_default_node(self, node: ClusterNode | None) -> bool:  # type: ignore[override]
+        """Send keyless commands to ``node`` from now on.
+
+        :returns: as redis-py's blocking client, True, or False (nothing
+            changed) when ``node`` is None or not a node of the cluster (the
+            async client raises ``DataError`` there).
+        """
+        if node is None or self.get_node(node_name=node.name) is None:
+            return False
+        self._async.set_default_node(node)
+        return True
+
+    def get_nodes_from_slot(self, command: str, *args: Any) -> list[ClusterNode]:
+        """The node serving the slot of a command's keys, as redis-py's blocking
+        client: ``args`` is the whole command, its name repeated
+        (``get_nodes_from_slot("GET", "GET", key)``; the async client takes
+        the arguments after the name).
+
+        :raises RedisClusterException: no key in the command, or keys in
+            several slots.
+        """
+        if not args:
+            raise RedisClusterException(
+                "No way to dispatch this command to Redis Cluster. Missing key.\n"
+                "You can execute the command by specifying target nodes.\n"
+                "Command: ()"
+            )
+        nodes: list[ClusterNode] = call(
+            self._async.get_nodes_from_slot, args[0], *args[1:]
+        )
+        return nodes
+
+    def monitor(self, target_node: ClusterNode | None = None) -> MonitorTwin:
+        """A MONITOR of one node (the default node unless ``target_node``), on a
+        connection of its own: ``with rc.monitor() as m: m.next_command()``."""
+        node = target_node if target_node is not None else self.get_default_node()
+        return self.get_redis_connection(node).monitor()
+
     def get_redis_connection(self, node: ClusterNode) -> Redis:
         """A blocking :class:`~sync_shims.redis.Redis` on ``node``'s own pool
         (no routing: every command goes to that node)."""
@@ -289,8 +331,45 @@ class RedisCluster(RedisClusterTwin):
 
     def register_script(self, script: str | bytes) -> Script:
         """A callable :class:`~sync_shims.redis.client.Script` (EVALSHA on the node
-        of its keys, loaded again on NOSCRIPT)."""
-        return Script(cast(Redis, self), script)
+        of its keys, loaded again on NOSCRIPT); called with ``client=`` a
+        :class:`ClusterPipeline`, it is queued there, and the pipeline loads it
+        on the nodes that run it before it sends its commands."""
+        return _ClusterScript(cast(Redis, self), script)
+
+
+class _ClusterScript(Script):
+    """A Script that can also be queued on a blocking :class:`ClusterPipeline`."""
+
+    def __call__(
+        self,
+        keys: list[Any] | tuple[Any, ...] | None = None,
+        args: list[Any] | tuple[Any, ...] | None = None,
+        client: Any = None,
+    ) -> Any:
+        """Run the script (or queue it on a pipeline ``client``)."""
+        if isinstance(client, ClusterPipeline):
+            # The async Script queues on an async ClusterPipeline as on a
+            # pipeline; its annotation names only the standalone clients.
+            result = call(self._async, keys, args, cast(Any, client._async))
+            return client if result is client._async else result
+        return super().__call__(keys, args, client)
+
+
+def _annotate(error: RedisError, number: int, args: tuple[Any, ...]) -> None:
+    """Prefix ``error``'s message with its command, as redis-py's blocking
+    cluster pipeline does (its asyncio one quotes the message's ``args``)."""
+    words = (
+        bytes(a).decode("utf-8", "replace")
+        if isinstance(a, bytes | bytearray | memoryview)
+        else str(a)
+        for a in args
+    )
+    command = textwrap.shorten(
+        " ".join(words), width=100, placeholder="...", break_long_words=True
+    )
+    first = error.args[0] if error.args else ""
+    message = f"Command # {number} ({command}) of pipeline caused error: {first}"
+    error.args = (message, *error.args[1:])
 
 
 async def _await(awaitable: Awaitable[Any]) -> Any:
@@ -361,6 +440,30 @@ class ClusterPipeline(ClusterPipelineTwin):
     def mset_nonatomic(self, mapping: Mapping[Any, Any]) -> Any:
         """MSET, one command (and result) per slot; not in a transaction."""
         return self._execute(self._async.mset_nonatomic, mapping)
+
+    def execute(
+        self, raise_on_error: bool = True, allow_redirections: bool = True
+    ) -> list[Any]:
+        """Send every queued command (per node, in parallel); return the replies
+        in queue order.
+
+        :param raise_on_error: raise the first error reply, annotated as redis-py's
+            blocking client does (``Command # 2 (LPUSH k 1) of pipeline caused
+            error: WRONGTYPE ...``), instead of returning it, unannotated, in the
+            list.
+        :param allow_redirections: retry commands answered with MOVED, ASK or
+            TRYAGAIN on their own (else they are errors).
+        """
+        stack = list(self._async.command_stack)
+        results: list[Any] = call(self._async.execute, False, allow_redirections)
+        if raise_on_error:
+            for number, (result, (args, _)) in enumerate(
+                zip(results, stack, strict=True), 1
+            ):
+                if isinstance(result, RedisError):
+                    _annotate(result, number, args)
+                    raise result
+        return results
 
     @property
     def command_stack(self) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:

@@ -18,6 +18,9 @@ from aio.redis.sentinel import MasterNotFoundError as MasterNotFoundError
 from aio.redis.sentinel import Sentinel as AsyncSentinel
 from aio.redis.sentinel import SentinelConnectionPool as AsyncSentinelConnectionPool
 from aio.redis.sentinel import SentinelManagedConnection as SentinelManagedConnection
+from aio.redis.sentinel import (
+    SentinelManagedSSLConnection as SentinelManagedSSLConnection,
+)
 from aio.redis.sentinel import SlaveNotFoundError as ReplicaNotFoundError
 from aio.redis.sentinel import SlaveNotFoundError as SlaveNotFoundError
 from sync_shims._portal import call, iterate
@@ -31,6 +34,7 @@ __all__ = (
     "Sentinel",
     "SentinelConnectionPool",
     "SentinelManagedConnection",
+    "SentinelManagedSSLConnection",
     "SlaveNotFoundError",
 )
 
@@ -41,6 +45,7 @@ class SentinelConnectionPool(ConnectionPool):
 
     :param service_name: the name the sentinels monitor, e.g. ``"mymaster"``.
     :param sentinel_manager: the blocking :class:`Sentinel` to ask.
+    :param ssl: connect with TLS (:class:`SentinelManagedSSLConnection`).
     """
 
     _async: AsyncSentinelConnectionPool
@@ -153,9 +158,76 @@ class Sentinel:
         return self._async.min_other_sentinels
 
     def execute_command(self, *args: Any, **kwargs: Any) -> Any:
-        """Send a command to every sentinel (``once=True``: to the first that
-        answers); returns True, or with ``once`` that sentinel's reply."""
+        """Send a command to every sentinel (``once=True``: to one chosen at
+        random); returns whether every reply is truthy, or the replies (a list)
+        with ``return_responses=True``."""
         return call(self._async.execute_command, *args, **kwargs)
+
+    # redis-py's SentinelCommands, through execute_command (so, by default, to
+    # every sentinel, answered with a bool).
+    def sentinel(self, *args: Any) -> None:
+        """Deprecated in redis-py (it sends nothing): use the ``sentinel_*``
+        methods."""
+        call(self._async.sentinel, *args)
+
+    def sentinel_get_master_addr_by_name(
+        self, service_name: str, return_responses: bool = False
+    ) -> Any:
+        """Whether a sentinel (one, at random) knows the master of
+        ``service_name``; its ``[(host, port)]`` with ``return_responses``."""
+        return call(
+            self._async.sentinel_get_master_addr_by_name, service_name, return_responses
+        )
+
+    def sentinel_master(self, service_name: str, return_responses: bool = False) -> Any:
+        """Whether every sentinel knows ``service_name``'s master; their states
+        with ``return_responses``."""
+        return call(self._async.sentinel_master, service_name, return_responses)
+
+    def sentinel_masters(self) -> Any:
+        """Whether every sentinel answered SENTINEL MASTERS (True, as redis-py)."""
+        return call(self._async.sentinel_masters)
+
+    def sentinel_sentinels(
+        self, service_name: str, return_responses: bool = False
+    ) -> Any:
+        """Whether every sentinel lists other sentinels of ``service_name``; the
+        lists with ``return_responses``."""
+        return call(self._async.sentinel_sentinels, service_name, return_responses)
+
+    def sentinel_slaves(self, service_name: str) -> Any:
+        """Whether every sentinel lists replicas of ``service_name``."""
+        return call(self._async.sentinel_slaves, service_name)
+
+    def sentinel_monitor(self, name: str, ip: str, port: int, quorum: int) -> Any:
+        """Make every sentinel monitor a master as ``name``."""
+        return call(self._async.sentinel_monitor, name, ip, port, quorum)
+
+    def sentinel_remove(self, name: str) -> Any:
+        """Make every sentinel stop monitoring ``name``."""
+        return call(self._async.sentinel_remove, name)
+
+    def sentinel_set(self, name: str, option: str, value: Any) -> Any:
+        """Change a monitoring parameter of ``name`` on every sentinel."""
+        return call(self._async.sentinel_set, name, option, value)
+
+    def sentinel_reset(self, pattern: str) -> Any:
+        """Reset the masters matching ``pattern`` on one sentinel (False: the
+        server answers with a count, as redis-py)."""
+        return call(self._async.sentinel_reset, pattern)
+
+    def sentinel_failover(self, new_master_name: str) -> Any:
+        """Force a failover of ``new_master_name`` (on every sentinel)."""
+        return call(self._async.sentinel_failover, new_master_name)
+
+    def sentinel_ckquorum(self, new_master_name: str) -> Any:
+        """Check the quorum on one sentinel (False for its ``OK <n> usable``
+        reply, as redis-py)."""
+        return call(self._async.sentinel_ckquorum, new_master_name)
+
+    def sentinel_flushconfig(self) -> Any:
+        """Make every sentinel rewrite its configuration file."""
+        return call(self._async.sentinel_flushconfig)
 
     def check_master_state(self, state: dict[str, str], service_name: str) -> bool:
         """Whether a SENTINEL MASTER reply describes a usable master."""
@@ -219,3 +291,9 @@ class Sentinel:
     def close(self) -> None:
         """Close the connections to the sentinels."""
         call(self._async.aclose)
+
+    def __enter__(self) -> Sentinel:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

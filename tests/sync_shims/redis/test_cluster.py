@@ -332,10 +332,10 @@ def test_cluster_commands_match_redis_py(
     got, expected = both(redis_cluster, rc, oracle, scenario)
     assert got == expected
     assert got[:4] == [True, 2, ["{cc}1", "{cc}2"], "ok"]
-    # aio's get_nodes_from_slot takes the command's arguments after its name
-    # (redis-py's repeats the name: get_nodes_from_slot("GET", "GET", key)).
+    # As redis-py's blocking client, the whole command follows its name.
     owner = rc.get_node_from_key("{cc}1")
-    assert rc.get_nodes_from_slot("GET", "{cc}1") == [owner]
+    assert rc.get_nodes_from_slot("GET", "GET", "{cc}1") == [owner]
+    assert _names(oracle.get_nodes_from_slot("GET", "GET", "{cc}1")) == [owner.name]
 
 
 def test_errors_match_redis_py(
@@ -378,6 +378,135 @@ def test_scripts_and_locks(
 
     got, expected = both(redis_cluster, rc, oracle, scenario)
     assert got == expected == [5, 7, 6, True, False, True, False, True]
+
+
+def test_default_node_scan_and_pubsub_merges_match_redis_py(
+    rc: RedisCluster, oracle: redispy_cluster.RedisCluster, redis_cluster: Nodes
+) -> None:
+    host, port = redis_cluster[1]
+    name = f"{host}:{port}"
+    # redis-py's blocking client answers True/False (its asyncio one None).
+    assert rc.set_default_node(rc.get_node(node_name=name)) is True
+    assert oracle.set_default_node(oracle.get_node(node_name=name)) is True
+    assert rc.get_default_node().name == name
+    assert rc.set_default_node(None) is oracle.set_default_node(None) is False
+    stranger = ClusterNode("127.0.0.1", 1)
+    assert rc.set_default_node(stranger) is False
+    assert oracle.set_default_node(redispy_cluster.ClusterNode("127.0.0.1", 1)) is False
+    assert rc.get_default_node().name == name
+
+    listeners = []
+    try:
+        for h, p in redis_cluster:
+            listener = redispy.Redis(host=h, port=p).pubsub()
+            listener.subscribe("news")
+            listener.get_message(timeout=5)
+            listeners.append(listener)
+
+        def scenario(c: Any) -> list[Any]:
+            c.mset_nonatomic({f"s:{i}": i for i in range(40)})
+            cursors, keys = c.scan(match="s:*", count=1000)
+            return [
+                cursors,
+                sorted(keys),
+                sorted(c.scan_iter(match="s:*", count=3)),
+                c.pubsub_numsub("news", "none", target_nodes=c.ALL_NODES),
+                sorted(c.pubsub_channels(target_nodes=c.ALL_NODES)),
+                c.pubsub_numsub("news"),
+            ]
+
+        got, expected = both(redis_cluster, rc, oracle, scenario)
+        assert got == expected
+        assert got[3] == [("news", 3), ("none", 0)]
+    finally:
+        for listener in listeners:
+            listener.close()
+
+
+def test_keyed_command_without_key_and_pipeline_errors_match_redis_py(
+    rc: RedisCluster, oracle: redispy_cluster.RedisCluster
+) -> None:
+    with pytest.raises(redispy.exceptions.RedisClusterException) as theirs:
+        oracle.execute_command("GET")
+    with pytest.raises(shim.RedisClusterException) as ours:
+        rc.execute_command("GET")
+    # The last line quotes the arguments after the command name, as redis-py's
+    # asyncio client does (its blocking one quotes the name too).
+    assert (
+        str(ours.value).split("Command:")[0] == str(theirs.value).split("Command:")[0]
+    )
+    assert str(ours.value).endswith("Command: ()")
+    oracle.set("str", "x")
+    messages = []
+    for client in (rc, oracle):
+        pipe = client.pipeline()
+        pipe.set("a", 1).lpush("str", 1)
+        with pytest.raises((shim.ResponseError, redispy.ResponseError)) as info:
+            pipe.execute()
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
+def test_pipeline_scripts_and_run_at_once_commands(
+    rc: RedisCluster, oracle: redispy_cluster.RedisCluster
+) -> None:
+    source = "return redis.call('INCRBY', KEYS[1], ARGV[1])"
+    script = rc.register_script(source)
+    rc.script_flush()
+    with rc.pipeline() as pipe:
+        assert script(keys=["a"], args=[2], client=pipe) is pipe
+        script(keys=["b"], args=[3], client=pipe)
+        pipe.get("a")
+        assert pipe.execute() == [2, 3, "2"]
+    # redis-py refuses a script on a cluster pipeline (a documented difference).
+    with pytest.raises(redispy.exceptions.RedisClusterException, match="blocked"):
+        oracle.register_script(source)(keys=["a"], args=[1], client=oracle.pipeline())
+    # Between WATCH and MULTI the split commands run at once (one slot).
+    rc.mset({"{w}a": "1", "{w}b": "2"})
+    with rc.pipeline(transaction=True) as pipe:
+        pipe.watch("{w}a")
+        assert pipe.exists("{w}a", "{w}b") == 2
+        assert pipe.delete("{w}b") == 1
+        assert script(keys=["{w}c"], args=[4], client=pipe) == 4
+        pipe.multi()
+        pipe.set("{w}a", "3")
+        assert pipe.delete("{w}c") is pipe
+        assert pipe.execute() == [True, 1]
+    assert rc.mget("{w}a", "{w}b", "{w}c") == ["3", None, None]
+
+
+def test_monitor_of_a_node_matches_redis_py(
+    rc: RedisCluster, oracle: redispy_cluster.RedisCluster
+) -> None:
+    node_name = rc.get_node_from_key("mon").name
+    seen = []
+    for client in (rc, oracle):
+        node = client.get_node(node_name=node_name)
+        with client.monitor(target_node=node) as monitor:
+            client.set("mon", "1")
+            while True:
+                command = monitor.next_command()
+                if "mon" in command["command"]:
+                    seen.append(command["command"])
+                    break
+    assert seen == ["SET mon 1", "SET mon 1"]
+    with rc.monitor() as monitor:  # the default node
+        rc.echo("to-default")
+        while "to-default" not in (command := monitor.next_command())["command"]:
+            pass
+        assert command["command"] == "ECHO to-default"
+
+
+def test_cluster_commands_queue_on_the_pipeline(
+    rc: RedisCluster, oracle: redispy_cluster.RedisCluster, redis_cluster: Nodes
+) -> None:
+    def scenario(c: Any) -> list[Any]:
+        pipe = c.pipeline()
+        pipe.cluster_keyslot("a").cluster_countkeysinslot(15495)
+        return list(pipe.execute())
+
+    got, expected = both(redis_cluster, rc, oracle, scenario)
+    assert got == expected == [15495, 0]
 
 
 def test_from_url_context_manager_and_node_clients(redis_cluster: Nodes) -> None:

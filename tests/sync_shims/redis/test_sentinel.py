@@ -28,6 +28,7 @@ from sync_shims.redis.sentinel import (
     Sentinel,
     SentinelConnectionPool,
     SentinelManagedConnection,
+    SentinelManagedSSLConnection,
     SlaveNotFoundError,
 )
 from tests.plugins.fix_redis_topology import (
@@ -141,6 +142,33 @@ def test_unknown_service_errors_match_redis_py(
     assert next(rotation) == sentinel.discover_master("mymaster")
     with pytest.raises(SlaveNotFoundError):
         next(rotation)
+
+
+def test_sentinel_commands_match_redis_py(
+    sentinel: Sentinel, oracle: redispy_sentinel.Sentinel, redis_sentinel: Topology
+) -> None:
+    def scenario(s: Any) -> list[Any]:
+        return [
+            s.execute_command("PING"),
+            s.execute_command("PING", once=True, return_responses=True),
+            s.sentinel_get_master_addr_by_name("mymaster"),
+            s.sentinel_get_master_addr_by_name("mymaster", return_responses=True),
+            s.sentinel_master("mymaster"),
+            s.sentinel_masters(),
+            s.sentinel_sentinels("mymaster", return_responses=True),
+            s.sentinel_slaves("mymaster"),
+            s.sentinel_ckquorum("mymaster"),
+            s.sentinel_set("mymaster", "down-after-milliseconds", 2000),
+            s.sentinel_reset("nosuch*"),
+        ]
+
+    assert scenario(sentinel) == scenario(oracle)
+    with Sentinel([redis_sentinel["sentinel"]]) as s:
+        assert s.execute_command("PING") is True
+    pool = SentinelConnectionPool("mymaster", sentinel, ssl=True)
+    assert pool._async.connection_class is SentinelManagedSSLConnection
+    theirs = redispy_sentinel.SentinelConnectionPool("mymaster", oracle, ssl=True)
+    assert theirs.connection_class.__name__ == "SentinelManagedSSLConnection"
 
 
 def test_killed_connection_is_replaced(
