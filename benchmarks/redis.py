@@ -56,8 +56,9 @@ SUITE = Suite(
     unit="ops/s",
     higher_is_better=True,
     description=(
-        "aio.redis vs redis-py asyncio (hiredis and pure-Python parsers) against "
-        "a local Redis; redis-benchmark shows the server's ceiling."
+        "aio.redis vs redis-py asyncio (hiredis and pure-Python parsers), all "
+        "on RESP3, against a local Redis; redis-benchmark (the server's own C "
+        "client) for reference."
     ),
     rounds=5,
 )
