@@ -10,6 +10,7 @@ run in the calling or worker thread, never on the loop), scripts and locks.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import threading
 import time
@@ -17,18 +18,30 @@ from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
 from typing import Any, Self, cast
 
-from aio.redis import Connection as AsyncConnection
 from aio.redis import Pipeline as AsyncPipeline
 from aio.redis import PubSub as AsyncPubSub
 from aio.redis import Redis as AsyncRedis
 from aio.redis import Script as AsyncScript
+from aio.redis.backoff import ExponentialWithJitterBackoff
 from aio.redis.commands import BitFieldOperation
 from aio.redis.exceptions import PubSubError, WatchError
+from aio.redis.retry import Retry as AsyncRetry
 from sync_shims._generated_redis import MonitorTwin, PubSubTwin, RedisTwin
 from sync_shims._portal import call
 from sync_shims.redis._fork import track_client
-from sync_shims.redis.connection import ConnectionPool, Encoder
+from sync_shims.redis.connection import (
+    DEFAULT,
+    DEFAULT_SOCKET_CONNECT_TIMEOUT,
+    DEFAULT_SOCKET_READ_SIZE,
+    DEFAULT_SOCKET_TIMEOUT,
+    Connection,
+    ConnectionPool,
+    Encoder,
+    get_default_socket_keepalive_options,
+    refuse_maintenance_notifications,
+)
 from sync_shims.redis.lock import Lock
+from sync_shims.redis.retry import Retry, resolve_retry
 
 __all__ = (
     "Monitor",
@@ -40,6 +53,11 @@ __all__ = (
     "StrictRedis",
     "from_url",
 )
+
+
+#: ``retry=``'s default, redis-py 8's: 10 retries, full-jitter exponential
+#: backoff from 10 ms capped at 1 s (each client gets a copy).
+DEFAULT_RETRY = Retry(ExponentialWithJitterBackoff(cap=1, base=0.01), 10)
 
 
 class _CallbackDict(dict[str, Callable[..., Any]]):
@@ -66,14 +84,17 @@ class _CallbackDict(dict[str, Callable[..., Any]]):
 class Redis(RedisTwin):
     """A blocking Redis client with redis-py's API (``redis.Redis``).
 
-    ``Redis(host="localhost", port=6379, db=0, password=None, socket_timeout=None,
-    ..., decode_responses=False, protocol=3)``: the arguments of
-    :class:`aio.redis.Redis`. Every command method blocks for its reply. Safe to
-    share between threads (each call borrows a pooled connection), usable from a
-    thread running its own event loop (the call blocks that thread), and in a
-    forked child (the parent's connections are dropped there, new ones made).
-    Calling it on the engine's own loop thread raises
-    :class:`aio.engine.EngineThreadError`: async code awaits ``aio.redis``.
+    The arguments are redis-py 8's, with its defaults: ``socket_timeout=5``,
+    ``socket_connect_timeout=5``, TCP keepalive on, ``retry`` 10 times with
+    exponential backoff and jitter (widened by ``retry_on_error``), at most 100
+    connections, RESP3; the others are those of :class:`aio.redis.Redis`.
+    Every command method blocks for its reply. Safe to share between threads
+    (each call borrows a pooled connection), usable from a thread running its
+    own event loop (the call blocks that thread), and in a forked child (the
+    parent's connections are dropped there, new ones made). Calling it on the
+    engine's own loop thread raises :class:`aio.engine.EngineThreadError`:
+    async code awaits ``aio.redis``. With ``single_connection_client=True`` the
+    connection is taken (and connected) at once, as redis-py does.
     """
 
     def __init__(
@@ -82,26 +103,77 @@ class Redis(RedisTwin):
         port: int = 6379,
         db: int = 0,
         password: str | None = None,
-        socket_timeout: float | None = None,
-        *,
+        socket_timeout: float | None = DEFAULT_SOCKET_TIMEOUT,
+        socket_connect_timeout: float | None = DEFAULT_SOCKET_CONNECT_TIMEOUT,
+        socket_read_size: int = DEFAULT_SOCKET_READ_SIZE,
+        socket_keepalive: bool | None = True,
+        socket_keepalive_options: Any = DEFAULT,
         connection_pool: ConnectionPool | None = None,
+        unix_socket_path: str | None = None,
+        encoding: str = "utf-8",
+        encoding_errors: str = "strict",
+        decode_responses: bool = False,
+        retry_on_timeout: bool = False,
+        retry: AsyncRetry | None = DEFAULT_RETRY,
+        retry_on_error: list[type[Exception]] | None = None,
+        max_connections: int | None = None,
+        single_connection_client: bool = False,
+        health_check_interval: float = 0,
+        client_name: str | None = None,
+        username: str | None = None,
+        protocol: int | None = None,
         **kwargs: Any,
     ) -> None:
-        if connection_pool is None:
-            async_pool = None
+        if connection_pool is not None:
+            # As redis-py: the pool's own settings (and retry policy) apply.
+            client = AsyncRedis(
+                connection_pool=connection_pool._async,
+                single_connection_client=single_connection_client,
+                **kwargs,
+            )
         else:
-            async_pool = connection_pool._async
-        client = AsyncRedis(
-            host=host,
-            port=port,
-            db=db,
-            password=password,
-            socket_timeout=socket_timeout,
-            connection_pool=async_pool,
-            **kwargs,
-        )
+            refuse_maintenance_notifications(
+                kwargs,
+                "Unix domain socket connections"
+                if unix_socket_path is not None
+                else "this client",
+            )
+            policy, errors = resolve_retry(
+                None if retry is None else copy.deepcopy(retry),
+                retry_on_error,
+                retry_on_timeout,
+            )
+            if socket_keepalive_options is DEFAULT:
+                socket_keepalive_options = get_default_socket_keepalive_options()
+            client = AsyncRedis(
+                host=host,
+                port=port,
+                db=db,
+                password=password,
+                socket_timeout=socket_timeout,
+                socket_connect_timeout=socket_connect_timeout,
+                socket_read_size=socket_read_size,
+                socket_keepalive=socket_keepalive,
+                socket_keepalive_options=socket_keepalive_options,
+                unix_socket_path=unix_socket_path,
+                encoding=encoding,
+                encoding_errors=encoding_errors,
+                decode_responses=decode_responses,
+                retry_on_timeout=retry_on_timeout,
+                retry=policy,
+                retry_on_error=errors,
+                max_connections=max_connections or ConnectionPool._DEFAULT_MAX,
+                single_connection_client=single_connection_client,
+                health_check_interval=health_check_interval,
+                client_name=client_name,
+                username=username,
+                protocol=protocol,
+                **kwargs,
+            )
         super().__init__(client)
         self._setup(connection_pool)
+        if single_connection_client:
+            _ = call(client.initialize)
 
     def _setup(self, pool: ConnectionPool | None) -> None:
         self.connection_pool = pool or ConnectionPool._wrap(self._async.connection_pool)
@@ -111,7 +183,8 @@ class Redis(RedisTwin):
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Self:
         """A client for ``redis://[[user]:password@]host[:port][/db][?opts]``,
-        ``rediss://`` or ``unix://path``; keyword arguments override the URL."""
+        ``rediss://`` or ``unix://path``; what the URL says wins over keyword
+        arguments, as in redis-py."""
         single = kwargs.pop("single_connection_client", False)
         pool = ConnectionPool.from_url(url, **kwargs)
         client = cls(connection_pool=pool, single_connection_client=single)
@@ -127,6 +200,13 @@ class Redis(RedisTwin):
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
+
+    @property
+    def connection(self) -> Connection | None:
+        """The dedicated connection of a ``single_connection_client`` (None
+        for a client that borrows one from its pool per command)."""
+        conn = self._async.connection
+        return None if conn is None else self.connection_pool._classes()[1]._wrap(conn)
 
     def get_encoder(self) -> Encoder:
         """The :class:`~sync_shims.redis.connection.Encoder` of the client's pool."""
@@ -392,27 +472,8 @@ class Script:
 Handler = Callable[[dict[str, Any]], Any]
 
 
-class BlockingConnection:
-    """A connection of the async core seen from blocking code: ``connect()`` and
-    ``disconnect()`` block; other attributes are the connection's own."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._async = connection
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._async, name)
-
-    def __repr__(self) -> str:
-        return f"<BlockingConnection({self._async!r})>"
-
-    def connect(self) -> None:
-        """Connect (and run the handshake) unless connected."""
-        call(self._async.connect)
-
-    def disconnect(self) -> None:
-        """Close the connection; a pub/sub reconnects and resubscribes on its
-        next read."""
-        call(self._async.disconnect)
+#: The blocking view of a core connection (the name cluster.py imports).
+BlockingConnection = Connection
 
 
 class PubSub(PubSubTwin):
@@ -443,10 +504,10 @@ class PubSub(PubSubTwin):
         self.close()
 
     @property
-    def connection(self) -> BlockingConnection | None:
+    def connection(self) -> Connection | None:
         """The dedicated connection (None until the first subscription)."""
         conn = self._async.connection
-        return None if conn is None else BlockingConnection(conn)
+        return None if conn is None else Connection._wrap(conn)
 
     @property
     def channels(self) -> dict[Any, Any]:

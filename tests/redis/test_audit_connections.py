@@ -276,8 +276,16 @@ async def test_from_url_query_arguments_reach_the_connection(
         assert int(info["db"]) == 4
         assert await r.client_getname() == "from-url"
         assert await r.set("k", "v") and await r.get("k") == "v"
-    # Keyword arguments override the URL's.
-    async with Redis.from_url(url, protocol=2, decode_responses=False) as r:
+    # What the URL says wins over keyword arguments, as in redis-py; others apply.
+    async with Redis.from_url(
+        url, protocol=2, decode_responses=False, client_name="kw"
+    ) as r:
+        assert int((await r.client_info())["resp"]) == 3
+        assert await r.get("k") == "v"
+        assert await r.client_getname() == "from-url"
+    async with Redis.from_url(
+        f"redis://:pw@{server.host}:{server.port}/4", protocol=2
+    ) as r:
         assert int((await r.client_info())["resp"]) == 2
         assert await r.get("k") == b"v"
 
