@@ -5,18 +5,22 @@ downloaded suite, outside our ``tests`` package, whose name the suite's package
 shares). After it runs, ``redis.Redis``, ``redis.client.Redis``, pools, ``Pipeline``,
 ``PubSub``, ``Lock``, ``redis.cluster``'s ``RedisCluster``, ``ClusterNode``,
 ``ClusterPipeline`` and ``ClusterPubSub``, ``redis.sentinel``'s ``Sentinel``, its
-pool, connection and errors, and every exception class the suite imports are
-``sync_shims.redis``'s; redis-py's own internals (parsers, helpers, mocks) stay.
+pool, connection and errors, the blocking ``Connection`` classes, ``redis.retry``'s
+``Retry``, ``redis.backoff``'s policies and every exception class the suite
+imports are ``sync_shims.redis``'s; redis-py's own internals (parsers, helpers,
+mocks, ``redis.utils``, ``AbstractConnection``) stay.
 """
 
 from __future__ import annotations
 
 import redis
+import redis.backoff
 import redis.client
 import redis.cluster
 import redis.connection
 import redis.exceptions
 import redis.lock
+import redis.retry
 import redis.sentinel
 
 import aio.redis
@@ -31,9 +35,10 @@ _REPLACE = {
     "from_url": shim.from_url,
     "ConnectionPool": shim.ConnectionPool,
     "BlockingConnectionPool": shim.BlockingConnectionPool,
-    "Connection": aio.redis.Connection,
-    "SSLConnection": aio.redis.SSLConnection,
-    "UnixDomainSocketConnection": aio.redis.UnixDomainSocketConnection,
+    "Connection": shim.connection.Connection,
+    "SSLConnection": shim.connection.SSLConnection,
+    "UnixDomainSocketConnection": shim.connection.UnixDomainSocketConnection,
+    "Retry": shim.retry.Retry,
     "Lock": shim.Lock,
     "RedisCluster": shim.cluster.RedisCluster,
     "ClusterNode": shim.cluster.ClusterNode,
@@ -46,17 +51,21 @@ _REPLACE = {
     "SlaveNotFoundError": shim.sentinel.SlaveNotFoundError,
     "InvalidPipelineStack": shim.exceptions.InvalidPipelineStack,
 }
+for _name in shim.backoff.__all__:
+    _REPLACE[_name] = getattr(shim.backoff, _name)
 for _name in aio.redis.exceptions.__all__:
     _value = getattr(aio.redis.exceptions, _name)
     if isinstance(_value, type):
         _REPLACE[_name] = _value
 _MODULES = (
     redis,
+    redis.backoff,
     redis.client,
     redis.cluster,
     redis.connection,
     redis.exceptions,
     redis.lock,
+    redis.retry,
     redis.sentinel,
 )
 for _mod in _MODULES:

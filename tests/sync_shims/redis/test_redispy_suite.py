@@ -3,9 +3,10 @@
 Each mode runs the selected files of redis-py's ``tests/`` (the sdist of the
 installed version, cached under ``.venv/redispy-suite/``) in a subprocess, on its
 own private ``redis-server`` (see :mod:`redispy_suite`). Both must have no
-failure and no error outside ``KNOWN_FACADE_FAILURES`` (strict: a listed test
-that passes fails this test, so the list only shrinks), and pass more tests
-than a floor, so a suite that silently collects nothing cannot pass.
+failure and no error outside ``KNOWN_FACADE_FAILURES`` and ``FACADE_DIFFERENCES``
+(strict: a listed test that passes fails this test, so the lists only shrink),
+and pass more tests than a floor, so a suite that silently collects nothing
+cannot pass.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tests.sync_shims.redis import redispy_suite
 
 # Below what each mode passes today (redis-py 8.1.0, Redis 7.0.15): a floor, not
 # a target; it catches a run that collected or connected to nothing.
-FLOORS = {"redis-py": 600, "facade": 500}
+FLOORS = {"redis-py": 850, "facade": 700}
 
 
 def _outcomes(junit: Path) -> tuple[int, set[str]]:
@@ -75,11 +76,13 @@ def test_redispy_suite_both_ways(tmp_path: Path) -> None:
         runs = {m: pool.submit(_run, m, tmp_path) for m in ("redis-py", "facade")}
         results = {m: f.result() for m, f in runs.items()}
     known = set(redispy_suite.KNOWN_FACADE_FAILURES)
+    known |= set(redispy_suite.FACADE_DIFFERENCES)
     for mode, (passed, bad, tail) in results.items():
         expected = known if mode == "facade" else set()
         assert not bad - expected, f"{mode}: unexpected failures\n{tail}"
         assert not expected - bad, (
-            f"{mode}: now passing, remove from KNOWN_FACADE_FAILURES: "
+            f"{mode}: now passing, remove from KNOWN_FACADE_FAILURES or "
+            "FACADE_DIFFERENCES: "
             f"{sorted(expected - bad)}"
         )
         assert passed >= FLOORS[mode], f"{mode}: only {passed} passed\n{tail}"
