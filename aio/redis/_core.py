@@ -249,8 +249,8 @@ class RedisCore(ScriptsAndLocks):
     ) -> _R:
         """Build a client from ``redis://``, ``rediss://`` or ``unix://`` URL.
 
-        ``redis://[[username]:password@]host[:port][/db][?option=value]``; keyword
-        arguments override what the URL says.
+        ``redis://[[username]:password@]host[:port][/db][?option=value]``; what
+        the URL says wins over keyword arguments, as in redis-py.
         """
         pool = ConnectionPool.from_url(url, **kwargs)
         client = cls(
