@@ -730,17 +730,24 @@ class SSLConnection(Connection):
         ssl_keyfile: str | None = None,
         ssl_certfile: str | None = None,
         ssl_cert_reqs: str | _ssl.VerifyMode = "required",
+        ssl_include_verify_flags: Sequence[_ssl.VerifyFlags] | None = None,
+        ssl_exclude_verify_flags: Sequence[_ssl.VerifyFlags] | None = None,
         ssl_ca_certs: str | None = None,
         ssl_ca_data: str | None = None,
+        ssl_ca_path: str | None = None,
         ssl_check_hostname: bool = True,
         ssl_min_version: _ssl.TLSVersion | None = None,
+        ssl_ciphers: str | None = None,
+        ssl_password: str | None = None,
         ssl_context: _ssl.SSLContext | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.ssl_include_verify_flags = list(ssl_include_verify_flags or ())
+        self.ssl_exclude_verify_flags = list(ssl_exclude_verify_flags or ())
         if ssl_context is None:
             ssl_context = _ssl.create_default_context(
-                cafile=ssl_ca_certs, cadata=ssl_ca_data
+                cafile=ssl_ca_certs, capath=ssl_ca_path, cadata=ssl_ca_data
             )
             reqs = (
                 _CERT_REQS[ssl_cert_reqs.lower()]
@@ -751,10 +758,16 @@ class SSLConnection(Connection):
                 reqs != _ssl.CERT_NONE
             )
             ssl_context.verify_mode = reqs
+            for flag in self.ssl_include_verify_flags:
+                ssl_context.verify_flags |= flag
+            for flag in self.ssl_exclude_verify_flags:
+                ssl_context.verify_flags &= ~flag
             if ssl_certfile:
-                ssl_context.load_cert_chain(ssl_certfile, ssl_keyfile)
+                ssl_context.load_cert_chain(ssl_certfile, ssl_keyfile, ssl_password)
             if ssl_min_version is not None:
                 ssl_context.minimum_version = ssl_min_version
+            if ssl_ciphers:
+                ssl_context.set_ciphers(ssl_ciphers)
         self.ssl_context = ssl_context
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> tuple[Any, _Protocol]:

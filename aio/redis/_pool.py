@@ -12,6 +12,7 @@ their next use after a loss, so a pool recovers by itself from a server restart.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections import deque
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlparse
@@ -38,6 +39,19 @@ def _to_bool(value: str) -> bool | None:
     return value.lower() not in _FALSE
 
 
+def _verify_flags(value: str) -> list[ssl.VerifyFlags]:
+    # "VERIFY_X509_STRICT,VERIFY_CRL_CHECK_CHAIN", optionally in [brackets], as
+    # redis-py reads ssl_include_verify_flags / ssl_exclude_verify_flags.
+    names = [name.strip() for name in value.strip().strip("[]").split(",")]
+    flags = []
+    for name in filter(None, names):
+        try:
+            flags.append(ssl.VerifyFlags[name])
+        except KeyError:
+            raise ValueError(f"{name!r} is not an ssl.VerifyFlags member") from None
+    return flags
+
+
 _URL_PARSERS: dict[str, Any] = {
     "db": int,
     "health_check_interval": float,
@@ -52,6 +66,8 @@ _URL_PARSERS: dict[str, Any] = {
     "protocol": int,
     "decode_responses": _to_bool,
     "legacy_responses": _to_bool,
+    "ssl_include_verify_flags": _verify_flags,
+    "ssl_exclude_verify_flags": _verify_flags,
 }
 
 

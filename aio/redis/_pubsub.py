@@ -156,9 +156,39 @@ class PubSub:
     async def execute_command(self, *args: Any) -> None:
         """Write a command on the pub/sub connection (its reply arrives as a message)."""
         await self.connect()
-        assert self.connection is not None
-        self.connection._write(self.connection._pack(args))
-        await self.connection.drain()
+        conn = self.connection
+        assert conn is not None
+        if conn.health_check_interval and not self._replies_expected():
+            # Not in pub/sub mode yet, nothing in flight: a plain PING round trip
+            # checks a connection idle past the interval (redis-py's
+            # send_command(check_health=True)); a dead one is re-made here.
+            await conn.check_health()
+            if not conn.is_connected:
+                await conn.connect()
+        conn._write(conn._pack(args))
+        conn._touch()
+        await conn.drain()
+
+    def _replies_expected(self) -> bool:
+        # Confirmations or messages may still arrive: a PING's reply could not be
+        # told from them (RESP2).
+        return self.subscribed or bool(
+            self.pending_unsubscribe_channels
+            or self.pending_unsubscribe_patterns
+            or self.pending_unsubscribe_shard_channels
+        )
+
+    def _send_health_check(self) -> None:
+        """While subscribed, PING with :attr:`HEALTH_CHECK_MESSAGE` once the
+        connection was idle past ``health_check_interval`` (as redis-py does when
+        polling); the answering pong is consumed by :meth:`handle_message`."""
+        conn = self.connection
+        if conn is None or not conn.health_check_interval or not conn.is_connected:
+            return
+        if asyncio.get_running_loop().time() <= conn._next_health_check:
+            return
+        conn._write(conn._pack(("PING", self.HEALTH_CHECK_MESSAGE)))
+        conn._touch()
 
     def _key(self, name: Any) -> Any:
         # Channel names are keyed as the messages will carry them.
@@ -311,6 +341,8 @@ class PubSub:
             if timeout:
                 await asyncio.sleep(timeout)
             return None
+        if self.subscribed:
+            self._send_health_check()
         reply = await self._next_reply(timeout)
         if reply is None:
             return None
@@ -337,6 +369,13 @@ class PubSub:
             return value.decode("utf-8", "replace")
         return str(value)
 
+    def _is_health_check_pong(self, response: list[Any]) -> bool:
+        return (
+            len(response) == 2
+            and self._text(response[0]).lower() == "pong"
+            and self._text(response[1]) == self.HEALTH_CHECK_MESSAGE
+        )
+
     async def handle_message(
         self, response: Any, ignore_subscribe_messages: bool = False
     ) -> dict[str, Any] | None:
@@ -348,7 +387,9 @@ class PubSub:
             # empty-payload pong RESP2 sends as ["pong", ""], as redis-py reads it.
             if response == b"PONG" or response == "PONG":
                 response = response[:0]
-            return {"type": "pong", "pattern": None, "channel": None, "data": response}
+            response = ["pong", response]
+        if self._is_health_check_pong(response):
+            return None
         kind = self._text(response[0]).lower()
         if kind == "pmessage":
             message = {

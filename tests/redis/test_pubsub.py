@@ -306,3 +306,45 @@ async def test_local_disconnect_is_not_an_error(redis_url: str, protocol: int) -
             assert (await next_message(p))["type"] == "subscribe"
             await r.publish("local-chan", "back")
             assert (await next_message(p))["data"] == b"back"
+
+
+async def _ping_calls(r: Redis) -> int:
+    stats = await r.info("commandstats")
+    return int(stats.get("cmdstat_ping", {}).get("calls", 0))
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_health_checks_as_redis_py(
+    private_redis_server: Any, protocol: int
+) -> None:
+    # A private server: its PING count is ours alone.
+    server = private_redis_server()
+    async with (
+        Redis(host=server.host, port=server.port, protocol=protocol) as admin,
+        Redis(
+            host=server.host,
+            port=server.port,
+            protocol=protocol,
+            health_check_interval=0.5,
+        ) as r,
+    ):
+        async with r.pubsub() as p:
+            await p.connect()
+            await asyncio.sleep(0.6)
+            before = await _ping_calls(admin)
+            # Idle past the interval and not yet subscribed: PING, then SUBSCRIBE.
+            await p.subscribe("hc-chan")
+            assert await _ping_calls(admin) == before + 1
+            assert (await next_message(p))["type"] == "subscribe"
+            # Subscribed and idle past the interval: polling sends
+            # PING redis-py-health-check, and its pong is consumed.
+            await asyncio.sleep(0.6)
+            assert await p.get_message(timeout=0.2) is None
+            assert await _ping_calls(admin) == before + 2
+            # Within the interval, no further PING; messages flow as usual.
+            await admin.publish("hc-chan", "hi")
+            assert (await next_message(p))["data"] == b"hi"
+            assert await _ping_calls(admin) == before + 2
+            # The user's own PING is still a message.
+            await p.ping()
+            assert (await next_message(p))["type"] == "pong"

@@ -80,6 +80,15 @@ DESELECT_ALWAYS: dict[str, str] = {
 _OTEL = "redis-py's OpenTelemetry metric hooks (redis.observability), not wrapped"
 _MOCKED_SOCKET = "patches redis-py's Connection internals (read_response, _sock)"
 DESELECT_FACADE: dict[str, str] = {
+    **{
+        f"test_connection_pool.py::TestHealthCheck::test_health_check_in_pubsub_{name}": (
+            "sets PubSub.connection by hand and spies on its send_command(...,"
+            " check_health=False); aio's pub/sub health checks (PING before"
+            " SUBSCRIBE after the interval, PING redis-py-health-check while"
+            " polling): tests/redis/test_pubsub.py::test_health_checks_as_redis_py"
+        )
+        for name in ("before_subscribe", "after_subscribed", "poll")
+    },
     "test_pipeline.py::TestPipelineMetricsRecording": _OTEL,
     "test_pubsub.py::TestPubSubMetricsRecording": _OTEL,
     "test_pubsub.py::TestPubSubHealthCheckResponse": (
@@ -286,20 +295,6 @@ _MAINT = (
 KNOWN_FACADE_FAILURES: dict[str, str] = {
     "test_connection_pool.py::TestConnectionPoolURLParsing::test_default_protocol_enables_maint_notifications": _MAINT,
     "test_connection_pool.py::TestConnectionPoolURLParsing::test_explicit_resp3_enables_maint_notifications": _MAINT,
-    "test_connection_pool.py::TestSSLConnectionURLParsing::test_ssl_flags_config_parsing": (
-        "ssl_include_verify_flags/ssl_exclude_verify_flags: aio's SSLConnection"
-        " has no such options"
-    ),
-    "test_connection_pool.py::TestSSLConnectionURLParsing::test_ssl_flags_config_invalid_flag": (
-        "ssl_include_verify_flags/ssl_exclude_verify_flags are not parsed"
-    ),
-    **{
-        f"test_connection_pool.py::TestHealthCheck::test_health_check_in_pubsub_{name}": (
-            "aio's PubSub does no health check (PING before SUBSCRIBE after the"
-            " interval, PING redis-py-health-check while polling)"
-        )
-        for name in ("before_subscribe", "after_subscribed", "poll")
-    },
 }
 
 
