@@ -3531,8 +3531,9 @@ class PubSubTwin:
         return _call(self._async.connect)
 
     def subscribe(self, *args: Any, **kwargs: Callable[[dict[str, Any]], Any]) -> None:
-        """Subscribe to channels; ``name=handler`` keyword arguments attach a handler
-        (sync or async) that receives the channel's messages instead of the reader.
+        """Subscribe to channels; ``name=handler`` keyword arguments, or redis-py
+        8's ``Subscription(name, handler)`` objects, attach a handler (sync or
+        async) that receives the channel's messages instead of the reader.
         """
         return _call(self._async.subscribe, *args, **kwargs)
 
@@ -3576,7 +3577,10 @@ class PubSubTwin:
         return _iterate(self._async.listen(), batch=1)
 
     def reset(self) -> None:
-        """Same as :meth:`aclose`."""
+        """Deprecated alias of :meth:`aclose` (as in redis-py's ``redis.asyncio``).
+
+        .. deprecated:: 0.1 Use :meth:`aclose`.
+        """
         return _call(self._async.reset)
 
     def close(self) -> None:
@@ -3595,7 +3599,9 @@ class LockTwin:
     :param blocking_timeout: most seconds :meth:`acquire` waits (``None``: for ever).
     :param thread_local: keep the token per thread (as redis-py does); ``False``
         lets another thread release a lock this one took.
-    :param raise_on_release_error: raise when releasing a lock no longer owned.
+    :param raise_on_release_error: leaving ``async with`` raises when the lock
+        was no longer held (released already, or expired); ``False`` logs a
+        warning instead. An explicit :meth:`release` always raises.
 
     Use it as ``async with r.lock("name", timeout=10):``.
     """

@@ -27,7 +27,7 @@ from aio.redis._connection import (
 )
 from aio.redis._pool import ConnectionPool
 from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
-from aio.redis.exceptions import ResponseError, WatchError
+from aio.redis.exceptions import ConnectionError, ResponseError, WatchError
 from aio.redis.retry import Retry
 
 if TYPE_CHECKING:
@@ -81,6 +81,44 @@ def empty_response_option(args: tuple[Any, ...], options: dict[str, Any]) -> Non
         make = _EMPTY_WHEN_BARE.get(args[0])
         if make is not None and EMPTY_RESPONSE not in options:
             options[EMPTY_RESPONSE] = make()
+
+
+class ResponseCallbacks(dict[str, Callable[..., Any]]):
+    """``response_callbacks``: command names in any case, as redis-py's
+    (``callbacks["get"] is callbacks["GET"]``); kept upper-case inside, so the
+    client's hot path reads it with the plain ``dict.get``."""
+
+    def __init__(
+        self, callbacks: Mapping[str, Callable[..., Any]] | None = None
+    ) -> None:
+        super().__init__()
+        self.update(callbacks or {})
+
+    def __getitem__(self, name: str) -> Callable[..., Any]:
+        return super().__getitem__(name.upper())
+
+    def __setitem__(self, name: str, callback: Callable[..., Any]) -> None:
+        super().__setitem__(name.upper(), callback)
+
+    def __delitem__(self, name: str) -> None:
+        super().__delitem__(name.upper())
+
+    def __contains__(self, name: object) -> bool:
+        return super().__contains__(name.upper() if isinstance(name, str) else name)
+
+    def get(self, name: Any, default: Any = None) -> Any:
+        return super().get(name.upper() if isinstance(name, str) else name, default)
+
+    def pop(self, name: Any, *default: Any) -> Any:
+        return super().pop(name.upper() if isinstance(name, str) else name, *default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for name, callback in dict(*args, **kwargs).items():
+            self[name] = callback
+
+
+# The unbound lookup for the hot path: skips ResponseCallbacks.get's upper().
+_lookup = dict.get
 
 
 class ScriptsAndLocks:
@@ -232,7 +270,7 @@ class RedisCore(ScriptsAndLocks):
             "retry", retry
         )
         proto = resp_version(connection_pool.connection_kwargs.get("protocol"))
-        self.response_callbacks: dict[str, Callable[..., Any]] = dict(
+        self.response_callbacks: dict[str, Callable[..., Any]] = ResponseCallbacks(
             self.RESPONSE_CALLBACKS
         )
         if proto == 3:
@@ -300,6 +338,14 @@ class RedisCore(ScriptsAndLocks):
 
     # -- lifecycle ---------------------------------------------------------------
 
+    def client(self: _R) -> _R:
+        """A client of the same class on the same pool that holds one connection
+        (``single_connection_client=True``, taken on first use or ``initialize``);
+        closing it gives the connection back and leaves the pool open."""
+        return type(self)(
+            connection_pool=self.connection_pool, single_connection_client=True
+        )
+
     async def initialize(self: _R) -> _R:
         """Take the dedicated connection of a ``single_connection_client``."""
         if self.single_connection_client and self.connection is None:
@@ -351,9 +397,21 @@ class RedisCore(ScriptsAndLocks):
             conn = self.connection
         if conn is not None:
             try:
-                reply = await conn.execute(args, options)
-            except Exception as exc:
-                reply = await self._retry_after(exc, conn, args, options)
+                try:
+                    reply = await conn.execute(args, options)
+                except Exception as exc:
+                    reply = await self._retry_after(exc, conn, args, options)
+            except BaseException:
+                # The dedicated connection outlives this call, and concurrent
+                # commands share it: the reply of a cancelled GET soon comes
+                # and is dropped, but a cancelled blocking command (its
+                # ``timeout`` option: BRPOP, XREAD BLOCK...) may answer late or
+                # never, stalling every command queued behind it. Drop the
+                # connection then; the next command reconnects. (A pooled
+                # connection is dropped on release.)
+                if "timeout" in options and conn.pending_replies:
+                    conn._abort(ConnectionError("Blocking command cancelled."))
+                raise
         else:
             pool = self.connection_pool
             conn = pool._take()
@@ -371,7 +429,7 @@ class RedisCore(ScriptsAndLocks):
                     reply = await self._retry_after(exc, conn, args, options)
             finally:
                 pool._release(conn)
-        callback = self.response_callbacks.get(args[0])
+        callback = _lookup(self.response_callbacks, args[0])
         if callback is None:
             name = args[0]
             if not isinstance(name, str) or name.isupper():

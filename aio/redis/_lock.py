@@ -7,6 +7,7 @@ reacquire it, which three short Lua scripts check atomically on the server.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import uuid
 from types import SimpleNamespace
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from aio.redis._script import Script
 
 __all__ = ("Lock",)
+
+logger = logging.getLogger("aio.redis")
 
 # Delete the key only if it still holds our token.
 _RELEASE = """
@@ -64,7 +67,9 @@ class Lock:
     :param blocking_timeout: most seconds :meth:`acquire` waits (``None``: for ever).
     :param thread_local: keep the token per thread (as redis-py does); ``False``
         lets another thread release a lock this one took.
-    :param raise_on_release_error: raise when releasing a lock no longer owned.
+    :param raise_on_release_error: leaving ``async with`` raises when the lock
+        was no longer held (released already, or expired); ``False`` logs a
+        warning instead. An explicit :meth:`release` always raises.
 
     Use it as ``async with r.lock("name", timeout=10):``.
     """
@@ -112,7 +117,15 @@ class Lock:
         )
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.release()
+        try:
+            await self.release()
+        except LockError:
+            if self.raise_on_release_error:
+                raise
+            logger.warning(
+                "Lock %r was not held any more when its async with block ended",
+                self.name,
+            )
 
     async def acquire(
         self,
@@ -175,13 +188,19 @@ class Lock:
         token = self._token()
         if token is None:
             raise LockError("Cannot release an unlocked lock", lock_name=str(self.name))
+        try:
+            await self.do_release(token)
+        except LockNotOwnedError:
+            self.local.token = None
+            raise
+        # Cleared only once released: a release cut short (cancelled, or a
+        # connection error) keeps the token, so it can be tried again.
         self.local.token = None
-        await self.do_release(token)
 
     async def do_release(self, expected_token: bytes) -> None:
         """Run the compare-and-delete script."""
         released = await self._script(_RELEASE)(keys=[self.name], args=[expected_token])
-        if not released and self.raise_on_release_error:
+        if not released:
             raise LockNotOwnedError(
                 "Cannot release a lock that's no longer owned", lock_name=str(self.name)
             )

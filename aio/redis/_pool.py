@@ -30,6 +30,10 @@ __all__ = ("BlockingConnectionPool", "ConnectionPool", "parse_url")
 _P = TypeVar("_P", bound="ConnectionPool")
 
 _SCHEMES = ("redis://", "rediss://", "unix://")
+# Connection arguments a pool's repr never shows (redis-py redacts the same).
+_SECRET_ARGUMENTS = frozenset(
+    {"password", "username", "ssl_password", "credential_provider"}
+)
 _FALSE = frozenset({"0", "f", "false", "n", "no", "off"})
 
 
@@ -177,10 +181,23 @@ class ConnectionPool:
         return cls(**{**kwargs, **url_options})
 
     def __repr__(self) -> str:
-        return (
-            f"<{type(self).__name__}({self.connection_class.__name__}"
-            f"({self.connection_kwargs.get('host', self.connection_kwargs.get('path'))}))>"
+        # redis-py's shape: <module.Pool(<module.ConnectionClass(k=v,...)>)>,
+        # every connection argument shown except secrets.
+        shown = ",".join(
+            f"{key}={'<REDACTED>' if key in _SECRET_ARGUMENTS else value}"
+            for key, value in self.connection_kwargs.items()
         )
+        pool, conn = type(self), self.connection_class
+        return (
+            f"<{pool.__module__}.{pool.__qualname__}"
+            f"(<{conn.__module__}.{conn.__qualname__}({shown})>)>"
+        )
+
+    async def __aenter__(self: _P) -> _P:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     @property
     def in_use_count(self) -> int:
@@ -266,9 +283,9 @@ class ConnectionPool:
         conns = list(self._available)
         if inuse_connections:
             conns += list(self._in_use)
-        await asyncio.gather(
-            *(c.disconnect(nowait=False) for c in conns), return_exceptions=True
-        )
+        # disconnect() as redis-py's pool calls it: a connection class that
+        # overrides it without ``nowait`` works too.
+        await asyncio.gather(*(c.disconnect() for c in conns), return_exceptions=True)
 
     async def aclose(self) -> None:
         """Close every connection; the pool can still hand out new ones."""

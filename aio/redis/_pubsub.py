@@ -18,6 +18,7 @@ import builtins
 import inspect
 import logging
 import re
+import warnings
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -116,11 +117,23 @@ class PubSub:
         self._queue.clear()
 
     async def reset(self) -> None:
-        """Same as :meth:`aclose`."""
+        """Deprecated alias of :meth:`aclose` (as in redis-py's ``redis.asyncio``).
+
+        .. deprecated:: 0.1 Use :meth:`aclose`.
+        """
+        warnings.warn(
+            "PubSub.reset() is deprecated, use aclose()", DeprecationWarning, 2
+        )
         await self.aclose()
 
     async def close(self) -> None:
-        """Alias of :meth:`aclose`, as redis-py has it."""
+        """Deprecated alias of :meth:`aclose` (as in redis-py's ``redis.asyncio``).
+
+        .. deprecated:: 0.1 Use :meth:`aclose`.
+        """
+        warnings.warn(
+            "PubSub.close() is deprecated, use aclose()", DeprecationWarning, 2
+        )
         await self.aclose()
 
     # -- connection ------------------------------------------------------------------
@@ -211,11 +224,14 @@ class PubSub:
     ) -> dict[Any, Handler | None]:
         subs: dict[Any, Handler | None] = {}
         for arg in args:
-            if isinstance(arg, list | tuple | set):
-                for name in arg:
-                    subs[self._key(name)] = None
-            else:
-                subs[self._key(arg)] = None
+            for item in arg if isinstance(arg, list | tuple | set) else (arg,):
+                if isinstance(item, str | bytes | bytearray | memoryview):
+                    subs[self._key(item)] = None
+                else:
+                    # redis-py 8's ``Subscription(name, handler)`` (any object
+                    # with both): a binary name needs no keyword argument.
+                    name = getattr(item, "name", item)
+                    subs[self._key(name)] = getattr(item, "handler", None)
         for name, handler in kwargs.items():
             subs[self._key(name)] = handler
         return subs
@@ -223,8 +239,9 @@ class PubSub:
     # -- subscriptions ---------------------------------------------------------------
 
     async def subscribe(self, *args: Any, **kwargs: Handler) -> None:
-        """Subscribe to channels; ``name=handler`` keyword arguments attach a handler
-        (sync or async) that receives the channel's messages instead of the reader."""
+        """Subscribe to channels; ``name=handler`` keyword arguments, or redis-py
+        8's ``Subscription(name, handler)`` objects, attach a handler (sync or
+        async) that receives the channel's messages instead of the reader."""
         subs = self._normalize(args, kwargs)
         if not subs:
             raise PubSubError("subscribe() needs at least one channel")
@@ -487,6 +504,9 @@ class PubSub:
                 result = exception_handler(exc, self)
                 if inspect.isawaitable(result):
                     await result
+                # An error raised without awaiting (again and again, say) must
+                # not starve the loop: let the other tasks run, as redis-py does.
+                await asyncio.sleep(0)
 
 
 _MONITOR_RE = re.compile(r"\[(\d+) (.*?)\] (.*)")

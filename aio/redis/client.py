@@ -58,6 +58,13 @@ StrictRedis = Redis
 class Pipeline(PipelineCore, Redis):  # type: ignore[misc]
     """A :class:`Redis` whose commands are queued until ``await pipe.execute()``."""
 
+    async def discard(self) -> None:
+        """Send DISCARD as redis-py's pipeline does: queued like any command (in
+        a transaction it closes the MULTI block, so ``execute()`` then raises
+        ``ResponseError`` for the EXEC without MULTI), or at once while WATCHing.
+        """
+        await self.execute_command("DISCARD")
+
 
 register_pipeline_class(Redis, Pipeline)
 

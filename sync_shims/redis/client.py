@@ -503,6 +503,11 @@ class PubSub(PubSubTwin):
     ) -> None:
         self.close()
 
+    def reset(self) -> None:
+        """Same as :meth:`close` (not deprecated in sync redis-py, unlike the
+        async ``PubSub.reset``)."""
+        self.close()
+
     @property
     def connection(self) -> Connection | None:
         """The dedicated connection (None until the first subscription)."""
