@@ -7,6 +7,8 @@ tracked tree), starts a private ``redis-server`` on a free 127.0.0.1 port (the
 suite runs FLUSHALL, CONFIG SET requirepass, CLIENT KILL...: never the shared
 server) and runs the chosen files of its ``tests/``, on database 13, with
 ``redis`` redirected to the facade (``redispy_redirect.py``) in ``facade`` mode.
+Those pieces are shared with the asyncio suite's runner
+(:mod:`tests.plugins.redispy_tree`).
 
 Tests needing modules, a cluster, Sentinel or TLS skip by themselves (redis-py's
 own markers). The tests deselected below are listed with the reason; CI runs
@@ -16,23 +18,17 @@ both modes through ``test_redispy_suite.py``. Results: ``docs/redis.md``.
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import tarfile
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+if not __package__:  # run as a script: make the repository's packages importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from tests.plugins import redispy_tree
+from tests.plugins.redispy_tree import fetch_suite as fetch_suite
+from tests.plugins.redispy_tree import installed_version as installed_version
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[2]
-CACHE = ROOT / ".venv" / "redispy-suite"
-DB = 13
 DEFAULT_FILES = (
     "test_commands.py",
     "test_pipeline.py",
@@ -298,126 +294,25 @@ KNOWN_FACADE_FAILURES: dict[str, str] = {
 }
 
 
-def installed_version() -> str:
-    """The version of the installed redis-py (whose suite is run)."""
-    return importlib.metadata.version("redis")
-
-
-def fetch_suite(version: str) -> Path:
-    """The extracted sdist of redis-py ``version`` (downloaded once, then cached)."""
-    suite = CACHE / version / f"redis-{version}"
-    if (suite / "tests" / "conftest.py").is_file():
-        return suite
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="redispy-sdist-", dir=CACHE) as tmp:
-        work = Path(tmp)
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary",
-             ":all:", f"redis=={version}", "-d", str(work), "-q"],
-            check=True,
-        )  # fmt: skip
-        (sdist,) = work.glob("redis-*.tar.gz")
-        with tarfile.open(sdist) as archive:
-            archive.extractall(work, filter="data")
-        # the package under test is the installed one (or ours), not the sdist's
-        shutil.rmtree(work / f"redis-{version}" / "redis")
-        (CACHE / version).mkdir(exist_ok=True)
-        # rename is atomic: a concurrent run either sees the whole tree or none
-        try:
-            os.rename(work / f"redis-{version}", suite)
-        except OSError:
-            if not (suite / "tests" / "conftest.py").is_file():
-                raise
-    return suite
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_ping(port: int, proc: subprocess.Popen[bytes]) -> None:
-    end = time.monotonic() + 15
-    while time.monotonic() < end and proc.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                if sock.recv(64).startswith(b"+PONG"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"private redis-server on port {port} did not start")
-
-
-@contextmanager
-def private_server() -> Iterator[int]:
-    """A throwaway ``redis-server`` on 127.0.0.1; yields its port."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server is not installed")
-    with tempfile.TemporaryDirectory(prefix="redispy-server-") as workdir:
-        for _attempt in range(5):
-            port = _free_port()
-            proc = subprocess.Popen(
-                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", workdir, "--enable-debug-command",
-                 "yes"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            try:
-                _wait_ping(port, proc)
-            except RuntimeError:
-                proc.kill()
-                proc.wait(timeout=10)
-                continue  # the port was taken in between: try another
-            try:
-                yield port
-            finally:
-                proc.kill()
-                proc.wait(timeout=10)
-            return
-        raise RuntimeError("could not start a private redis-server")
-
-
 def command(mode: str, files: list[str], url: str, junit: str | None) -> list[str]:
     """The pytest command line run inside the extracted suite."""
     deselect = dict(DESELECT_ALWAYS)
     if mode == "facade":
         deselect.update(DESELECT_FACADE)
-    args = [sys.executable, "-m", "pytest"]
-    if mode == "facade":
-        args += ["-p", "redispy_redirect"]
-    args += [
-        "-p", "no:cacheprovider", "-q", "-W", "ignore", "--timeout", "30",
-        "--timeout-method", "signal", "--redis-url", url, "-o", "addopts=",
-        # what redis-py's own CI deselects against one standalone server
-        "-m", "not onlycluster and not redismod and not ssl and not replica",
-        "-o", "filterwarnings=", "-o", "asyncio_mode=auto",
-    ]  # fmt: skip
-    for node in deselect:
-        args += ["--deselect", f"tests/{node}"]
-    if junit:
-        args += ["--junitxml", junit]
-    return args + [f"tests/{name}" for name in files or DEFAULT_FILES]
+    return redispy_tree.pytest_args(
+        url,
+        [f"tests/{name}" for name in files or DEFAULT_FILES],
+        deselect=deselect,
+        plugin="redispy_redirect" if mode == "facade" else None,
+        junit=junit,
+    )
 
 
 def run(mode: str, files: list[str], junit: str | None = None) -> int:
     """Run the suite in ``mode`` on a private server; returns pytest's exit code."""
-    suite = fetch_suite(installed_version())
-    # The plugin is ours and may change after the sdist was cached: refresh it
-    # (write then rename, so a run side by side never imports half a file).
-    plugin = suite.parent / "redispy_redirect.py"
-    partial = plugin.with_name(f".redispy_redirect.{os.getpid()}.tmp")
-    shutil.copy(HERE / "redispy_redirect.py", partial)
-    os.replace(partial, plugin)
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{suite.parent}"}
-    env.pop("PYTEST_ADDOPTS", None)
-    with private_server() as port:
-        url = f"redis://127.0.0.1:{port}/{DB}"
-        args = command(mode, files, url, junit)
-        return subprocess.run(args, cwd=suite, env=env, check=False).returncode
+    return redispy_tree.run_in_suite(
+        [HERE / "redispy_redirect.py"], lambda url: command(mode, files, url, junit)
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,168 @@
+"""redis-py's OWN test tree, shared by the runners of its sync and asyncio suites.
+
+The pieces both runners (``tests/sync_shims/redis/redispy_suite.py`` for the
+blocking facade, ``tests/redis/redispy_async_suite.py`` for ``aio.redis``) need:
+the sdist of the installed redis-py, fetched once (``pip download --no-binary
+:all:``) into ``.venv/redispy-suite/<version>/`` (never into the tracked tree); a
+private ``redis-server`` on a free 127.0.0.1 port (the suite runs FLUSHALL,
+CONFIG SET requirepass, CLIENT KILL...: never the shared server); and the pytest
+command line run inside the extracted tree, with a redirect plugin copied next
+to it (outside our ``tests`` package, whose name the suite's package shares).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".venv" / "redispy-suite"
+DB = 13
+# What redis-py's own CI deselects against one standalone server.
+MARKERS = "not onlycluster and not redismod and not ssl and not replica"
+
+
+def installed_version() -> str:
+    """The version of the installed redis-py (whose suite is run)."""
+    return importlib.metadata.version("redis")
+
+
+def fetch_suite(version: str) -> Path:
+    """The extracted sdist of redis-py ``version`` (downloaded once, then cached)."""
+    suite = CACHE / version / f"redis-{version}"
+    if (suite / "tests" / "conftest.py").is_file():
+        return suite
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="redispy-sdist-", dir=CACHE) as tmp:
+        work = Path(tmp)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary",
+             ":all:", f"redis=={version}", "-d", str(work), "-q"],
+            check=True,
+        )  # fmt: skip
+        (sdist,) = work.glob("redis-*.tar.gz")
+        with tarfile.open(sdist) as archive:
+            archive.extractall(work, filter="data")
+        # the package under test is the installed one (or ours), not the sdist's
+        shutil.rmtree(work / f"redis-{version}" / "redis")
+        (CACHE / version).mkdir(exist_ok=True)
+        # rename is atomic: a concurrent run either sees the whole tree or none
+        try:
+            os.rename(work / f"redis-{version}", suite)
+        except OSError:
+            if not (suite / "tests" / "conftest.py").is_file():
+                raise
+    return suite
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ping(port: int, proc: subprocess.Popen[bytes]) -> None:
+    end = time.monotonic() + 15
+    while time.monotonic() < end and proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(64).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"private redis-server on port {port} did not start")
+
+
+@contextmanager
+def private_server() -> Iterator[int]:
+    """A throwaway ``redis-server`` on 127.0.0.1; yields its port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not installed")
+    with tempfile.TemporaryDirectory(prefix="redispy-server-") as workdir:
+        for _attempt in range(5):
+            port = _free_port()
+            proc = subprocess.Popen(
+                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--dir", workdir, "--enable-debug-command",
+                 "yes"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            try:
+                _wait_ping(port, proc)
+            except RuntimeError:
+                proc.kill()
+                proc.wait(timeout=10)
+                continue  # the port was taken in between: try another
+            try:
+                yield port
+            finally:
+                proc.kill()
+                proc.wait(timeout=10)
+            return
+        raise RuntimeError("could not start a private redis-server")
+
+
+def pytest_args(
+    url: str,
+    paths: Iterable[str],
+    *,
+    deselect: Iterable[str] = (),
+    plugin: str | None = None,
+    junit: str | None = None,
+) -> list[str]:
+    """The pytest command line run inside the extracted suite.
+
+    :param url: the private server's URL (``--redis-url``).
+    :param paths: test paths relative to the tree (``tests/test_x.py``).
+    :param deselect: node ids under ``tests/`` to leave out.
+    :param plugin: a redirect plugin module to load with ``-p``, or ``None``.
+    :param junit: where to write a JUnit XML report, if anywhere.
+    """
+    args = [sys.executable, "-m", "pytest"]
+    if plugin:
+        args += ["-p", plugin]
+    args += [
+        "-p", "no:cacheprovider", "-q", "-W", "ignore", "--timeout", "30",
+        "--timeout-method", "signal", "--redis-url", url, "-o", "addopts=",
+        "-m", MARKERS, "-o", "filterwarnings=", "-o", "asyncio_mode=auto",
+    ]  # fmt: skip
+    for node in deselect:
+        args += ["--deselect", f"tests/{node}"]
+    if junit:
+        args += ["--junitxml", junit]
+    return [*args, *paths]
+
+
+def run_in_suite(plugins: Iterable[Path], build: Callable[[str], list[str]]) -> int:
+    """Run ``build(url)`` inside the extracted suite against a private server.
+
+    :param plugins: plugin files to place next to the tree (importable by name).
+    :param build: the command line for the server at ``url``.
+    :returns: the command's exit code.
+    """
+    suite = fetch_suite(installed_version())
+    for source in plugins:
+        # Plugins are ours and may change after the sdist was cached: refresh
+        # them (write then rename, so a run side by side never imports half a file).
+        target = suite.parent / source.name
+        partial = target.with_name(f".{source.stem}.{os.getpid()}.tmp")
+        shutil.copy(source, partial)
+        os.replace(partial, target)
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{suite.parent}"}
+    env.pop("PYTEST_ADDOPTS", None)
+    with private_server() as port:
+        args = build(f"redis://127.0.0.1:{port}/{DB}")
+        return subprocess.run(args, cwd=suite, env=env, check=False).returncode

@@ -1,0 +1,287 @@
+"""Run part of redis-py's OWN asyncio test suite against redis-py or ``aio.redis``.
+
+``python tests/redis/redispy_async_suite.py [--mode aio|redis-py] [file.py ...]``
+(file names relative to the suite's ``tests/test_asyncio/``) runs the chosen
+files of the installed redis-py version's ``tests/test_asyncio/`` in one pytest
+process, on a private ``redis-server`` (both from :mod:`tests.plugins.redispy_tree`,
+shared with the sync suite's runner), with ``redis.asyncio`` redirected to
+``aio.redis`` (``redispy_async_redirect.py``) in ``aio`` mode.
+
+Tests needing modules, a cluster, Sentinel or TLS skip by themselves (redis-py's
+own markers). The tests deselected below are listed with the reason; CI runs
+both modes through ``test_redispy_async_suite.py``. Results: ``docs/redis.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from collections.abc import Collection
+from pathlib import Path
+
+if not __package__:  # run as a script: make the repository's packages importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.plugins import redispy_tree
+
+HERE = Path(__file__).resolve().parent
+PLUGIN = HERE / "redispy_async_redirect.py"
+DEFAULT_FILES = (
+    "test_commands.py",
+    "test_pipeline.py",
+    "test_pubsub.py",
+    "test_lock.py",
+    "test_scripting.py",
+    "test_encoding.py",
+    "test_monitor.py",
+    "test_connection_pool.py",
+    "test_retry.py",
+    "test_connect.py",
+)
+
+# Deselected in BOTH modes: they fail with real redis-py against a private
+# Redis 7.0.15, or need what such a server cannot give.
+DESELECT_ALWAYS: dict[str, str] = {
+    "test_commands.py::TestRedisCommands::test_acl_getuser_setuser": (
+        "Redis 7.0 lists ACL categories differently (no '-@geo' echo)"
+    ),
+    "test_commands.py::TestRedisCommands::test_acl_log": (
+        "Redis 7.0 logs 2 ACL entries where newer servers log 3 (aio fails"
+        " before that: username= without password= sends no AUTH, where"
+        " redis-py sends HELLO 3 AUTH <user> ''; the fix goes in _connection.py)"
+    ),
+}
+
+# Asserts that nothing listens on localhost:6390, a port this suite does not
+# own: left out only while something does (a shared machine's other servers).
+_PORT_6390 = ("test_pubsub.py::TestPubSubRedisDown::test_channel_subscribe",)
+
+# Deselected in aio mode only: each tests redis-py internals, never behaviour.
+_OTEL = "redis-py's OpenTelemetry metric hooks (redis.observability)"
+_MOCK_CONNECTION = (
+    "the mock_cluster_resp_* fixtures replace r.connection by a mock of"
+    " redis-py's Connection whose read_response returns canned replies"
+)
+_PARSE_RESPONSE = "calls redis-py's private PubSub.parse_response"
+_POOL_LISTS = (
+    "reads redis-py's private ConnectionPool._available_connections /"
+    " _in_use_connections (and Connection._reader)"
+)
+DESELECT_AIO: dict[str, str] = {
+    "test_commands.py::TestAsyncXreadXreadgroupMetricsExport": _OTEL,
+    "test_pipeline.py::TestAsyncPipelineOperationDurationMetricsRecording": _OTEL,
+    "test_connection_pool.py::TestAsyncConnectionPoolMetricsRecording": _OTEL,
+    "test_pubsub.py::TestPubSubHandleMessageMetrics": _OTEL,
+    **{
+        f"test_commands.py::TestRedisCommands::test_{name}[": _MOCK_CONNECTION
+        for name in (
+            "cluster_addslots",
+            "cluster_count_failure_reports",
+            "cluster_countkeysinslot",
+            "cluster_delslots",
+            "cluster_failover",
+            "cluster_forget",
+            "cluster_info",
+            "cluster_keyslot",
+            "cluster_meet",
+            "cluster_nodes",
+            "cluster_replicate",
+            "cluster_reset",
+            "cluster_saveconfig",
+            "cluster_setslot",
+            "cluster_slaves",
+            "readonly",
+        )
+    },
+    "test_commands.py::TestResponseCallbacks::test_response_callbacks": (
+        "compares with redis-py's own converter functions (get_response_callbacks,"
+        " _RedisCallbacks); set_response_callback is checked by the tests that run"
+    ),
+    "test_commands.py::TestRedisCommands::test_client_kill_filter_accepts_replica_type": (
+        "patches the instance's execute_command and asserts the Python types"
+        " redis-py passes it (b'TYPE'); aio passes 'TYPE', the same bytes sent"
+    ),
+    "test_pipeline.py::TestPipeline::test_pipeline_reset_releases_connection_when_cancelled": (
+        "reads redis-py's private ConnectionPool._in_use_connections and patches"
+        " the connection's read_response"
+    ),
+    "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_resubscribe_binary_handler_uses_subscription": (
+        "builds redis-py's PubSub on a mock pool and calls its private _resubscribe"
+    ),
+    "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_cluster_pubsub_resubscribe_shard_channels_groups_by_slot": (
+        "calls redis-py's private ClusterPubSub._resubscribe_shard_channels on mocks"
+    ),
+    "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_cluster_pubsub_resubscribe_binary_shard_channel_with_handler": (
+        "calls redis-py's private ClusterPubSub._resubscribe_shard_channels on mocks"
+    ),
+    "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_standalone_pubsub_on_connect_batches_shard_channels": (
+        "calls on_connect(connection=None) and asserts redis-py's re-subscription"
+        " goes through a patched PubSub.ssubscribe"
+    ),
+    "test_pubsub.py::TestPubSubAutoReconnect::test_reconnect_socket_error": (
+        "patches the connection's private _parser to raise socket.error"
+    ),
+    "test_pubsub.py::TestBaseException": _PARSE_RESPONSE,
+    "test_pubsub.py::TestAsyncPubSubTimeoutPropagation::test_parse_response_timeout_propagation": (
+        _PARSE_RESPONSE
+    ),
+    "test_pubsub.py::TestAsyncPubSubBlockingListen::test_parse_response_block_true_blocks_past_socket_timeout": (
+        _PARSE_RESPONSE
+    ),
+    "test_pubsub.py::TestPubSubHealthCheckResponse": (
+        "calls redis-py's private PubSub.is_health_check_response"
+    ),
+    "test_pubsub.py::TestClusterPubSubSlotMigration": (
+        "redis-py's ClusterPubSub internals (node maps, reconcile tasks) on mocks"
+    ),
+    "test_pubsub.py::TestPubSubAcloseWithMocks": (
+        "builds redis-py's PubSub on a MagicMock pool and connection and asserts"
+        " its calls to them"
+    ),
+    "test_lock.py::TestLock::test_blocking_timeout": (
+        "fakes the clock by replacing redis.asyncio.lock's asyncio module"
+        " (fake_lock_time); aio's Lock keeps its own"
+    ),
+    "test_encoding.py::TestMemoryviewsAreNotPacked": (
+        "asserts the chunk list of redis-py's Connection.pack_command(s)"
+    ),
+    "test_connection_pool.py::TestRedisAutoReleaseConnectionPool": _POOL_LISTS,
+    "test_connection_pool.py::TestConnection::test_on_connect_error": _POOL_LISTS,
+    "test_connection_pool.py::TestConnection::test_busy_loading_disconnects_socket[single]": (
+        _POOL_LISTS
+    ),
+    "test_connection_pool.py::TestConnection::test_busy_loading_from_pipeline_immediate_command": (
+        _POOL_LISTS
+    ),
+    "test_connection_pool.py::TestConnection::test_busy_loading_from_pipeline[": (
+        _POOL_LISTS
+    ),
+    "test_connection_pool.py::TestConnectionPool::test_lock_not_held_during_connection_establishment": (
+        "reads redis-py's private ConnectionPool._lock"
+    ),
+}  # fmt: skip
+
+_DUMMY_CONNECTION = (
+    "the suite's DummyConnection subclasses Connection without running its"
+    " __init__; aio's pool reads a returned connection's own state (replies"
+    " still owed, a pub/sub sink) to close one left in an unknown state"
+)
+_FAKE_HANDSHAKE = (
+    "the client name goes in HELLO 3 SETNAME (one round trip); the test's"
+    " scripted server knows only redis-py's separate CLIENT SETNAME"
+)
+
+# Deliberate differences, documented in docs/redis.md ("redis-py's own test
+# suite"): expected to fail in aio mode (the CI test checks they still do).
+AIO_DIFFERENCES: dict[str, str] = {
+    "test_connection_pool.py::TestConnectionPool::test_concurrent_connection_acquisition_performance": (
+        _DUMMY_CONNECTION
+    ),
+    "test_connection_pool.py::TestBlockingConnectionPool::test_connection_pool_blocks_until_conn_available": (
+        _DUMMY_CONNECTION
+    ),
+    "test_connection_pool.py::TestBlockingConnectionPool::test_reuse_previously_released_connection": (
+        _DUMMY_CONNECTION
+    ),
+    "test_connect.py::test_tcp_connect": _FAKE_HANDSHAKE,
+    "test_connect.py::test_uds_connect": _FAKE_HANDSHAKE,
+}  # fmt: skip
+
+# Behaviour aio.redis does NOT yet share with redis-py, to fix (not hidden: the
+# CI test fails when one of these starts passing, so the list only shrinks).
+# A key covers every parametrisation of the test it names.
+_CONNECTION_RETRY = (
+    "Connection has no retry_on_error, and its retry is None instead of"
+    " redis-py's Retry(NoBackoff(), 0, or 1 with retry_on_timeout); the fix"
+    " goes in _connection.py"
+)
+KNOWN_AIO_FAILURES: dict[str, str] = {
+    "test_pipeline.py::TestPipeline::test_pipeline_json_module_access": (
+        "aio.redis has no RedisJSON module commands (json())"
+    ),
+    "test_pubsub.py::TestPubSubMessages::test_get_message_without_subscribe": (
+        "get_message() before any subscribe() waits and returns None, as sync"
+        " redis-py does (the blocking facade relies on it); redis.asyncio raises"
+        " RuntimeError. The fix: raise in _pubsub.py, wait in sync_shims' PubSub"
+    ),
+    "test_connection_pool.py::TestSSLConnectionURLParsing::test_cert_reqs_options": (
+        "SSLConnection has no cert_reqs / check_hostname attributes (redis-py's);"
+        " the fix goes in _connection.py"
+    ),
+    **{
+        f"test_retry.py::TestConnectionConstructorWithRetry::test_{name}": (
+            _CONNECTION_RETRY
+        )
+        for name in (
+            "retry_on_error_set",
+            "retry_on_error_not_set",
+            "retry_on_timeout",
+            "retry_with_retry_on_error",
+        )
+    },
+}
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("localhost", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def command(
+    mode: str,
+    files: list[str],
+    url: str,
+    junit: str | None,
+    keep: Collection[str] = (),
+) -> list[str]:
+    """The pytest command line run inside the extracted suite.
+
+    :param keep: listed node ids to run all the same (the CI test runs the
+        both-ways deselections with redis-py, where they must fail).
+    """
+    deselect = dict(DESELECT_ALWAYS)
+    if _listening(6390):
+        deselect.update(dict.fromkeys(_PORT_6390, "localhost:6390 is in use"))
+    if mode == "aio":
+        deselect.update(DESELECT_AIO)
+    for node in keep:
+        deselect.pop(node, None)
+    return redispy_tree.pytest_args(
+        url,
+        [f"tests/test_asyncio/{name}" for name in files or DEFAULT_FILES],
+        deselect=[f"test_asyncio/{node}" for node in deselect],
+        plugin=PLUGIN.stem if mode == "aio" else None,
+        junit=junit,
+    )
+
+
+def run(
+    mode: str,
+    files: list[str],
+    junit: str | None = None,
+    keep: Collection[str] = (),
+) -> int:
+    """Run the suite in ``mode`` on a private server; returns pytest's exit code."""
+    return redispy_tree.run_in_suite(
+        [PLUGIN], lambda url: command(mode, files, url, junit, keep)
+    )
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mode", choices=("aio", "redis-py"), default="aio")
+    parser.add_argument("--junit", default=None)
+    parser.add_argument(
+        "--keep", action="append", default=[], help="a listed node id to run anyway"
+    )
+    parser.add_argument("files", nargs="*")
+    options = parser.parse_args(argv)
+    return run(options.mode, options.files, options.junit, options.keep)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
