@@ -28,6 +28,7 @@ from aio.redis.exceptions import PubSubError, WatchError
 from aio.redis.retry import Retry as AsyncRetry
 from sync_shims._generated_redis import MonitorTwin, PubSubTwin, RedisTwin
 from sync_shims._portal import call
+from sync_shims.redis._client_mixin import BlockingClientMixin
 from sync_shims.redis._fork import track_client
 from sync_shims.redis.connection import (
     DEFAULT,
@@ -81,7 +82,7 @@ class _CallbackDict(dict[str, Callable[..., Any]]):
         return super().get(name.upper() if isinstance(name, str) else name, default)
 
 
-class Redis(RedisTwin):
+class Redis(BlockingClientMixin, RedisTwin):
     """A blocking Redis client with redis-py's API (``redis.Redis``).
 
     The arguments are redis-py 8's, with its defaults: ``socket_timeout=5``,
@@ -217,33 +218,6 @@ class Redis(RedisTwin):
         return Redis(
             connection_pool=self.connection_pool, single_connection_client=True
         )
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    # redis-py's blocking client is also a mapping of keys (the async one is not).
-    def __getitem__(self, name: Any) -> Any:
-        value = self.get(name)
-        if value is None:
-            raise KeyError(name)
-        return value
-
-    def __setitem__(self, name: Any, value: Any) -> None:
-        self.set(name, value)
-
-    def __delitem__(self, name: Any) -> None:
-        self.delete(name)
-
-    def __contains__(self, name: Any) -> bool:
-        return bool(self.exists(name))
 
     def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Pipeline:
         """A pipeline: commands are queued and sent together by ``execute()``.

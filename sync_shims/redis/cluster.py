@@ -32,6 +32,7 @@ from aio.redis.retry import Retry
 from sync_shims._generated_redis import MonitorTwin
 from sync_shims._generated_redis_cluster import ClusterPipelineTwin, RedisClusterTwin
 from sync_shims._portal import call
+from sync_shims.redis._client_mixin import BlockingClientMixin
 from sync_shims.redis._fork import track_pool
 from sync_shims.redis.client import BlockingConnection, PubSub, Redis, Script
 from sync_shims.redis.connection import ConnectionPool, Encoder
@@ -65,7 +66,7 @@ __all__ = (
 )
 
 
-class RedisCluster(RedisClusterTwin):
+class RedisCluster(BlockingClientMixin, RedisClusterTwin):
     """A blocking Redis Cluster client with redis-py's API (``redis.RedisCluster``).
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None, *, url=None,
@@ -126,33 +127,6 @@ class RedisCluster(RedisClusterTwin):
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    # redis-py's blocking clients are also mappings of keys (the async one is not).
-    def __getitem__(self, name: Any) -> Any:
-        value = self.get(name)
-        if value is None:
-            raise KeyError(name)
-        return value
-
-    def __setitem__(self, name: Any, value: Any) -> None:
-        self.set(name, value)
-
-    def __delitem__(self, name: Any) -> None:
-        self.delete(name)
-
-    def __contains__(self, name: Any) -> bool:
-        return bool(self.exists(name))
 
     def disconnect_connection_pools(self) -> None:
         """Close every node's connections (the pools make new ones on demand)."""
