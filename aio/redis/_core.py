@@ -160,6 +160,36 @@ class ScriptsAndLocks:
         )
 
 
+async def run_transaction(
+    pipeline: Any,
+    func: Callable[[Any], Any],
+    watches: tuple[Any, ...],
+    *,
+    value_from_callable: bool,
+    watch_delay: float | None,
+) -> Any:
+    """The body of ``transaction()``, for a single server and a cluster alike:
+    WATCH ``watches``, run ``func(pipeline)`` (sync or async), EXEC; all again
+    (after ``watch_delay`` seconds) while a watched key changes (WatchError).
+    The pipeline is closed when done.
+
+    :returns: the EXEC results, or ``func``'s value with ``value_from_callable``.
+    """
+    async with pipeline as pipe:
+        while True:
+            try:
+                if watches:
+                    await pipe.watch(*watches)
+                func_value = func(pipe)
+                if inspect.isawaitable(func_value):
+                    func_value = await func_value
+                exec_value = await pipe.execute()
+                return func_value if value_from_callable else exec_value
+            except WatchError:
+                if watch_delay is not None and watch_delay > 0:
+                    await asyncio.sleep(watch_delay)
+
+
 class RedisCore(ScriptsAndLocks):
     """Connection handling, ``execute_command``, pipelines, pub/sub, scripts, locks.
 
@@ -499,20 +529,13 @@ class RedisCore(ScriptsAndLocks):
 
         :returns: the EXEC results, or ``func``'s value with ``value_from_callable``.
         """
-        async with self.pipeline(True, shard_hint) as pipe:
-            while True:
-                try:
-                    if watches:
-                        await pipe.watch(*watches)
-                    func_value = func(pipe)
-                    if inspect.isawaitable(func_value):
-                        func_value = await func_value
-                    exec_value = await pipe.execute()
-                    return func_value if value_from_callable else exec_value
-                except WatchError:
-                    if watch_delay is not None and watch_delay > 0:
-                        await asyncio.sleep(watch_delay)
-                    continue
+        return await run_transaction(
+            self.pipeline(True, shard_hint),
+            func,
+            watches,
+            value_from_callable=value_from_callable,
+            watch_delay=watch_delay,
+        )
 
     def pubsub(self, **kwargs: Any) -> PubSub:
         """A :class:`~aio.redis.PubSub` object on its own connection."""

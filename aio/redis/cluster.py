@@ -36,7 +36,6 @@ and :mod:`aio.redis._cluster_transaction`, pub/sub (classic and sharded) in
 from __future__ import annotations
 
 import asyncio
-import inspect
 import random
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -71,6 +70,7 @@ from aio.redis._core import (
     EMPTY_RESPONSE,
     ScriptsAndLocks,
     empty_response_option,
+    run_transaction,
 )
 from aio.redis._pool import parse_url
 from aio.redis.backoff import ExponentialWithJitterBackoff
@@ -92,7 +92,6 @@ from aio.redis.exceptions import (
     SlotNotCoveredError,
     TimeoutError,
     TryAgainError,
-    WatchError,
 )
 from aio.redis.retry import Retry
 
@@ -743,20 +742,13 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         shard_hint = kwargs.pop("shard_hint", None)
         value_from_callable = kwargs.pop("value_from_callable", False)
         watch_delay = kwargs.pop("watch_delay", None)
-        async with self.pipeline(True, shard_hint) as pipe:
-            while True:
-                try:
-                    if watches:
-                        await pipe.watch(*watches)
-                    func_value = func(pipe)
-                    if inspect.isawaitable(func_value):
-                        func_value = await func_value
-                    exec_value = await pipe.execute()
-                    return func_value if value_from_callable else exec_value
-                except WatchError:
-                    if watch_delay is not None and watch_delay > 0:
-                        await asyncio.sleep(watch_delay)
-                    continue
+        return await run_transaction(
+            self.pipeline(True, shard_hint),
+            func,
+            watches,
+            value_from_callable=value_from_callable,
+            watch_delay=watch_delay,
+        )
 
     def pubsub(
         self,
