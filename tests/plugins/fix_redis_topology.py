@@ -17,7 +17,8 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 
@@ -155,6 +156,44 @@ def redis_cluster() -> Iterator[list[tuple[str, int]]]:
             yield [(HOST, port) for port in ports]
         finally:
             stop_all(procs)
+
+
+@pytest.fixture
+async def cluster_admin(
+    redis_cluster: list[tuple[str, int]],
+) -> AsyncIterator[dict[str, Any]]:
+    """One plain ``aio.redis.Redis`` per node of :func:`redis_cluster` (no
+    routing), by ``"host:port"``: decoded replies, RESP2."""
+    from aio.redis import Redis
+
+    clients = {
+        f"{h}:{p}": Redis(host=h, port=p, decode_responses=True, protocol=2)
+        for h, p in redis_cluster
+    }
+    try:
+        yield clients
+    finally:
+        for client in clients.values():
+            await client.aclose()
+
+
+@pytest.fixture
+async def cluster_oracle(redis_cluster: list[tuple[str, int]]) -> AsyncIterator[Any]:
+    """redis-py's ``redis.asyncio.RedisCluster`` on :func:`redis_cluster`, the
+    oracle to compare aio's cluster client with: decoded replies, RESP2."""
+    # imported here: the redis-py suite's runner redirects redis.asyncio to aio,
+    # which needs to happen before anyone imports it
+    import redis.asyncio as redispy
+
+    host, port = redis_cluster[0]
+    client = redispy.RedisCluster(
+        host=host, port=port, decode_responses=True, protocol=2
+    )
+    await client.initialize()
+    try:
+        yield client
+    finally:
+        await client.aclose()
 
 
 @pytest.fixture(scope="session")

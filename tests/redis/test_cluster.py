@@ -58,14 +58,27 @@ async def _myid(client: Redis) -> str:
     return str(await client.execute_command("CLUSTER MYID"))
 
 
-async def migrate_slot(
+async def begin_migration(
     admin: dict[str, Redis], slot: int, src: ClusterNode, dst: ClusterNode
-) -> None:
-    """Move ``slot`` with its keys from ``src`` to ``dst`` the way redis-cli does."""
+) -> tuple[Redis, Redis]:
+    """Mark ``slot`` IMPORTING on ``dst`` and MIGRATING on ``src`` (redis-cli's
+    first step: from now on ``src`` answers ASK for the keys it no longer has).
+
+    :returns: the plain clients of ``src`` and ``dst``.
+    """
     a, b = admin[src.name], admin[dst.name]
     src_id, dst_id = await _myid(a), await _myid(b)
     await b.execute_command("CLUSTER SETSLOT", slot, "IMPORTING", src_id)
     await a.execute_command("CLUSTER SETSLOT", slot, "MIGRATING", dst_id)
+    return a, b
+
+
+async def migrate_slot(
+    admin: dict[str, Redis], slot: int, src: ClusterNode, dst: ClusterNode
+) -> None:
+    """Move ``slot`` with its keys from ``src`` to ``dst`` the way redis-cli does."""
+    a, b = await begin_migration(admin, slot, src, dst)
+    dst_id = await _myid(b)
     while keys := await a.execute_command("CLUSTER GETKEYSINSLOT", slot, 100):
         await a.execute_command(
             "MIGRATE", dst.host, dst.port, "", 0, 5000, "KEYS", *keys
@@ -80,6 +93,13 @@ async def migrate_slot(
 
 def _other_primary(rc: RedisCluster, node: ClusterNode) -> ClusterNode:
     return next(n for n in rc.get_primaries() if n.name != node.name)
+
+
+def slot_and_nodes(rc: RedisCluster, key: str) -> tuple[int, ClusterNode, ClusterNode]:
+    """``key``'s slot, the primary owning it, and another primary to move it to."""
+    src = rc.get_node_from_key(key)
+    assert src is not None
+    return rc.keyslot(key), src, _other_primary(rc, src)
 
 
 async def test_initialize_reads_three_primaries(
@@ -235,10 +255,7 @@ async def test_moved_after_slot_migration(
     rc: RedisCluster, admin: dict[str, Redis], redis_cluster: Nodes
 ) -> None:
     tag = "{moved}"
-    slot = rc.keyslot(tag)
-    src = rc.get_node_from_key(tag)
-    assert src is not None
-    dst = _other_primary(rc, src)
+    slot, src, dst = slot_and_nodes(rc, tag)
     keys = [f"{tag}:{i}" for i in range(20)]
     for key in keys:
         await rc.set(key, key)
@@ -271,16 +288,10 @@ async def test_moved_after_slot_migration(
 
 async def test_ask_during_migration(rc: RedisCluster, admin: dict[str, Redis]) -> None:
     tag = "{ask}"
-    slot = rc.keyslot(tag)
-    src = rc.get_node_from_key(tag)
-    assert src is not None
-    dst = _other_primary(rc, src)
-    a, b = admin[src.name], admin[dst.name]
+    slot, src, dst = slot_and_nodes(rc, tag)
     await rc.set(f"{tag}:moved", "m")
     await rc.set(f"{tag}:stays", "s")
-    src_id, dst_id = await _myid(a), await _myid(b)
-    await b.execute_command("CLUSTER SETSLOT", slot, "IMPORTING", src_id)
-    await a.execute_command("CLUSTER SETSLOT", slot, "MIGRATING", dst_id)
+    a, b = await begin_migration(admin, slot, src, dst)
     try:
         await a.execute_command("MIGRATE", dst.host, dst.port, f"{tag}:moved", 0, 5000)
         assert await rc.get(f"{tag}:moved") == "m"  # ASK followed
@@ -528,10 +539,7 @@ async def test_pipeline_without_redirections_keeps_moved_as_errors(
     from aio.redis.exceptions import MovedError
 
     tag = "{noredirect}"
-    slot = rc.keyslot(tag)
-    src = rc.get_node_from_key(tag)
-    assert src is not None
-    dst = _other_primary(rc, src)
+    slot, src, dst = slot_and_nodes(rc, tag)
     await rc.set(f"{tag}a", "1")
     host, port = redis_cluster[0]
     stale = RedisCluster(host=host, port=port, decode_responses=True)

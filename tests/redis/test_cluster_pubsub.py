@@ -13,12 +13,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import redis.asyncio as redispy
 
 from aio.redis import ConnectionError, DataError, Redis, RedisCluster
 from aio.redis.cluster import ClusterPubSub
 from aio.redis.exceptions import PubSubError, RedisClusterException
-from tests.redis.test_cluster import Nodes, _other_primary, migrate_slot
+from tests.redis.test_cluster import Nodes, migrate_slot, slot_and_nodes
 
 # Shard channels in six slots: with redis-cli's even split of the slots over
 # the three nodes, ch:c lives on the first node, ch:a, ch:b, ch:e and ch:f on the
@@ -39,32 +38,6 @@ async def rc(
         yield client
     finally:
         await client.aclose()
-
-
-@pytest.fixture
-async def oracle(redis_cluster: Nodes) -> AsyncIterator[Any]:
-    host, port = redis_cluster[0]
-    client = redispy.RedisCluster(
-        host=host, port=port, decode_responses=True, protocol=2
-    )
-    await client.initialize()
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
-@pytest.fixture
-async def admin(redis_cluster: Nodes) -> AsyncIterator[dict[str, Redis]]:
-    clients = {
-        f"{h}:{p}": Redis(host=h, port=p, decode_responses=True, protocol=2)
-        for h, p in redis_cluster
-    }
-    try:
-        yield clients
-    finally:
-        for client in clients.values():
-            await client.aclose()
 
 
 async def drain_sharded(pubsub: Any, count: int, timeout: float = 2.0) -> list[Any]:
@@ -106,18 +79,20 @@ async def sharded_scenario(client: Any) -> list[Any]:
         await pubsub.aclose()
 
 
-async def test_sharded_pubsub_matches_redis_py(rc: RedisCluster, oracle: Any) -> None:
+async def test_sharded_pubsub_matches_redis_py(
+    rc: RedisCluster, cluster_oracle: Any
+) -> None:
     nodes = {rc.get_node_from_key(ch).name for ch in SPREAD[:4]}  # type: ignore[union-attr]
     assert len(nodes) == 3  # the scenario spans every node
     ours = await sharded_scenario(rc)
-    theirs = await sharded_scenario(oracle)
+    theirs = await sharded_scenario(cluster_oracle)
     assert ours == theirs
     assert ours[1] == [1, 1, 1, 1]
     assert ("smessage", "ch:a", "to ch:a") in ours[2]
 
 
 async def test_one_connection_per_node_and_one_ssubscribe_per_slot(
-    rc: RedisCluster, admin: dict[str, Redis]
+    rc: RedisCluster, cluster_admin: dict[str, Redis]
 ) -> None:
     pubsub = rc.pubsub()
     # Six channels in several slots of each node: SSUBSCRIBE refuses channels
@@ -125,8 +100,8 @@ async def test_one_connection_per_node_and_one_ssubscribe_per_slot(
     await pubsub.ssubscribe(*SPREAD)
     got = await drain_sharded(pubsub, 6)
     assert sorted(ch for _, ch, _ in got) == sorted(SPREAD)
-    assert sorted(pubsub.node_pubsub_mapping) == sorted(admin)
-    for name, client in admin.items():
+    assert sorted(pubsub.node_pubsub_mapping) == sorted(cluster_admin)
+    for name, client in cluster_admin.items():
         mine = [ch for ch in SPREAD if rc.get_node_from_key(ch).name == name]  # type: ignore[union-attr]
         numsub = dict(await client.pubsub_shardnumsub(*SPREAD))
         assert {ch for ch, n in numsub.items() if n} == set(mine)
@@ -177,7 +152,7 @@ async def test_handlers_and_ignored_confirmations(rc: RedisCluster) -> None:
 
 
 async def test_classic_pubsub_on_one_node_hears_the_whole_cluster(
-    rc: RedisCluster, oracle: Any, redis_cluster: Nodes
+    rc: RedisCluster, cluster_oracle: Any, redis_cluster: Nodes
 ) -> None:
     async def scenario(client: Any, pubsub: Any) -> list[Any]:
         try:
@@ -196,7 +171,7 @@ async def test_classic_pubsub_on_one_node_hears_the_whole_cluster(
     host, port = redis_cluster[1]
     ours_node = rc.get_node(host, port)
     ours = await scenario(rc, rc.pubsub(node=ours_node))
-    theirs = await scenario(oracle, oracle.pubsub(host=host, port=port))
+    theirs = await scenario(cluster_oracle, cluster_oracle.pubsub(host=host, port=port))
     assert ours == theirs
     assert len(ours[1]) == 4
 
@@ -223,14 +198,16 @@ async def test_pubsub_node_choice(rc: RedisCluster, redis_cluster: Nodes) -> Non
 
 
 async def test_killed_node_connection_resubscribes(
-    rc: RedisCluster, admin: dict[str, Redis]
+    rc: RedisCluster, cluster_admin: dict[str, Redis]
 ) -> None:
     pubsub = rc.pubsub()
     await pubsub.ssubscribe(*SPREAD)
     await drain_sharded(pubsub, 6)
     node = rc.get_node_from_key("ch:a")
     assert node is not None
-    killed = await admin[node.name].execute_command("CLIENT KILL", "TYPE", "pubsub")
+    killed = await cluster_admin[node.name].execute_command(
+        "CLIENT KILL", "TYPE", "pubsub"
+    )
     assert killed == 1
     on_node = sorted(ch for ch in SPREAD if rc.get_node_from_key(ch) == node)
     # The drop may surface once (the node pools retry nothing, as redis-py's
@@ -255,17 +232,14 @@ async def test_killed_node_connection_resubscribes(
 
 
 async def test_shard_channel_follows_its_slot_when_migrated(
-    rc: RedisCluster, admin: dict[str, Redis]
+    rc: RedisCluster, cluster_admin: dict[str, Redis]
 ) -> None:
     channel = "{pubsubmig}news"
-    slot = rc.keyslot(channel)
-    src = rc.get_node_from_key(channel)
-    assert src is not None
-    dst = _other_primary(rc, src)
+    slot, src, dst = slot_and_nodes(rc, channel)
     pubsub = rc.pubsub()
     await pubsub.ssubscribe(channel)
     assert await drain_sharded(pubsub, 1) == [("ssubscribe", channel, 1)]
-    await migrate_slot(admin, slot, src, dst)
+    await migrate_slot(cluster_admin, slot, src, dst)
     try:
         # The old owner drops the subscription (an sunsubscribe we did not ask
         # for); it is made again on the new owner.
@@ -277,7 +251,7 @@ async def test_shard_channel_follows_its_slot_when_migrated(
             ("smessage", channel, "on the new owner")
         ]
     finally:
-        await migrate_slot(admin, slot, dst, src)
+        await migrate_slot(cluster_admin, slot, dst, src)
     assert await drain_sharded(pubsub, 2) == [
         ("sunsubscribe", channel, 0),
         ("ssubscribe", channel, 1),
@@ -289,17 +263,14 @@ async def test_shard_channel_follows_its_slot_when_migrated(
 
 
 async def test_ssubscribe_to_a_stale_owner_follows_moved(
-    rc: RedisCluster, admin: dict[str, Redis], redis_cluster: Nodes
+    rc: RedisCluster, cluster_admin: dict[str, Redis], redis_cluster: Nodes
 ) -> None:
     channel = "{pubsubstale}news"
-    slot = rc.keyslot(channel)
-    src = rc.get_node_from_key(channel)
-    assert src is not None
-    dst = _other_primary(rc, src)
+    slot, src, dst = slot_and_nodes(rc, channel)
     host, port = redis_cluster[0]
     stale = RedisCluster(host=host, port=port, decode_responses=True, protocol=2)
     await stale.initialize()
-    await migrate_slot(admin, slot, src, dst)
+    await migrate_slot(cluster_admin, slot, src, dst)
     try:
         pubsub = stale.pubsub()
         await pubsub.ssubscribe(channel)  # sent to src, which answers MOVED
@@ -311,7 +282,7 @@ async def test_ssubscribe_to_a_stale_owner_follows_moved(
         await pubsub.aclose()
     finally:
         await stale.aclose()
-        await migrate_slot(admin, slot, dst, src)
+        await migrate_slot(cluster_admin, slot, dst, src)
 
 
 async def test_get_sharded_message_waits_for_any_node(rc: RedisCluster) -> None:
@@ -347,13 +318,10 @@ async def test_bytes_channels(redis_cluster: Nodes) -> None:
 
 
 async def test_an_interrupted_move_is_finished_by_the_next_read(
-    rc: RedisCluster, admin: dict[str, Redis], monkeypatch: pytest.MonkeyPatch
+    rc: RedisCluster, cluster_admin: dict[str, Redis], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     channel = "{pubsubcut}news"
-    slot = rc.keyslot(channel)
-    src = rc.get_node_from_key(channel)
-    assert src is not None
-    dst = _other_primary(rc, src)
+    slot, src, dst = slot_and_nodes(rc, channel)
     pubsub = rc.pubsub()
     await pubsub.ssubscribe(channel)
     assert await drain_sharded(pubsub, 1) == [("ssubscribe", channel, 1)]
@@ -366,7 +334,7 @@ async def test_an_interrupted_move_is_finished_by_the_next_read(
         await real_refresh()
 
     monkeypatch.setattr(rc, "_refresh", flaky_refresh)
-    await migrate_slot(admin, slot, src, dst)
+    await migrate_slot(cluster_admin, slot, src, dst)
     try:
         # The unasked sunsubscribe arrives; finding the new owner fails once.
         with pytest.raises(RedisClusterException, match="unreadable"):
@@ -377,5 +345,5 @@ async def test_an_interrupted_move_is_finished_by_the_next_read(
         assert await rc.spublish(channel, "made it") == 1
         assert await drain_sharded(pubsub, 1) == [("smessage", channel, "made it")]
     finally:
-        await migrate_slot(admin, slot, dst, src)
+        await migrate_slot(cluster_admin, slot, dst, src)
         await pubsub.aclose()

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import redis.asyncio as redispy
 import redis.exceptions as redispy_errors
 
 from aio.redis import Connection, Redis, RedisCluster
@@ -23,7 +22,12 @@ from aio.redis.exceptions import (
     ResponseError,
     WatchError,
 )
-from tests.redis.test_cluster import Nodes, _myid, _other_primary, migrate_slot
+from tests.redis.test_cluster import (
+    Nodes,
+    begin_migration,
+    migrate_slot,
+    slot_and_nodes,
+)
 
 
 @pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
@@ -40,32 +44,6 @@ async def rc(
         yield client
     finally:
         await client.aclose()
-
-
-@pytest.fixture
-async def oracle(redis_cluster: Nodes) -> AsyncIterator[Any]:
-    host, port = redis_cluster[0]
-    client = redispy.RedisCluster(
-        host=host, port=port, decode_responses=True, protocol=2
-    )
-    await client.initialize()
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
-@pytest.fixture
-async def admin(redis_cluster: Nodes) -> AsyncIterator[dict[str, Redis]]:
-    clients = {
-        f"{h}:{p}": Redis(host=h, port=p, decode_responses=True, protocol=2)
-        for h, p in redis_cluster
-    }
-    try:
-        yield clients
-    finally:
-        for client in clients.values():
-            await client.aclose()
 
 
 # Errors of both clients (redis-py's cluster errors are not RedisErrors).
@@ -132,9 +110,11 @@ async def scenario(client: Any) -> list[Any]:
     return out
 
 
-async def test_transactions_match_redis_py(rc: RedisCluster, oracle: Any) -> None:
+async def test_transactions_match_redis_py(
+    rc: RedisCluster, cluster_oracle: Any
+) -> None:
     ours = await scenario(rc)
-    theirs = await scenario(oracle)
+    theirs = await scenario(cluster_oracle)
     assert ours == theirs
     assert ours[0] == [True, 2, "2", 1, "v"]
     assert ours[1][0] == "ResponseError"
@@ -199,18 +179,15 @@ async def test_watch_rules(rc: RedisCluster) -> None:
 
 
 async def test_moved_during_a_queued_transaction_is_followed(
-    rc: RedisCluster, admin: dict[str, Redis], redis_cluster: Nodes
+    rc: RedisCluster, cluster_admin: dict[str, Redis], redis_cluster: Nodes
 ) -> None:
     tag = "{txmoved}"
-    slot = rc.keyslot(tag)
-    src = rc.get_node_from_key(tag)
-    assert src is not None
-    dst = _other_primary(rc, src)
+    slot, src, dst = slot_and_nodes(rc, tag)
     await rc.set(f"{tag}n", 1)
     host, port = redis_cluster[0]
     stale = RedisCluster(host=host, port=port, decode_responses=True, protocol=2)
     await stale.initialize()
-    await migrate_slot(admin, slot, src, dst)
+    await migrate_slot(cluster_admin, slot, src, dst)
     try:
         async with stale.pipeline(transaction=True) as pipe:
             pipe.incr(f"{tag}n").get(f"{tag}n")
@@ -218,20 +195,17 @@ async def test_moved_during_a_queued_transaction_is_followed(
             # the whole transaction goes to dst.
             assert await pipe.execute() == [2, "2"]
         assert stale.get_node_from_key(tag) == dst
-        assert await admin[dst.name].get(f"{tag}n") == "2"
+        assert await cluster_admin[dst.name].get(f"{tag}n") == "2"
     finally:
         await stale.aclose()
-        await migrate_slot(admin, slot, dst, src)
+        await migrate_slot(cluster_admin, slot, dst, src)
 
 
 async def test_moved_while_watching_starts_the_transaction_over(
-    rc: RedisCluster, admin: dict[str, Redis]
+    rc: RedisCluster, cluster_admin: dict[str, Redis]
 ) -> None:
     tag = "{txwatch}"
-    slot = rc.keyslot(tag)
-    src = rc.get_node_from_key(tag)
-    assert src is not None
-    dst = _other_primary(rc, src)
+    slot, src, dst = slot_and_nodes(rc, tag)
     await rc.set(f"{tag}n", 1)
     attempts: list[str] = []
 
@@ -240,7 +214,7 @@ async def test_moved_while_watching_starts_the_transaction_over(
         attempts.append(pipe._transaction.node.name)
         if len(attempts) == 1:
             # The slot moves while its key is watched on src.
-            await migrate_slot(admin, slot, src, dst)
+            await migrate_slot(cluster_admin, slot, src, dst)
         pipe.multi()
         pipe.set(f"{tag}n", value + 10)
 
@@ -251,7 +225,7 @@ async def test_moved_while_watching_starts_the_transaction_over(
         # A watched pipeline whose slot moves away raises WatchError itself.
         async with rc.pipeline(transaction=True) as pipe:
             await pipe.watch(f"{tag}n")
-            await migrate_slot(admin, slot, dst, src)
+            await migrate_slot(cluster_admin, slot, dst, src)
             pipe.multi()
             pipe.incr(f"{tag}n")
             with pytest.raises(WatchError, match="Slot rebalancing"):
@@ -260,24 +234,18 @@ async def test_moved_while_watching_starts_the_transaction_over(
         assert await rc.get(f"{tag}n") == "11"
     finally:
         if rc.get_node_from_key(tag) != src:
-            await migrate_slot(admin, slot, dst, src)
+            await migrate_slot(cluster_admin, slot, dst, src)
     for node in rc.get_nodes():
         assert node.connection_pool.in_use_count == 0
 
 
 async def test_ask_during_migration_sends_the_transaction_to_the_target(
-    rc: RedisCluster, admin: dict[str, Redis]
+    rc: RedisCluster, cluster_admin: dict[str, Redis]
 ) -> None:
     tag = "{txask}"
-    slot = rc.keyslot(tag)
-    src = rc.get_node_from_key(tag)
-    assert src is not None
-    dst = _other_primary(rc, src)
-    a, b = admin[src.name], admin[dst.name]
+    slot, src, dst = slot_and_nodes(rc, tag)
     await rc.set(f"{tag}moved", "m")
-    src_id, dst_id = await _myid(a), await _myid(b)
-    await b.execute_command("CLUSTER SETSLOT", slot, "IMPORTING", src_id)
-    await a.execute_command("CLUSTER SETSLOT", slot, "MIGRATING", dst_id)
+    a, b = await begin_migration(cluster_admin, slot, src, dst)
     try:
         await a.execute_command("MIGRATE", dst.host, dst.port, f"{tag}moved", 0, 5000)
         async with rc.pipeline(transaction=True) as pipe:
@@ -296,15 +264,15 @@ async def test_ask_during_migration_sends_the_transaction_to_the_target(
         await b.execute_command("CLUSTER SETSLOT", slot, "STABLE")
 
 
-async def _client_id(admin: Redis, command: str) -> int:
-    for client in await admin.client_list():
+async def _client_id(cluster_admin: Redis, command: str) -> int:
+    for client in await cluster_admin.client_list():
         if client["cmd"] == command:
             return int(client["id"])
     raise AssertionError(f"no client whose last command was {command}")
 
 
 async def test_dropped_connection_retried_unless_watching(
-    rc: RedisCluster, admin: dict[str, Redis], monkeypatch: pytest.MonkeyPatch
+    rc: RedisCluster, cluster_admin: dict[str, Redis], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = "{txkill}n"
     node = rc.get_node_from_key(key)
@@ -341,8 +309,8 @@ async def test_dropped_connection_retried_unless_watching(
     monkeypatch.setattr(Connection, "send_requests", real_send)
     async with rc.pipeline(transaction=True) as pipe:
         await pipe.watch(key)
-        watcher = await _client_id(admin[node.name], "watch")
-        await admin[node.name].execute_command("CLIENT KILL", "ID", watcher)
+        watcher = await _client_id(cluster_admin[node.name], "watch")
+        await cluster_admin[node.name].execute_command("CLIENT KILL", "ID", watcher)
         pipe.multi()
         pipe.incr(key)
         with pytest.raises(WatchError, match="occurred while watching"):
