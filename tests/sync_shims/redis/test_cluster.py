@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,9 +28,9 @@ from sync_shims.redis.cluster import (
     ClusterPubSub,
     RedisCluster,
 )
+from tests.sync_shims.redis.doc_examples import run_doc_example
 
 Nodes = list[tuple[str, int]]
-DOC = Path(__file__).resolve().parents[3] / "docs" / "redis.md"
 
 
 def _flush(nodes: Nodes) -> None:
@@ -748,27 +744,13 @@ def test_redis_py_names_are_there() -> None:
 
 def test_docs_example_runs(redis_cluster: Nodes) -> None:
     _flush(redis_cluster)
-    match = re.search(
-        r"```python\n# example: blocking cluster\n(.*?)```", DOC.read_text(), re.S
-    )
-    assert match is not None
     host, port = redis_cluster[0]
-    env = {
-        **os.environ,
-        "AIO_REDIS_CLUSTER_HOST": host,
-        "AIO_REDIS_CLUSTER_PORT": str(port),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", match.group(1)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-        cwd=DOC.parent.parent,
+    lines = run_doc_example(
+        "blocking cluster",
+        AIO_REDIS_CLUSTER_HOST=host,
+        AIO_REDIS_CLUSTER_PORT=str(port),
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
+    assert lines == [
         "hello",
         "['Ada', 'en']",
         "100",

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,9 +36,9 @@ from tests.plugins.fix_redis_topology import (
     stop_all,
     wait_ping,
 )
+from tests.sync_shims.redis.doc_examples import run_doc_example
 
 Topology = dict[str, tuple[str, int]]
-DOC = Path(__file__).resolve().parents[3] / "docs" / "redis.md"
 
 
 @pytest.fixture
@@ -342,24 +339,10 @@ def test_clients_follow_a_failover(failover_topology: Topology) -> None:
 
 
 def test_docs_example_runs(redis_sentinel: Topology) -> None:
-    match = re.search(
-        r"```python\n# example: blocking sentinel\n(.*?)```", DOC.read_text(), re.S
-    )
-    assert match is not None
     host, port = redis_sentinel["sentinel"]
-    env = {
-        **os.environ,
-        "AIO_REDIS_SENTINEL_HOST": host,
-        "AIO_REDIS_SENTINEL_PORT": str(port),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", match.group(1)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-        cwd=DOC.parent.parent,
+    lines = run_doc_example(
+        "blocking sentinel",
+        AIO_REDIS_SENTINEL_HOST=host,
+        AIO_REDIS_SENTINEL_PORT=str(port),
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [str(redis_sentinel["master"]), "ok"]
+    assert lines == [str(redis_sentinel["master"]), "ok"]
