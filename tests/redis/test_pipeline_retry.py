@@ -26,6 +26,21 @@ class CountingBackoff(ConstantBackoff):
         return super().compute(failures)
 
 
+def retrying_client(server: Any, retries: int) -> tuple[Redis, CountingBackoff]:
+    """A client of ``server`` retrying ``retries`` times, and the backoff
+    that counts its retries."""
+    backoff = CountingBackoff()
+    client = Redis(host=server.host, port=server.port, retry=Retry(backoff, retries))
+    return client, backoff
+
+
+def kill_then_restart(server: Any) -> asyncio.Future[None]:
+    """Kill ``server`` now and start it again in a worker thread: await the
+    result to know it is back."""
+    server.kill()
+    return asyncio.ensure_future(asyncio.to_thread(server.start))
+
+
 async def blocked_clients(server: Any) -> int:
     async with Redis(host=server.host, port=server.port, retry=None) as probe:
         info = await probe.info("clients")
@@ -47,10 +62,8 @@ async def test_pipeline_resent_after_the_server_is_killed_midway(
     private_redis_server: Any,
 ) -> None:
     server = private_redis_server()
-    backoff = CountingBackoff()
-    async with Redis(
-        host=server.host, port=server.port, retry=Retry(backoff, 200)
-    ) as r:
+    r, backoff = retrying_client(server, 200)
+    async with r:
 
         async def blocked_pipeline() -> list[Any]:
             async with r.pipeline(transaction=False) as pipe:
@@ -73,13 +86,10 @@ async def test_transaction_retried_until_the_server_is_back(
     private_redis_server: Any,
 ) -> None:
     server = private_redis_server()
-    backoff = CountingBackoff()
-    async with Redis(
-        host=server.host, port=server.port, retry=Retry(backoff, 500)
-    ) as r:
+    r, backoff = retrying_client(server, 500)
+    async with r:
         await r.set("n", 1)
-        server.kill()
-        restart = asyncio.ensure_future(asyncio.to_thread(server.start))
+        restart = kill_then_restart(server)
         async with r.pipeline(transaction=True) as pipe:
             pipe.set("n", 41).incr("n")
             assert await pipe.execute() == [True, 42]
@@ -92,15 +102,12 @@ async def test_watch_is_retried_but_a_lost_watch_is_a_watch_error(
     private_redis_server: Any,
 ) -> None:
     server = private_redis_server()
-    backoff = CountingBackoff()
-    async with Redis(
-        host=server.host, port=server.port, retry=Retry(backoff, 500)
-    ) as r:
+    r, backoff = retrying_client(server, 500)
+    async with r:
         await r.set("k", 1)
         async with r.pipeline() as pipe:
             # Before anything is watched, WATCH itself is retried.
-            server.kill()
-            restart = asyncio.ensure_future(asyncio.to_thread(server.start))
+            restart = kill_then_restart(server)
             assert await pipe.watch("k") is True
             await restart
             assert backoff.retries >= 1 and pipe.watching
