@@ -61,27 +61,6 @@ __all__ = (
 DEFAULT_RETRY = Retry(ExponentialWithJitterBackoff(cap=1, base=0.01), 10)
 
 
-class _CallbackDict(dict[str, Callable[..., Any]]):
-    """``response_callbacks`` whose keys are command names in any case (as
-    redis-py's): ``callbacks["get"] is callbacks["GET"]``."""
-
-    def __getitem__(self, name: str) -> Callable[..., Any]:
-        return super().__getitem__(name.upper())
-
-    def __setitem__(self, name: str, callback: Callable[..., Any]) -> None:
-        super().__setitem__(name.upper(), callback)
-
-    def __delitem__(self, name: str) -> None:
-        super().__delitem__(name.upper())
-
-    def __contains__(self, name: object) -> bool:
-        return super().__contains__(name.upper() if isinstance(name, str) else name)
-
-    def get(self, name: Any, default: Any = None) -> Any:
-        # the core looks up whatever the command's first argument was
-        return super().get(name.upper() if isinstance(name, str) else name, default)
-
-
 class Redis(BlockingClientMixin, RedisTwin):
     """A blocking Redis client with redis-py's API (``redis.Redis``).
 
@@ -178,7 +157,6 @@ class Redis(BlockingClientMixin, RedisTwin):
 
     def _setup(self, pool: ConnectionPool | None) -> None:
         self.connection_pool = pool or ConnectionPool._wrap(self._async.connection_pool)
-        self._async.response_callbacks = _CallbackDict(self._async.response_callbacks)
         track_client(self._async)
 
     @classmethod
