@@ -46,6 +46,7 @@ from aio.redis._pipeline import (
     WrongReplyCount,
     exec_results,
     pipeline_results,
+    release_unwatched,
 )
 from aio.redis.exceptions import (
     AskError,
@@ -159,18 +160,8 @@ class ClusterTransaction:
         self.slot = None
         self.watching = False
         self.explicit_transaction = False
-        if conn is None or node is None:
-            return
-        try:
-            if watching and conn.is_connected:
-                try:
-                    await conn.execute(("UNWATCH",), {})
-                except (ConnectionError, TimeoutError):
-                    await conn.disconnect(nowait=True)
-        finally:
-            # As the standalone pipeline: a cancelled UNWATCH leaves its reply
-            # owed, and the pool closes such a connection instead of reusing it.
-            node.connection_pool._release(conn)
+        if conn is not None and node is not None:
+            await release_unwatched(conn, watching, node.connection_pool)
 
     # -- slots -----------------------------------------------------------------------
 

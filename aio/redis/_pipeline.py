@@ -52,6 +52,7 @@ __all__ = (
     "make_pipeline",
     "pipeline_results",
     "register_pipeline_class",
+    "release_unwatched",
 )
 
 _T = TypeVar("_T")
@@ -71,6 +72,26 @@ class _NotSent:
 NOT_SENT: Any = _NotSent()
 
 _P = TypeVar("_P", bound="PipelineCore")
+
+
+async def release_unwatched(conn: Connection, watching: bool, pool: Any) -> None:
+    """Give a pipeline's ``conn`` back to ``pool``, after UNWATCH if it was
+    WATCHing (a standalone pipeline and a cluster transaction alike).
+
+    The release is synchronous, so it runs even when the UNWATCH wait is
+    cancelled (an anyio scope cancels every await of its cleanup too). A
+    cancelled UNWATCH leaves its reply owed, and the pool closes such a
+    connection instead of reusing it: WATCH state never leaks.
+    """
+    try:
+        if watching and conn.is_connected:
+            try:
+                await conn.execute(("UNWATCH",), {})
+            except (ConnectionError, TimeoutError):
+                await conn.disconnect(nowait=True)
+    finally:
+        pool._release(conn)
+
 
 _pipeline_classes: dict[type[Any], type[PipelineCore]] = {}
 
@@ -249,20 +270,8 @@ class PipelineCore:
         self.connection = None
         self.watching = False
         self.explicit_transaction = False
-        if conn is None:
-            return
-        try:
-            if watching and conn.is_connected:
-                try:
-                    await conn.execute(("UNWATCH",), {})
-                except (ConnectionError, TimeoutError):
-                    await conn.disconnect(nowait=True)
-        finally:
-            # Synchronous, so it runs even when the UNWATCH wait is cancelled (an
-            # anyio scope cancels every await of its cleanup too). A cancelled
-            # UNWATCH leaves its reply owed, and the pool closes such a
-            # connection instead of reusing it: WATCH state never leaks.
-            self.connection_pool._release(conn)
+        if conn is not None:
+            await release_unwatched(conn, watching, self.connection_pool)
 
     async def aclose(self) -> None:
         """Same as :meth:`reset`."""
