@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import copy
 import logging
 import socket
 import ssl as _ssl
@@ -44,6 +45,7 @@ from aio.proto.resp import (
     encode_command,
     encode_commands,
 )
+from aio.redis.backoff import NoBackoff
 from aio.redis.exceptions import (
     AuthenticationError,
     ConnectionError,
@@ -251,6 +253,7 @@ class Connection:
         socket_keepalive: bool = False,
         socket_keepalive_options: Mapping[int, int | bytes] | None = None,
         retry_on_timeout: bool = False,
+        retry_on_error: Sequence[type[Exception]] | None = None,
         retry: Retry | None = None,
         encoding: str = "utf-8",
         encoding_errors: str = "strict",
@@ -276,9 +279,27 @@ class Connection:
         #: ``{socket.TCP_KEEPIDLE: 30, ...}``: TCP options set with SO_KEEPALIVE.
         self.socket_keepalive_options = dict(socket_keepalive_options or {})
         self.retry_on_timeout = retry_on_timeout
-        self.retry = retry
+        # As redis-py's connections: errors to retry on (TimeoutError too with
+        # retry_on_timeout), a private copy of ``retry`` widened to them, one
+        # retry when only errors are named, none at all by default.
+        errors = [
+            *(retry_on_error or ()),
+            *((TimeoutError,) if retry_on_timeout else ()),
+        ]
+        self.retry_on_error: list[type[Exception]] = list(dict.fromkeys(errors))
+        if retry is not None or self.retry_on_error:
+            self.retry = (
+                copy.deepcopy(retry) if retry is not None else Retry(NoBackoff(), 1)
+            )
+            self.retry.update_supported_errors(self.retry_on_error)
+        else:
+            self.retry = Retry(NoBackoff(), 0)
         self.encoding = encoding
         self.encoding_errors = encoding_errors
+        try:
+            self._names_as_bytes = "SET".encode(encoding) != b"SET"
+        except LookupError:
+            self._names_as_bytes = False  # refused at the first encode, as redis-py
         self.decode_responses = decode_responses
         self.health_check_interval = health_check_interval
         self.client_name = client_name
@@ -492,6 +513,15 @@ class Connection:
 
     # -- sending ---------------------------------------------------------------
 
+    @property
+    def next_health_check(self) -> float:
+        """When (loop time) the next command is preceded by a health-check PING."""
+        return self._next_health_check
+
+    @next_health_check.setter
+    def next_health_check(self, value: float) -> None:
+        self._next_health_check = value
+
     def _touch(self) -> None:
         if self.health_check_interval:
             loop = asyncio.get_running_loop()
@@ -538,14 +568,26 @@ class Connection:
         self._pending.append(request)
         return future
 
-    def _pack(self, args: tuple[Any, ...] | list[Any]) -> list[Any]:
+    def _command_words(
+        self, args: tuple[Any, ...] | list[Any]
+    ) -> tuple[Any, ...] | list[Any]:
         name = args[0]
-        if isinstance(name, str) and " " in name:
-            # Two-word commands ("CONFIG GET") are named as one string.
-            args = (*name.split(), *args[1:])
+        if isinstance(name, str):
+            if self._names_as_bytes:
+                # An encoding that does not spell ASCII as ASCII (utf-16...)
+                # applies to values only: command words go as UTF-8, as redis-py.
+                return (*name.encode().split(), *args[1:])
+            if " " in name:
+                # Two-word commands ("CONFIG GET") are named as one string.
+                return (*name.split(), *args[1:])
+        return args
+
+    def _pack(self, args: tuple[Any, ...] | list[Any]) -> list[Any]:
         try:
             return encode_command(
-                *args, encoding=self.encoding, errors=self.encoding_errors
+                *self._command_words(args),
+                encoding=self.encoding,
+                errors=self.encoding_errors,
             )
         except RESPEncodeError as exc:
             raise DataError(str(exc)) from exc
@@ -558,13 +600,11 @@ class Connection:
         self, commands: Iterable[tuple[Any, ...] | list[Any]]
     ) -> list[bytes | bytearray | memoryview]:
         """Encode several commands as one list of buffers."""
-        split = [
-            (*c[0].split(), *c[1:]) if isinstance(c[0], str) and " " in c[0] else c
-            for c in commands
-        ]
         try:
             return encode_commands(
-                split, encoding=self.encoding, errors=self.encoding_errors
+                [self._command_words(c) for c in commands],
+                encoding=self.encoding,
+                errors=self.encoding_errors,
             )
         except RESPEncodeError as exc:
             raise DataError(str(exc)) from exc
@@ -745,14 +785,17 @@ class SSLConnection(Connection):
         super().__init__(**kwargs)
         self.ssl_include_verify_flags = list(ssl_include_verify_flags or ())
         self.ssl_exclude_verify_flags = list(ssl_exclude_verify_flags or ())
+        reqs = (
+            _CERT_REQS[ssl_cert_reqs.lower()]
+            if isinstance(ssl_cert_reqs, str)
+            else ssl_cert_reqs
+        )
+        #: redis-py's names for the verification asked for.
+        self.cert_reqs = reqs
+        self.check_hostname = bool(ssl_check_hostname)
         if ssl_context is None:
             ssl_context = _ssl.create_default_context(
                 cafile=ssl_ca_certs, capath=ssl_ca_path, cadata=ssl_ca_data
-            )
-            reqs = (
-                _CERT_REQS[ssl_cert_reqs.lower()]
-                if isinstance(ssl_cert_reqs, str)
-                else ssl_cert_reqs
             )
             ssl_context.check_hostname = bool(ssl_check_hostname) and (
                 reqs != _ssl.CERT_NONE

@@ -314,7 +314,9 @@ class PubSub:
         pool made without ``retry``) ``error`` is raised once and the connection,
         re-subscribed, keeps delivering on the next read."""
         assert self.connection is not None
-        retry = self.connection.retry or _NO_RETRY
+        retry: Retry | None = self.connection.retry  # pool.set_retry(None) too
+        if retry is None:
+            retry = _NO_RETRY
         await retry.retry_after(error, self._reconnect, self._reconnect_quietly)
 
     async def _next_reply(self, timeout: float | None) -> Any:  # noqa: ASYNC109

@@ -260,7 +260,7 @@ class Connection:
     @property
     def retry_on_error(self) -> list[type[Exception]]:
         """The errors (beyond the policy's own) retried on."""
-        return list(self._async.extra.get("retry_on_error", ()))
+        return list(self._async.retry_on_error)
 
     @property
     def _socket_read_size(self) -> int:

@@ -208,15 +208,6 @@ AIO_DIFFERENCES: dict[str, str] = {
 # Behaviour aio.redis does NOT yet share with redis-py, to fix (not hidden: the
 # CI test fails when one of these starts passing, so the list only shrinks).
 # A key covers every parametrisation of the test it names.
-_CONNECTION_RETRY = (
-    "Connection has no retry_on_error, and its retry is None instead of"
-    " redis-py's Retry(NoBackoff(), 0, or 1 with retry_on_timeout); the fix"
-    " goes in _connection.py"
-)
-_NEXT_HEALTH_CHECK = (
-    "Connection has no next_health_check (redis-py's attribute; aio's is the"
-    " private _next_health_check); the fix goes in _connection.py"
-)
 KNOWN_AIO_FAILURES: dict[str, str] = {
     "test_pipeline.py::TestPipeline::test_pipeline_json_module_access": (
         "aio.redis has no RedisJSON module commands (json())"
@@ -226,33 +217,6 @@ KNOWN_AIO_FAILURES: dict[str, str] = {
         " redis-py does (the blocking facade relies on it); redis.asyncio raises"
         " RuntimeError. The fix: raise in _pubsub.py, wait in sync_shims' PubSub"
     ),
-    "test_connection_pool.py::TestSSLConnectionURLParsing::test_cert_reqs_options": (
-        "SSLConnection has no cert_reqs / check_hostname attributes (redis-py's);"
-        " the fix goes in _connection.py"
-    ),
-    "test_connection_pool.py::TestHealthCheck::test_health_check_runs[single]": (
-        _NEXT_HEALTH_CHECK
-    ),
-    "test_connection_pool.py::TestHealthCheck::test_arbitrary_command_advances_next_health_check[single]": (
-        _NEXT_HEALTH_CHECK
-    ),
-    "test_encoding.py::TestCommandsAreNotEncoded::test_basic_command": (
-        "with encoding='utf-16' aio encodes command names (the handshake's"
-        " HELLO too) in that codec, and the server refuses them; redis-py sends"
-        " names as ASCII. The fix goes in the argument packing (_connection.py,"
-        " proto/resp)"
-    ),
-    **{
-        f"test_retry.py::TestConnectionConstructorWithRetry::test_{name}": (
-            _CONNECTION_RETRY
-        )
-        for name in (
-            "retry_on_error_set",
-            "retry_on_error_not_set",
-            "retry_on_timeout",
-            "retry_with_retry_on_error",
-        )
-    },
 }
 
 
