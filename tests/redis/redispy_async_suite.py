@@ -15,7 +15,6 @@ both modes through ``test_redispy_async_suite.py``. Results: ``docs/redis.md``.
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 from collections.abc import Collection
 from pathlib import Path
@@ -52,10 +51,6 @@ DESELECT_ALWAYS: dict[str, str] = {
         " redis-py sends HELLO 3 AUTH <user> ''; the fix goes in _connection.py)"
     ),
 }
-
-# Asserts that nothing listens on localhost:6390, a port this suite does not
-# own: left out only while something does (a shared machine's other servers).
-_PORT_6390 = ("test_pubsub.py::TestPubSubRedisDown::test_channel_subscribe",)
 
 # Deselected in aio mode only: each tests redis-py internals, never behaviour.
 _OTEL = "redis-py's OpenTelemetry metric hooks (redis.observability)"
@@ -220,14 +215,6 @@ KNOWN_AIO_FAILURES: dict[str, str] = {
 }
 
 
-def _listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("localhost", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def command(
     mode: str,
     files: list[str],
@@ -241,8 +228,7 @@ def command(
         both-ways deselections with redis-py, where they must fail).
     """
     deselect = dict(DESELECT_ALWAYS)
-    if _listening(6390):
-        deselect.update(dict.fromkeys(_PORT_6390, "localhost:6390 is in use"))
+    deselect.update(redispy_tree.occupied_port_deselections())
     if mode == "aio":
         deselect.update(DESELECT_AIO)
     for node in keep:

@@ -297,6 +297,7 @@ KNOWN_FACADE_FAILURES: dict[str, str] = {
 def command(mode: str, files: list[str], url: str, junit: str | None) -> list[str]:
     """The pytest command line run inside the extracted suite."""
     deselect = dict(DESELECT_ALWAYS)
+    deselect.update(redispy_tree.occupied_port_deselections())
     if mode == "facade":
         deselect.update(DESELECT_FACADE)
     return redispy_tree.pytest_args(
