@@ -1,13 +1,18 @@
 """What redis-py's blocking clients add over its async ones, written once for
 :class:`~sync_shims.redis.Redis` and :class:`~sync_shims.redis.RedisCluster`:
 ``with`` closes the client, and the client is a mapping of keys
-(``client["k"]``, ``client["k"] = v``, ``del client["k"]``, ``"k" in client``).
+(``client["k"]``, ``client["k"] = v``, ``del client["k"]``, ``"k" in client``);
+and what their two blocking pipelines share (queueing in the calling thread).
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Protocol, Self
+
+from sync_shims._portal import call
 
 
 class _BlockingCommands(Protocol):
@@ -49,3 +54,53 @@ class BlockingClientMixin:
 
     def __contains__(self: _BlockingCommands, name: Any) -> bool:
         return bool(self.exists(name))
+
+
+async def _await(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
+
+
+class _Resettable(Protocol):
+    def reset(self) -> None: ...
+
+
+class BlockingPipelineMixin:
+    """A blocking pipeline over an async one (``_async``): commands are queued in
+    the calling thread (the async pipeline's queueing touches only its own list,
+    no loop round trip) and chain; a command the async pipeline runs at once
+    (after WATCH, or one split per slot) is awaited on the engine's loop. ``with``
+    resets the pipeline. Listed first in the bases, before the client twin."""
+
+    _async: Any
+
+    def _execute(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        result = fn(*args, **kwargs)
+        if result is self._async:
+            return self
+        if inspect.isawaitable(result):
+            return call(_await, result)
+        return result
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Queue a command (returns the pipeline), or run it now while WATCHing."""
+        return self._execute(self._async.execute_command, *args, **options)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
+
+    def __len__(self) -> int:
+        return len(self._async)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self: _Resettable,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.reset()

@@ -11,10 +11,9 @@ run in the calling or worker thread, never on the loop), scripts and locks.
 from __future__ import annotations
 
 import copy
-import inspect
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, Self, cast
 
@@ -28,7 +27,10 @@ from aio.redis.exceptions import PubSubError, WatchError
 from aio.redis.retry import Retry as AsyncRetry
 from sync_shims._generated_redis import MonitorTwin, PubSubTwin, RedisTwin
 from sync_shims._portal import call
-from sync_shims.redis._client_mixin import BlockingClientMixin
+from sync_shims.redis._client_mixin import (
+    BlockingClientMixin,
+    BlockingPipelineMixin,
+)
 from sync_shims.redis._fork import track_client
 from sync_shims.redis.connection import (
     DEFAULT,
@@ -285,11 +287,7 @@ StrictRedis = Redis
 Monitor = MonitorTwin
 
 
-async def _await(awaitable: Awaitable[Any]) -> Any:
-    return await awaitable
-
-
-class Pipeline(Redis):
+class Pipeline(BlockingPipelineMixin, Redis):
     """Commands queued in the calling thread, sent together by :meth:`execute`.
 
     Command methods return the pipeline (they chain); after :meth:`watch` they run
@@ -304,36 +302,6 @@ class Pipeline(Redis):
         twin = cls._wrap(pipe)
         twin.connection_pool = ConnectionPool._wrap(pipe.connection_pool)
         return twin
-
-    def _execute(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        # Queueing touches only the pipeline's own list: no need for the loop.
-        result = fn(*args, **kwargs)
-        if result is self._async:
-            return self
-        if inspect.isawaitable(result):  # immediate mode (after WATCH)
-            return call(_await, result)
-        return result
-
-    def execute_command(self, *args: Any, **options: Any) -> Any:
-        """Queue a command (returns the pipeline), or run it now while WATCHing."""
-        return self._execute(self._async.execute_command, *args, **options)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
-
-    def __len__(self) -> int:
-        return len(self._async)
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.reset()
 
     @property
     def command_stack(self) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:

@@ -13,13 +13,11 @@ the parent are reset in the child, as for :class:`~sync_shims.redis.Redis`).
 
 from __future__ import annotations
 
-import inspect
 import os
 import textwrap
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from types import TracebackType
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Self, cast
 
 from aio.redis import ClusterNode as ClusterNode
@@ -32,7 +30,10 @@ from aio.redis.retry import Retry
 from sync_shims._generated_redis import MonitorTwin
 from sync_shims._generated_redis_cluster import ClusterPipelineTwin, RedisClusterTwin
 from sync_shims._portal import call
-from sync_shims.redis._client_mixin import BlockingClientMixin
+from sync_shims.redis._client_mixin import (
+    BlockingClientMixin,
+    BlockingPipelineMixin,
+)
 from sync_shims.redis._fork import track_pool
 from sync_shims.redis.client import BlockingConnection, PubSub, Redis, Script
 from sync_shims.redis.connection import ConnectionPool, Encoder
@@ -346,11 +347,7 @@ def _annotate(error: RedisError, number: int, args: tuple[Any, ...]) -> None:
     error.args = (message, *error.args[1:])
 
 
-async def _await(awaitable: Awaitable[Any]) -> Any:
-    return await awaitable
-
-
-class ClusterPipeline(ClusterPipelineTwin):
+class ClusterPipeline(BlockingPipelineMixin, ClusterPipelineTwin):
     """Commands queued in the calling thread, sent by :meth:`execute`: grouped by
     node, each node's batch written at once, all nodes in parallel.
 
@@ -359,39 +356,6 @@ class ClusterPipeline(ClusterPipelineTwin):
     """
 
     _async: AsyncClusterPipeline
-
-    def _execute(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        # Queueing touches only the pipeline's own list: no need for the loop.
-        result = fn(*args, **kwargs)
-        if result is self._async:
-            return self
-        if inspect.isawaitable(result):  # a command that runs at once
-            return call(_await, result)
-        return result
-
-    def execute_command(self, *args: Any, **options: Any) -> Any:
-        """Queue a command; returns the pipeline."""
-        return self._execute(self._async.execute_command, *args, **options)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__module__}.{type(self).__name__}({self._async!r})>"
-
-    def __len__(self) -> int:
-        return len(self._async)
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.reset()
 
     # The async pipeline splits these per slot and returns itself: queue them
     # through the dispatch hook so that the blocking pipeline is what chains.
