@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-import copy
 import logging
 import socket
 import ssl as _ssl
@@ -45,7 +44,6 @@ from aio.proto.resp import (
     encode_command,
     encode_commands,
 )
-from aio.redis.backoff import NoBackoff
 from aio.redis.exceptions import (
     AuthenticationError,
     ConnectionError,
@@ -56,7 +54,7 @@ from aio.redis.exceptions import (
     TimeoutError,
     error_from_reply,
 )
-from aio.redis.retry import Retry
+from aio.redis.retry import Retry, resolve_retry
 
 __all__ = ("Connection", "SSLConnection", "UnixDomainSocketConnection")
 
@@ -282,18 +280,9 @@ class Connection:
         # As redis-py's connections: errors to retry on (TimeoutError too with
         # retry_on_timeout), a private copy of ``retry`` widened to them, one
         # retry when only errors are named, none at all by default.
-        errors = [
-            *(retry_on_error or ()),
-            *((TimeoutError,) if retry_on_timeout else ()),
-        ]
+        self.retry, errors = resolve_retry(retry, retry_on_error, retry_on_timeout)
+        # Once each: the blocking facade hands over lists it resolved already.
         self.retry_on_error: list[type[Exception]] = list(dict.fromkeys(errors))
-        if retry is not None or self.retry_on_error:
-            self.retry = (
-                copy.deepcopy(retry) if retry is not None else Retry(NoBackoff(), 1)
-            )
-            self.retry.update_supported_errors(self.retry_on_error)
-        else:
-            self.retry = Retry(NoBackoff(), 0)
         self.encoding = encoding
         self.encoding_errors = encoding_errors
         try:

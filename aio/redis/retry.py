@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import copy
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
-from aio.redis.backoff import AbstractBackoff
+from aio.redis.backoff import AbstractBackoff, NoBackoff
 from aio.redis.exceptions import AuthenticationError, ConnectionError, TimeoutError
 
-__all__ = ("Retry",)
+__all__ = ("Retry", "resolve_retry")
 
 T = TypeVar("T")
 
@@ -110,3 +111,31 @@ class Retry:
                 return await do()
             except Exception as exc:
                 error = exc
+
+
+def resolve_retry(
+    retry: Retry | None,
+    retry_on_error: Iterable[type[Exception]] | None = None,
+    retry_on_timeout: bool = False,
+    *,
+    retry_class: type[Retry] = Retry,
+) -> tuple[Retry, list[type[Exception]]]:
+    """The policy and error list a redis-py connection ends up with.
+
+    ``retry_on_error`` (plus ``TimeoutError`` with ``retry_on_timeout``) widens
+    a copy of ``retry`` (by default one immediate retry); with neither a policy
+    nor errors, nothing is retried (``retry_class(NoBackoff(), 0)``).
+    ``retry_class`` makes the policies built here (the blocking facade's own).
+
+    :returns: ``(policy, errors)``, the ``retry`` and ``retry_on_error``
+        attributes of redis-py's connections.
+    """
+    errors = list(retry_on_error or ())
+    if retry_on_timeout:
+        errors.append(TimeoutError)
+    if retry is None and not errors:
+        return retry_class(NoBackoff(), 0), errors
+    policy = retry_class(NoBackoff(), 1) if retry is None else copy.deepcopy(retry)
+    if errors:
+        policy.update_supported_errors(errors)
+    return policy, errors

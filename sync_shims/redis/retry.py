@@ -7,15 +7,15 @@ the user's that calls ``call_with_retry(do, fail)`` gets redis-py's blocking loo
 
 from __future__ import annotations
 
-import copy
 import socket
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from aio.redis.backoff import AbstractBackoff, NoBackoff
+from aio.redis.backoff import AbstractBackoff
 from aio.redis.exceptions import ConnectionError, TimeoutError
 from aio.redis.retry import Retry as AsyncRetry
+from aio.redis.retry import resolve_retry as resolve_async_retry
 
 __all__ = ("Retry", "resolve_retry")
 
@@ -86,21 +86,9 @@ def resolve_retry(
     retry_on_error: Iterable[type[Exception]] | None = None,
     retry_on_timeout: bool = False,
 ) -> tuple[AsyncRetry, list[type[Exception]]]:
-    """The policy and error list a redis-py connection ends up with.
-
-    ``retry_on_error`` (plus ``TimeoutError`` with ``retry_on_timeout``) widens
-    a copy of ``retry`` (by default one immediate retry); with neither a policy
-    nor errors, nothing is retried (``Retry(NoBackoff(), 0)``).
-
-    :returns: ``(policy, errors)``, the ``retry`` and ``retry_on_error``
-        attributes of redis-py's connections.
-    """
-    errors = list(retry_on_error or ())
-    if retry_on_timeout:
-        errors.append(TimeoutError)
-    if retry is None and not errors:
-        return Retry(NoBackoff(), 0), errors
-    policy = Retry(NoBackoff(), 1) if retry is None else copy.deepcopy(retry)
-    if errors:
-        policy.update_supported_errors(errors)
-    return policy, errors
+    """The policy and error list a redis-py connection ends up with
+    (:func:`aio.redis.retry.resolve_retry`), the policies built here being this
+    module's blocking :class:`Retry`."""
+    return resolve_async_retry(
+        retry, retry_on_error, retry_on_timeout, retry_class=Retry
+    )
