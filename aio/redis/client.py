@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aio.redis._core import RedisCore
 from aio.redis._pipeline import PipelineCore, register_pipeline_class
@@ -14,6 +14,9 @@ from aio.redis.commands import (
     RESPONSE_CALLBACKS,
     CoreCommands,
 )
+
+if TYPE_CHECKING:
+    from aio.redis.commands.json import JSON, Decoder, Encoder
 
 __all__ = ("Pipeline", "Redis", "StrictRedis", "from_url")
 
@@ -50,6 +53,19 @@ class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
         self, host: str = "localhost", port: int = 6379, db: int = 0, **kwargs: Any
     ) -> None:
         RedisCore.__init__(self, host=host, port=port, db=db, **kwargs)
+
+    def json(
+        self, encoder: Encoder | None = None, decoder: Decoder | None = None
+    ) -> JSON:
+        """The RedisJSON commands (``await r.json().get("doc", "$")``); on a
+        pipeline they are queued. See :mod:`aio.redis.commands.json`.
+
+        :param encoder: makes JSON arguments (``json.JSONEncoder()`` by default).
+        :param decoder: parses JSON replies (``json.JSONDecoder()`` by default).
+        """
+        from aio.redis.commands.json import JSON
+
+        return JSON(self, encoder=encoder, decoder=decoder)
 
 
 StrictRedis = Redis
