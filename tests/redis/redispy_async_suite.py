@@ -204,9 +204,6 @@ AIO_DIFFERENCES: dict[str, str] = {
 # CI test fails when one of these starts passing, so the list only shrinks).
 # A key covers every parametrisation of the test it names.
 KNOWN_AIO_FAILURES: dict[str, str] = {
-    "test_pipeline.py::TestPipeline::test_pipeline_json_module_access": (
-        "aio.redis has no RedisJSON module commands (json())"
-    ),
     "test_pubsub.py::TestPubSubMessages::test_get_message_without_subscribe": (
         "get_message() before any subscribe() waits and returns None, as sync"
         " redis-py does (the blocking facade relies on it); redis.asyncio raises"
