@@ -10,6 +10,7 @@ the same exception names (in :mod:`aio.redis.exceptions`, re-exported here).
 from __future__ import annotations
 
 from aio.redis import exceptions as exceptions
+from aio.redis import maint_notifications as maint_notifications
 from aio.redis._cache import Cache as Cache
 from aio.redis._cache import CacheConfig as CacheConfig
 from aio.redis._cache import CacheStats as CacheStats
@@ -109,4 +110,5 @@ __all__ = (
     "WrongTypeError",
     "exceptions",
     "from_url",
+    "maint_notifications",
 )

@@ -20,7 +20,8 @@ error. Connection loss fails every outstanding entry with ``ConnectionError``.
 
 In pub/sub mode, replies that arrive while no command waits (every message, and in
 RESP2 the subscription confirmations) go to ``message_sink``. RESP3 push messages go
-to ``push_handler`` when one is set.
+to ``push_handler`` when one is set; with maintenance notifications on, those that
+are notifications are handled first and go no further (``_maint.py``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from aio.proto.resp import (
     encode_command,
     encode_commands,
 )
+from aio.redis._maint import ConnectionMaintenance
 from aio.redis.exceptions import (
     AuthenticationError,
     ConnectionError,
@@ -102,7 +104,7 @@ _CERT_REQS = {
 class _Request:
     """An entry of the reply FIFO."""
 
-    __slots__ = ("count", "encoding", "future", "results", "timer")
+    __slots__ = ("count", "encoding", "extra", "future", "results", "timer")
 
     def __init__(
         self,
@@ -117,6 +119,9 @@ class _Request:
         # A request for a list of replies (a pipeline) collects them here.
         self.results: list[Any] | None = [] if many else None
         self.timer: asyncio.TimerHandle | None = None
+        # Seconds its timeout has beyond the socket timeout (a blocking
+        # command's own wait): kept when maintenance re-arms the timer.
+        self.extra = 0.0
 
 
 class _Protocol(asyncio.BufferedProtocol):
@@ -176,6 +181,9 @@ class _Protocol(asyncio.BufferedProtocol):
                 return
             if type(reply) is Push:
                 # Out of band (RESP3): never the reply to a command.
+                maintenance = conn._maint_dispatch
+                if maintenance is not None and maintenance(reply):
+                    continue
                 if conn.push_handler is not None:
                     conn.push_handler(reply)
                 else:
@@ -229,13 +237,14 @@ class _Protocol(asyncio.BufferedProtocol):
             self.drain_waiter.set_result(None)
 
 
-class Connection:
+class Connection(ConnectionMaintenance):
     """A connection to a Redis server over TCP (see :class:`SSLConnection`,
     :class:`UnixDomainSocketConnection`), with redis-py's constructor arguments.
 
     It connects lazily (on first use, or :meth:`connect`), runs the handshake
-    (``HELLO 3`` or ``AUTH``, ``CLIENT SETNAME``, ``SELECT``) in one round trip, and
-    reconnects after a loss on the next use.
+    (``HELLO 3`` or ``AUTH``, ``CLIENT SETNAME``, ``SELECT``, ``CLIENT
+    MAINT_NOTIFICATIONS ON`` when ``maint_notifications_config`` enables them) in
+    one round trip, and reconnects after a loss on the next use.
     """
 
     def __init__(
@@ -316,6 +325,7 @@ class Connection:
         self._connect_callbacks: list[Callable[[Connection], Any]] = []
         self._unread: deque[asyncio.Future[Any]] = deque()
         refuse_unified_responses(kwargs)
+        self._init_maintenance(kwargs)
         self.extra = kwargs
 
     def __repr__(self) -> str:
@@ -393,6 +403,7 @@ class Connection:
         self._parser.reset()
         self._pending.clear()
         self._lost_error = None
+        self._should_reconnect = False
         self._transport = transport
         # uvloop's writelines hands every buffer to one writev, and asyncio's
         # socket transport does too from Python 3.12 (sendmsg); before that it
@@ -428,6 +439,9 @@ class Connection:
                 commands.append(("CLIENT", "SETNAME", self.client_name))
         if self.db:
             commands.append(("SELECT", self.db))
+        maintenance = self._maint_notifications_command()
+        if maintenance is not None:
+            commands.append(maintenance)
         return commands
 
     async def _handshake(self) -> None:
@@ -437,6 +451,9 @@ class Connection:
         future = self._send_many(commands, self.socket_connect_timeout, None)
         replies = await future
         for args, reply in zip(commands, replies, strict=True):
+            if args[:2] == ("CLIENT", "MAINT_NOTIFICATIONS"):
+                self._check_maint_notifications_reply(reply)
+                continue
             if not isinstance(reply, RedisError):
                 continue
             if args[0] == "AUTH" or (args[0] == "HELLO" and "AUTH" in args):
@@ -551,6 +568,9 @@ class Connection:
         future: asyncio.Future[Any] = loop.create_future()
         request = _Request(future, encoding, count, many)
         if timeout is not None:
+            base = self.socket_timeout
+            if base is not None and timeout > base:
+                request.extra = timeout - base
             request.timer = loop.call_later(
                 timeout, self._timeout_fired, request, timeout
             )
@@ -732,6 +752,9 @@ class Connection:
 
 class UnixDomainSocketConnection(Connection):
     """A connection over a unix-domain socket (``path``)."""
+
+    # No endpoint for a MOVING to replace.
+    maint_notifications_supported = False
 
     def __init__(self, *, path: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)

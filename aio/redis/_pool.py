@@ -7,6 +7,11 @@ in an unknown state (replies still owed because its caller was cancelled or time
 out, or a transaction left open) is disconnected before it is reused, so the next
 user starts from a fresh stream. Connections are created lazily and reconnect on
 their next use after a loss, so a pool recovers by itself from a server restart.
+
+With RESP3 over TCP a pool takes maintenance notifications (``enabled="auto"``
+unless ``maint_notifications_config`` says otherwise; see
+:mod:`aio.redis.maint_notifications`): on MOVING its connections are re-pointed
+(``_maint.py``), and one marked for reconnect is closed when it comes back.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from aio.redis._connection import (
     UnixDomainSocketConnection,
     refuse_unified_responses,
 )
+from aio.redis._maint import PoolMaintenance
 from aio.redis.exceptions import ConnectionError, MaxConnectionsError
 
 __all__ = ("BlockingConnectionPool", "ConnectionPool", "parse_url")
@@ -133,13 +139,17 @@ def parse_url(url: str) -> dict[str, Any]:
     return kwargs
 
 
-class ConnectionPool:
+class ConnectionPool(PoolMaintenance):
     """A pool of :class:`Connection` objects sharing one set of arguments.
 
     :param connection_class: the class to instantiate (TCP, TLS or unix socket).
     :param max_connections: most connections open at once; one more request
         raises :class:`~aio.redis.exceptions.MaxConnectionsError`.
-    :param connection_kwargs: passed to every connection (host, port, db...).
+    :param connection_kwargs: passed to every connection (host, port, db...);
+        ``maint_notifications_config`` configures maintenance notifications
+        (:class:`~aio.redis.maint_notifications.MaintNotificationsConfig`).
+    :raises RedisError: ``maint_notifications_config`` enables them where they
+        cannot work (a unix socket, RESP2, a connection class without them).
     """
 
     def __init__(
@@ -154,6 +164,7 @@ class ConnectionPool:
         refuse_unified_responses(connection_kwargs)
         self.connection_class = connection_class
         self.connection_kwargs = connection_kwargs
+        self._init_maintenance()
         #: The client-side cache of this pool (``cache=``/``cache_config=``).
         self.cache: Any = None
         cache = connection_kwargs.pop("cache", None)
@@ -265,6 +276,10 @@ class ConnectionPool:
             if transport is not None:
                 transport.abort()
             conn.message_sink = None
+        elif self._maint_notifications_pool_handler is not None and (
+            conn._should_reconnect
+        ):
+            conn._close_for_reconnect()  # to the endpoint a MOVING named
         if self._closed:
             conn._abort(ConnectionError("Connection pool closed."))
             return
@@ -288,7 +303,11 @@ class ConnectionPool:
         await asyncio.gather(*(c.disconnect() for c in conns), return_exceptions=True)
 
     async def aclose(self) -> None:
-        """Close every connection; the pool can still hand out new ones."""
+        """Close every connection; the pool can still hand out new ones.
+
+        Pending maintenance follow-ups (the end of a MOVING) are cancelled.
+        """
+        self._cancel_maintenance()
         await self.disconnect()
 
     def reset(self) -> None:
