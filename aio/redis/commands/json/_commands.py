@@ -71,13 +71,15 @@ class FPHAType(enum.StrEnum):
 
 def _decode_keys(obj: Any) -> Any:
     # ``decode_keys=True``: bytes keys of the top-level mapping become UTF-8 str
-    # (the encoder refuses bytes keys); a copy, the caller's object is untouched.
+    # (the encoder refuses bytes keys), moved to the end as redis-py moves them,
+    # so the JSON text sent is the same; a copy, the caller's object is untouched.
     if not isinstance(obj, Mapping):
         return obj
-    return {
-        key.decode("utf-8") if isinstance(key, bytes) else key: value
-        for key, value in obj.items()
-    }
+    out = dict(obj)
+    for key in obj:
+        if isinstance(key, bytes):
+            out[key.decode("utf-8")] = out.pop(key)
+    return out
 
 
 def _read_json_file(file_name: str) -> Any:
