@@ -94,11 +94,20 @@ class RedisTwin:
         return self._async.get_connection_kwargs()
 
     def get_retry(self) -> Retry | None:
-        """The retry policy for connection errors, if any."""
+        """The ``retry`` the pool's connections are made with, as redis-py's
+        ``get_retry()`` (None when the pool has none).
+
+        Each connection retries a failed command under its own copy of it,
+        widened by ``retry_on_error`` (and ``TimeoutError`` with
+        ``retry_on_timeout``); that copy (``connection.retry``) is the policy
+        commands run under, here as in redis-py.
+        """
         return self._async.get_retry()
 
     def set_retry(self, retry: Retry) -> None:
-        """Use ``retry`` for commands from now on."""
+        """Use ``retry`` for commands from now on (on every connection of the
+        pool, as given: not widened by ``retry_on_error``, as in redis-py).
+        """
         return self._async.set_retry(retry)
 
     def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
@@ -1777,12 +1786,6 @@ class RedisTwin:
         return self._execute(
             self._async.lmpop, num_keys, *args, direction=direction, count=count
         )
-
-    def load_external_module(self, funcname: str, func: Callable[..., Any]) -> None:
-        """Attach ``func`` to this client as ``funcname`` (how redis-py plugs in
-        the command namespaces of third-party modules: ``r.foo().dothing()``).
-        """
-        return self._async.load_external_module(funcname, func)
 
     def lolwut(self, *version_numbers: str | float, **kwargs: Any) -> Any:
         """Redis' art (and version); ``lolwut(5)`` picks the art version."""
@@ -3569,19 +3572,15 @@ class PubSubTwin:
         handler and are not returned.
 
         :raises ConnectionError: the connection dropped and could not be re-made.
+        :raises RuntimeError: nothing was ever subscribed (no connection yet), as
+            ``redis.asyncio`` raises; the blocking facade waits instead, as sync
+            redis-py does.
         """
         return _call(self._async.get_message, ignore_subscribe_messages, timeout)
 
     def listen(self) -> Iterator[dict[str, Any]]:
         """Yield messages for as long as anything is subscribed."""
         return _iterate(self._async.listen(), batch=1)
-
-    def reset(self) -> None:
-        """Deprecated alias of :meth:`aclose` (as in redis-py's ``redis.asyncio``).
-
-        .. deprecated:: 0.1 Use :meth:`aclose`.
-        """
-        return _call(self._async.reset)
 
     def close(self) -> None:
         """Close the connection and forget every subscription."""

@@ -1847,12 +1847,6 @@ class RedisClusterTwin:
             self._async.lmpop, num_keys, *args, direction=direction, count=count
         )
 
-    def load_external_module(self, funcname: str, func: Callable[..., Any]) -> None:
-        """Attach ``func`` to this client as ``funcname`` (how redis-py plugs in
-        the command namespaces of third-party modules: ``r.foo().dothing()``).
-        """
-        return self._async.load_external_module(funcname, func)
-
     def lolwut(self, *version_numbers: str | float, **kwargs: Any) -> Any:
         """Redis' art (and version); ``lolwut(5)`` picks the art version."""
         return self._execute(self._async.lolwut, *version_numbers, **kwargs)
@@ -5457,12 +5451,6 @@ class ClusterPipelineTwin:
         return self._execute(
             self._async.lmpop, num_keys, *args, direction=direction, count=count
         )
-
-    def load_external_module(self, funcname: str, func: Callable[..., Any]) -> None:
-        """Attach ``func`` to this client as ``funcname`` (how redis-py plugs in
-        the command namespaces of third-party modules: ``r.foo().dothing()``).
-        """
-        return self._async.load_external_module(funcname, func)
 
     def lolwut(self, *version_numbers: str | float, **kwargs: Any) -> Any:
         """Redis' art (and version); ``lolwut(5)`` picks the art version."""

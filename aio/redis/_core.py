@@ -296,9 +296,6 @@ class RedisCore(ScriptsAndLocks):
         self.connection_pool = connection_pool
         self.single_connection_client = single_connection_client
         self.connection: Connection | None = None
-        self._retry: Retry | None = connection_pool.connection_kwargs.get(
-            "retry", retry
-        )
         proto = resp_version(connection_pool.connection_kwargs.get("protocol"))
         self.response_callbacks: dict[str, Callable[..., Any]] = ResponseCallbacks(
             self.RESPONSE_CALLBACKS
@@ -354,12 +351,19 @@ class RedisCore(ScriptsAndLocks):
         return self.connection_pool.get_encoder()
 
     def get_retry(self) -> Retry | None:
-        """The retry policy for connection errors, if any."""
-        return self._retry
+        """The ``retry`` the pool's connections are made with, as redis-py's
+        ``get_retry()`` (None when the pool has none).
+
+        Each connection retries a failed command under its own copy of it,
+        widened by ``retry_on_error`` (and ``TimeoutError`` with
+        ``retry_on_timeout``); that copy (``connection.retry``) is the policy
+        commands run under, here as in redis-py.
+        """
+        return self.connection_pool.connection_kwargs.get("retry")
 
     def set_retry(self, retry: Retry) -> None:
-        """Use ``retry`` for commands from now on."""
-        self._retry = retry
+        """Use ``retry`` for commands from now on (on every connection of the
+        pool, as given: not widened by ``retry_on_error``, as in redis-py)."""
         self.connection_pool.set_retry(retry)
 
     def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
@@ -447,7 +451,7 @@ class RedisCore(ScriptsAndLocks):
             conn = pool._take()
             if conn is None:
                 conn = await pool.get_connection()
-            elif conn._transport is None and self._retry is None:
+            elif conn._transport is None and conn.retry is None:
                 # With a retry policy, ``conn.execute`` connects inside it.
                 conn = await pool._ready(conn)
             try:
@@ -491,8 +495,10 @@ class RedisCore(ScriptsAndLocks):
         args: tuple[Any, ...],
         options: dict[str, Any],
     ) -> Any:
-        """Go on after the first attempt failed: retry per the policy, or re-raise."""
-        retry = self._retry
+        """Go on after the first attempt failed: retry per the connection's
+        policy (widened by ``retry_on_error``, as redis-py's ``conn.retry``), or
+        re-raise."""
+        retry: Retry | None = conn.retry  # None after pool.set_retry(None)
         if retry is None:
             raise error
 

@@ -37,6 +37,7 @@ from aio.redis.exceptions import (
     TimeoutError,
     WatchError,
 )
+from aio.redis.retry import resolve_retry
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -227,7 +228,6 @@ class PipelineCore:
         self.client = client
         self.connection_pool = client.connection_pool
         self.response_callbacks = client.response_callbacks
-        self._retry = None
         self._lock_scripts = client._lock_scripts
         self.single_connection_client = False
         self.auto_close_connection_pool = False
@@ -328,7 +328,7 @@ class PipelineCore:
         try:
             try:
                 reply = await attempt()
-            except (ConnectionError, TimeoutError) as exc:
+            except Exception as exc:
                 reply = await self._retry_unless_watching(exc, attempt, reset=True)
         except ResponseError:
             if empty is None:
@@ -349,11 +349,13 @@ class PipelineCore:
     async def _retry_unless_watching(
         self, error: Exception, attempt: Callable[[], Awaitable[_T]], reset: bool
     ) -> _T:
-        """Go on after ``attempt`` failed with a connection error: run it again
-        under the client's retry policy (redis-py's ``call_with_retry``), or raise.
+        """Go on after ``attempt`` failed: run it again under the connection's
+        retry policy (redis-py's ``conn.retry.call_with_retry``: connection
+        errors, timeouts and the ``retry_on_error`` ones), or raise ``error``.
 
-        :raises WatchError: keys were WATCHed on the connection that failed (the
-            pipeline is reset first when ``reset``).
+        :raises WatchError: keys were WATCHed on the connection that failed with
+            an error the policy retries (the pipeline is reset first when
+            ``reset``), as redis-py raises.
         """
 
         async def drop(exc: Exception) -> None:
@@ -369,11 +371,28 @@ class PipelineCore:
                     f"A {type(exc).__name__} occurred while watching one or more keys"
                 ) from exc
 
-        retry: Retry | None = self.client._retry
+        retry = self._command_retry()
         if retry is None:
-            await drop(error)
+            if isinstance(error, ConnectionError | TimeoutError):
+                await drop(error)
             raise error
         return await retry.retry_after(error, attempt, drop)
+
+    def _command_retry(self) -> Retry | None:
+        """The policy a failed attempt is retried under: the connection's (a
+        copy of the pool's ``retry`` widened by ``retry_on_error``), as
+        redis-py's pipelines use ``conn.retry``; before any connection was
+        made (its connect failed), the one a new connection would get."""
+        conn = self.connection
+        if conn is not None:
+            return conn.retry
+        kwargs = self.connection_pool.connection_kwargs
+        policy, _ = resolve_retry(
+            kwargs.get("retry"),
+            kwargs.get("retry_on_error"),
+            bool(kwargs.get("retry_on_timeout", False)),
+        )
+        return policy
 
     async def watch(self, *names: Any) -> Any:
         """WATCH keys (enters immediate mode)."""
@@ -388,15 +407,18 @@ class PipelineCore:
         return await self.immediate_execute_command("UNWATCH")
 
     async def load_scripts(self) -> None:
-        """Make sure every script used in the pipeline is loaded on the server."""
+        """Make sure every script used in the pipeline is loaded on the server:
+        SCRIPT EXISTS, then SCRIPT LOAD for the missing ones, sent at once on the
+        pipeline's connection (the WATCHing one, before MULTI), as redis-py
+        does; a connection error there while WATCHing raises ``WatchError``."""
         scripts = list(self.scripts)
-        conn = await self._connection()
-        exists = await conn.execute(("SCRIPT EXISTS", *(s.sha for s in scripts)), {})
+        exists = await self.immediate_execute_command(
+            "SCRIPT EXISTS", *(s.sha for s in scripts)
+        )
         for script, present in zip(scripts, exists, strict=True):
             if not present:
-                script.sha = await conn.execute(("SCRIPT LOAD", script.script), {})
-                if isinstance(script.sha, bytes):
-                    script.sha = script.sha.decode()
+                sha = await self.immediate_execute_command("SCRIPT LOAD", script.script)
+                script.sha = sha.decode() if isinstance(sha, bytes) else sha
 
     def _convert(
         self, reply: Any, args: tuple[Any, ...], options: dict[str, Any]
@@ -437,7 +459,7 @@ class PipelineCore:
                 await self.load_scripts()
             try:
                 return await attempt()
-            except (ConnectionError, TimeoutError) as exc:
+            except Exception as exc:
                 return await self._retry_unless_watching(exc, attempt, reset=False)
         finally:
             await self.reset()

@@ -355,11 +355,15 @@ class PubSub:
         handler and are not returned.
 
         :raises ConnectionError: the connection dropped and could not be re-made.
+        :raises RuntimeError: nothing was ever subscribed (no connection yet), as
+            ``redis.asyncio`` raises; the blocking facade waits instead, as sync
+            redis-py does.
         """
         if self.connection is None:
-            if timeout:
-                await asyncio.sleep(timeout)
-            return None
+            raise RuntimeError(
+                "pubsub connection not set: "
+                "did you forget to call subscribe() or psubscribe()?"
+            )
         if self.subscribed:
             self._send_health_check()
         reply = await self._next_reply(timeout)

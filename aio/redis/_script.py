@@ -60,17 +60,25 @@ class Script:
             queued: Any = target.execute_command(
                 "EVALSHA", self.sha, len(keys), *argv, keys=keys
             )
-            if queued is not target and inspect.isawaitable(queued):
-                return await queued  # run at once (between WATCH and MULTI)
-            return queued
+            if queued is target or not inspect.isawaitable(queued):
+                return queued
+            # Run at once (between WATCH and MULTI), on the WATCHing connection:
+            # on NOSCRIPT, SCRIPT LOAD goes there too, as redis-py does.
+            try:
+                return await queued
+            except NoScriptError:
+                return await self._load_and_run(target, keys, argv)
         try:
             return await target.execute_command(
                 "EVALSHA", self.sha, len(keys), *argv, keys=keys
             )
         except NoScriptError:
-            # The server lost the script: load it (the SHA1 cannot change) and retry.
-            sha = await target.execute_command("SCRIPT LOAD", self.script)
-            self.sha = sha.decode() if isinstance(sha, bytes) else sha
-            return await target.execute_command(
-                "EVALSHA", self.sha, len(keys), *argv, keys=keys
-            )
+            return await self._load_and_run(target, keys, argv)
+
+    async def _load_and_run(self, target: Any, keys: list[Any], argv: list[Any]) -> Any:
+        # The server lost the script: load it (the SHA1 cannot change) and retry.
+        sha = await target.execute_command("SCRIPT LOAD", self.script)
+        self.sha = sha.decode() if isinstance(sha, bytes) else sha
+        return await target.execute_command(
+            "EVALSHA", self.sha, len(keys), *argv, keys=keys
+        )

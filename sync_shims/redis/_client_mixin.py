@@ -2,7 +2,8 @@
 :class:`~sync_shims.redis.Redis` and :class:`~sync_shims.redis.RedisCluster`:
 ``with`` closes the client, and the client is a mapping of keys
 (``client["k"]``, ``client["k"] = v``, ``del client["k"]``, ``"k" in client``);
-and what their two blocking pipelines share (queueing in the calling thread).
+what their two blocking pipelines share (queueing in the calling thread); and
+``load_external_module``, for all four.
 """
 
 from __future__ import annotations
@@ -25,7 +26,19 @@ class _BlockingCommands(Protocol):
     def exists(self, *names: Any) -> Any: ...
 
 
-class BlockingClientMixin:
+class ExternalModules:
+    """``load_external_module``, on the blocking object itself: the async
+    core's would attach the function to the async client, out of the blocking
+    caller's reach (so the spec leaves it out of the generated twins)."""
+
+    def load_external_module(self, funcname: str, func: Callable[..., Any]) -> None:
+        """Attach ``func`` to this client as ``funcname`` (how redis-py plugs in
+        the command namespaces of third-party modules: ``r.foo().dothing()``).
+        """
+        setattr(self, funcname, func)
+
+
+class BlockingClientMixin(ExternalModules):
     """``with`` support and the key-mapping protocol, on top of a twin's
     ``close``/``get``/``set``/``delete``/``exists``."""
 
@@ -64,7 +77,7 @@ class _Resettable(Protocol):
     def reset(self) -> None: ...
 
 
-class BlockingPipelineMixin:
+class BlockingPipelineMixin(ExternalModules):
     """A blocking pipeline over an async one (``_async``): commands are queued in
     the calling thread (the async pipeline's queueing touches only its own list,
     no loop round trip) and chain; a command the async pipeline runs at once

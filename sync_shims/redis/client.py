@@ -44,7 +44,7 @@ from sync_shims.redis.connection import (
     refuse_maintenance_notifications,
 )
 from sync_shims.redis.lock import Lock
-from sync_shims.redis.retry import Retry, resolve_retry
+from sync_shims.redis.retry import Retry
 
 __all__ = (
     "Monitor",
@@ -114,17 +114,11 @@ class Redis(BlockingClientMixin, RedisTwin):
                 **kwargs,
             )
         else:
-            refuse_maintenance_notifications(
-                kwargs,
-                "Unix domain socket connections"
-                if unix_socket_path is not None
-                else "this client",
-            )
-            policy, errors = resolve_retry(
-                None if retry is None else copy.deepcopy(retry),
-                retry_on_error,
-                retry_on_timeout,
-            )
+            if unix_socket_path is not None:
+                # TCP and TLS connections take them (the core's pool checks).
+                refuse_maintenance_notifications(
+                    kwargs, "Unix domain socket connections"
+                )
             if socket_keepalive_options is DEFAULT:
                 socket_keepalive_options = get_default_socket_keepalive_options()
             client = AsyncRedis(
@@ -142,8 +136,10 @@ class Redis(BlockingClientMixin, RedisTwin):
                 encoding_errors=encoding_errors,
                 decode_responses=decode_responses,
                 retry_on_timeout=retry_on_timeout,
-                retry=policy,
-                retry_on_error=errors,
+                # A copy, as redis-py's: the core widens the connections' own
+                # copies by retry_on_error, and get_retry() shows this one.
+                retry=None if retry is None else copy.deepcopy(retry),
+                retry_on_error=list(retry_on_error or ()),
                 max_connections=max_connections or ConnectionPool._DEFAULT_MAX,
                 single_connection_client=single_connection_client,
                 health_check_interval=health_check_interval,
@@ -409,6 +405,9 @@ class PubSub(PubSubTwin):
     def __init__(self, async_pubsub: AsyncPubSub) -> None:
         super().__init__(async_pubsub)
         self._handlers: dict[Any, Handler] = {}
+        #: Set by each subscription: what a :meth:`get_message` called while
+        #: nothing is subscribed waits on (redis-py's attribute).
+        self.subscribed_event = threading.Event()
         encoding, errors, self._decode = async_pubsub.connection_pool.get_encoder()
         self._encoding = (encoding, errors)
 
@@ -473,14 +472,17 @@ class PubSub(PubSubTwin):
         """Subscribe to channels (names or ``Subscription(name, handler)``);
         keyword arguments name a channel's handler."""
         super().subscribe(*self._register(args, kwargs))
+        self.subscribed_event.set()
 
     def psubscribe(self, *args: Any, **kwargs: Handler) -> None:
         """Subscribe to glob patterns; as :meth:`subscribe`."""
         super().psubscribe(*self._register(args, kwargs))
+        self.subscribed_event.set()
 
     def ssubscribe(self, *args: Any, **kwargs: Handler) -> None:
         """Subscribe to shard channels; as :meth:`subscribe`."""
         super().ssubscribe(*self._register(args, kwargs))
+        self.subscribed_event.set()
 
     def _dispatch(self, message: dict[str, Any] | None) -> dict[str, Any] | None:
         if message is None or message["type"] not in AsyncPubSub.PUBLISH_MESSAGE_TYPES:
@@ -498,7 +500,23 @@ class PubSub(PubSubTwin):
         self, ignore_subscribe_messages: bool = False, timeout: float | None = 0.0
     ) -> dict[str, Any] | None:
         """The next message, or None when none came within ``timeout`` seconds
-        (``None``: wait). Messages with a handler go to it and give None."""
+        (``None``: wait). Messages with a handler go to it and give None.
+
+        While nothing is subscribed it waits up to ``timeout`` for a subscription
+        (made in another thread) and returns None if none comes, as sync redis-py
+        does; the time spent waiting counts against ``timeout``.
+        """
+        if not self.subscribed:
+            # The core forgets the last subscription when its confirmation is
+            # read: clear, then look again, so that a subscription made in
+            # between (which sets the event after it took effect) is not missed.
+            self.subscribed_event.clear()
+            if not self.subscribed:
+                start = time.monotonic()
+                if not self.subscribed_event.wait(timeout):
+                    return None
+                if timeout is not None:
+                    timeout = max(0.0, timeout - (time.monotonic() - start))
         return self._dispatch(super().get_message(ignore_subscribe_messages, timeout))
 
     def get_sharded_message(

@@ -24,6 +24,10 @@ from aio.redis import ConnectionPool as AsyncConnectionPool
 from aio.redis import SSLConnection as AsyncSSLConnection
 from aio.redis import UnixDomainSocketConnection as AsyncUnixDomainSocketConnection
 from aio.redis.exceptions import DataError, RedisError
+from aio.redis.maint_notifications import (
+    MaintNotificationsConfig,
+    MaintNotificationsPoolHandler,
+)
 from sync_shims._portal import call
 from sync_shims.redis._fork import track_connection, track_pool
 from sync_shims.redis.retry import resolve_retry
@@ -90,7 +94,8 @@ def _with_defaults(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def _with_retry(options: dict[str, Any]) -> None:
-    # In place: a pool's kwargs are completed after the URL was merged in.
+    # A hand-made connection's policy, resolved as the core would but built in
+    # the facade's own (blocking) Retry class when only errors are named.
     options["retry"], options["retry_on_error"] = resolve_retry(
         options.get("retry"),
         options.get("retry_on_error"),
@@ -101,9 +106,9 @@ def _with_retry(options: dict[str, Any]) -> None:
 def refuse_maintenance_notifications(options: dict[str, Any], where: str) -> None:
     """Drop ``maint_notifications_config`` from ``options``; refuse it enabled.
 
-    redis-py 8's maintenance notifications (Redis Enterprise/Cloud telling
-    clients about failovers and migrations) are not implemented: a config that
-    turns them off, or leaves it to the client (``"auto"``), is accepted.
+    For connections that cannot take maintenance notifications (a unix
+    socket, a class of another interface), with redis-py's message: a config
+    that turns them off, or leaves it to the client (``"auto"``), is accepted.
 
     :raises RedisError: ``enabled=True``; ``where`` names the connections.
     """
@@ -113,6 +118,14 @@ def refuse_maintenance_notifications(options: dict[str, Any], where: str) -> Non
             f"Maintenance notifications are not supported with {where}"
             " (aio.redis does not implement them)"
         )
+
+
+def _takes_maintenance(connection_class: Any) -> bool:
+    # The core's TCP and TLS connections do; a unix socket's, or a class of
+    # another interface, do not.
+    if isinstance(connection_class, type) and issubclass(connection_class, Connection):
+        connection_class = connection_class._async_class
+    return bool(getattr(connection_class, "maint_notifications_supported", False))
 
 
 class Encoder:
@@ -406,7 +419,8 @@ class ConnectionPool:
         max_connections: int | None = None,
         **connection_kwargs: Any,
     ) -> None:
-        refuse_maintenance_notifications(connection_kwargs, repr(connection_class))
+        if not _takes_maintenance(connection_class):
+            refuse_maintenance_notifications(connection_kwargs, repr(connection_class))
         view, async_class = _split_class(connection_class)
         async_pool = self._async_class(
             connection_class=async_class,
@@ -418,7 +432,6 @@ class ConnectionPool:
     def _adopt(
         self, async_pool: AsyncConnectionPool, shown: type[Any], view: type[Connection]
     ) -> None:
-        _with_retry(async_pool.connection_kwargs)
         self._async = async_pool
         self._connection_class = shown
         self._view = view
@@ -447,7 +460,8 @@ class ConnectionPool:
         """A pool for a ``redis://``, ``rediss://`` or ``unix://`` URL; what
         the URL says wins over keyword arguments (``connection_class`` aside)."""
         shown = kwargs.pop("connection_class", None)
-        refuse_maintenance_notifications(kwargs, f"connections to {url}")
+        if url.startswith("unix://") or not _takes_maintenance(shown or Connection):
+            refuse_maintenance_notifications(kwargs, f"connections to {url}")
         if kwargs.get("max_connections") is None:
             kwargs["max_connections"] = cls._DEFAULT_MAX
         if shown is not None:
@@ -490,9 +504,26 @@ class ConnectionPool:
         """Most connections open at once."""
         return self._async.max_connections
 
-    def maint_notifications_enabled(self) -> bool | None:
-        """None: maintenance notifications are never enabled (not implemented)."""
-        return None
+    def maint_notifications_enabled(self) -> bool | str | None:
+        """``True`` or ``"auto"`` when the pool's connections ask for maintenance
+        notifications, None when they do not (RESP2, a unix socket, turned off)."""
+        return self._async.maint_notifications_enabled()
+
+    @property
+    def _maint_notifications_pool_handler(self) -> MaintNotificationsPoolHandler | None:
+        # redis-py's attribute, read by code written for it.
+        return self._async._maint_notifications_pool_handler
+
+    def update_maint_notifications_config(
+        self, maint_notifications_config: MaintNotificationsConfig
+    ) -> None:
+        """Turn maintenance notifications on (or reconfigure them) for a pool made
+        without them: idle connections reconnect now, busy ones when released.
+
+        :raises ValueError: turning them off once on.
+        :raises RedisError: ``enabled=True`` where they cannot work.
+        """
+        call(self._async.update_maint_notifications_config, maint_notifications_config)
 
     def get_encoder(self) -> Encoder:
         """The pool's :class:`Encoder` (encoding, errors, decode_responses)."""
@@ -560,7 +591,8 @@ class BlockingConnectionPool(ConnectionPool):
         queue_class: Any = None,
         **connection_kwargs: Any,
     ) -> None:
-        refuse_maintenance_notifications(connection_kwargs, repr(connection_class))
+        if not _takes_maintenance(connection_class):
+            refuse_maintenance_notifications(connection_kwargs, repr(connection_class))
         view, async_class = _split_class(connection_class)
         async_pool = self._async_class(
             max_connections=max_connections,

@@ -25,6 +25,11 @@ class CountingBackoff(ConstantBackoff):
         self.retries += 1
         return super().compute(failures)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> CountingBackoff:
+        # Each connection retries under its own copy of the client's policy
+        # (as redis-py's): one counter for all of them.
+        return self
+
 
 def retrying_client(server: Any, retries: int) -> tuple[Redis, CountingBackoff]:
     """A client of ``server`` retrying ``retries`` times, and the backoff

@@ -150,7 +150,9 @@ async def test_run_requires_handlers(r: Redis) -> None:
 
 async def test_get_message_without_subscription(r: Redis) -> None:
     p = r.pubsub()
-    assert await p.get_message(timeout=0.01) is None
+    # As redis.asyncio (tests/redis/test_oracle_parity.py compares them).
+    with pytest.raises(RuntimeError, match="did you forget to call subscribe"):
+        await p.get_message(timeout=0.01)
     with pytest.raises(PubSubError):
         await p.subscribe()
     await p.aclose()
