@@ -203,13 +203,7 @@ AIO_DIFFERENCES: dict[str, str] = {
 # Behaviour aio.redis does NOT yet share with redis-py, to fix (not hidden: the
 # CI test fails when one of these starts passing, so the list only shrinks).
 # A key covers every parametrisation of the test it names.
-KNOWN_AIO_FAILURES: dict[str, str] = {
-    "test_pubsub.py::TestPubSubMessages::test_get_message_without_subscribe": (
-        "get_message() before any subscribe() waits and returns None, as sync"
-        " redis-py does (the blocking facade relies on it); redis.asyncio raises"
-        " RuntimeError. The fix: raise in _pubsub.py, wait in sync_shims' PubSub"
-    ),
-}
+KNOWN_AIO_FAILURES: dict[str, str] = {}
 
 
 def command(
