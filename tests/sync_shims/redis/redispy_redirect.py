@@ -6,8 +6,8 @@ shares). After it runs, ``redis.Redis``, ``redis.client.Redis``, pools, ``Pipeli
 ``PubSub``, ``Lock``, ``redis.cluster``'s ``RedisCluster``, ``ClusterNode``,
 ``ClusterPipeline`` and ``ClusterPubSub``, ``redis.sentinel``'s ``Sentinel``, its
 pool, connection and errors, the blocking ``Connection`` classes, ``redis.retry``'s
-``Retry``, ``redis.backoff``'s policies and every exception class the suite
-imports are ``sync_shims.redis``'s; redis-py's own internals (parsers, helpers,
+``Retry``, ``redis.backoff``'s policies, ``redis.maint_notifications``' names
+and every exception class the suite imports are ``sync_shims.redis``'s; redis-py's own internals (parsers, helpers,
 mocks, ``redis.utils``, ``AbstractConnection``) stay.
 """
 
@@ -20,12 +20,14 @@ import redis.cluster
 import redis.connection
 import redis.exceptions
 import redis.lock
+import redis.maint_notifications
 import redis.retry
 import redis.sentinel
 
 import aio.redis
 import aio.redis.exceptions
 import sync_shims.redis as shim
+import sync_shims.redis.maint_notifications as shim_maint
 
 _REPLACE = {
     "Redis": shim.Redis,
@@ -72,3 +74,7 @@ for _mod in _MODULES:
     for _name, _value in _REPLACE.items():
         if hasattr(_mod, _name) or _mod is redis:
             setattr(_mod, _name, _value)
+# In redis.maint_notifications only: redis-py's connection module keeps the
+# classes its own internals (used by the suite's mocks) work with.
+for _name in shim_maint.__all__:
+    setattr(redis.maint_notifications, _name, getattr(shim_maint, _name))

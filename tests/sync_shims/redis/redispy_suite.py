@@ -196,12 +196,6 @@ DESELECT_FACADE: dict[str, str] = {
             "health_check_in_watched_pipeline",
         )
     },
-    "test_connection_pool.py::TestConnectionPoolUnixSocketURLParsing::test_client_respects_disabled_maint_notifications_config": (
-        "reads redis-py's private _maint_notifications_pool_handler"
-    ),
-    "test_connection_pool.py::TestConnectionPoolUnixSocketURLParsing::test_pool_disables_default_maint_notifications": (
-        "reads redis-py's private _maint_notifications_pool_handler"
-    ),
     "test_connection_pool.py::TestConnectionPoolUnixSocketURLParsing::test_default_config_client_executes_commands_without_maint_notifications": (
         "patches redis-py's Connection._connect, send_command, read_response"
     ),
@@ -284,14 +278,7 @@ FACADE_DIFFERENCES: dict[str, str] = {
 
 # Behaviour the facade does NOT yet share with redis-py, to fix (not hidden:
 # the CI test fails when one of these starts passing, so the list only shrinks).
-_MAINT = (
-    "maintenance notifications (redis-py 8, Redis Enterprise/Cloud) are not"
-    " implemented: no MaintNotificationsConfig is added to a RESP3 pool"
-)
-KNOWN_FACADE_FAILURES: dict[str, str] = {
-    "test_connection_pool.py::TestConnectionPoolURLParsing::test_default_protocol_enables_maint_notifications": _MAINT,
-    "test_connection_pool.py::TestConnectionPoolURLParsing::test_explicit_resp3_enables_maint_notifications": _MAINT,
-}
+KNOWN_FACADE_FAILURES: dict[str, str] = {}
 
 
 def command(mode: str, files: list[str], url: str, junit: str | None) -> list[str]:

@@ -277,19 +277,46 @@ def test_unsupported_connection_class_is_refused() -> None:
         shim.BlockingConnectionPool(connection_class=Custom)
 
 
-def test_enabled_maintenance_notifications_are_refused() -> None:
-    from redis.maint_notifications import MaintNotificationsConfig
+@pytest.mark.parametrize("own", [True, False], ids=["facade-config", "redis-py-config"])
+def test_maintenance_notifications_config(own: bool) -> None:
+    # Taken for TCP connections, refused enabled on a unix socket (redis-py's
+    # messages), dropped when off; redis-py's own config objects work too.
+    import redis.maint_notifications as redispy_maint
 
     import sync_shims.redis as shim
+    import sync_shims.redis.maint_notifications as shim_maint
 
-    on, off = (
-        MaintNotificationsConfig(enabled=True),
-        MaintNotificationsConfig(enabled=False),
+    config_class = (
+        shim_maint.MaintNotificationsConfig
+        if own
+        else redispy_maint.MaintNotificationsConfig
     )
-    with pytest.raises(shim.RedisError, match="not supported"):
-        shim.Redis(maint_notifications_config=on)
-    with pytest.raises(shim.RedisError, match="not supported"):
-        shim.ConnectionPool(maint_notifications_config=on)
+    on, off = config_class(enabled=True), config_class(enabled=False)
+    for made in (
+        shim.ConnectionPool(host="localhost", maint_notifications_config=on),
+        shim.Redis(maint_notifications_config=on).connection_pool,
+        redispy.ConnectionPool(host="localhost", maint_notifications_config=on),
+    ):
+        assert made.maint_notifications_enabled() is True
+        config = made.connection_kwargs["maint_notifications_config"]
+        assert config.enabled is True
+    pool = shim.ConnectionPool(host="localhost", maint_notifications_config=on)
+    assert isinstance(
+        pool.connection_kwargs["maint_notifications_pool_handler"],
+        shim_maint.MaintNotificationsPoolHandler,
+    )
+    with pytest.raises(shim.RedisError, match="not supported with Unix domain"):
+        shim.Redis(unix_socket_path="/tmp/x.sock", maint_notifications_config=on)
+    with pytest.raises(shim.RedisError, match="not supported with .*UnixDomain"):
+        shim.ConnectionPool(
+            connection_class=shim.UnixDomainSocketConnection,
+            path="/tmp/x.sock",
+            maint_notifications_config=on,
+        )
+    with pytest.raises(shim.RedisError, match="not supported with connections to"):
+        shim.ConnectionPool.from_url(
+            "unix:///tmp/x.sock", maint_notifications_config=on
+        )
     pool = shim.ConnectionPool(maint_notifications_config=off)
     assert "maint_notifications_config" not in pool.connection_kwargs
     assert pool.maint_notifications_enabled() is None
