@@ -157,4 +157,19 @@ FACADES: tuple[Facade, ...] = (
             ),
         ),
     ),
+    Facade(
+        name="redis_json",
+        doc="Blocking twins of the aio RedisJSON commands (see sync_shims.redis.commands.json).",
+        twins=(
+            Twin(
+                "aio.redis.commands.json:JSONCommands",
+                name="JSONCommandsTwin",
+                members=(),
+                members_of=("aio.redis.commands.json:JSONCommands",),
+                # blocking by hand: the file is read in the calling thread
+                exclude=("set_file", "set_path"),
+                dispatch="_execute",
+            ),
+        ),
+    ),
 )

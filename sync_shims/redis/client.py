@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from aio.redis import Pipeline as AsyncPipeline
 from aio.redis import PubSub as AsyncPubSub
@@ -45,6 +45,11 @@ from sync_shims.redis.connection import (
 )
 from sync_shims.redis.lock import Lock
 from sync_shims.redis.retry import Retry
+
+if TYPE_CHECKING:
+    from aio.redis.commands.json import Decoder
+    from aio.redis.commands.json import Encoder as JSONEncoder
+    from sync_shims.redis.commands.json import JSON
 
 __all__ = (
     "Monitor",
@@ -231,6 +236,15 @@ class Redis(BlockingClientMixin, RedisTwin):
     def response_callbacks(self) -> dict[str, Callable[..., Any]]:
         """Reply converters by upper-case command name (edit to change one)."""
         return self._async.response_callbacks
+
+    def json(
+        self, encoder: JSONEncoder | None = None, decoder: Decoder | None = None
+    ) -> JSON:
+        """The RedisJSON commands, blocking (on a pipeline: queued); see
+        :mod:`sync_shims.redis.commands.json`."""
+        from sync_shims.redis.commands.json import JSON
+
+        return JSON(self, encoder=encoder, decoder=decoder)
 
     def bitfield(
         self, key: Any, default_overflow: str | None = None

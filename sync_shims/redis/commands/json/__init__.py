@@ -1,0 +1,166 @@
+"""redis-py's blocking ``redis.commands.json``: ``r.json()`` on aio's engine.
+
+``r.json()`` (and ``pipe.json()``) gives a :class:`JSON` object whose methods
+block for the reply of their ``JSON.*`` command (on a pipeline: queue it and
+return the pipeline), with redis-py's names, arguments and results; behaviour
+and reply conversion are :mod:`aio.redis.commands.json`'s. The command is built
+in the calling thread, so an object the encoder refuses raises ``TypeError``
+there, as in redis-py. ``r.json().pipeline()`` is a :class:`JSONPipeline`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from aio.redis.commands.json import JSON as AsyncJSON
+from aio.redis.commands.json import Decoder, Encoder, FPHAType, JSONReplyError
+from aio.redis.commands.json import JSONPipeline as AsyncJSONPipeline
+from aio.redis.commands.json._commands import PathT
+from sync_shims._generated_redis_json import JSONCommandsTwin
+from sync_shims._portal import call
+from sync_shims.redis.client import Pipeline
+from sync_shims.redis.commands.json.path import Path
+
+if TYPE_CHECKING:
+    from aio.redis._types import KeyT
+    from sync_shims.redis.client import Redis
+
+__all__ = ("JSON", "FPHAType", "JSONPipeline", "JSONReplyError", "Path")
+
+
+async def _await(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
+
+
+def _read_json_file(file_name: str) -> Any:
+    with open(file_name, encoding="utf-8") as fp:
+        return json.load(fp)
+
+
+class _FileCommands:
+    """``set_file`` and ``set_path``: the files are read in the calling thread,
+    then each is one :meth:`set` (blocking, or queued on a pipeline)."""
+
+    set: Callable[..., Any]
+
+    def set_file(
+        self,
+        name: KeyT,
+        path: PathT,
+        file_name: str,
+        nx: bool | None = False,
+        xx: bool | None = False,
+        decode_keys: bool | None = False,
+        fpha: FPHAType | str | None = None,
+    ) -> Any:
+        """:meth:`set` the value at ``path`` to the JSON document in the file
+        ``file_name``.
+
+        :raises json.JSONDecodeError: the file is not JSON (nothing is sent).
+        """
+        obj = _read_json_file(file_name)
+        return self.set(
+            name, path, obj, nx=nx, xx=xx, decode_keys=decode_keys, fpha=fpha
+        )
+
+    def set_path(
+        self,
+        json_path: PathT,
+        root_folder: str,
+        nx: bool | None = False,
+        xx: bool | None = False,
+        decode_keys: bool | None = False,
+        fpha: FPHAType | str | None = None,
+    ) -> dict[str, bool]:
+        """:meth:`set_file` every file under ``root_folder``, each to the key
+        named by its path without the extension (redis-py cuts at the path's
+        first dot).
+
+        :returns: file path -> True, or False for a file that is not JSON.
+        """
+        results: dict[str, bool] = {}
+        for root, _dirs, files in os.walk(root_folder):
+            for name in files:
+                file_path = os.path.join(root, name)
+                try:
+                    self.set_file(
+                        os.path.splitext(file_path)[0],
+                        json_path,
+                        file_path,
+                        nx=nx,
+                        xx=xx,
+                        decode_keys=decode_keys,
+                        fpha=fpha,
+                    )
+                except json.JSONDecodeError:
+                    results[file_path] = False
+                else:
+                    results[file_path] = True
+        return results
+
+
+class JSON(_FileCommands, JSONCommandsTwin):
+    """The RedisJSON commands of a blocking client or pipeline (``r.json()``).
+
+    :param client: a :class:`~sync_shims.redis.Redis` or one of its pipelines.
+    :param version: redis-py's ``MODULE_VERSION`` (kept, unused).
+    :param decoder: parses JSON replies (``json.JSONDecoder()`` by default).
+    :param encoder: makes JSON arguments (``json.JSONEncoder()`` by default).
+
+    Making one registers its reply converters on the client, as redis-py does
+    (``"JSON.GET" in r.response_callbacks``).
+    """
+
+    _async: AsyncJSON
+
+    def __init__(
+        self,
+        client: Redis,
+        version: str | None = None,
+        decoder: Decoder | None = None,
+        encoder: Encoder | None = None,
+    ) -> None:
+        super().__init__(AsyncJSON(client._async, version, decoder, encoder))
+        #: The client (or pipeline) the commands run on.
+        self.client = client
+        self.MODULE_VERSION = version
+
+    @property
+    def execute_command(self) -> Callable[..., Any]:
+        """The client's ``execute_command`` (the commands' way out)."""
+        return self.client.execute_command
+
+    def _execute(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        # Built here, in the calling thread (errors and warnings raise here);
+        # run on the loop, or queued by a pipeline, which then comes back.
+        result = fn(*args, **kwargs)
+        if result is self.client._async:
+            return self.client
+        if inspect.isawaitable(result):
+            return call(_await, result)
+        return result
+
+    def pipeline(
+        self, transaction: bool = True, shard_hint: Any = None
+    ) -> JSONPipeline:
+        """A pipeline whose ``set``, ``get``, ``delete``, ``type``, ``mget``,
+        ``mset``... are the JSON commands (the other core commands stay)."""
+        pipe = JSONPipeline._wrap_pipeline(
+            self._async.pipeline(transaction, shard_hint)
+        )
+        return cast(JSONPipeline, pipe)
+
+
+class JSONPipeline(_FileCommands, JSONCommandsTwin, Pipeline):  # type: ignore[misc]
+    """A blocking pipeline with the JSON commands in place of the core
+    commands of the same names (``r.json().pipeline()``)."""
+
+    _async: AsyncJSONPipeline
+
+    # Queue in the calling thread, as the plain pipeline does (the twin's own
+    # _execute would run each command on the loop).
+    _execute = Pipeline._execute
