@@ -17,16 +17,18 @@ RedisJSON gives it on RESP2 and on RESP3.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path as FilePath
 from typing import Any
 
 from aio.proto.resp import NEED_DATA, ErrorReply, RESPParser, encode_reply
 
-__all__ = ("CASES", "Case", "Raw", "ScriptedServer", "Simple")
+__all__ = ("CASES", "Case", "Raw", "ScriptedServer", "Simple", "doc_example")
 
 
 @dataclass(frozen=True)
@@ -353,3 +355,15 @@ def _path(text: str) -> Any:
     from aio.redis.commands.json.path import Path
 
     return Path(text)
+
+
+REDIS_DOCS = FilePath(__file__).resolve().parents[2] / "docs" / "redis.md"
+
+
+def doc_example(name: str) -> str:
+    """The ``# example: <name>`` block of docs/redis.md."""
+    match = re.search(
+        rf"```python\n(# example: {name}\n.*?)```", REDIS_DOCS.read_text(), re.DOTALL
+    )
+    assert match, f"docs/redis.md has no '# example: {name}' block"
+    return match.group(1)

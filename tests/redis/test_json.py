@@ -28,7 +28,15 @@ from aio.redis.commands.json import (
     Path,
 )
 from aio.redis.commands.json._replies import json_callbacks
-from tests.redis.scripted_json import CASES, OK, Case, Raw, ScriptedServer, Simple
+from tests.redis.scripted_json import (
+    CASES,
+    OK,
+    Case,
+    Raw,
+    ScriptedServer,
+    Simple,
+    doc_example,
+)
 
 # (protocol given to aio, protocol given to redis-py, wire protocol): redis-py
 # gives its RESP2 ("legacy") shapes on RESP3 when no protocol is pinned, which
@@ -545,3 +553,45 @@ async def test_json_methods_return_awaitables_not_coroutine_functions() -> None:
         if not name.startswith("_")
     }
     assert async_methods == {"set_file", "set_path"}
+
+
+# -- the docs' example -------------------------------------------------------------
+
+
+def test_docs_example_runs_as_documented(
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # RedisJSON's RESP3 replies to the example's commands (the default protocol).
+    server.script(
+        OK,
+        [2],
+        [1],
+        b'["Ada"]',
+        b'{".name":"Ada",".langs":["en","fr"]}',
+        [[b"array"]],
+        [b"name", b"langs", b"visits"],
+        1,
+    )
+    monkeypatch.setenv("AIO_REDIS_URL", f"redis://127.0.0.1:{server.port}/0")
+    exec(compile(doc_example("json"), "docs/redis.md", "exec"), {"__name__": "doc"})
+    assert capsys.readouterr().out.splitlines() == [
+        "[2]",
+        "1",
+        "['Ada']",
+        "{'.name': 'Ada', '.langs': ['en', 'fr']}",
+        "[['array'], ['name', 'langs', 'visits']]",
+        "1",
+    ]
+    assert [c[0] for c in server.received] == [
+        b"JSON.SET",
+        b"JSON.ARRAPPEND",
+        b"JSON.NUMINCRBY",
+        b"JSON.GET",
+        b"JSON.GET",
+        b"JSON.TYPE",
+        b"JSON.OBJKEYS",
+        b"JSON.DEL",
+    ]
+    assert server.unused == 0

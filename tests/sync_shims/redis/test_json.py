@@ -22,7 +22,14 @@ import redis
 import sync_shims.redis as shim
 from aio.redis.commands.json import JSONReplyError
 from sync_shims.redis.commands.json import JSON, JSONPipeline
-from tests.redis.scripted_json import CASES, OK, Case, ScriptedServer, Simple
+from tests.redis.scripted_json import (
+    CASES,
+    OK,
+    Case,
+    ScriptedServer,
+    Simple,
+    doc_example,
+)
 
 LIBS: dict[str, ModuleType] = {"redis-py": redis, "sync_shims": shim}
 
@@ -281,3 +288,21 @@ def test_invalid_json_reply(
         errors["redis-py"].pos,
     )
     assert "JSON.GET reply is not valid JSON" in str(errors["sync_shims"])
+
+
+def test_docs_blocking_example_runs_as_documented(
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # RedisJSON's RESP3 replies to the example's commands (the default protocol).
+    server.script(OK, [1], b'{"debug":true}', 1)
+    monkeypatch.setenv("AIO_REDIS_URL", f"redis://127.0.0.1:{server.port}/0")
+    exec(compile(doc_example("json-blocking"), "docs/redis.md", "exec"), {})
+    assert capsys.readouterr().out.splitlines() == ["[1]", "[{'debug': True}, 1]"]
+    assert [c[0] for c in server.received] == [
+        b"JSON.SET",
+        b"JSON.TOGGLE",
+        b"JSON.GET",
+        b"JSON.DEL",
+    ]
