@@ -22,101 +22,7 @@ from redis.backoff import NoBackoff as RedispyNoBackoff
 from aio.redis import ConnectionPool, Redis
 from aio.redis.exceptions import ResponseError, TimeoutError
 from aio.redis.maint_notifications import MaintenanceState, MaintNotificationsConfig
-
-Script = Callable[[list[bytes], asyncio.StreamWriter], Awaitable[None]]
-MAINT = (b"CLIENT", b"MAINT_NOTIFICATIONS")
-
-
-def encode(value: Any) -> bytes:
-    """One RESP3 value: ints, None (null), bytes/str (bulk), lists (arrays)."""
-    if value is None:
-        return b"_\r\n"
-    if isinstance(value, int):
-        return b":%d\r\n" % value
-    if isinstance(value, str):
-        value = value.encode()
-    if isinstance(value, bytes):
-        return b"$%d\r\n%s\r\n" % (len(value), value)
-    return b"*%d\r\n" % len(value) + b"".join(encode(v) for v in value)
-
-
-def push(*items: Any) -> bytes:
-    """A RESP3 push message."""
-    return b">%d\r\n" % len(items) + b"".join(encode(v) for v in items)
-
-
-class ScriptedServer:
-    """A RESP3 server: answers HELLO, ``CLIENT MAINT_NOTIFICATIONS`` with
-    ``maint_reply``, PING, and each command named in ``scripts`` by its script
-    (``+OK`` otherwise); records every command it reads."""
-
-    def __init__(self, host: str, maint_reply: bytes = b"+OK\r\n") -> None:
-        self.host = host
-        self.port = 0
-        self.maint_reply = maint_reply
-        self.scripts: dict[bytes, Script] = {}
-        self.commands: list[list[bytes]] = []
-        self.connections = 0
-        self._server: asyncio.Server | None = None
-        self._writers: list[asyncio.StreamWriter] = []
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    async def start(self, port: int = 0) -> None:
-        self._server = await asyncio.start_server(self._serve, self.host, port)
-        self.port = int(self._server.sockets[0].getsockname()[1])
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        for writer in self._writers:
-            writer.close()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    def sent(self, *prefix: bytes) -> list[list[bytes]]:
-        """The commands read that start with ``prefix`` (upper-cased words)."""
-        n = len(prefix)
-        return [c for c in self.commands if tuple(w.upper() for w in c[:n]) == prefix]
-
-    async def _serve(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        self._writers.append(writer)
-        self.connections += 1
-        try:
-            while True:
-                line = await reader.readline()
-                if not line:
-                    return
-                assert line[:1] == b"*", line
-                args = []
-                for _ in range(int(line[1:-2])):
-                    size = int((await reader.readline())[1:-2])
-                    args.append((await reader.readexactly(size + 2))[:-2])
-                self.commands.append(args)
-                await self._answer(args, writer)
-                await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
-            return
-        finally:
-            writer.close()
-
-    async def _answer(self, args: list[bytes], writer: asyncio.StreamWriter) -> None:
-        name = args[0].upper()
-        if name == b"HELLO":
-            writer.write(b"%1\r\n$5\r\nproto\r\n:" + args[1] + b"\r\n")
-        elif tuple(a.upper() for a in args[:2]) == MAINT:
-            writer.write(self.maint_reply)
-        elif name == b"PING":
-            writer.write(b"+PONG\r\n")
-        elif name in self.scripts:
-            await self.scripts[name](args, writer)
-        else:
-            writer.write(b"+OK\r\n")
+from tests.redis.maint_server import MAINT, Script, ScriptedServer, push, reply_after
 
 
 @pytest.fixture
@@ -251,18 +157,6 @@ def _pool(server: ScriptedServer, **config: Any) -> ConnectionPool:
     )
 
 
-def _slow_reply(
-    *before: bytes, delay: float = 0.5, reply: bytes = b"$2\r\nok\r\n"
-) -> Script:
-    async def script(args: list[bytes], writer: asyncio.StreamWriter) -> None:
-        writer.write(b"".join(before))
-        await writer.drain()
-        await asyncio.sleep(delay)
-        writer.write(reply)
-
-    return script
-
-
 async def _never(args: list[bytes], writer: asyncio.StreamWriter) -> None:
     await asyncio.Event().wait()
 
@@ -273,8 +167,8 @@ async def test_timeouts_relaxed_in_flight_then_restored(
     server = await scripted()
     # The reply comes after 0.5 s, past the 0.2 s socket timeout; MIGRATING,
     # pushed first, relaxes the wait already armed to 5 s.
-    server.scripts[b"GET"] = _slow_reply(push("MIGRATING", 1, 15))
-    server.scripts[b"SET"] = _slow_reply(push("MIGRATED", 1), delay=0, reply=b"+OK\r\n")
+    server.scripts[b"GET"] = reply_after(push("MIGRATING", 1, 15))
+    server.scripts[b"SET"] = reply_after(push("MIGRATED", 1), delay=0, reply=b"+OK\r\n")
     server.scripts[b"BLPOP"] = _never
     pool = _pool(server)
     conn = await pool.get_connection()
@@ -296,7 +190,7 @@ async def test_redis_py_relaxes_in_flight_too(
     scripted: Callable[..., Awaitable[ScriptedServer]],
 ) -> None:
     server = await scripted()
-    server.scripts[b"GET"] = _slow_reply(push("MIGRATING", 1, 15))
+    server.scripts[b"GET"] = reply_after(push("MIGRATING", 1, 15))
     client = redispy_asyncio.Redis(
         port=server.port,
         socket_timeout=0.2,
@@ -315,7 +209,7 @@ async def test_without_relaxed_timeouts_the_wait_times_out(
     scripted: Callable[..., Awaitable[ScriptedServer]],
 ) -> None:
     server = await scripted()
-    server.scripts[b"GET"] = _slow_reply(push("MIGRATING", 1, 15))
+    server.scripts[b"GET"] = reply_after(push("MIGRATING", 1, 15))
     pool = _pool(server, relaxed_timeout=-1)
     conn = await pool.get_connection()
     try:
@@ -370,7 +264,7 @@ async def test_pushes_between_replies_do_not_corrupt_them(
                 if make is Redis:
                     # MIGRATING then MIGRATED went to the maintenance handler.
                     assert conn.maintenance_state is MaintenanceState.NONE
-                    assert conn.socket_timeout == 5  # the client's default
+                    assert conn.socket_timeout == conn.orig_socket_timeout
             finally:
                 await client.connection_pool.release(conn)
         finally:
@@ -392,7 +286,7 @@ async def test_malformed_notifications_are_logged_and_dropped(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server = await scripted()
-    server.scripts[b"GET"] = _slow_reply(malformed, delay=0)
+    server.scripts[b"GET"] = reply_after(malformed, delay=0)
     for make in (Redis, redispy_asyncio.Redis):
         client = make(port=server.port)
         try:
@@ -423,10 +317,10 @@ async def test_moving_repoints_connections_and_returns_after_the_ttl(
 ) -> None:
     old, new = await _same_port_pair(scripted)
     ttl = 1
-    old.scripts[b"GET"] = _slow_reply(
+    old.scripts[b"GET"] = reply_after(
         push("MOVING", 1, ttl, f"::1:{new.port}"), delay=0, reply=b"$3\r\nold\r\n"
     )
-    new.scripts[b"GET"] = _slow_reply(delay=0, reply=b"$3\r\nnew\r\n")
+    new.scripts[b"GET"] = reply_after(delay=0, reply=b"$3\r\nnew\r\n")
     pool = _pool(old)
     busy = await pool.get_connection()
     idle = await pool.get_connection()
@@ -481,10 +375,10 @@ async def test_moving_on_a_client_reaches_the_new_node(
     scripted: Callable[..., Awaitable[ScriptedServer]],
 ) -> None:
     old, new = await _same_port_pair(scripted)
-    old.scripts[b"GET"] = _slow_reply(
+    old.scripts[b"GET"] = reply_after(
         push("MOVING", 3, 30, f"::1:{new.port}"), delay=0, reply=b"$3\r\nold\r\n"
     )
-    new.scripts[b"GET"] = _slow_reply(delay=0, reply=b"$3\r\nnew\r\n")
+    new.scripts[b"GET"] = reply_after(delay=0, reply=b"$3\r\nnew\r\n")
     client = Redis(host="127.0.0.1", port=old.port)
     pool = client.connection_pool
     try:
@@ -505,7 +399,7 @@ async def test_moving_without_a_host_keeps_the_address(
     scripted: Callable[..., Awaitable[ScriptedServer]],
 ) -> None:
     server = await scripted()
-    server.scripts[b"GET"] = _slow_reply(push("MOVING", 2, 30, None), delay=0)
+    server.scripts[b"GET"] = reply_after(push("MOVING", 2, 30, None), delay=0)
     pool = _pool(server)
     conn = await pool.get_connection()
     try:
