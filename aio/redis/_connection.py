@@ -45,6 +45,11 @@ from aio.proto.resp import (
     encode_command,
     encode_commands,
 )
+from aio.redis._defaults import (
+    DEFAULT_SOCKET_CONNECT_TIMEOUT,
+    DEFAULT_SOCKET_KEEPALIVE_OPTIONS,
+    DEFAULT_SOCKET_TIMEOUT,
+)
 from aio.redis._maint import ConnectionMaintenance
 from aio.redis.exceptions import (
     AuthenticationError,
@@ -255,10 +260,11 @@ class Connection(ConnectionMaintenance):
         db: int = 0,
         username: str | None = None,
         password: str | None = None,
-        socket_timeout: float | None = None,
-        socket_connect_timeout: float | None = None,
-        socket_keepalive: bool = False,
-        socket_keepalive_options: Mapping[int, int | bytes] | None = None,
+        socket_timeout: float | None = DEFAULT_SOCKET_TIMEOUT,
+        socket_connect_timeout: float | None = DEFAULT_SOCKET_CONNECT_TIMEOUT,
+        socket_keepalive: bool = True,
+        socket_keepalive_options: Mapping[int, int | bytes]
+        | None = DEFAULT_SOCKET_KEEPALIVE_OPTIONS,
         retry_on_timeout: bool = False,
         retry_on_error: Sequence[type[Exception]] | None = None,
         retry: Retry | None = None,

@@ -25,6 +25,7 @@ from aio.redis._connection import (
     UnixDomainSocketConnection,
     resp_version,
 )
+from aio.redis._defaults import DEFAULT_SOCKET_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT
 from aio.redis._pool import ConnectionPool
 from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 from aio.redis.exceptions import ConnectionError, ResponseError, WatchError
@@ -208,9 +209,9 @@ class RedisCore(ScriptsAndLocks):
         port: int = 6379,
         db: int = 0,
         password: str | None = None,
-        socket_timeout: float | None = None,
-        socket_connect_timeout: float | None = None,
-        socket_keepalive: bool | None = None,
+        socket_timeout: float | None = DEFAULT_SOCKET_TIMEOUT,
+        socket_connect_timeout: float | None = DEFAULT_SOCKET_CONNECT_TIMEOUT,
+        socket_keepalive: bool | None = True,
         connection_pool: ConnectionPool | None = None,
         unix_socket_path: str | None = None,
         encoding: str = "utf-8",

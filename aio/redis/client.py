@@ -24,13 +24,14 @@ __all__ = ("Pipeline", "Redis", "StrictRedis", "from_url")
 class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
     """An asyncio Redis client with redis-py's API.
 
-    ``Redis(host="localhost", port=6379, db=0, password=None, socket_timeout=None,
-    socket_connect_timeout=None, connection_pool=None, unix_socket_path=None,
-    encoding="utf-8", encoding_errors="strict", decode_responses=False,
-    retry_on_timeout=False, retry=<default>, ssl=False, ssl_keyfile=None,
-    ssl_certfile=None, ssl_cert_reqs="required", ssl_ca_certs=None,
-    max_connections=None, single_connection_client=False, health_check_interval=0,
-    client_name=None, username=None, protocol=3)``.
+    ``Redis(host="localhost", port=6379, db=0, password=None, socket_timeout=5,
+    socket_connect_timeout=5, socket_keepalive=True, connection_pool=None,
+    unix_socket_path=None, encoding="utf-8", encoding_errors="strict",
+    decode_responses=False, retry_on_timeout=False, retry=<default>,
+    retry_on_error=None, ssl=False, ssl_keyfile=None, ssl_certfile=None,
+    ssl_cert_reqs="required", ssl_ca_certs=None, max_connections=None,
+    single_connection_client=False, health_check_interval=0, client_name=None,
+    username=None, protocol=3)``.
 
     Every command is a coroutine method (``await r.set("k", "v")``). Replies are
     ``bytes`` unless ``decode_responses=True``; RESP3 (the default, as in redis-py
@@ -38,7 +39,12 @@ class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
     Use ``async with`` or :meth:`aclose` to release the connections. Without
     ``retry=``, a failed command is retried as redis-py 8 does (10 times,
     exponential backoff with jitter from 10 ms, capped at 1 s); ``retry=None``
-    turns retries off.
+    turns retries off, and ``retry_on_error=[...]`` adds errors to retry on.
+
+    The defaults are redis-py 8's: a reply must come within 5 s
+    (``socket_timeout``; blocking commands such as ``BLPOP`` get their own
+    timeout on top, and pub/sub reads are never cut), connecting within 5 s,
+    TCP keepalive on (idle 30 s, probes every 5 s, 3 probes).
 
     Differences from redis-py: with ``single_connection_client=True`` concurrent
     commands share the connection (they are pipelined, replies matched in order)

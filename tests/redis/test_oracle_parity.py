@@ -8,16 +8,21 @@ asserts the same outcome; redis-py is the oracle.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import socket
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import redis.asyncio as redispy
+import redis.asyncio.connection as redispy_connection
 import redis.exceptions as redispy_exceptions
 from redis.asyncio.retry import Retry as RedispyRetry
 from redis.backoff import NoBackoff as RedispyNoBackoff
 
 import aio.redis as aio_redis
+from aio.redis._core import RedisCore
 from aio.redis.backoff import NoBackoff
 from aio.redis.retry import Retry
 
@@ -207,3 +212,126 @@ async def test_script_in_a_watching_pipeline_is_loaded_before_multi(
     finally:
         await r.delete("parity:k")
         await r.aclose()
+
+
+# -- defaults ------------------------------------------------------------------------
+
+_DEFAULTED = ("socket_timeout", "socket_connect_timeout", "socket_keepalive")
+
+
+def _defaults(func: Any) -> dict[str, Any]:
+    params = inspect.signature(func).parameters
+    return {name: params[name].default for name in _DEFAULTED if name in params}
+
+
+def test_signature_defaults_are_redis_pys() -> None:
+    theirs = _defaults(redispy.Redis.__init__)
+    assert theirs == {
+        "socket_timeout": 5,
+        "socket_connect_timeout": 5,
+        "socket_keepalive": True,
+    }
+    assert _defaults(RedisCore.__init__) == theirs
+    # redis-py splits its connection's arguments over two classes.
+    theirs_conn = {
+        **_defaults(redispy_connection.AbstractConnection.__init__),
+        **_defaults(redispy_connection.Connection.__init__),
+    }
+    assert _defaults(aio_redis.Connection.__init__) == theirs_conn == theirs
+
+
+def _settings(conn: Any) -> tuple[Any, ...]:
+    return (
+        conn.socket_timeout,
+        conn.socket_connect_timeout,
+        getattr(conn, "socket_keepalive", None),
+        dict(getattr(conn, "socket_keepalive_options", None) or {}),
+    )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib, url: lib.Redis().connection_pool.make_connection(),
+        lambda lib, url: lib.Redis.from_url(url).connection_pool.make_connection(),
+        lambda lib, url: lib.ConnectionPool().make_connection(),
+        lambda lib, url: lib.Connection(),
+        lambda lib, url: lib.Redis(
+            socket_timeout=None
+        ).connection_pool.make_connection(),
+        lambda lib, url: lib.UnixDomainSocketConnection(path="/tmp/nowhere.sock"),
+    ],
+    ids=["client", "from_url", "pool", "connection", "timeout-off", "unix"],
+)
+def test_connections_get_redis_pys_defaults(make: Any) -> None:
+    url = "redis://127.0.0.1:6379/9"
+    ours, theirs = make(aio_redis, url), make(redispy, url)
+    if isinstance(ours, aio_redis.UnixDomainSocketConnection):
+        # redis-py's has no keepalive attributes (aio's are never applied to
+        # a unix socket): the timeouts only.
+        assert _settings(ours)[:2] == _settings(theirs)[:2] == (5, 5)
+    else:
+        assert _settings(ours) == _settings(theirs)
+
+
+@pytest.mark.parametrize("lib", LIBS, ids=IDS)
+async def test_keepalive_is_on_by_default(redis_url: str, lib: Any) -> None:
+    r = lib.Redis.from_url(redis_url)
+    conn = await r.connection_pool.get_connection()
+    try:
+        # Each library's own way to its socket.
+        transport = conn._transport if lib is aio_redis else conn._writer.transport
+        sock = transport.get_extra_info("socket")
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+        idle = getattr(socket, "TCP_KEEPIDLE", None)
+        if idle is not None:
+            assert sock.getsockopt(socket.IPPROTO_TCP, idle) == 30
+    finally:
+        await r.connection_pool.release(conn)
+        await r.aclose()
+
+
+@pytest.mark.parametrize("lib", LIBS, ids=IDS)
+async def test_pubsub_reads_are_not_cut_by_the_socket_timeout(
+    redis_url: str, lib: Any
+) -> None:
+    r = lib.Redis.from_url(redis_url, socket_timeout=0.2)
+    p = r.pubsub()
+    try:
+        await p.subscribe("parity:quiet")
+        assert (await p.get_message(timeout=5))["type"] == "subscribe"
+        # Nothing is published: both waits outlast socket_timeout and end only
+        # when cancelled (builtin TimeoutError from asyncio.timeout), never
+        # with the client's TimeoutError.
+        with pytest.raises(TimeoutError) as waited:
+            async with asyncio.timeout(0.6):
+                await p.get_message(timeout=None)
+        assert type(waited.value) is TimeoutError
+        with pytest.raises(TimeoutError) as listened:
+            async with asyncio.timeout(0.6):
+                async for _ in p.listen():
+                    pass
+        assert type(listened.value) is TimeoutError
+        # A bounded read gives None at its own timeout.
+        assert await p.get_message(timeout=0.5) is None
+    finally:
+        await p.aclose()
+        await r.aclose()
+
+
+async def test_blocking_commands_outlive_the_socket_timeout_unlike_redis_py(
+    redis_url: str,
+) -> None:
+    # A deliberate difference (docs/redis.md): aio waits for the blocking
+    # command's own timeout on top of socket_timeout; redis.asyncio cuts the
+    # read at socket_timeout (TimeoutError), BLPOP 0 included.
+    ours = aio_redis.Redis.from_url(redis_url, socket_timeout=0.2)
+    theirs = redispy.Redis.from_url(redis_url, socket_timeout=0.2)
+    try:
+        assert await ours.blpop(["parity:never"], 1) is None
+        assert await ours.xread({"parity:no-stream": "$"}, block=600) == []
+        with pytest.raises(redispy_exceptions.TimeoutError):
+            await theirs.blpop(["parity:never"], 1)
+    finally:
+        await ours.aclose()
+        await theirs.aclose()
