@@ -48,6 +48,7 @@ DEFAULT_FILES = (
     "test_exceptions.py",
     "test_defaults.py",
     "test_command_parser.py",
+    "maint_notifications/test_maint_notifications.py",
 )
 # Not run: test_client.py (only redis-py's OpenTelemetry metric recording),
 # test_helpers.py and test_utils.py (redis-py's private helper modules
@@ -220,6 +221,37 @@ DESELECT_FACADE: dict[str, str] = {
     },
     "test_max_connections_error.py::test_cluster_handles_max_connections_error": (
         "calls redis-py's private RedisCluster._execute_command on a mock"
+    ),
+    # -- maintenance notifications: the unit tests of the config, notification
+    # classes and handlers run against the core's (redis.maint_notifications
+    # redirected); these observe what aio does another way.
+    "maint_notifications/test_maint_notifications.py::TestMaintNotificationsMetricsRecording": _OTEL,
+    "maint_notifications/test_maint_notifications.py::TestMaintNotificationsPoolHandler::test_init": (
+        "checks redis-py's private threading.RLock: aio's handler runs on the"
+        " engine's loop, without a lock"
+    ),
+    **{
+        f"maint_notifications/test_maint_notifications.py::TestMaintNotificationsPoolHandler::{name}": (
+            "patches threading.Timer and expects the blocking pool's"
+            " update_connections_settings(); aio's handler (redis.asyncio's shape)"
+            " calls the pool's apply_moving_notification/cleanup_moving_notification"
+            " and schedules loop timers: tests/redis/test_maint_notifications.py"
+            "::test_pool_handler_*"
+        )
+        for name in (
+            "test_handle_node_moving_notification_success",
+            "test_handle_node_moving_notification_with_no_host_and_port",
+            "test_handle_node_moved_notification",
+        )
+    },
+    "maint_notifications/test_maint_notifications.py::TestOSSMaintNotificationsHandler": (
+        "redis-py's own OSSMaintNotificationsHandler (cluster SMIGRATED topology"
+        " refresh, not in the facade): it would test redis-py's code"
+    ),
+    "maint_notifications/test_maint_notifications.py::TestMaintenanceNotificationsParser": (
+        "redis-py's private push parser (redis._parsers.base); aio's"
+        " parse_notification is compared with it in"
+        " tests/redis/test_maint_notifications.py::test_parse_as_redis_py"
     ),
     "test_defaults.py::test_default_retry_config": (
         "its second half checks redis.asyncio's own client (not redirected)"
