@@ -475,3 +475,13 @@ async def test_real_redis_auto_works_and_true_raises(redis_url: str) -> None:
         assert off.connection_pool.maint_notifications_enabled() is None
     finally:
         await off.aclose()
+
+
+def test_docs_example(
+    redis_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.redis.test_docs_core import DOC, example
+
+    monkeypatch.setenv("AIO_REDIS_URL", redis_url)
+    exec(compile(example("maint"), str(DOC), "exec"), {"__name__": "doc"})
+    assert capsys.readouterr().out.splitlines() == ["True auto", "True auto"]
