@@ -25,6 +25,9 @@ import aio.redis as aio_redis
 from aio.redis._core import RedisCore
 from aio.redis.backoff import NoBackoff
 from aio.redis.retry import Retry
+from tests.plugins.fix_redis import db_lock
+from tests.plugins.fix_services import require_service
+from tests.redis.test_docs_core import example
 
 LIBS = [aio_redis, redispy]
 IDS = ["aio", "redis-py"]
@@ -335,3 +338,18 @@ async def test_blocking_commands_outlive_the_socket_timeout_unlike_redis_py(
     finally:
         await ours.aclose()
         await theirs.aclose()
+
+
+def test_defaults_example_runs_as_documented(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    require_service("redis")
+    with db_lock():  # the example uses database 9
+        exec(compile(example("defaults"), "docs/redis.md", "exec"), {"__name__": "doc"})
+    assert capsys.readouterr().out.splitlines() == [
+        "5 5 True",
+        "pubsub connection not set: "
+        "did you forget to call subscribe() or psubscribe()?",
+        "subscribe",
+        "None",
+    ]
