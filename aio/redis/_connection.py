@@ -774,8 +774,7 @@ class UnixDomainSocketConnection(Connection):
 
     def _connect_error(self, exc: OSError) -> ConnectionError:
         return ConnectionError(
-            f"Error {exc.errno} connecting to unix socket: {self.path}. "
-            f"{exc.strerror or exc}."
+            f"Error {exc.errno} connecting to {self.path}. {exc.strerror or exc}."
         )
 
 

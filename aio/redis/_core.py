@@ -16,6 +16,7 @@ import asyncio
 import inspect
 import logging
 import ssl as _ssl
+import warnings
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -74,6 +75,19 @@ _CLIENT_OPTIONS = ("NEVER_DECODE", "keys", EMPTY_RESPONSE)
 # arguments (its command methods add EMPTY_RESPONSE): the server would only
 # refuse them with an arity error, so no round trip is made.
 _EMPTY_WHEN_BARE: dict[Any, Callable[[], Any]] = {"MGET": list}
+
+
+def _warn_auto_close(value: bool | None) -> None:
+    # redis.asyncio deprecated the argument in 5.0.1 (a pool made by hand and
+    # given to the client, or from_pool(), says who closes it).
+    if value is not None:
+        warnings.warn(
+            '"auto_close_connection_pool" is deprecated since version 5.0.1. '
+            "Please create a ConnectionPool explicitly and provide to the Redis() "
+            "constructor instead.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
 
 
 def empty_response_option(args: tuple[Any, ...], options: dict[str, Any]) -> None:
@@ -287,13 +301,17 @@ class RedisCore(ScriptsAndLocks):
             connection_pool = ConnectionPool(
                 connection_class=connection_class, **pool_kwargs
             )
+            _warn_auto_close(auto_close_connection_pool)
             self.auto_close_connection_pool = (
                 True
                 if auto_close_connection_pool is None
                 else auto_close_connection_pool
             )
         else:
-            self.auto_close_connection_pool = bool(auto_close_connection_pool)
+            # A pool handed in is the caller's to close, whatever the flag says
+            # (redis.asyncio ignores it too, after the same warning).
+            _warn_auto_close(auto_close_connection_pool)
+            self.auto_close_connection_pool = False
         self.connection_pool = connection_pool
         self.single_connection_client = single_connection_client
         self.connection: Connection | None = None
@@ -322,6 +340,7 @@ class RedisCore(ScriptsAndLocks):
         client = cls(
             connection_pool=pool, single_connection_client=single_connection_client
         )
+        _warn_auto_close(auto_close_connection_pool)
         client.auto_close_connection_pool = (
             True if auto_close_connection_pool is None else auto_close_connection_pool
         )
@@ -409,7 +428,13 @@ class RedisCore(ScriptsAndLocks):
             await self.connection_pool.disconnect()
 
     async def close(self, close_connection_pool: bool | None = None) -> None:
-        """Alias of :meth:`aclose`, as redis-py has it."""
+        """Deprecated alias of :meth:`aclose` (``DeprecationWarning``, as
+        ``redis.asyncio`` since 5.0.1)."""
+        warnings.warn(
+            "Call to deprecated close. (Use aclose() instead)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         await self.aclose(close_connection_pool)
 
     # -- commands ----------------------------------------------------------------

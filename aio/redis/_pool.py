@@ -72,6 +72,7 @@ _URL_PARSERS: dict[str, Any] = {
     "retry_on_timeout": _to_bool,
     "max_connections": int,
     "ssl_check_hostname": _to_bool,
+    "ssl_min_version": lambda value: ssl.TLSVersion(int(value)),
     "timeout": float,
     "protocol": int,
     "decode_responses": _to_bool,

@@ -1,0 +1,79 @@
+"""What redis-py's own suite files added in task H5 found different in aio.
+
+Each test pins one fix made while adding files of redis-py's ``tests/`` and
+``tests/test_asyncio/`` to the suite runs (``redispy_async_suite.py``,
+``redispy_suite.py``), with redis-py as the oracle: the same calls on both.
+"""
+
+from __future__ import annotations
+
+import ssl
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis.asyncio as redispy
+import redis.asyncio.connection as redispy_connection
+
+import aio.redis as aio_redis
+from aio.redis._pool import parse_url
+
+LIBS = pytest.mark.parametrize("lib", [aio_redis, redispy], ids=["aio", "redis-py"])
+
+
+@LIBS
+async def test_unix_socket_error_names_the_path_as_redis_py(lib: Any) -> None:
+    # redis-py's test_unix_socket_connection_failure matches this message.
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "absent.sock")
+        client = lib.Redis(unix_socket_path=path)
+        try:
+            with pytest.raises(lib.ConnectionError) as caught:
+                await client.set("a", "b")
+        finally:
+            await client.aclose()
+    assert str(caught.value) == (
+        f"Error 2 connecting to {path}. No such file or directory."
+    )
+
+
+def test_url_ssl_min_version_is_a_tls_version_as_redis_py() -> None:
+    url = f"rediss://localhost:6379/0?ssl_min_version={ssl.TLSVersion.TLSv1_3:d}"
+    ours = parse_url(url)["ssl_min_version"]
+    theirs = redispy_connection.parse_url(url)["ssl_min_version"]
+    assert ours == theirs == ssl.TLSVersion.TLSv1_3
+    assert isinstance(ours, ssl.TLSVersion)
+    with pytest.raises(ValueError, match="ssl_min_version"):
+        parse_url("rediss://localhost/0?ssl_min_version=tls1.3")
+
+
+@LIBS
+async def test_close_is_a_deprecated_alias_of_aclose(redis_url: str, lib: Any) -> None:
+    client = lib.Redis.from_url(redis_url)
+    assert await client.ping()
+    with pytest.warns(DeprecationWarning, match=r"close\. \(Use aclose\(\) instead\)"):
+        await client.close()
+
+
+@LIBS
+async def test_auto_close_connection_pool_is_deprecated(
+    redis_url: str, lib: Any
+) -> None:
+    with pytest.deprecated_call():
+        own = lib.Redis.from_url(redis_url, auto_close_connection_pool=False)
+    assert own.auto_close_connection_pool is False
+    await own.connection_pool.disconnect()
+    pool = lib.ConnectionPool.from_url(redis_url)
+    try:
+        for flag in (True, False):
+            # A pool handed in stays the caller's, whatever the flag says.
+            with pytest.deprecated_call():
+                client = lib.Redis(
+                    connection_pool=pool, auto_close_connection_pool=flag
+                )
+            assert client.auto_close_connection_pool is False
+        # No argument, no warning (pytest's filterwarnings=error would raise).
+        assert lib.Redis.from_url(redis_url).auto_close_connection_pool is True
+    finally:
+        await pool.disconnect()
