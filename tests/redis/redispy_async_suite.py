@@ -37,7 +37,11 @@ DEFAULT_FILES = (
     "test_connection_pool.py",
     "test_retry.py",
     "test_connect.py",
+    "test_cwe_404.py",
+    "test_connection.py",
 )
+# Not run: test_client.py (nothing but redis-py's OpenTelemetry metric
+# recording), test_command_parser.py (cluster only: every test is onlycluster).
 
 # Deselected in BOTH modes: they fail with real redis-py against a private
 # Redis 7.0.15, or need what such a server cannot give.
@@ -50,6 +54,10 @@ DESELECT_ALWAYS: dict[str, str] = {
         " before that: username= without password= sends no AUTH, where"
         " redis-py sends HELLO 3 AUTH <user> ''; the fix goes in _connection.py)"
     ),
+    "test_connection.py::test_connection_disconect_race": (
+        "its mocked stream answers the handshake's SELECT (the suite runs on db"
+        " 13) with the canned reply meant for the test: 'Invalid Database'"
+    ),
 }
 
 # Deselected in aio mode only: each tests redis-py internals, never behaviour.
@@ -59,6 +67,8 @@ _MOCK_CONNECTION = (
     " redis-py's Connection whose read_response returns canned replies"
 )
 _PARSE_RESPONSE = "calls redis-py's private PubSub.parse_response"
+_PARSER_CLASS = "asserts the class of redis-py's private Connection._parser"
+_PRIVATE_CONNECT = "mocks redis-py's private Connection._connect"
 _POOL_LISTS = (
     "reads redis-py's private ConnectionPool._available_connections /"
     " _in_use_connections (and Connection._reader)"
@@ -172,6 +182,46 @@ DESELECT_AIO: dict[str, str] = {
     "test_connection_pool.py::TestConnectionPool::test_lock_not_held_during_connection_establishment": (
         "reads redis-py's private ConnectionPool._lock"
     ),
+    # -- test_connection.py
+    "test_connection.py::test_connection_default_parser_matches_default_protocol": _PARSER_CLASS,
+    "test_connection.py::test_connection_parser_matches_protocol[": _PARSER_CLASS,
+    "test_connection.py::test_get_resolved_ip_uses_async_writer_peer_before_dns": (
+        "plants a mock as redis-py's private Connection._writer"
+    ),
+    "test_connection.py::test_client_setinfo_skipped_with_explicit_none[connection_kwargs0]": (
+        "calls redis-py's on_connect_check_health with send_command,"
+        " read_response and the parser's on_connect mocked"
+    ),
+    "test_connection.py::test_invalid_response": (
+        "patches redis-py's private parser._stream"
+    ),
+    "test_connection.py::test_single_connection": (
+        "patches the pool's get_connection (called bare) and hands out a mock"
+        " Connection whose retry.call_with_retry stands for the command"
+    ),
+    "test_connection.py::test_connect_retry_on_timeout_error": _PRIVATE_CONNECT,
+    "test_connection.py::test_connect_timeout_error_without_retry": _PRIVATE_CONNECT,
+    "test_connection.py::test_connect_with_retries": (
+        "patches asyncio.StreamWriter.writelines; aio's connections are asyncio"
+        " protocols, not streams"
+    ),
+    "test_connection.py::test_connection_parse_response_resume": (
+        "sets redis-py's private parser._stream and calls"
+        " read_response(disconnect_on_error=False)"
+    ),
+    "test_connection.py::test_client_garbage_collection": (
+        "calls Redis.__del__ and asserts it calls the connection's private _close"
+    ),
+    "test_connection.py::test_connection_garbage_collection": (
+        "patches redis-py's private Connection._reader/_writer and calls __del__"
+    ),
+    "test_connection.py::test_format_error_message": (
+        "calls redis-py's private Connection._error_message (the messages"
+        " themselves: test_network/unix_socket_connection_failure, which run)"
+    ),
+    "test_connection.py::test_disconnect_no_current_task_calls_close": (
+        "spies on redis-py's private Connection._close"
+    ),
 }  # fmt: skip
 
 _DUMMY_CONNECTION = (
@@ -203,7 +253,15 @@ AIO_DIFFERENCES: dict[str, str] = {
 # Behaviour aio.redis does NOT yet share with redis-py, to fix (not hidden: the
 # CI test fails when one of these starts passing, so the list only shrinks).
 # A key covers every parametrisation of the test it names.
-KNOWN_AIO_FAILURES: dict[str, str] = {}
+_SETINFO = (
+    "aio sends no CLIENT SETINFO: no driver_info (redis-py's DriverInfo) in the"
+    " pool's connection_kwargs, no DeprecationWarning for lib_name/lib_version"
+)
+KNOWN_AIO_FAILURES: dict[str, str] = {
+    "test_connection.py::test_redis_client_preserves_explicit_none_driver_info[client_kwargs1]": _SETINFO,
+    "test_connection.py::test_redis_client_default_driver_info": _SETINFO,
+    "test_connection.py::test_client_setinfo_skipped_with_explicit_none[connection_kwargs1]": _SETINFO,
+}  # fmt: skip
 
 
 def command(
