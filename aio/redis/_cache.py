@@ -416,7 +416,17 @@ def caching_connection_class(base: type[Connection]) -> type[Connection]:
 
 
 def enable_cache(pool: Any, cache: Cache | None, config: CacheConfig | None) -> Cache:
-    """Make ``pool``'s connections cache into ``cache`` (or a new one)."""
+    """Make ``pool``'s connections cache into ``cache`` (or a new one).
+
+    :raises ValueError: ``cache`` is not a :class:`Cache`.
+    :raises RedisError: the pool's protocol is not RESP3.
+    """
+    if cache is not None and not isinstance(cache, Cache):
+        # redis-py's message (its CacheInterface is what aio's Cache stands for)
+        raise ValueError(
+            "Cache must implement CacheInterface (an aio.redis.Cache),"
+            f" not {type(cache).__name__}"
+        )
     if cache is None:
         cache = Cache(config, pool.connection_kwargs.get("encoding", "utf-8"))
     if resp_version(pool.connection_kwargs.get("protocol")) != 3:

@@ -160,7 +160,8 @@ class ConnectionPool(PoolMaintenance):
         **connection_kwargs: Any,
     ) -> None:
         max_connections = max_connections or 2**31
-        if max_connections < 0:
+        # a str from a hand-built kwargs dict is a bad value, not a TypeError
+        if not isinstance(max_connections, int) or max_connections < 0:  # type: ignore[redundant-expr]
             raise ValueError('"max_connections" must be a positive integer')
         refuse_unified_responses(connection_kwargs)
         self.connection_class = connection_class

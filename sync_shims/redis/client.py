@@ -190,6 +190,13 @@ class Redis(BlockingClientMixin, RedisTwin):
         conn = self._async.connection
         return None if conn is None else self.connection_pool._classes()[1]._wrap(conn)
 
+    @property
+    def auto_close_connection_pool(self) -> bool:
+        """Whether :meth:`close` closes the pool too: True for a client that made
+        its pool (arguments, ``from_url``, ``from_pool``), False for one handed a
+        ``connection_pool``, as redis-py's."""
+        return bool(self._async.auto_close_connection_pool)
+
     def get_encoder(self) -> Encoder:
         """The :class:`~sync_shims.redis.connection.Encoder` of the client's pool."""
         return Encoder(*self._async.get_encoder())
