@@ -49,6 +49,7 @@ DEFAULT_FILES = (
     "test_defaults.py",
     "test_command_parser.py",
     "maint_notifications/test_maint_notifications.py",
+    "test_connection.py",
 )
 # Not run: test_client.py (only redis-py's OpenTelemetry metric recording),
 # test_helpers.py and test_utils.py (redis-py's private helper modules
@@ -253,6 +254,64 @@ DESELECT_FACADE: dict[str, str] = {
         " parse_notification is compared with it in"
         " tests/redis/test_maint_notifications.py::test_parse_as_redis_py"
     ),
+    # -- test_connection.py
+    **{
+        f"test_connection.py::test_{name}": (
+            "redis-py's own parser classes (_HiredisParser, SocketBuffer) on mocks:"
+            " its code, not the facade's (raising redis-py's own error classes,"
+            " which the redirect replaced)"
+        )
+        for name in (
+            "hiredis_can_read_raises_on_peer_closed_socket",
+            "hiredis_can_read_consumes_pending_push_before_reporting_closed",
+            "hiredis_read_response_preserves_timeout_after_initial_push_notification",
+            "hiredis_read_response_timeout_zero_maps_would_block_to_timeout",
+            "hiredis_read_from_socket_raises_connection_error_when_disconnected",
+            "socket_buffer_timeout_zero_maps_would_block_to_timeout",
+        )
+    },
+    **{
+        f"test_connection.py::TestConnection::test_{name}": (
+            "plants a mock as redis-py's private Connection._sock"
+        )
+        for name in (
+            "disconnect",
+            "disconnect__shutdown_OSError",
+            "disconnect__close_OSError",
+        )
+    },
+    "test_connection.py::TestConnection::test_client_setinfo_skipped_with_explicit_none[connection_kwargs0]": (
+        "calls redis-py's on_connect_check_health with send_command,"
+        " read_response and the parser's on_connect mocked"
+    ),
+    **{
+        f"test_connection.py::TestConnection::test_{name}": (
+            "mocks redis-py's private Connection._connect"
+        )
+        for name in (
+            "retry_connect_on_timeout_error",
+            "connect_without_retry_on_non_retryable_error",
+            "connect_timeout_error_without_retry",
+        )
+    },
+    "test_connection.py::TestConnection::test_connect_with_retries": (
+        "patches socket.socket.sendall; the core writes through asyncio transports"
+    ),
+    "test_connection.py::test_connection_parse_response_resume": (
+        "plants a mock socket in redis-py's private parser (_buffer._sock, _sock)"
+    ),
+    "test_connection.py::test_format_error_message": (
+        "calls redis-py's private Connection._error_message (the messages"
+        " themselves: test_network/unix_socket_connection_failure, which run)"
+    ),
+    "test_connection.py::TestConnectionPoolGetConnectionCount": (
+        "get_connection_count(), the pool's OpenTelemetry gauge, on mocks planted"
+        " in redis-py's private _in_use_connections/_available_connections"
+    ),
+    "test_connection.py::TestBlockingConnectionPoolGetConnectionCount": (
+        "get_connection_count(), the pool's OpenTelemetry gauge, on mocks planted"
+        " in redis-py's private pool queue"
+    ),
     "test_defaults.py::test_default_retry_config": (
         "its second half checks redis.asyncio's own client (not redirected)"
         " against the redirected backoff class; the first half (the facade's"
@@ -302,6 +361,28 @@ FACADE_DIFFERENCES: dict[str, str] = {
         "redis-py 8's repr of its errors is 'server:ClassName' (for its"
         " metrics); aio's errors keep Python's repr, with the message"
     ),
+    **{
+        f"test_connection.py::test_redis_from_pool[{how}]": (
+            "counts calls of ConnectionPool.disconnect patched on the facade's"
+            " class: the facade's close() closes the core's pool (of which the"
+            " facade's is a view), not through that method"
+        )
+        for how in ("from_url", "from_args")
+    },
+    **{
+        f"test_connection.py::TestUnitConnectionPool::test_{name}": (
+            "redis-py's cache classes (CacheInterface, cache_factory, CacheProxy,"
+            " LRUPolicy, CacheProxyConnection): the facade's client-side cache is"
+            " the core's aio.redis.Cache (cache_config= works; cache= takes an"
+            " aio.redis.Cache)"
+        )
+        for name in (
+            "returns_custom_cache_implementation",
+            "creates_cache_with_custom_cache_factory",
+            "creates_cache_with_given_configuration",
+            "make_connection_proxy_connection_on_given_cache",
+        )
+    },
     "test_defaults.py::test_socket_keepalive_options_signature_defaults_use_sentinel": (
         "the default is the facade's own sentinel, not redis.utils.SENTINEL"
         " (aio does not import redis-py); it resolves to the same options"
@@ -310,7 +391,15 @@ FACADE_DIFFERENCES: dict[str, str] = {
 
 # Behaviour the facade does NOT yet share with redis-py, to fix (not hidden:
 # the CI test fails when one of these starts passing, so the list only shrinks).
-KNOWN_FACADE_FAILURES: dict[str, str] = {}
+_SETINFO = (
+    "the core sends no CLIENT SETINFO: no driver_info (redis-py's DriverInfo) in"
+    " the pool's connection_kwargs, no DeprecationWarning for lib_name/lib_version"
+)
+KNOWN_FACADE_FAILURES: dict[str, str] = {
+    "test_connection.py::test_redis_client_preserves_explicit_none_driver_info[client_kwargs1]": _SETINFO,
+    "test_connection.py::test_redis_client_default_driver_info": _SETINFO,
+    "test_connection.py::TestConnection::test_client_setinfo_skipped_with_explicit_none[connection_kwargs1]": _SETINFO,
+}  # fmt: skip
 
 
 def command(mode: str, files: list[str], url: str, junit: str | None) -> list[str]:
