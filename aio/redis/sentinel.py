@@ -1,7 +1,7 @@
 """Redis Sentinel: find the current master (and replicas) of a monitored service.
 
 :class:`Sentinel` asks a list of sentinels, in turn, where the master of a service
-is (``SENTINEL MASTER <name>``), trusting a sentinel only when it reports the
+is (``SENTINEL MASTERS``, as redis-py), trusting a sentinel only when it reports the
 master up and seen by enough other sentinels. :meth:`Sentinel.master_for` returns
 a client whose pool (:class:`SentinelConnectionPool`) asks again every time one of
 its connections (re)connects, so after a failover new connections go to the new
@@ -70,7 +70,22 @@ def _state(reply: Any) -> dict[str, str]:
     return {_text(k): _text(v) for k, v in zip(reply[::2], reply[1::2], strict=True)}
 
 
-def _address(state: dict[str, str]) -> tuple[str, int]:
+def _flag(state: dict[str, Any], attribute: str, flag: str) -> bool:
+    # A parsed state has redis-py's is_* booleans; a raw reply only "flags".
+    if attribute in state:
+        return bool(state[attribute])
+    return flag in _text(state.get("flags", "")).split(",")
+
+
+def _down(state: dict[str, Any]) -> bool:
+    return (
+        _flag(state, "is_sdown", "s_down")
+        or _flag(state, "is_odown", "o_down")
+        or _flag(state, "is_disconnected", "disconnected")
+    )
+
+
+def _address(state: dict[str, Any]) -> tuple[str, int]:
     try:
         return state["ip"], int(state["port"])
     except (KeyError, ValueError) as exc:
@@ -292,19 +307,22 @@ class Sentinel(SentinelCommands):
                 raise reply
         return list(replies) if return_responses else all(replies)
 
-    def check_master_state(self, state: dict[str, str], service_name: str) -> bool:
-        """Whether a SENTINEL MASTER reply describes a usable master."""
-        flags = set(state.get("flags", "").split(","))
-        if "master" not in flags or flags & {"s_down", "o_down", "disconnected"}:
+    def check_master_state(self, state: dict[str, Any], service_name: str) -> bool:
+        """Whether a master's state (an entry of ``sentinel_masters()``, as
+        redis-py's, or a raw SENTINEL MASTER reply with ``flags``) describes a
+        usable master: flagged master, not down nor disconnected, seen by at
+        least ``min_other_sentinels`` other sentinels."""
+        if not _flag(state, "is_master", "master") or _down(state):
             return False
         try:
-            others = int(state.get("num-other-sentinels", "0"))
-        except ValueError:
+            others = int(state.get("num-other-sentinels", 0))
+        except (TypeError, ValueError):
             return False
         return others >= self.min_other_sentinels
 
     async def discover_master(self, service_name: str) -> tuple[str, int]:
-        """``(host, port)`` of the service's master.
+        """``(host, port)`` of the service's master, as the first sentinel that
+        knows a usable one says (``SENTINEL MASTERS``, as redis-py asks).
 
         The sentinel that answered moves to the front of the list.
 
@@ -313,50 +331,44 @@ class Sentinel(SentinelCommands):
         errors: list[str] = []
         for index, sentinel in enumerate(self.sentinels):
             try:
-                reply = await sentinel.execute_command("SENTINEL MASTER", service_name)
-                state = _state(reply)
+                masters = await sentinel.sentinel_masters()
+                state = masters.get(service_name) if masters else None
+                if state and self.check_master_state(state, service_name):
+                    host, port = _address(state)
+                    if index:
+                        self.sentinels[0], self.sentinels[index] = (
+                            self.sentinels[index],
+                            self.sentinels[0],
+                        )
+                    return (self.force_master_ip or host), port
             except (ConnectionError, TimeoutError, ResponseError) as exc:
-                errors.append(f"{exc!r}")
+                errors.append(f"{sentinel!r} - {exc!r}")
                 continue
-            if self.check_master_state(state, service_name):
-                if index:
-                    self.sentinels[0], self.sentinels[index] = (
-                        self.sentinels[index],
-                        self.sentinels[0],
-                    )
-                host, port = _address(state)
-                return (self.force_master_ip or host), port
-            errors.append(f"unhealthy master state: {state.get('flags')}")
+            if state:
+                errors.append(f"unhealthy master state: {state.get('flags')}")
         detail = f" : {', '.join(errors)}" if errors else ""
         raise MasterNotFoundError(f"No master found for {service_name!r}{detail}")
 
-    def filter_slaves(self, slaves: Sequence[dict[str, str]]) -> list[tuple[str, int]]:
-        """The addresses of the replicas that are up."""
-        out = []
-        for state in slaves:
-            flags = set(state.get("flags", "").split(","))
-            if flags & {"s_down", "o_down", "disconnected"}:
-                continue
-            out.append(_address(state))
-        return out
+    def filter_slaves(self, slaves: Sequence[dict[str, Any]]) -> list[tuple[str, int]]:
+        """The addresses of the replicas that are up (states as
+        ``sentinel_slaves()`` returns them, or raw replies with ``flags``)."""
+        return [_address(state) for state in slaves if not _down(state)]
 
     def filter_replicas(
-        self, replicas: Sequence[dict[str, str]]
+        self, replicas: Sequence[dict[str, Any]]
     ) -> list[tuple[str, int]]:
         """Same as :meth:`filter_slaves` (redis-py's Redis 5 name)."""
         return self.filter_slaves(replicas)
 
     async def discover_slaves(self, service_name: str) -> list[tuple[str, int]]:
-        """``(host, port)`` of the service's replicas that are up ([] if none)."""
+        """``(host, port)`` of the service's replicas that are up, as the first
+        sentinel that knows some says (``SENTINEL SLAVES``); [] if none."""
         for sentinel in self.sentinels:
             try:
-                reply = await sentinel.execute_command(
-                    "SENTINEL REPLICAS", service_name
-                )
-                slaves = [_state(item) for item in reply or ()]
+                slaves = await sentinel.sentinel_slaves(service_name)
+                found = self.filter_slaves(slaves or ())
             except (ConnectionError, TimeoutError, ResponseError):
                 continue
-            found = self.filter_slaves(slaves)
             if found:
                 return found
         return []

@@ -22,7 +22,7 @@ import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,34 +85,100 @@ def _wait_ping(port: int, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"private redis-server on port {port} did not start")
 
 
-@contextmanager
-def private_server() -> Iterator[int]:
-    """A throwaway ``redis-server`` on 127.0.0.1; yields its port."""
+def _spawn(args_for: Callable[[int], list[str]]) -> tuple[int, subprocess.Popen[bytes]]:
+    """A ``redis-server`` started with ``args_for(port)`` on a free port, answering."""
+    for _attempt in range(5):
+        port = _free_port()
+        proc = subprocess.Popen(
+            args_for(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            _wait_ping(port, proc)
+        except RuntimeError:
+            proc.kill()
+            proc.wait(timeout=10)
+            continue  # the port was taken in between: try another
+        return port, proc
+    raise RuntimeError("could not start a private redis-server")
+
+
+def _binary() -> str:
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is not installed")
+    return binary
+
+
+@contextmanager
+def private_server() -> Iterator[int]:
+    """A throwaway ``redis-server`` on 127.0.0.1; yields its port."""
+    binary = _binary()
     with tempfile.TemporaryDirectory(prefix="redispy-server-") as workdir:
-        for _attempt in range(5):
-            port = _free_port()
-            proc = subprocess.Popen(
-                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", workdir, "--enable-debug-command",
-                 "yes"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            try:
-                _wait_ping(port, proc)
-            except RuntimeError:
+        port, proc = _spawn(
+            lambda port: [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workdir,
+                "--enable-debug-command",
+                "yes",
+            ]  # fmt: skip
+        )
+        try:
+            yield port
+        finally:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+#: The service name redis-py's suite asks its deployed sentinels about.
+SENTINEL_SERVICE = "redis-py-test"
+
+
+@contextmanager
+def private_sentinels(count: int = 2) -> Iterator[list[int]]:
+    """``count`` throwaway sentinels watching a throwaway master of their own as
+    :data:`SENTINEL_SERVICE`; yields the sentinels' ports.
+
+    Their master is not the suite's server: a sentinel's PINGs, INFOs and hello
+    messages there would show in the suite's MONITOR, CLIENT LIST and pub/sub
+    tests. ``down-after-milliseconds`` is long so that nothing fails over.
+    """
+    binary = _binary()
+    with (
+        private_server() as master,
+        tempfile.TemporaryDirectory(prefix="redispy-sentinel-") as workdir,
+    ):
+        procs: list[subprocess.Popen[bytes]] = []
+
+        def args_for(port: int) -> list[str]:
+            # a sentinel rewrites its configuration file: one each, writable
+            conf = Path(workdir) / f"sentinel-{port}.conf"
+            conf.write_text(
+                f"port {port}\nbind 127.0.0.1\ndir {workdir}\n"
+                f"sentinel monitor {SENTINEL_SERVICE} 127.0.0.1 {master} 1\n"
+                f"sentinel down-after-milliseconds {SENTINEL_SERVICE} 60000\n"
+            )
+            return [binary, str(conf), "--sentinel"]
+
+        try:
+            ports = []
+            for _ in range(count):
+                port, proc = _spawn(args_for)
+                procs.append(proc)
+                ports.append(port)
+            yield ports
+        finally:
+            for proc in procs:
                 proc.kill()
                 proc.wait(timeout=10)
-                continue  # the port was taken in between: try another
-            try:
-                yield port
-            finally:
-                proc.kill()
-                proc.wait(timeout=10)
-            return
-        raise RuntimeError("could not start a private redis-server")
 
 
 # redis-py's TestPubSubRedisDown asserts that nothing listens on localhost:6390,
@@ -167,11 +233,23 @@ def pytest_args(
     return [*args, *paths]
 
 
-def run_in_suite(plugins: Iterable[Path], build: Callable[[str], list[str]]) -> int:
+def needs_sentinels(files: Iterable[str]) -> bool:
+    """Whether a selection of suite files asks for deployed sentinels."""
+    return any(Path(name.split("::")[0]).name == "test_sentinel.py" for name in files)
+
+
+def run_in_suite(
+    plugins: Iterable[Path],
+    build: Callable[[str], list[str]],
+    *,
+    sentinels: bool = False,
+) -> int:
     """Run ``build(url)`` inside the extracted suite against a private server.
 
     :param plugins: plugin files to place next to the tree (importable by name).
     :param build: the command line for the server at ``url``.
+    :param sentinels: also start :func:`private_sentinels` and name them to the
+        suite (``--sentinels``, ``--master-service``).
     :returns: the command's exit code.
     """
     suite = fetch_suite(installed_version())
@@ -184,6 +262,11 @@ def run_in_suite(plugins: Iterable[Path], build: Callable[[str], list[str]]) -> 
         os.replace(partial, target)
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{suite.parent}"}
     env.pop("PYTEST_ADDOPTS", None)
-    with private_server() as port:
+    with ExitStack() as stack:
+        port = stack.enter_context(private_server())
         args = build(f"redis://127.0.0.1:{port}/{DB}")
+        if sentinels:
+            ports = stack.enter_context(private_sentinels())
+            args += ["--sentinels", ",".join(f"127.0.0.1:{p}" for p in ports)]
+            args += ["--master-service", SENTINEL_SERVICE]
         return subprocess.run(args, cwd=suite, env=env, check=False).returncode

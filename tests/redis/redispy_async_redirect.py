@@ -73,6 +73,9 @@ _ASYNC_NAMES: dict[str, Any] = {
     "Sentinel": aio.redis.sentinel.Sentinel,
     "SentinelConnectionPool": aio.redis.sentinel.SentinelConnectionPool,
     "SentinelManagedConnection": aio.redis.sentinel.SentinelManagedConnection,
+    "MasterNotFoundError": aio.redis.sentinel.MasterNotFoundError,
+    "SlaveNotFoundError": aio.redis.sentinel.SlaveNotFoundError,
+    "ReplicaNotFoundError": aio.redis.sentinel.ReplicaNotFoundError,
     **_ERRORS,
     **_BACKOFFS,
 }
@@ -97,6 +100,24 @@ def _replace(modules: tuple[ModuleType, ...], names: dict[str, Any]) -> None:
 
 
 _replace(_ASYNC_MODULES, _ASYNC_NAMES)
+
+
+class _SentinelModule(ModuleType):
+    """``redis.asyncio.sentinel``, whose ``Redis`` is also aio's sentinel module's.
+
+    The suite's sentinel tests put a fake sentinel client factory in
+    ``redis.asyncio.sentinel.Redis`` (the name redis-py's ``Sentinel`` makes its
+    sentinel clients with) and put the old one back after; aio's ``Sentinel``
+    makes them with ``aio.redis.sentinel.Redis``, which follows.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name == "Redis":
+            aio.redis.sentinel.Redis = value  # type: ignore[misc]
+
+
+redis.asyncio.sentinel.__class__ = _SentinelModule
 
 
 @pytest.hookimpl(wrapper=True)

@@ -39,9 +39,12 @@ DEFAULT_FILES = (
     "test_connect.py",
     "test_cwe_404.py",
     "test_connection.py",
+    "test_sentinel.py",
 )
 # Not run: test_client.py (nothing but redis-py's OpenTelemetry metric
-# recording), test_command_parser.py (cluster only: every test is onlycluster).
+# recording), test_command_parser.py (cluster only: every test is onlycluster),
+# test_sentinel_managed_connection.py (its one test mocks redis-py's private
+# Connection._connect).
 
 # Deselected in BOTH modes: they fail with real redis-py against a private
 # Redis 7.0.15, or need what such a server cannot give.
@@ -248,6 +251,11 @@ AIO_DIFFERENCES: dict[str, str] = {
     ),
     "test_connect.py::test_tcp_connect": _FAKE_HANDSHAKE,
     "test_connect.py::test_uds_connect": _FAKE_HANDSHAKE,
+    "test_sentinel.py::test_repr_correctly_represents_connection_object": (
+        "the repr is aio's <SentinelManagedConnection(service=mymaster,host=...,"
+        "port=...)>, not redis-py's <redis.asyncio.sentinel.SentinelManaged"
+        "Connection,host=...,port=...)>"
+    ),
 }  # fmt: skip
 
 # Behaviour aio.redis does NOT yet share with redis-py, to fix (not hidden: the
@@ -257,10 +265,22 @@ _SETINFO = (
     "aio sends no CLIENT SETINFO: no driver_info (redis-py's DriverInfo) in the"
     " pool's connection_kwargs, no DeprecationWarning for lib_name/lib_version"
 )
+_HIMPORT = (
+    "no HIMPORT family (himport_prepare/himport_set/himport_discard and the"
+    " pool's himport_registry: redis-py 8.1 for Redis 8.9's HIMPORT)"
+)
 KNOWN_AIO_FAILURES: dict[str, str] = {
     "test_connection.py::test_redis_client_preserves_explicit_none_driver_info[client_kwargs1]": _SETINFO,
     "test_connection.py::test_redis_client_default_driver_info": _SETINFO,
     "test_connection.py::test_client_setinfo_skipped_with_explicit_none[connection_kwargs1]": _SETINFO,
+    **{
+        f"test_sentinel.py::test_himport_{name}": _HIMPORT
+        for name in (
+            "master_for_exposes_runtime_prepare",
+            "registry_shared_with_pool_connections",
+            "prepare_set_survives_reconnect",
+        )
+    },
 }  # fmt: skip
 
 
@@ -302,7 +322,9 @@ def run(
 ) -> int:
     """Run the suite in ``mode`` on a private server; returns pytest's exit code."""
     return redispy_tree.run_in_suite(
-        [PLUGIN], lambda url: command(mode, files, url, junit, keep)
+        [PLUGIN],
+        lambda url: command(mode, files, url, junit, keep),
+        sentinels=redispy_tree.needs_sentinels(files or DEFAULT_FILES),
     )
 
 

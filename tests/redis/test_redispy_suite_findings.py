@@ -15,8 +15,11 @@ from typing import Any
 import pytest
 import redis.asyncio as redispy
 import redis.asyncio.connection as redispy_connection
+import redis.exceptions as redispy_exceptions
+from redis.asyncio import sentinel as redispy_sentinel
 
 import aio.redis as aio_redis
+from aio.redis import sentinel as aio_sentinel
 from aio.redis._pool import parse_url
 
 LIBS = pytest.mark.parametrize("lib", [aio_redis, redispy], ids=["aio", "redis-py"])
@@ -77,3 +80,56 @@ async def test_auto_close_connection_pool_is_deprecated(
         assert lib.Redis.from_url(redis_url).auto_close_connection_pool is True
     finally:
         await pool.disconnect()
+
+
+class _FakeSentinel:
+    """A sentinel client answering SENTINEL MASTERS/SLAVES with parsed states
+    (what ``sentinel_masters()``/``sentinel_slaves()`` return), or failing."""
+
+    def __init__(self, master: dict[str, Any], slaves: list[Any], error: Any = None):
+        self.master, self.slaves, self.error = master, slaves, error
+
+    async def sentinel_masters(self) -> dict[str, Any]:
+        if self.error:
+            raise self.error
+        return {"mymaster": self.master}
+
+    async def sentinel_slaves(self, name: str) -> list[Any]:
+        if self.error:
+            raise self.error
+        return self.slaves if name == "mymaster" else []
+
+
+@pytest.mark.parametrize(
+    "sentinel_module",
+    [aio_sentinel, redispy_sentinel],
+    ids=["aio", "redis-py"],
+)
+async def test_discovery_reads_parsed_states_as_redis_py(sentinel_module: Any) -> None:
+    # redis-py's test_sentinel fakes the sentinel clients this way: discovery
+    # asks sentinel_masters()/sentinel_slaves() and reads is_master, is_sdown...
+    master = {"ip": "10.0.0.1", "port": 6380, "is_master": True, "is_sdown": False,
+              "is_odown": False, "num-other-sentinels": 0}  # fmt: skip
+    slaves = [
+        {"ip": "10.0.0.2", "port": 6381, "is_odown": False, "is_sdown": False},
+        {"ip": "10.0.0.3", "port": 6381, "is_odown": True, "is_sdown": False},
+    ]
+    errors = (aio_redis.ConnectionError, redispy_exceptions.ConnectionError)
+    down = _FakeSentinel(
+        master, slaves, error=errors[sentinel_module is redispy_sentinel]("down")
+    )
+    up = _FakeSentinel(master, slaves)
+    sentinel = sentinel_module.Sentinel([], min_other_sentinels=0)
+    sentinel.sentinels = [down, up]
+    assert await sentinel.discover_master("mymaster") == ("10.0.0.1", 6380)
+    assert sentinel.sentinels[0] is up  # the one that answered goes first
+    assert await sentinel.discover_slaves("mymaster") == [("10.0.0.2", 6381)]
+    sentinel.min_other_sentinels = 1
+    with pytest.raises(sentinel_module.MasterNotFoundError):
+        await sentinel.discover_master("mymaster")
+    sentinel.min_other_sentinels = 0
+    master["is_sdown"] = True
+    with pytest.raises(sentinel_module.MasterNotFoundError):
+        await sentinel.discover_master("mymaster")
+    with pytest.raises(sentinel_module.MasterNotFoundError):
+        await sentinel.discover_master("unknown")

@@ -420,7 +420,9 @@ def command(mode: str, files: list[str], url: str, junit: str | None) -> list[st
 def run(mode: str, files: list[str], junit: str | None = None) -> int:
     """Run the suite in ``mode`` on a private server; returns pytest's exit code."""
     return redispy_tree.run_in_suite(
-        [HERE / "redispy_redirect.py"], lambda url: command(mode, files, url, junit)
+        [HERE / "redispy_redirect.py"],
+        lambda url: command(mode, files, url, junit),
+        sentinels=redispy_tree.needs_sentinels(files or DEFAULT_FILES),
     )
 
 

@@ -85,9 +85,12 @@ def test_discovery_matches_redis_py(
     assert isinstance(view, shim.Redis) and view.ping() is True
     state = view.execute_command("SENTINEL MASTER", "mymaster")
     assert state["ip"] == redis_sentinel["master"][0]  # the RESP2 pairs, as a dict
-    assert sentinel.check_master_state(
-        {k: str(v) for k, v in state.items()}, "mymaster"
-    ) is oracle.check_master_state(state, "mymaster")
+    # the parsed state (is_master, is_sdown... as bools), as redis-py takes it
+    assert sentinel.check_master_state(state, "mymaster") is True
+    assert oracle.check_master_state(state, "mymaster") is True
+    down = {**state, "is_sdown": True}
+    assert sentinel.check_master_state(down, "mymaster") is False
+    assert oracle.check_master_state(down, "mymaster") is False
 
 
 def test_master_and_slave_clients_match_redis_py(
