@@ -99,13 +99,6 @@ DESELECT_FACADE: dict[str, str] = {
     "test_pubsub.py::TestPubSubBlockingListen": (
         "calls redis-py's private PubSub.parse_response(block=True)"
     ),
-    "test_pubsub.py::TestPubSubTimeouts::test_get_message_not_subscribed_return_none": (
-        "asserts redis-py waits on a threading.Event (mocked); the facade waits"
-        " on the loop (the replies it checks before the mock do pass)"
-    ),
-    "test_pubsub.py::TestPubSubTimeouts::test_get_message_wait_for_subscription_not_being_called": (
-        "mocks redis-py's private PubSub.wait_for_subscription"
-    ),
     "test_pubsub.py::TestClusterPubSubSlotMigration": "redis-py ClusterPubSub internals",
     "test_pubsub.py::TestPubSubSubscribeUnsubscribe::test_resubscribe_binary_handler_uses_subscription": (
         "builds redis-py's PubSub on a mock pool and calls its private _resubscribe"
