@@ -197,6 +197,17 @@ class Redis(BlockingClientMixin, RedisTwin):
         ``connection_pool``, as redis-py's."""
         return bool(self._async.auto_close_connection_pool)
 
+    def close(self, close_connection_pool: bool | None = None) -> None:
+        """Give back the dedicated connection and, if this client owns its pool
+        (:attr:`auto_close_connection_pool`, or ``close_connection_pool``), close
+        the pool's connections through its :meth:`ConnectionPool.disconnect`, as
+        redis-py's (a pool subclass's own ``disconnect`` runs)."""
+        call(self._async.aclose, False)
+        if close_connection_pool or (
+            close_connection_pool is None and self.auto_close_connection_pool
+        ):
+            self.connection_pool.disconnect()
+
     def get_encoder(self) -> Encoder:
         """The :class:`~sync_shims.redis.connection.Encoder` of the client's pool."""
         return Encoder(*self._async.get_encoder())

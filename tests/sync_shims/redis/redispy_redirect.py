@@ -51,6 +51,7 @@ _REPLACE = {
     "SentinelManagedConnection": shim.sentinel.SentinelManagedConnection,
     "MasterNotFoundError": shim.sentinel.MasterNotFoundError,
     "SlaveNotFoundError": shim.sentinel.SlaveNotFoundError,
+    "ReplicaNotFoundError": shim.sentinel.ReplicaNotFoundError,
     "InvalidPipelineStack": shim.exceptions.InvalidPipelineStack,
 }
 for _name in shim.backoff.__all__:

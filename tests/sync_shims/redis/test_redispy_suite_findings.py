@@ -49,3 +49,28 @@ def test_max_connections_must_be_a_positive_integer(lib: Any, bad: Any) -> None:
 def test_a_cache_that_is_no_cache_is_refused(lib: Any) -> None:
     with pytest.raises(ValueError, match="Cache must implement CacheInterface"):
         lib.ConnectionPool(protocol=3, cache="wrong")
+
+
+@LIBS
+def test_close_disconnects_an_owned_pool_through_its_disconnect(
+    redis_url: str, lib: Any
+) -> None:
+    # redis-py's test_redis_from_pool / test_sentinel's test_auto_close_pool
+    # count calls of the pool's disconnect(): a subclass's override runs.
+    calls: list[str] = []
+
+    class CountingPool(lib.ConnectionPool):  # type: ignore[misc,name-defined]
+        def disconnect(self, *args: Any, **kwargs: Any) -> None:
+            calls.append("disconnect")
+            super().disconnect(*args, **kwargs)
+
+    owned = lib.Redis.from_pool(CountingPool.from_url(redis_url))
+    assert owned.ping() is True
+    owned.close()
+    assert calls == ["disconnect"]
+    handed = CountingPool.from_url(redis_url)
+    client = lib.Redis(connection_pool=handed)
+    assert client.ping() is True
+    client.close()
+    assert calls == ["disconnect"]  # a pool handed in is the caller's
+    handed.disconnect()
