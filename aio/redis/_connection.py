@@ -82,6 +82,17 @@ def resp_version(protocol: int | str | None) -> int:
     return DEFAULT_PROTOCOL if protocol is None else int(protocol)
 
 
+def _connect_message(exc: OSError, where: str) -> str:
+    """redis-py's words for a failed connect: ``Error 111 connecting to
+    host:port. Connection refused.`` (``Error <arg> connecting to ...`` for an
+    error of one argument, such as OpenSSL's)."""
+    if len(exc.args) == 1:
+        return f"Error {exc.args[0]} connecting to {where}."
+    if len(exc.args) > 1:
+        return f"Error {exc.args[0]} connecting to {where}. {exc.args[1]}."
+    return f"Error connecting to {where}."
+
+
 def refuse_unified_responses(options: dict[str, Any]) -> None:
     """Refuse ``legacy_responses=False``: redis-py 8's opt-in "unified" reply
     shapes are not offered, and taking the flag while returning the legacy shapes
@@ -371,9 +382,7 @@ class Connection(ConnectionMaintenance):
         )
 
     def _connect_error(self, exc: OSError) -> ConnectionError:
-        return ConnectionError(
-            f"Error {exc.errno} connecting to {self.host}:{self.port}. {exc.strerror or exc}."
-        )
+        return ConnectionError(_connect_message(exc, f"{self.host}:{self.port}"))
 
     async def connect(self) -> None:
         """Connect and run the handshake, unless already connected."""
@@ -773,9 +782,7 @@ class UnixDomainSocketConnection(Connection):
         return await loop.create_unix_connection(lambda: _Protocol(self), self.path)
 
     def _connect_error(self, exc: OSError) -> ConnectionError:
-        return ConnectionError(
-            f"Error {exc.errno} connecting to {self.path}. {exc.strerror or exc}."
-        )
+        return ConnectionError(_connect_message(exc, self.path))
 
 
 class SSLConnection(Connection):
@@ -811,24 +818,49 @@ class SSLConnection(Connection):
         self.cert_reqs = reqs
         self.check_hostname = bool(ssl_check_hostname)
         if ssl_context is None:
-            ssl_context = _ssl.create_default_context(
-                cafile=ssl_ca_certs, capath=ssl_ca_path, cadata=ssl_ca_data
-            )
-            ssl_context.check_hostname = bool(ssl_check_hostname) and (
-                reqs != _ssl.CERT_NONE
-            )
-            ssl_context.verify_mode = reqs
-            for flag in self.ssl_include_verify_flags:
-                ssl_context.verify_flags |= flag
-            for flag in self.ssl_exclude_verify_flags:
-                ssl_context.verify_flags &= ~flag
-            if ssl_certfile:
-                ssl_context.load_cert_chain(ssl_certfile, ssl_keyfile, ssl_password)
-            if ssl_min_version is not None:
-                ssl_context.minimum_version = ssl_min_version
-            if ssl_ciphers:
-                ssl_context.set_ciphers(ssl_ciphers)
+            try:
+                ssl_context = self._make_context(
+                    reqs, ssl_check_hostname, ssl_certfile, ssl_keyfile,
+                    ssl_ca_certs, ssl_ca_path, ssl_ca_data, ssl_min_version,
+                    ssl_ciphers, ssl_password,
+                )  # fmt: skip
+            except OSError as exc:
+                # Unreadable certificates, ciphers OpenSSL refuses: redis-py
+                # meets them when it connects, as a ConnectionError.
+                raise self._connect_error(exc) from exc
         self.ssl_context = ssl_context
+
+    def _make_context(
+        self,
+        reqs: _ssl.VerifyMode,
+        ssl_check_hostname: bool,
+        ssl_certfile: str | None,
+        ssl_keyfile: str | None,
+        ssl_ca_certs: str | None,
+        ssl_ca_path: str | None,
+        ssl_ca_data: str | None,
+        ssl_min_version: _ssl.TLSVersion | None,
+        ssl_ciphers: str | None,
+        ssl_password: str | None,
+    ) -> _ssl.SSLContext:
+        ssl_context = _ssl.create_default_context(
+            cafile=ssl_ca_certs, capath=ssl_ca_path, cadata=ssl_ca_data
+        )
+        ssl_context.check_hostname = bool(ssl_check_hostname) and (
+            reqs != _ssl.CERT_NONE
+        )
+        ssl_context.verify_mode = reqs
+        for flag in self.ssl_include_verify_flags:
+            ssl_context.verify_flags |= flag
+        for flag in self.ssl_exclude_verify_flags:
+            ssl_context.verify_flags &= ~flag
+        if ssl_certfile:
+            ssl_context.load_cert_chain(ssl_certfile, ssl_keyfile, ssl_password)
+        if ssl_min_version is not None:
+            ssl_context.minimum_version = ssl_min_version
+        if ssl_ciphers:
+            ssl_context.set_ciphers(ssl_ciphers)
+        return ssl_context
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> tuple[Any, _Protocol]:
         return await loop.create_connection(

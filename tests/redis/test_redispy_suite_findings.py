@@ -133,3 +133,32 @@ async def test_discovery_reads_parsed_states_as_redis_py(sentinel_module: Any) -
         await sentinel.discover_master("mymaster")
     with pytest.raises(sentinel_module.MasterNotFoundError):
         await sentinel.discover_master("unknown")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [OSError(), OSError(12), OSError(12, "Some Error"), ssl.SSLError("No cipher")],
+    ids=["bare", "errno", "errno and text", "one argument"],
+)
+def test_connect_error_message_as_redis_py(error: OSError) -> None:
+    from redis.utils import format_error_message
+
+    from aio.redis._connection import _connect_message
+
+    where = "localhost:6379"
+    assert _connect_message(error, where) == format_error_message(where, error)
+
+
+@LIBS
+async def test_ciphers_openssl_refuses_fail_the_command(lib: Any) -> None:
+    # redis-py's test_ssl_connection_tls12_custom_ciphers_invalid: the error
+    # comes from ping() as a RedisError (a ConnectionError), not from OpenSSL.
+    client = lib.Redis(
+        host="localhost", port=1, ssl=True, ssl_cert_reqs="none",
+        ssl_ciphers="foo:bar", retry=None,
+    )  # fmt: skip
+    try:
+        with pytest.raises(lib.RedisError, match="No cipher can be selected"):
+            await client.ping()
+    finally:
+        await client.aclose()
