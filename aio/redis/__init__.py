@@ -43,6 +43,7 @@ from aio.redis.exceptions import DataError as DataError
 from aio.redis.exceptions import InvalidResponse as InvalidResponse
 from aio.redis.exceptions import LockError as LockError
 from aio.redis.exceptions import LockNotOwnedError as LockNotOwnedError
+from aio.redis.exceptions import MaxConnectionsError as MaxConnectionsError
 from aio.redis.exceptions import NoScriptError as NoScriptError
 from aio.redis.exceptions import OutOfMemoryError as OutOfMemoryError
 from aio.redis.exceptions import PubSubError as PubSubError
@@ -83,6 +84,7 @@ __all__ = (
     "LockError",
     "LockNotOwnedError",
     "MasterNotFoundError",
+    "MaxConnectionsError",
     "Monitor",
     "NoBackoff",
     "NoScriptError",

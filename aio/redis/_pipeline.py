@@ -297,6 +297,20 @@ class PipelineCore:
 
     pipeline_execute_command = execute_command
 
+    async def _acquire(self) -> None:
+        """Take the pipeline's connection from the pool, unless it holds one.
+
+        Called before the retry loop, as redis-py takes its connection: a full
+        pool (``MaxConnectionsError``, a ``BlockingConnectionPool`` that waited
+        ``timeout`` in vain) fails the call at once instead of being retried.
+        An idle connection is taken unconnected (as the client's commands take
+        theirs), so connecting happens inside the retry loop.
+        """
+        if self.connection is None:
+            pool = self.connection_pool
+            conn = pool._take()
+            self.connection = conn if conn is not None else await pool.get_connection()
+
     async def _connection(self) -> Connection:
         conn = self.connection
         if conn is None:
@@ -325,6 +339,7 @@ class PipelineCore:
             conn = await self._connection()
             return await conn.execute(args, options)
 
+        await self._acquire()
         try:
             try:
                 reply = await attempt()
@@ -457,6 +472,7 @@ class PipelineCore:
         try:
             if self.scripts:
                 await self.load_scripts()
+            await self._acquire()
             try:
                 return await attempt()
             except Exception as exc:

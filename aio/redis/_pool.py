@@ -41,6 +41,9 @@ _SECRET_ARGUMENTS = frozenset(
     {"password", "username", "ssl_password", "credential_provider"}
 )
 _FALSE = frozenset({"0", "f", "false", "n", "no", "off"})
+# redis-py's pool size when none (or 0) is given; BlockingConnectionPool's own
+# default is 50, and an explicit None there means this one, as in redis-py.
+_DEFAULT_MAX_CONNECTIONS = 100
 
 
 def _to_bool(value: str) -> bool | None:
@@ -144,8 +147,9 @@ class ConnectionPool(PoolMaintenance):
     """A pool of :class:`Connection` objects sharing one set of arguments.
 
     :param connection_class: the class to instantiate (TCP, TLS or unix socket).
-    :param max_connections: most connections open at once; one more request
-        raises :class:`~aio.redis.exceptions.MaxConnectionsError`.
+    :param max_connections: most connections open at once (``None`` or ``0``:
+        100, as redis-py); one more request raises
+        :class:`~aio.redis.exceptions.MaxConnectionsError`.
     :param connection_kwargs: passed to every connection (host, port, db...);
         ``maint_notifications_config`` configures maintenance notifications
         (:class:`~aio.redis.maint_notifications.MaintNotificationsConfig`).
@@ -159,7 +163,7 @@ class ConnectionPool(PoolMaintenance):
         max_connections: int | None = None,
         **connection_kwargs: Any,
     ) -> None:
-        max_connections = max_connections or 2**31
+        max_connections = max_connections or _DEFAULT_MAX_CONNECTIONS
         # a str from a hand-built kwargs dict is a bad value, not a TypeError
         if not isinstance(max_connections, int) or max_connections < 0:  # type: ignore[redundant-expr]
             raise ValueError('"max_connections" must be a positive integer')
@@ -327,7 +331,8 @@ class ConnectionPool(PoolMaintenance):
 
 class BlockingConnectionPool(ConnectionPool):
     """A pool that makes callers wait (up to ``timeout`` seconds) for a free
-    connection instead of failing when ``max_connections`` are in use.
+    connection instead of failing when ``max_connections`` (50 by default;
+    ``None``: 100, as redis-py) are in use.
 
     Waiters are served first come, first served.
 
@@ -337,7 +342,7 @@ class BlockingConnectionPool(ConnectionPool):
 
     def __init__(
         self,
-        max_connections: int = 50,
+        max_connections: int | None = 50,
         timeout: float | None = 20,
         connection_class: type[Connection] = Connection,
         **connection_kwargs: Any,

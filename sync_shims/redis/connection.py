@@ -462,8 +462,6 @@ class ConnectionPool:
         shown = kwargs.pop("connection_class", None)
         if url.startswith("unix://") or not _takes_maintenance(shown or Connection):
             refuse_maintenance_notifications(kwargs, f"connections to {url}")
-        if kwargs.get("max_connections") is None:
-            kwargs["max_connections"] = cls._DEFAULT_MAX
         if shown is not None:
             kwargs["connection_class"] = _split_class(shown)[1]
         async_pool = cls._async_class.from_url(url, **_with_defaults(kwargs))
@@ -580,12 +578,11 @@ class BlockingConnectionPool(ConnectionPool):
     """
 
     _async_class = AsyncBlockingConnectionPool
-    _DEFAULT_MAX = 50
     _async: AsyncBlockingConnectionPool
 
     def __init__(
         self,
-        max_connections: int = 50,
+        max_connections: int | None = 50,
         timeout: float | None = 20,
         connection_class: type[Any] = Connection,
         queue_class: Any = None,
