@@ -816,7 +816,8 @@ class SSLConnection(Connection):
         )
         #: redis-py's names for the verification asked for.
         self.cert_reqs = reqs
-        self.check_hostname = bool(ssl_check_hostname)
+        # as redis-py: no certificate checked, no hostname checked either
+        self.check_hostname = bool(ssl_check_hostname) and reqs != _ssl.CERT_NONE
         if ssl_context is None:
             try:
                 ssl_context = self._make_context(

@@ -162,3 +162,14 @@ async def test_ciphers_openssl_refuses_fail_the_command(lib: Any) -> None:
             await client.ping()
     finally:
         await client.aclose()
+
+
+@pytest.mark.parametrize(
+    "module", [aio_redis, redispy_connection], ids=["aio", "redis-py"]
+)
+@pytest.mark.parametrize(("reqs", "checked"), [("none", False), ("required", True)])
+def test_no_certificate_check_means_no_hostname_check(
+    module: Any, reqs: str, checked: bool
+) -> None:
+    conn = module.SSLConnection(ssl_cert_reqs=reqs, ssl_check_hostname=True)
+    assert conn.check_hostname is checked
