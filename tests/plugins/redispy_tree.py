@@ -5,7 +5,9 @@ blocking facade, ``tests/redis/redispy_async_suite.py`` for ``aio.redis``) need:
 the sdist of the installed redis-py, fetched once (``pip download --no-binary
 :all:``) into ``.venv/redispy-suite/<version>/`` (never into the tracked tree); a
 private ``redis-server`` on a free 127.0.0.1 port (the suite runs FLUSHALL,
-CONFIG SET requirepass, CLIENT KILL...: never the shared server); and the pytest
+CONFIG SET requirepass, CLIENT KILL...: never the shared server), listening with
+TLS too on certificates made with trustme where the suite looks for them, and,
+for ``test_sentinel.py``, two private sentinels; and the pytest
 command line run inside the extracted tree, with a redirect plugin copied next
 to it (outside our ``tests`` package, whose name the suite's package shares).
 """
@@ -24,12 +26,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".venv" / "redispy-suite"
 DB = 13
 # What redis-py's own CI deselects against one standalone server.
-MARKERS = "not onlycluster and not redismod and not ssl and not replica"
+# (Its ``ssl`` tests run: the private server listens with TLS too.)
+MARKERS = "not onlycluster and not redismod and not replica"
+#: The ACL user of the suite's client-certificate test (its ssl_utils.CN_USERNAME).
+CN_USERNAME = "test_user"
 
 
 def installed_version() -> str:
@@ -109,33 +115,78 @@ def _binary() -> str:
     return binary
 
 
+class Server(NamedTuple):
+    """A private server's ports."""
+
+    port: int
+    #: its TLS port (certificates from :func:`tls_files`), if asked for
+    tls_port: int | None = None
+
+
 @contextmanager
-def private_server() -> Iterator[int]:
-    """A throwaway ``redis-server`` on 127.0.0.1; yields its port."""
+def private_server(tls: Path | None = None) -> Iterator[Server]:
+    """A throwaway ``redis-server`` on 127.0.0.1; yields its ports.
+
+    :param tls: a directory of :func:`tls_files`: also listen with TLS
+        (client certificates optional, as the suite's TLS tests expect).
+    """
     binary = _binary()
     with tempfile.TemporaryDirectory(prefix="redispy-server-") as workdir:
-        port, proc = _spawn(
-            lambda port: [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                workdir,
-                "--enable-debug-command",
+        tls_port = None if tls is None else _free_port()
+
+        def args_for(port: int) -> list[str]:
+            args = [
+                binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--dir", workdir, "--enable-debug-command",
                 "yes",
             ]  # fmt: skip
-        )
+            if tls is not None:
+                args += [
+                    "--tls-port", str(tls_port),
+                    "--tls-cert-file", str(tls / "redis.crt"),
+                    "--tls-key-file", str(tls / "redis.key"),
+                    "--tls-ca-cert-file", str(tls / "ca.crt"),
+                    "--tls-auth-clients", "optional",
+                ]  # fmt: skip
+            return args
+
+        port, proc = _spawn(args_for)
         try:
-            yield port
+            yield Server(port, tls_port)
         finally:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def tls_files(suite: Path) -> Path:
+    """The certificates redis-py's ``tests/ssl_utils.py`` reads from the tree's
+    ``dockers/standalone/tls/`` (not in the sdist), made once with trustme: a
+    CA (``ca.crt``), the server's for localhost and 127.0.0.1 (``redis.*``), a
+    client's (``client.*``) and one whose CN is the suite's ACL user
+    (``test_user.*``)."""
+    target = suite / "dockers" / "standalone" / "tls"
+    if (target / "ca.crt").is_file():
+        return target
+    import trustme  # a dev dependency, needed only here
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".tls-", dir=target.parent))
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(work / "ca.crt"))
+    for name, cert in (
+        ("redis", ca.issue_cert("localhost", "127.0.0.1")),
+        ("client", ca.issue_cert("client", common_name="client")),
+        (CN_USERNAME, ca.issue_cert("test-user", common_name=CN_USERNAME)),
+    ):
+        cert.private_key_pem.write_to_path(str(work / f"{name}.key"))
+        cert.cert_chain_pems[0].write_to_path(str(work / f"{name}.crt"))
+    try:  # atomic, as fetch_suite: a run side by side sees all or nothing
+        os.rename(work, target)
+    except OSError:
+        shutil.rmtree(work)
+        if not (target / "ca.crt").is_file():
+            raise
+    return target
 
 
 #: The service name redis-py's suite asks its deployed sentinels about.
@@ -263,8 +314,9 @@ def run_in_suite(
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{suite.parent}"}
     env.pop("PYTEST_ADDOPTS", None)
     with ExitStack() as stack:
-        port = stack.enter_context(private_server())
-        args = build(f"redis://127.0.0.1:{port}/{DB}")
+        server = stack.enter_context(private_server(tls_files(suite)))
+        args = build(f"redis://127.0.0.1:{server.port}/{DB}")
+        args += ["--redis-ssl-url", f"rediss://localhost:{server.tls_port}"]
         if sentinels:
             ports = stack.enter_context(private_sentinels())
             args += ["--sentinels", ",".join(f"127.0.0.1:{p}" for p in ports)]

@@ -40,6 +40,7 @@ DEFAULT_FILES = (
     "test_cwe_404.py",
     "test_connection.py",
     "test_sentinel.py",
+    "test_ssl.py",
 )
 # Not run: test_client.py (nothing but redis-py's OpenTelemetry metric
 # recording), test_command_parser.py (cluster only: every test is onlycluster),
@@ -185,6 +186,18 @@ DESELECT_AIO: dict[str, str] = {
     "test_connection_pool.py::TestConnectionPool::test_lock_not_held_during_connection_establishment": (
         "reads redis-py's private ConnectionPool._lock"
     ),
+    # -- test_ssl.py
+    **{
+        f"test_ssl.py::TestSSL::test_{name}": (
+            "reads redis.asyncio's RedisSSLContext wrapper (conn.ssl_context.get(),"
+            " .ca_path, .password); aio's ssl_context is the ssl.SSLContext itself"
+        )
+        for name in (
+            "ssl_flags_applied_to_context",
+            "ssl_ca_path_parameter",
+            "ssl_password_parameter",
+        )
+    },
     # -- test_connection.py
     "test_connection.py::test_connection_default_parser_matches_default_protocol": _PARSER_CLASS,
     "test_connection.py::test_connection_parser_matches_protocol[": _PARSER_CLASS,
@@ -251,6 +264,9 @@ AIO_DIFFERENCES: dict[str, str] = {
     ),
     "test_connect.py::test_tcp_connect": _FAKE_HANDSHAKE,
     "test_connect.py::test_uds_connect": _FAKE_HANDSHAKE,
+    # the same scripted server behind TLS (the TLS handshake itself succeeds)
+    "test_connect.py::test_tcp_ssl_connect": _FAKE_HANDSHAKE,
+    "test_connect.py::test_tcp_ssl_tls12_custom_ciphers": _FAKE_HANDSHAKE,
     "test_sentinel.py::test_repr_correctly_represents_connection_object": (
         "the repr is aio's <SentinelManagedConnection(service=mymaster,host=...,"
         "port=...)>, not redis-py's <redis.asyncio.sentinel.SentinelManaged"

@@ -51,6 +51,7 @@ DEFAULT_FILES = (
     "maint_notifications/test_maint_notifications.py",
     "test_connection.py",
     "test_sentinel.py",
+    "test_ssl.py",
 )
 # Not run: test_client.py (only redis-py's OpenTelemetry metric recording),
 # test_helpers.py and test_utils.py (redis-py's private helper modules
@@ -60,6 +61,10 @@ DEFAULT_FILES = (
 # Deselected in BOTH modes: they hang or need what a private standalone server
 # on this machine cannot give.
 DESELECT_ALWAYS: dict[str, str] = {
+    "test_ssl.py::TestSSL::test_ssl_connection_without_ssl": (
+        "expects 'Connection closed by server'; Redis 7.0 resets a plain-text"
+        " connection to its TLS port (redis-py: 'Connection reset by peer')"
+    ),
     # drives redis-py's socket internals from a helper thread: hangs the facade
     "test_pubsub.py::TestPubSubAutoReconnect": "redis-py socket internals",
     # The machine's Redis is 7.0.15; these assert newer servers' replies and
@@ -306,6 +311,9 @@ DESELECT_FACADE: dict[str, str] = {
         "get_connection_count(), the pool's OpenTelemetry gauge, on mocks planted"
         " in redis-py's private pool queue"
     ),
+    "test_ssl.py::TestSSL::test_ssl_verify_flags_applied_to_context": (
+        "calls redis-py's private SSLConnection._wrap_socket_with_ssl"
+    ),
     # -- test_sentinel.py
     **{
         f"test_sentinel.py::test_{name}": (
@@ -399,6 +407,19 @@ FACADE_DIFFERENCES: dict[str, str] = {
     "test_connect.py::test_uds_connect": (
         "the client name goes in HELLO 3 SETNAME; see test_tcp_connect"
     ),
+    **{
+        f"test_connect.py::test_tcp_ssl_{name}": (
+            "the client name goes in HELLO 3 SETNAME; see test_tcp_connect (the"
+            " same scripted server, behind TLS: the TLS handshake succeeds)"
+        )
+        for name in (
+            "connect[771]",
+            "connect[772]",
+            "tls12_custom_ciphers[AES256-SHA:DHE-RSA-AES256-SHA:AES128-SHA:DHE-RSA-AES128-SHA]",
+            "tls12_custom_ciphers[ECDHE-ECDSA-AES256-GCM-SHA384]",
+            "tls12_custom_ciphers[ECDHE-RSA-AES128-GCM-SHA256]",
+        )
+    },
     "test_exceptions.py::TestRedisClusterException::test_sets_error_type_and_args": (
         "redis-py 8's repr of its errors is 'server:ClassName' (for its"
         " metrics); aio's errors keep Python's repr, with the message"
