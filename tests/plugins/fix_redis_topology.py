@@ -1,7 +1,8 @@
 """Private Redis topologies started by the tests from the machine's ``redis-server``.
 
 - :func:`redis_cluster`: three masters with ``cluster-enabled yes``, slots assigned by
-  ``redis-cli --cluster create``; yields the list of ``(host, port)`` nodes.
+  ``redis-cli --cluster create``; yields the list of ``(host, port)`` nodes. The same
+  cluster, with replicas if asked, outside pytest: :func:`start_cluster`.
 - :func:`redis_sentinel`: one master and one sentinel monitoring it as ``mymaster``;
   yields ``{"master": (host, port), "sentinel": (host, port)}``.
 
@@ -12,12 +13,14 @@ end of the session. Without ``redis-server`` the fixtures skip (fail under CI).
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -92,16 +95,54 @@ def stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def redis_cluster() -> Iterator[list[tuple[str, int]]]:
-    """Three-master Redis Cluster on 127.0.0.1."""
+def free_port_block(count: int) -> int:
+    """The first of ``count`` consecutive free ports on 127.0.0.1, each with its
+    cluster bus port (+10000) and the port +1000 free as well (redis-py's
+    ``test_address_remap`` proxies each node there)."""
+    rng = random.Random()
+    for _ in range(200):
+        # Below the kernel's ephemeral range (32768+) for the nodes and their
+        # proxies; the bus ports land in it, checked like the others.
+        base = rng.randrange(20000, 22000 - count)
+        ports = [p + off for p in range(base, base + count) for off in (0, 1000, 10000)]
+        if all(_bindable(port) for port in ports):
+            return base
+    raise RuntimeError(f"no block of {count} free ports for a cluster")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def _cli(cli: str, port: int, *args: str) -> str:
+    return subprocess.run(
+        [cli, "-h", HOST, "-p", str(port), *args],
+        capture_output=True,
+        text=True,
+        timeout=5,
+    ).stdout
+
+
+@contextmanager
+def start_cluster(
+    masters: int = 3, replicas: int = 0
+) -> Iterator[list[tuple[str, int]]]:
+    """Start a Redis Cluster on 127.0.0.1 with ``masters`` masters and ``replicas``
+    replicas of each, on consecutive ports (masters first); yields every node and
+    kills them on exit. Usable outside pytest (redis-py's suite runner)."""
     server, cli = redis_binaries()
+    count = masters * (1 + replicas)
     procs: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory(prefix="aio-redis-cluster-") as root:
-        ports = []
+        base = free_port_block(count)
+        ports = list(range(base, base + count))
         try:
-            for _ in range(3):
-                port = free_port()
+            for port in ports:
                 workdir = os.path.join(root, str(port))
                 os.mkdir(workdir)
                 procs.append(
@@ -117,7 +158,6 @@ def redis_cluster() -> Iterator[list[tuple[str, int]]]:
                         "2000",
                     )
                 )
-                ports.append(port)
             for port in ports:
                 wait_ping(port)
             nodes = [f"{HOST}:{port}" for port in ports]
@@ -128,27 +168,29 @@ def redis_cluster() -> Iterator[list[tuple[str, int]]]:
                     "create",
                     *nodes,
                     "--cluster-replicas",
-                    "0",
+                    str(replicas),
                     "--cluster-yes",
                 ],
                 check=True,
                 capture_output=True,
                 timeout=30,
             )
-            end = time.monotonic() + 20
+            end = time.monotonic() + 30
             pending = set(ports)
             while pending and time.monotonic() < end:
                 # Every node must see the cluster up and agree on the epoch of the
-                # slot map, or the first commands may get CLUSTERDOWN.
+                # slot map, or the first commands may get CLUSTERDOWN; a replica
+                # must have synced, or reads from it miss the keys just written.
                 for port in sorted(pending):
-                    info = subprocess.run(
-                        [cli, "-h", HOST, "-p", str(port), "cluster", "info"],
-                        capture_output=True,
-                        text=True,
-                        timeout=5,
-                    ).stdout
-                    if "cluster_state:ok" in info and "cluster_known_nodes:3" in info:
-                        pending.discard(port)
+                    info = _cli(cli, port, "cluster", "info")
+                    if "cluster_state:ok" not in info:
+                        continue
+                    if f"cluster_known_nodes:{count}" not in info:
+                        continue
+                    role = _cli(cli, port, "info", "replication")
+                    if "role:slave" in role and "master_link_status:up" not in role:
+                        continue
+                    pending.discard(port)
                 if pending:
                     time.sleep(0.1)
             if pending:
@@ -156,6 +198,13 @@ def redis_cluster() -> Iterator[list[tuple[str, int]]]:
             yield [(HOST, port) for port in ports]
         finally:
             stop_all(procs)
+
+
+@pytest.fixture(scope="session")
+def redis_cluster() -> Iterator[list[tuple[str, int]]]:
+    """Three-master Redis Cluster on 127.0.0.1."""
+    with start_cluster() as nodes:
+        yield nodes
 
 
 @pytest.fixture

@@ -34,6 +34,14 @@ DB = 13
 # What redis-py's own CI deselects against one standalone server.
 # (Its ``ssl`` tests run: the private server listens with TLS too.)
 MARKERS = "not onlycluster and not redismod and not replica"
+# ... and against a cluster (its cluster files; no TLS cluster here).
+CLUSTER_MARKERS = "not onlynoncluster and not redismod and not ssl and not replica"
+# The private cluster: three masters with a replica each, as redis-py's CI has
+# (its tests read from replicas, SCAN them, fail over to them); the suite's
+# --redis-cluster-nodes waits for that many nodes.
+CLUSTER_MASTERS = 3
+CLUSTER_REPLICAS = 1
+CLUSTER_NODES = CLUSTER_MASTERS * (1 + CLUSTER_REPLICAS)
 #: The ACL user of the suite's client-certificate test (its ssl_utils.CN_USERNAME).
 CN_USERNAME = "test_user"
 
@@ -260,6 +268,7 @@ def pytest_args(
     deselect: Iterable[str] = (),
     plugin: str | None = None,
     junit: str | None = None,
+    cluster: bool = False,
 ) -> list[str]:
     """The pytest command line run inside the extracted suite.
 
@@ -268,6 +277,8 @@ def pytest_args(
     :param deselect: node ids under ``tests/`` to leave out.
     :param plugin: a redirect plugin module to load with ``-p``, or ``None``.
     :param junit: where to write a JUnit XML report, if anywhere.
+    :param cluster: ``url`` is a node of :func:`private_cluster` (the
+        cluster markers, and the number of nodes to wait for).
     """
     args = [sys.executable, "-m", "pytest"]
     if plugin:
@@ -275,13 +286,31 @@ def pytest_args(
     args += [
         "-p", "no:cacheprovider", "-q", "-W", "ignore", "--timeout", "30",
         "--timeout-method", "signal", "--redis-url", url, "-o", "addopts=",
-        "-m", MARKERS, "-o", "filterwarnings=", "-o", "asyncio_mode=auto",
+        "-m", CLUSTER_MARKERS if cluster else MARKERS, "-o", "filterwarnings=",
+        "-o", "asyncio_mode=auto",
     ]  # fmt: skip
+    if cluster:
+        args += ["--redis-cluster-nodes", str(CLUSTER_NODES)]
     for node in deselect:
         args += ["--deselect", f"tests/{node}"]
     if junit:
         args += ["--junitxml", junit]
     return [*args, *paths]
+
+
+@contextmanager
+def private_cluster() -> Iterator[int]:
+    """A throwaway Redis Cluster on 127.0.0.1 (:data:`CLUSTER_MASTERS` masters,
+    :data:`CLUSTER_REPLICAS` replica each, on consecutive ports, as redis-py's
+    ``test_address_remap`` assumes); yields the port of its first master."""
+    if shutil.which("redis-cli") is None:
+        raise RuntimeError("redis-cli is not installed")
+    _binary()
+    # fix_redis_topology imports pytest: only when a cluster is wanted
+    from tests.plugins.fix_redis_topology import start_cluster
+
+    with start_cluster(CLUSTER_MASTERS, CLUSTER_REPLICAS) as nodes:
+        yield nodes[0][1]
 
 
 def needs_sentinels(files: Iterable[str]) -> bool:
@@ -294,6 +323,7 @@ def run_in_suite(
     build: Callable[[str], list[str]],
     *,
     sentinels: bool = False,
+    cluster: bool = False,
 ) -> int:
     """Run ``build(url)`` inside the extracted suite against a private server.
 
@@ -301,6 +331,8 @@ def run_in_suite(
     :param build: the command line for the server at ``url``.
     :param sentinels: also start :func:`private_sentinels` and name them to the
         suite (``--sentinels``, ``--master-service``).
+    :param cluster: against a :func:`private_cluster` instead (``url`` names
+        its first master, database 0; no TLS, no sentinels).
     :returns: the command's exit code.
     """
     suite = fetch_suite(installed_version())
@@ -313,6 +345,10 @@ def run_in_suite(
         os.replace(partial, target)
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{suite.parent}"}
     env.pop("PYTEST_ADDOPTS", None)
+    if cluster:
+        with private_cluster() as port:
+            args = build(f"redis://127.0.0.1:{port}/0")
+            return subprocess.run(args, cwd=suite, env=env, check=False).returncode
     with ExitStack() as stack:
         server = stack.enter_context(private_server(tls_files(suite)))
         args = build(f"redis://127.0.0.1:{server.port}/{DB}")
