@@ -255,8 +255,11 @@ class RedisCore(ScriptsAndLocks):
             # As redis-py 8: a client that makes its own pool retries by default;
             # one given a pool uses the pool's policy (none unless it has one).
             retry = default_retry() if connection_pool is None else None
-        elif retry is None and retry_on_timeout:
-            retry = Retry(NoBackoff(), 1)
+        # retry_on_timeout is accepted and ignored, as redis-py 8 deprecates and
+        # ignores it on the client (its default policy retries TimeoutError):
+        # not given to the pool, so Redis(retry=None, retry_on_timeout=True)
+        # retries nothing and get_retry() is None. A pool or URL that sets it
+        # still widens its connections' policies, as redis-py's connections do.
         if connection_pool is None:
             pool_kwargs: dict[str, Any] = {
                 "db": db,
@@ -266,7 +269,6 @@ class RedisCore(ScriptsAndLocks):
                 "encoding": encoding,
                 "encoding_errors": encoding_errors,
                 "decode_responses": decode_responses,
-                "retry_on_timeout": retry_on_timeout,
                 "retry": retry,
                 "max_connections": max_connections,
                 "health_check_interval": health_check_interval,
@@ -375,7 +377,7 @@ class RedisCore(ScriptsAndLocks):
         ``get_retry()`` (None when the pool has none).
 
         Each connection retries a failed command under its own copy of it,
-        widened by ``retry_on_error`` (and ``TimeoutError`` with
+        widened by ``retry_on_error`` (and ``TimeoutError`` for a pool made with
         ``retry_on_timeout``); that copy (``connection.retry``) is the policy
         commands run under, here as in redis-py.
         """
