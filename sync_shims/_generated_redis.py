@@ -54,7 +54,9 @@ class RedisTwin:
     Use ``async with`` or :meth:`aclose` to release the connections. Without
     ``retry=``, a failed command is retried as redis-py 8 does (10 times,
     exponential backoff with jitter from 10 ms, capped at 1 s); ``retry=None``
-    turns retries off, and ``retry_on_error=[...]`` adds errors to retry on.
+    turns retries off, and ``retry_on_error=[...]`` adds errors to retry on;
+    ``retry_on_timeout`` is ignored, as in redis-py 8 (the default policy
+    retries timeouts already; a pool or URL may still set it).
 
     The defaults are redis-py 8's: a reply must come within 5 s
     (``socket_timeout``; blocking commands such as ``BLPOP`` get their own
@@ -104,7 +106,7 @@ class RedisTwin:
         ``get_retry()`` (None when the pool has none).
 
         Each connection retries a failed command under its own copy of it,
-        widened by ``retry_on_error`` (and ``TimeoutError`` with
+        widened by ``retry_on_error`` (and ``TimeoutError`` for a pool made with
         ``retry_on_timeout``); that copy (``connection.retry``) is the policy
         commands run under, here as in redis-py.
         """
@@ -3713,7 +3715,14 @@ class MonitorTwin:
         return self._contexts.pop().__exit__(exc_type, exc, tb)
 
     def next_command(self) -> dict[str, Any]:
-        """Wait for the next command the server runs."""
+        """Wait for the next command the server runs.
+
+        :raises TimeoutError: none came within the connection's
+            ``socket_timeout`` (``None``: no limit); the connection is closed
+            then, as redis.asyncio's read closes it, so later calls raise
+            ``ConnectionError``.
+        :raises ConnectionError: the connection was lost.
+        """
         return _call(self._async.next_command)
 
     def listen(self) -> Iterator[dict[str, Any]]:

@@ -543,7 +543,7 @@ class Monitor:
             conn = await self.connection_pool.get_connection("MONITOR")
             self.connection = conn
             conn.message_sink = self._sink
-            reply = await conn.send_request(("MONITOR",))
+            reply = await conn.send_request(("MONITOR",), timeout=conn.socket_timeout)
             if reply not in (b"OK", "OK"):
                 raise RedisError(f"MONITOR failed: {reply!r}")
 
@@ -564,11 +564,18 @@ class Monitor:
             self.connection_pool._release(conn)
 
     async def next_command(self) -> dict[str, Any]:
-        """Wait for the next command the server runs."""
+        """Wait for the next command the server runs.
+
+        :raises TimeoutError: none came within the connection's
+            ``socket_timeout`` (``None``: no limit); the connection is closed
+            then, as redis.asyncio's read closes it, so later calls raise
+            ``ConnectionError``.
+        :raises ConnectionError: the connection was lost.
+        """
         await self.connect()
-        while not self._queue:
-            self._ready.clear()
-            await self._ready.wait()
+        conn = self.connection
+        if not self._queue and conn is not None:
+            await self._wait(conn)
         reply = self._queue.popleft()
         if isinstance(reply, Exception):
             raise reply
@@ -589,10 +596,14 @@ class Monitor:
         db, client, args = match.groups()
         client_type = "tcp"
         address, _, port = client.rpartition(":")
+        # redis-py's shapes: a unix client's socket path in client_port, and
+        # "unknown" for a command with no client (redis.py's sync Monitor).
         if client == "lua":
             client_type, address, port = "lua", "lua", ""
         elif client.startswith("unix"):
-            client_type, address, port = "unix", client[5:], ""
+            client_type, address, port = "unix", "unix", client[5:]
+        elif not client:
+            client_type = "unknown"
         command = " ".join(a.replace('\\"', '"') for a in _ARG_RE.findall(args))
         return {
             "time": float(stamp),
@@ -602,6 +613,26 @@ class Monitor:
             "client_type": client_type,
             "command": command,
         }
+
+    async def _wait(self, conn: Connection) -> None:
+        """Wait for the sink to queue a reply, up to ``socket_timeout``."""
+        try:
+            async with asyncio.timeout(conn.socket_timeout):
+                while not self._queue:
+                    if not conn.is_connected:
+                        # Lost and already reported once (or closed after a
+                        # timeout): redis.asyncio's next read fails the same way.
+                        raise ConnectionError("Connection closed by server.")
+                    self._ready.clear()
+                    await self._ready.wait()
+        except builtins.TimeoutError as exc:
+            if self._queue:
+                return  # a reply came as the timeout fired: it wins
+            error = TimeoutError(f"Timeout reading from {conn._description()}")
+            # The loss is this error: the sink must not queue it for the next call.
+            conn.message_sink = None
+            conn._abort(error)
+            raise error from exc
 
     async def listen(self) -> AsyncIterator[dict[str, Any]]:
         """Yield commands as the server runs them."""
