@@ -286,8 +286,21 @@ class Connection(ConnectionMaintenance):
         client_name: str | None = None,
         protocol: int | str | None = None,
         max_bulk_length: int = 512 * 1024 * 1024,
+        credential_provider: Any = None,
         **kwargs: Any,
     ) -> None:
+        if (username or password) and credential_provider is not None:
+            raise DataError(
+                "'username' and 'password' cannot be passed along with"
+                " 'credential_provider'. Please provide only one of the following"
+                " arguments: \n1. 'password' and (optional) 'username'\n"
+                "2. 'credential_provider'"
+            )
+        #: redis-py's credential provider: ``get_credentials_async()`` (or
+        #: ``get_credentials()``) gives ``(password,)`` or ``(username,
+        #: password)``, asked anew at every connect.
+        self.credential_provider = credential_provider
+        self._auth: tuple[str | None, str] | None = None
         self.host = host
         self.port = int(port)
         self.db = int(db)
@@ -437,19 +450,17 @@ class Connection(ConnectionMaintenance):
 
     def _handshake_commands(self) -> list[tuple[Any, ...]]:
         commands: list[tuple[Any, ...]] = []
+        auth = self._auth
         if self.protocol == 3:
             hello: list[Any] = ["HELLO", 3]
-            if self.password is not None:
-                hello += ["AUTH", self.username or "default", self.password]
+            if auth is not None:
+                hello += ["AUTH", auth[0] or "default", auth[1]]
             if self.client_name:
                 hello += ["SETNAME", self.client_name]
             commands.append(tuple(hello))
         else:
-            if self.password is not None:
-                if self.username:
-                    commands.append(("AUTH", self.username, self.password))
-                else:
-                    commands.append(("AUTH", self.password))
+            if auth is not None:
+                commands.append(("AUTH", *auth) if auth[0] else ("AUTH", auth[1]))
             if self.client_name:
                 commands.append(("CLIENT", "SETNAME", self.client_name))
         if self.db:
@@ -459,7 +470,33 @@ class Connection(ConnectionMaintenance):
             commands.append(maintenance)
         return commands
 
+    async def _credentials(self) -> tuple[str | None, str] | None:
+        """``(username or None, password)`` to authenticate with, as redis-py
+        picks them: the credential provider's, else ``username``/``password``
+        (a username alone authenticates with an empty password; an empty
+        password alone not at all)."""
+        provider = self.credential_provider
+        if provider is not None:
+            getter = getattr(provider, "get_credentials_async", None)
+            found = await getter() if getter is not None else provider.get_credentials()
+            creds = tuple(found)
+        elif self.username:
+            creds = (self.username, self.password or "")
+        elif self.password:
+            creds = (self.password,)
+        else:
+            return None
+        if len(creds) == 1:
+            return None, creds[0]
+        if len(creds) == 2:
+            return creds[0] or None, creds[1]
+        raise DataError(
+            "credentials must be (password,) or (username, password),"
+            f" not {len(creds)} values"
+        )
+
     async def _handshake(self) -> None:
+        self._auth = await self._credentials()
         commands = self._handshake_commands()
         if not commands:
             return

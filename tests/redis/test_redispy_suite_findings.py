@@ -173,3 +173,68 @@ def test_no_certificate_check_means_no_hostname_check(
 ) -> None:
     conn = module.SSLConnection(ssl_cert_reqs=reqs, ssl_check_hostname=True)
     assert conn.check_hostname is checked
+
+
+class _Creds:
+    """A credential provider (duck-typed as redis-py's CredentialProvider)."""
+
+    def __init__(self, *creds: str) -> None:
+        self.creds = creds
+        self.asked = 0
+
+    def get_credentials(self) -> tuple[str, ...]:
+        return self.creds
+
+    async def get_credentials_async(self) -> tuple[str, ...]:
+        self.asked += 1
+        return self.creds
+
+
+@LIBS
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_credential_provider_authenticates_as_redis_py(
+    redis_url: str, lib: Any, protocol: int
+) -> None:
+    # redis-py's test_credentials (both suites) found aio ignoring providers.
+    admin = aio_redis.Redis.from_url(redis_url)
+    user = f"h5-creds-{protocol}-{lib.__name__}"
+    await admin.acl_setuser(user, enabled=True, passwords=["+s3cret"], commands=["+@all"], keys=["*"])  # fmt: skip
+    try:
+        provider = _Creds(user, "s3cret")
+        client = lib.Redis.from_url(redis_url, protocol=protocol, credential_provider=provider)  # fmt: skip
+        try:
+            assert await client.acl_whoami() in (user, user.encode())
+            assert provider.asked == 1
+        finally:
+            await client.aclose()
+        wrong = lib.Redis.from_url(redis_url, protocol=protocol, credential_provider=_Creds(user, "nope"), retry=None)  # fmt: skip
+        try:
+            with pytest.raises(lib.AuthenticationError):
+                await wrong.ping()
+        finally:
+            await wrong.aclose()
+        with pytest.raises(lib.DataError, match="cannot be passed along"):
+            both = lib.Redis.from_url(redis_url, password="x", credential_provider=provider)  # fmt: skip
+            await both.ping()
+    finally:
+        await admin.acl_deluser(user)
+        await admin.aclose()
+
+
+@LIBS
+async def test_username_alone_authenticates_with_an_empty_password(
+    redis_url: str, lib: Any
+) -> None:
+    # as redis-py: HELLO 3 AUTH <user> "" (the server says whether it is allowed)
+    admin = aio_redis.Redis.from_url(redis_url)
+    user = f"h5-nopass-{lib.__name__}"
+    await admin.acl_setuser(user, enabled=True, nopass=True, commands=["+@all"], keys=["*"])  # fmt: skip
+    try:
+        client = lib.Redis.from_url(redis_url, username=user)
+        try:
+            assert await client.acl_whoami() in (user, user.encode())
+        finally:
+            await client.aclose()
+    finally:
+        await admin.acl_deluser(user)
+        await admin.aclose()
