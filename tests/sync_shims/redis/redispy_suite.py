@@ -29,6 +29,8 @@ from tests.plugins.redispy_tree import fetch_suite as fetch_suite
 from tests.plugins.redispy_tree import installed_version as installed_version
 
 HERE = Path(__file__).resolve().parent
+# loaded in both modes: stand-ins for what the machine lacks (redis-entraid)
+STANDINS = Path(redispy_tree.__file__).with_name("redispy_standins.py")
 DEFAULT_FILES = (
     "test_commands.py",
     "test_pipeline.py",
@@ -52,6 +54,7 @@ DEFAULT_FILES = (
     "test_connection.py",
     "test_sentinel.py",
     "test_ssl.py",
+    "test_credentials.py",
 )
 # Not run: test_client.py (only redis-py's OpenTelemetry metric recording),
 # test_helpers.py and test_utils.py (redis-py's private helper modules
@@ -475,19 +478,20 @@ def command(mode: str, files: list[str], url: str, junit: str | None) -> list[st
     deselect.update(redispy_tree.occupied_port_deselections())
     if mode == "facade":
         deselect.update(DESELECT_FACADE)
-    return redispy_tree.pytest_args(
+    args = redispy_tree.pytest_args(
         url,
         [f"tests/{name}" for name in files or DEFAULT_FILES],
         deselect=deselect,
         plugin="redispy_redirect" if mode == "facade" else None,
         junit=junit,
     )
+    return [*args, "-p", STANDINS.stem]
 
 
 def run(mode: str, files: list[str], junit: str | None = None) -> int:
     """Run the suite in ``mode`` on a private server; returns pytest's exit code."""
     return redispy_tree.run_in_suite(
-        [HERE / "redispy_redirect.py"],
+        [HERE / "redispy_redirect.py", STANDINS],
         lambda url: command(mode, files, url, junit),
         sentinels=redispy_tree.needs_sentinels(files or DEFAULT_FILES),
     )
