@@ -33,9 +33,12 @@ class RedisClusterTwin:
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None,
     require_full_coverage=True, read_from_replicas=False, reinitialize_steps=5,
-    cluster_error_retry_attempts=3, max_connections=2**31, **connection_kwargs)``;
-    ``connection_kwargs`` are those of :class:`~aio.redis.Redis` (``password``,
-    ``username``, ``decode_responses``, ``protocol``, ``socket_timeout``, ``ssl``...).
+    cluster_error_retry_attempts=10, max_connections=100, retry=None,
+    address_remap=None, **connection_kwargs)``; ``connection_kwargs`` are those
+    of :class:`~aio.redis.Redis` (``password``, ``username``,
+    ``decode_responses``, ``protocol``, ``socket_timeout``, ``ssl``...), and
+    ``redis_connect_func``, called with each new node connection once it is
+    connected, as redis-py's.
 
     Use ``async with RedisCluster(...) as rc:`` (or ``await rc.initialize()``;
     the first command initializes too) and :meth:`aclose`.
@@ -45,12 +48,15 @@ class RedisClusterTwin:
     :param read_from_replicas: send read-only commands round-robin to the
         primary and its replicas.
     :param require_full_coverage: refuse a map in which a slot has no node.
-    :param retry: its number of retries replaces ``cluster_error_retry_attempts``
-        (as in redis-py, the count is what the cluster client uses of it).
+    :param retry: replaces the default
+        ``Retry(ExponentialWithJitterBackoff(base=0.01, cap=1),
+        cluster_error_retry_attempts)``: how many times, and after which pause, a
+        command is retried after an error of :attr:`ERRORS_ALLOW_RETRY`.
+    :param max_connections: per node.
+    :param address_remap: ``f((host, port)) -> (host, port)``: where to reach a
+        node the cluster names (in ``CLUSTER SLOTS``, MOVED and ASK), for
+        nodes behind a proxy or NAT.
     :raises RedisClusterException: no node given, or none reachable.
-
-    Differences from redis-py: KEYS and DBSIZE ask every primary (redis-py asks
-    one node).
     """
 
     _async: RedisCluster

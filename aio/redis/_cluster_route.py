@@ -8,9 +8,10 @@ asked of the server with ``COMMAND GETKEYS`` (the caller does that round trip).
 A command mixin may also name its keys with the ``keys=`` option, which wins.
 
 Keyless commands follow redis-py's table: most go to one "default" node, some to
-every primary (FLUSHDB, SCRIPT LOAD...) or every node. Replies are combined by
-redis-py's result callbacks where it has one (DBSIZE summed, KEYS merged, SCAN's
-cursors kept per node), else returned per node.
+every primary (FLUSHDB, SCRIPT LOAD...) or to a random one (RANDOMKEY). Replies
+of several nodes (``target_nodes=``) are combined by redis-py's result callbacks
+where it has one (DBSIZE summed, KEYS merged, SCAN's cursors kept per node),
+else returned per node.
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ SLOT_ID = "slot-id"
 
 NODE_FLAGS = frozenset({PRIMARIES, REPLICAS, ALL_NODES, RANDOM, DEFAULT_NODE})
 
+# As redis-py's COMMAND_FLAGS; everything else keyless (PING, KEYS, DBSIZE,
+# CONFIG SET, INFO...) goes to the default node.
 _PRIMARY_COMMANDS = (
-    "FLUSHALL FLUSHDB KEYS DBSIZE SCAN SCRIPT|EXISTS SCRIPT|FLUSH SCRIPT|LOAD "
+    "FLUSHALL FLUSHDB SCAN SCRIPT|EXISTS SCRIPT|FLUSH SCRIPT|LOAD "
     "FUNCTION|DELETE FUNCTION|FLUSH FUNCTION|LOAD FUNCTION|RESTORE FUNCTION|LIST"
 )
-_ALL_COMMANDS = "PING CONFIG|SET CONFIG|RESETSTAT CONFIG|REWRITE"
 _RANDOM_COMMANDS = "RANDOMKEY FUNCTION|DUMP"
 _SLOT_COMMANDS = (
     "CLUSTER|COUNTKEYSINSLOT CLUSTER|GETKEYSINSLOT CLUSTER|SETSLOT "
@@ -56,7 +58,6 @@ _SLOT_COMMANDS = (
 #: Node policy of keyless commands that do not go to the default node.
 COMMAND_FLAGS: dict[str, str] = {
     **dict.fromkeys(_PRIMARY_COMMANDS.split(), PRIMARIES),
-    **dict.fromkeys(_ALL_COMMANDS.split(), ALL_NODES),
     **dict.fromkeys(_RANDOM_COMMANDS.split(), RANDOM),
     **dict.fromkeys(_SLOT_COMMANDS.split(), SLOT_ID),
 }

@@ -15,29 +15,28 @@ redirection, which is how the cluster tells a client that its map is stale.
 from __future__ import annotations
 
 import logging
-import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aio.redis._connection import Connection
 from aio.redis._core import EMPTY_RESPONSE
 from aio.redis._pool import ConnectionPool
 from aio.redis.exceptions import (
-    ConnectionError,
     RedisClusterException,
     RedisError,
     ResponseError,
     SlotNotCoveredError,
-    TimeoutError,
 )
 
 __all__ = (
     "PRIMARY",
+    "AddressRemap",
     "ClusterUnreachableError",
     "REDIS_CLUSTER_HASH_SLOTS",
     "REPLICA",
     "ClusterNode",
     "NodesManager",
+    "calling_on_connect",
     "convert_reply",
     "key_slot",
 )
@@ -128,6 +127,20 @@ def convert_reply(
         return reply
     kwargs = {k: v for k, v in options.items() if k not in CLIENT_OPTIONS}
     return callback(reply, **kwargs)
+
+
+def calling_on_connect(
+    connection_class: type[Connection], on_connect: Callable[[Connection], Any]
+) -> type[Connection]:
+    """A subclass of ``connection_class`` whose connections call ``on_connect``
+    (sync or async) with themselves after each (re)connect: redis-py's
+    ``redis_connect_func`` for the nodes of a cluster."""
+
+    def __init__(self: Connection, **kwargs: Any) -> None:
+        connection_class.__init__(self, **kwargs)
+        self.register_connect_callback(on_connect)
+
+    return type(connection_class.__name__, (connection_class,), {"__init__": __init__})
 
 
 class ClusterNode:
@@ -222,12 +235,21 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+#: ``address_remap``: where a node the cluster names ``(host, port)`` is reached.
+AddressRemap = Callable[[tuple[str, int]], tuple[str, int]]
+
+
 class NodesManager:
     """The slot map and the known nodes of one cluster client.
 
     :param startup_nodes: where to ask for the map first.
     :param require_full_coverage: refuse a map in which some slot has no node.
-    :param connection_kwargs: for every node's pool.
+    :param node_kwargs: for every node's pool.
+    :param address_remap: maps each address the cluster gives (``CLUSTER
+        SLOTS``, MOVED, ASK) to the one to connect to (nodes behind a proxy or
+        NAT), as redis-py's.
+    :param node_class: the class of the nodes made (a subclass of
+        :class:`ClusterNode`; the blocking facade's adds ``redis_connection``).
     """
 
     def __init__(
@@ -235,10 +257,14 @@ class NodesManager:
         startup_nodes: Iterable[ClusterNode],
         require_full_coverage: bool,
         node_kwargs: dict[str, Any],
+        address_remap: AddressRemap | None = None,
+        node_class: type[ClusterNode] = ClusterNode,
     ) -> None:
         self.startup_nodes: dict[str, ClusterNode] = {n.name: n for n in startup_nodes}
         self.require_full_coverage = require_full_coverage
         self.node_kwargs = node_kwargs
+        self.address_remap = address_remap
+        self.node_class = node_class
         self.nodes_cache: dict[str, ClusterNode] = {}
         self.slots_cache: dict[int, list[ClusterNode]] = {}
         self.default_node: ClusterNode | None = None
@@ -248,7 +274,15 @@ class NodesManager:
         self, host: str, port: int, server_type: str | None = None
     ) -> ClusterNode:
         """A node with this manager's connection arguments."""
-        return ClusterNode(host, port, server_type, **self.node_kwargs)
+        return self.node_class(host, port, server_type, **self.node_kwargs)
+
+    def remap_host_port(self, host: str, port: int) -> tuple[str, int]:
+        """Where to reach the node the cluster calls ``host:port``
+        (``address_remap``'s answer, else the same)."""
+        if self.address_remap is None:
+            return host, port
+        host, port = self.address_remap((host, port))
+        return host, int(port)
 
     def get_node(
         self,
@@ -266,7 +300,9 @@ class NodesManager:
         return self.nodes_cache.get(node_name)
 
     def get_or_create(self, host: str, port: int) -> ClusterNode:
-        """The node at ``host:port``, added to the known nodes when new."""
+        """The node the cluster calls ``host:port`` (a redirection's target),
+        added to the known nodes when new."""
+        host, port = self.remap_host_port(host, port)
         node = self.get_node(host, port)
         if node is None:
             node = self.make_node(host, port, PRIMARY)
@@ -320,24 +356,30 @@ class NodesManager:
         candidates = list(self.startup_nodes.values())
         candidates += [n for n in self.nodes_cache.values() if n not in candidates]
         errors: list[str] = []
+        covered = -1  # the most slots a node's map covered, if any answered
         for startup in candidates:
             try:
                 reply = await startup.execute_raw("CLUSTER SLOTS")
-            except (ConnectionError, TimeoutError, ResponseError) as exc:
-                errors.append(f"{startup.name}: {exc}")
+            except ResponseError:
+                errors.append(
+                    f"{startup.name}: Cluster mode is not enabled on this node"
+                )
                 continue
             except RedisError as exc:
                 errors.append(f"{startup.name}: {exc}")
                 continue
             slots, nodes = self.parse_slots(reply, startup)
             if self.require_full_coverage and len(slots) < REDIS_CLUSTER_HASH_SLOTS:
-                errors.append(
-                    f"{startup.name}: {len(slots)} of "
-                    f"{REDIS_CLUSTER_HASH_SLOTS} slots covered"
-                )
+                covered = max(covered, len(slots))
                 continue
             await self._install(slots, nodes)
             return
+        if covered >= 0:
+            # redis-py's words, when some node answered with a partial map
+            raise RedisClusterException(
+                "All slots are not covered after query all startup_nodes. "
+                f"{covered} of {REDIS_CLUSTER_HASH_SLOTS} covered..."
+            )
         raise ClusterUnreachableError(
             "Redis Cluster cannot be connected. Please provide at least one "
             "reachable node: " + "; ".join(errors)
@@ -356,7 +398,7 @@ class NodesManager:
             # An empty or unknown host means "the address you reached me at".
             if host in ("", "?"):
                 host = startup.host
-            port = int(entry[1])
+            host, port = self.remap_host_port(host, int(entry[1]))
             name = node_name("127.0.0.1" if host == "localhost" else host, port)
             node = nodes.get(name)
             if node is None:
@@ -393,9 +435,10 @@ class NodesManager:
         self._replica_index.clear()
         for node in nodes.values():
             self.startup_nodes.setdefault(node.name, node)
-        if self.default_node is None or self.default_node.name not in nodes:
-            primaries = self.get_nodes_by_server_type(PRIMARY)
-            self.default_node = random.choice(primaries) if primaries else None
+        # As redis-py: after every read of the map, the first primary it names
+        # (the owner of its first slot range), whatever was set before.
+        primaries = self.get_nodes_by_server_type(PRIMARY)
+        self.default_node = primaries[0] if primaries else None
         for node in gone:
             if node.name not in self.startup_nodes:
                 await node.disconnect()

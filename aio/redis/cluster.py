@@ -5,8 +5,8 @@ Theory of operation
 The client keeps the cluster's slot map (:class:`~aio.redis._cluster_slots.NodesManager`)
 and one connection pool per node. A command is sent to the node serving the slot of
 its keys (found by :mod:`aio.redis._cluster_route`); keyless commands go to the
-default node, or to every primary / every node where redis-py does so, and their
-replies are combined.
+default node, or to every primary (or a random node) where redis-py does so, and
+their replies are combined.
 
 The cluster corrects a stale map with redirections, which the client follows:
 
@@ -57,8 +57,10 @@ from aio.redis._cluster_route import (
 from aio.redis._cluster_slots import (
     PRIMARY,
     REPLICA,
+    AddressRemap,
     ClusterNode,
     NodesManager,
+    calling_on_connect,
     convert_reply,
     encode_key,
     key_slot,
@@ -68,6 +70,7 @@ from aio.redis._connection import Connection, SSLConnection, resp_version
 from aio.redis._core import (
     _EMPTY_WHEN_BARE,
     EMPTY_RESPONSE,
+    ResponseCallbacks,
     ScriptsAndLocks,
     empty_response_option,
     run_transaction,
@@ -128,9 +131,12 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None,
     require_full_coverage=True, read_from_replicas=False, reinitialize_steps=5,
-    cluster_error_retry_attempts=3, max_connections=2**31, **connection_kwargs)``;
-    ``connection_kwargs`` are those of :class:`~aio.redis.Redis` (``password``,
-    ``username``, ``decode_responses``, ``protocol``, ``socket_timeout``, ``ssl``...).
+    cluster_error_retry_attempts=10, max_connections=100, retry=None,
+    address_remap=None, **connection_kwargs)``; ``connection_kwargs`` are those
+    of :class:`~aio.redis.Redis` (``password``, ``username``,
+    ``decode_responses``, ``protocol``, ``socket_timeout``, ``ssl``...), and
+    ``redis_connect_func``, called with each new node connection once it is
+    connected, as redis-py's.
 
     Use ``async with RedisCluster(...) as rc:`` (or ``await rc.initialize()``;
     the first command initializes too) and :meth:`aclose`.
@@ -140,12 +146,15 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     :param read_from_replicas: send read-only commands round-robin to the
         primary and its replicas.
     :param require_full_coverage: refuse a map in which a slot has no node.
-    :param retry: its number of retries replaces ``cluster_error_retry_attempts``
-        (as in redis-py, the count is what the cluster client uses of it).
+    :param retry: replaces the default
+        ``Retry(ExponentialWithJitterBackoff(base=0.01, cap=1),
+        cluster_error_retry_attempts)``: how many times, and after which pause, a
+        command is retried after an error of :attr:`ERRORS_ALLOW_RETRY`.
+    :param max_connections: per node.
+    :param address_remap: ``f((host, port)) -> (host, port)``: where to reach a
+        node the cluster names (in ``CLUSTER SLOTS``, MOVED and ASK), for
+        nodes behind a proxy or NAT.
     :raises RedisClusterException: no node given, or none reachable.
-
-    Differences from redis-py: KEYS and DBSIZE ask every primary (redis-py asks
-    one node).
     """
 
     RESPONSE_CALLBACKS = RESPONSE_CALLBACKS
@@ -167,6 +176,8 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         ClusterDownError,
         SlotNotCoveredError,
     )
+    # The nodes' class (the blocking facade's adds redis-py's redis_connection).
+    _node_class: type[ClusterNode] = ClusterNode
 
     def __init__(
         self,
@@ -176,22 +187,24 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         require_full_coverage: bool = True,
         read_from_replicas: bool = False,
         reinitialize_steps: int = 5,
-        cluster_error_retry_attempts: int = 3,
+        cluster_error_retry_attempts: int = 10,
         connection_error_retry_attempts: int = 3,
-        max_connections: int = 2**31,
+        max_connections: int = 100,
         retry: Retry | None = None,
         db: int = 0,
         ssl: bool = False,
         connection_class: type[Connection] | None = None,
+        address_remap: AddressRemap | None = None,
         **connection_kwargs: Any,
     ) -> None:
         if db:
             raise RedisClusterException(
                 "Argument 'db' must be 0 or None in cluster mode"
             )
+        node_class = self._node_class
         nodes = list(startup_nodes or ())
         if host is not None:
-            nodes.append(ClusterNode(host, port))
+            nodes.append(node_class(host, port))
         if not nodes:
             raise RedisClusterException(
                 "RedisCluster requires at least one node to discover the "
@@ -205,17 +218,26 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         if connection_class is None:
             connection_class = SSLConnection if ssl else Connection
         connection_kwargs.pop("connection_pool", None)
-        self.connection_kwargs = connection_kwargs
+        on_connect = connection_kwargs.pop("redis_connect_func", None)
+        # As redis-py's: the nodes' connection class is among the arguments.
+        self.connection_kwargs = {
+            **connection_kwargs,
+            "connection_class": connection_class,
+        }
+        if on_connect is not None:
+            connection_class = calling_on_connect(connection_class, on_connect)
         self.encoding: str = connection_kwargs.get("encoding", "utf-8")
         self.read_from_replicas = read_from_replicas
         self.reinitialize_steps = reinitialize_steps
         self.retry = retry or Retry(
-            ExponentialWithJitterBackoff(cap=1.0, base=0.01),
+            ExponentialWithJitterBackoff(base=0.01, cap=1.0),
             cluster_error_retry_attempts,
         )
         self.connection_error_retry_attempts = connection_error_retry_attempts
         protocol = resp_version(connection_kwargs.get("protocol"))
-        self.response_callbacks: dict[str, Any] = dict(self.RESPONSE_CALLBACKS)
+        self.response_callbacks: dict[str, Any] = ResponseCallbacks(
+            self.RESPONSE_CALLBACKS
+        )
         if protocol == 3:
             self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
         self.response_callbacks.update(CLUSTER_RESPONSE_CALLBACKS)
@@ -235,9 +257,11 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
             ),
         }
         self.nodes_manager = NodesManager(
-            [ClusterNode(n.host, n.port, **node_kwargs) for n in nodes],
+            [node_class(n.host, n.port, **node_kwargs) for n in nodes],
             require_full_coverage,
             node_kwargs,
+            address_remap,
+            node_class,
         )
         self.commands_info = CommandInfo()
         self._initialized = False
@@ -292,7 +316,7 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
             if node.server_type == REPLICA and not issubclass(
                 node.connection_class, _ReadOnlyConnection
             ):
-                replica = ClusterNode(
+                replica = self._node_class(
                     node.host, node.port, REPLICA, **self._replica_kwargs
                 )
                 manager.nodes_cache[node.name] = replica
@@ -618,6 +642,8 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
             *self.ERRORS_ALLOW_RETRY,
             _TopologyError,
         )
+        backoff = self.retry._backoff
+        backoff.reset()
         for attempt in range(attempts + 1):
             try:
                 if self._refresh_needed:
@@ -635,7 +661,7 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
                 if attempt >= attempts:
                     raise
                 self._refresh_needed = True
-                await asyncio.sleep(min(0.05 * 2**attempt, 1.0))
+                await asyncio.sleep(backoff.compute(attempt + 1))
                 continue
             return self._combine(name, args, nodes, raws, options)
         raise AssertionError("unreachable")  # pragma: no cover

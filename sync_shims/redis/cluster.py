@@ -20,13 +20,15 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Self, cast
 
-from aio.redis import ClusterNode as ClusterNode
+from aio.engine import to_thread
+from aio.redis import ClusterNode as AsyncClusterNode
 from aio.redis import ClusterPipeline as AsyncClusterPipeline
 from aio.redis import ClusterPubSub as AsyncClusterPubSub
 from aio.redis import RedisCluster as AsyncRedisCluster
+from aio.redis._connection import Connection as AsyncConnection
 from aio.redis.commands import BitFieldOperation
 from aio.redis.exceptions import RedisError, WatchError
-from aio.redis.retry import Retry
+from aio.redis.retry import Retry as AsyncRetry
 from sync_shims._generated_redis import MonitorTwin
 from sync_shims._generated_redis_cluster import ClusterPipelineTwin, RedisClusterTwin
 from sync_shims._portal import call
@@ -35,8 +37,9 @@ from sync_shims.redis._client_mixin import (
     BlockingPipelineMixin,
 )
 from sync_shims.redis._fork import track_pool
+from sync_shims.redis.backoff import ExponentialWithJitterBackoff
 from sync_shims.redis.client import BlockingConnection, PubSub, Redis, Script
-from sync_shims.redis.connection import ConnectionPool, Encoder
+from sync_shims.redis.connection import Connection, ConnectionPool, Encoder
 from sync_shims.redis.exceptions import AskError as AskError
 from sync_shims.redis.exceptions import ClusterCrossSlotError as ClusterCrossSlotError
 from sync_shims.redis.exceptions import ClusterDownError as ClusterDownError
@@ -49,6 +52,7 @@ from sync_shims.redis.exceptions import RedisClusterException as RedisClusterExc
 from sync_shims.redis.exceptions import SlotNotCoveredError as SlotNotCoveredError
 from sync_shims.redis.exceptions import TryAgainError as TryAgainError
 from sync_shims.redis.lock import Lock
+from sync_shims.redis.retry import Retry
 
 __all__ = (
     "AskError",
@@ -67,14 +71,53 @@ __all__ = (
 )
 
 
+class ClusterNode(AsyncClusterNode):
+    """A node of a cluster, as redis-py's blocking ``ClusterNode``: ``host``,
+    ``port``, ``name`` (``"host:port"``), ``server_type`` (``"primary"``,
+    ``"replica"``), and :attr:`redis_connection`."""
+
+    _redis: Redis | None = None
+
+    @property
+    def redis_connection(self) -> Redis:
+        """A blocking :class:`~sync_shims.redis.Redis` on this node's own pool
+        (no routing: every command goes to this node); the same one each time."""
+        if self._redis is None:
+            pool = ConnectionPool._wrap(self.connection_pool)
+            self._redis = Redis(connection_pool=pool)
+        return self._redis
+
+
+class _AsyncCluster(AsyncRedisCluster):
+    # The async client under the facade: its nodes are the facade's.
+    _node_class = ClusterNode
+
+
+def _in_a_thread(
+    on_connect: Callable[[Connection], Any],
+) -> Callable[[AsyncConnection], Any]:
+    """A user's ``redis_connect_func`` as the async core calls it: on a worker
+    thread (it may block, even on the connection it is given), with the
+    blocking view of the connection."""
+
+    async def call_on_connect(connection: AsyncConnection) -> None:
+        await to_thread(on_connect, Connection._wrap(connection))
+
+    return call_on_connect
+
+
 class RedisCluster(BlockingClientMixin, RedisClusterTwin):
     """A blocking Redis Cluster client with redis-py's API (``redis.RedisCluster``).
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None, *, url=None,
     require_full_coverage=True, read_from_replicas=False, reinitialize_steps=5,
-    cluster_error_retry_attempts=3, max_connections=2**31, **connection_kwargs)``:
-    the arguments of :class:`aio.redis.RedisCluster` (``connection_kwargs`` are a
-    node connection's: ``password``, ``decode_responses``, ``protocol``...).
+    cluster_error_retry_attempts=10, max_connections=100, retry=None,
+    address_remap=None, **connection_kwargs)``: the arguments of
+    :class:`aio.redis.RedisCluster` (``connection_kwargs`` are a node
+    connection's: ``password``, ``decode_responses``, ``protocol``...). The
+    default ``retry`` is redis-py's, a blocking :class:`~sync_shims.redis.retry.Retry`;
+    ``redis_connect_func`` is called in a worker thread, with the blocking
+    :class:`~sync_shims.redis.connection.Connection`.
 
     As redis-py's, the constructor reads the slot map (so :meth:`get_nodes` is
     filled at once). Every command method blocks for its reply; ``target_nodes=``
@@ -92,20 +135,31 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
     ALL_NODES = AsyncRedisCluster.ALL_NODES
     RANDOM = AsyncRedisCluster.RANDOM
     DEFAULT_NODE = AsyncRedisCluster.DEFAULT_NODE
+    NODE_FLAGS = AsyncRedisCluster.NODE_FLAGS
+    RedisClusterRequestTTL = AsyncRedisCluster.RedisClusterRequestTTL
+    ERRORS_ALLOW_RETRY = AsyncRedisCluster.ERRORS_ALLOW_RETRY
 
     def __init__(
         self,
         host: str | None = None,
         port: int | str = 6379,
-        startup_nodes: Iterable[ClusterNode] | None = None,
+        startup_nodes: Iterable[AsyncClusterNode] | None = None,
         *,
         url: str | None = None,
         **kwargs: Any,
     ) -> None:
+        if kwargs.get("retry") is None:
+            # redis-py's default policy, as this module's (blocking) Retry
+            attempts = kwargs.pop("cluster_error_retry_attempts", 10)
+            backoff = ExponentialWithJitterBackoff(base=0.01, cap=1.0)
+            kwargs["retry"] = Retry(backoff, attempts)
+        on_connect = kwargs.get("redis_connect_func")
+        if on_connect is not None:
+            kwargs["redis_connect_func"] = _in_a_thread(on_connect)
         if url is not None:
-            client = AsyncRedisCluster.from_url(url, **kwargs)
+            client = _AsyncCluster.from_url(url, **kwargs)
         else:
-            client = AsyncRedisCluster(host, port, startup_nodes, **kwargs)
+            client = _AsyncCluster(host, port, startup_nodes, **kwargs)
         super().__init__(client)
         self._start()
 
@@ -158,14 +212,20 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
         self._async.read_from_replicas = value
 
     @property
-    def retry(self) -> Retry:
+    def retry(self) -> AsyncRetry:
         """The retry policy: its number of retries is
         :attr:`cluster_error_retry_attempts` (replace it with :meth:`set_retry`)."""
         return self._async.retry
 
     @property
     def response_callbacks(self) -> dict[str, Callable[..., Any]]:
-        """Reply converters by upper-case command name (edit to change one)."""
+        """Reply converters by command name, in any case (edit to change one)."""
+        return self._async.response_callbacks
+
+    @property
+    def cluster_response_callbacks(self) -> dict[str, Callable[..., Any]]:
+        """redis-py's name for the reply converters of the cluster client: the
+        same dict as :attr:`response_callbacks` (command names in any case)."""
         return self._async.response_callbacks
 
     def get_encoder(self) -> Encoder:
@@ -174,7 +234,7 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
 
     # redis-py's blocking client answers True/False where its asyncio one (and
     # so the generated twin) returns None.
-    def set_default_node(self, node: ClusterNode | None) -> bool:  # type: ignore[override]
+    def set_default_node(self, node: AsyncClusterNode | None) -> bool:  # type: ignore[override]
         """Send keyless commands to ``node`` from now on.
 
         :returns: as redis-py's blocking client, True, or False (nothing
@@ -186,7 +246,7 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
         self._async.set_default_node(node)
         return True
 
-    def get_nodes_from_slot(self, command: str, *args: Any) -> list[ClusterNode]:
+    def get_nodes_from_slot(self, command: str, *args: Any) -> list[AsyncClusterNode]:
         """The node serving the slot of a command's keys, as redis-py's blocking
         client: ``args`` is the whole command, its name repeated
         (``get_nodes_from_slot("GET", "GET", key)``; the async client takes
@@ -201,20 +261,23 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
                 "You can execute the command by specifying target nodes.\n"
                 "Command: ()"
             )
-        nodes: list[ClusterNode] = call(
+        nodes: list[AsyncClusterNode] = call(
             self._async.get_nodes_from_slot, args[0], *args[1:]
         )
         return nodes
 
-    def monitor(self, target_node: ClusterNode | None = None) -> MonitorTwin:
+    def monitor(self, target_node: AsyncClusterNode | None = None) -> MonitorTwin:
         """A MONITOR of one node (the default node unless ``target_node``), on a
         connection of its own: ``with rc.monitor() as m: m.next_command()``."""
         node = target_node if target_node is not None else self.get_default_node()
         return self.get_redis_connection(node).monitor()
 
-    def get_redis_connection(self, node: ClusterNode) -> Redis:
+    def get_redis_connection(self, node: AsyncClusterNode) -> Redis:
         """A blocking :class:`~sync_shims.redis.Redis` on ``node``'s own pool
-        (no routing: every command goes to that node)."""
+        (no routing: every command goes to that node): the node's
+        :attr:`ClusterNode.redis_connection`."""
+        if isinstance(node, ClusterNode):
+            return node.redis_connection
         return Redis(connection_pool=ConnectionPool._wrap(node.connection_pool))
 
     def bitfield(
@@ -237,7 +300,7 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
 
     def pubsub(
         self,
-        node: ClusterNode | None = None,
+        node: AsyncClusterNode | None = None,
         host: str | None = None,
         port: int | None = None,
         **kwargs: Any,
@@ -439,7 +502,7 @@ class ClusterPubSub(PubSub):
         self,
         ignore_subscribe_messages: bool = False,
         timeout: float | None = 0.0,
-        target_node: ClusterNode | None = None,
+        target_node: AsyncClusterNode | None = None,
     ) -> dict[str, Any] | None:
         """The next shard-channel message from any subscribed node (or from
         ``target_node``), or None when none came within ``timeout`` seconds
@@ -456,14 +519,14 @@ class ClusterPubSub(PubSub):
         """The classic pub/sub connection (None before the first command)."""
         return self.connection
 
-    def get_pubsub_node(self) -> ClusterNode | None:
+    def get_pubsub_node(self) -> AsyncClusterNode | None:
         """The node of classic pub/sub (None until chosen)."""
         return self._async.get_pubsub_node()
 
     def set_pubsub_node(
         self,
         cluster: RedisCluster,
-        node: ClusterNode | None = None,
+        node: AsyncClusterNode | None = None,
         host: str | None = None,
         port: int | None = None,
     ) -> None:

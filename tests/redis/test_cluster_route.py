@@ -208,7 +208,7 @@ async def test_require_full_coverage(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ClusterNode, "execute_raw", slots)
     strict = _manager(full=True)
-    with pytest.raises(RedisClusterException, match="101 of 16384 slots"):
+    with pytest.raises(RedisClusterException, match="101 of 16384 covered"):
         await strict.initialize()
     lenient = _manager(full=False)
     await lenient.initialize()

@@ -758,3 +758,65 @@ def test_docs_example_runs(redis_cluster: Nodes) -> None:
         "[1, '1']",
         "3",
     ]
+
+
+# -- what redis-py's own cluster tests found ------------------------------------------
+
+
+def test_node_redis_connection_is_a_blocking_client_of_that_node(
+    rc: RedisCluster, oracle: redispy_cluster.RedisCluster
+) -> None:
+    for node in rc.get_nodes():
+        client = node.redis_connection
+        assert isinstance(client, shim.Redis)
+        assert node.redis_connection is client  # the same one each time
+        assert rc.get_redis_connection(node) is client
+        theirs = oracle.get_node(node_name=node.name)
+        assert theirs is not None
+        assert client.client_id() != theirs.redis_connection.client_id()
+        assert client.config_get("port") == {"port": str(node.port)}
+    # redis-py's test_pubsub_channels_merge_results: one channel per node.
+    subscribers = []
+    for i, node in enumerate(rc.get_primaries()):
+        p = rc.pubsub(node)
+        p.subscribe(f"chan{i}")
+        subscribers.append(p)
+        assert node.redis_connection.pubsub_channels() == [f"chan{i}"]
+    channels = sorted(rc.pubsub_channels(target_nodes="all"))
+    assert channels == [f"chan{i}" for i in range(len(subscribers))]
+    for p in subscribers:
+        p.close()
+
+
+def test_default_retry_and_callbacks_as_redis_py(
+    rc: RedisCluster, oracle: redispy_cluster.RedisCluster
+) -> None:
+    for client in (rc, oracle):
+        assert client.retry.get_retries() == 10
+        assert type(client.retry._backoff).__name__ == "ExponentialWithJitterBackoff"
+    # the blocking Retry class of the module redis-py users import
+    assert isinstance(rc.retry, shim.retry.Retry)
+    callbacks = rc.cluster_response_callbacks
+    assert callbacks["cluster slots"] is callbacks["CLUSTER SLOTS"]
+    assert callbacks is rc.response_callbacks
+
+
+def test_redis_connect_func_runs_in_a_thread_with_a_blocking_connection(
+    redis_cluster: Nodes,
+) -> None:
+    seen: list[tuple[Any, str]] = []
+
+    def on_connect(connection: Any) -> None:
+        # It may block, even on the connection it is given: not the loop thread.
+        connection.send_command("CLIENT", "SETNAME", "facade")
+        assert connection.read_response() in (b"OK", "OK")
+        seen.append((connection, threading.current_thread().name))
+
+    host, port = redis_cluster[0]
+    with RedisCluster(host=host, port=port, redis_connect_func=on_connect) as c:
+        second = c.get_primaries()[1]
+        assert c.client_getname(target_nodes=second) == "facade"
+    assert seen
+    assert all(isinstance(conn, shim.connection.Connection) for conn, _ in seen)
+    loop_thread = portal().run_sync(threading.current_thread).name
+    assert loop_thread not in {name for _, name in seen}
