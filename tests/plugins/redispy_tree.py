@@ -212,7 +212,7 @@ def private_sentinels(count: int = 2) -> Iterator[list[int]]:
     """
     binary = _binary()
     with (
-        private_server() as master,
+        private_server() as (master, _),
         tempfile.TemporaryDirectory(prefix="redispy-sentinel-") as workdir,
     ):
         procs: list[subprocess.Popen[bytes]] = []
