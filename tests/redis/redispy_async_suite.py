@@ -7,8 +7,9 @@ process, on a private ``redis-server`` (both from :mod:`tests.plugins.redispy_tr
 shared with the sync suite's runner), with ``redis.asyncio`` redirected to
 ``aio.redis`` (``redispy_async_redirect.py``) in ``aio`` mode.
 
-Tests needing modules, a cluster, Sentinel or TLS skip by themselves (redis-py's
-own markers). The tests deselected below are listed with the reason; CI runs
+Tests needing modules or a cluster skip by themselves (redis-py's own markers);
+those needing TLS, deployed sentinels or redis-entraid get stand-ins
+(:mod:`tests.plugins.redispy_tree`, :mod:`tests.plugins.redispy_standins`). The tests deselected below are listed with the reason; CI runs
 both modes through ``test_redispy_async_suite.py``. Results: ``docs/redis.md``.
 """
 

@@ -10,8 +10,9 @@ server) and runs the chosen files of its ``tests/``, on database 13, with
 Those pieces are shared with the asyncio suite's runner
 (:mod:`tests.plugins.redispy_tree`).
 
-Tests needing modules, a cluster, Sentinel or TLS skip by themselves (redis-py's
-own markers). The tests deselected below are listed with the reason; CI runs
+Tests needing modules or a cluster skip by themselves (redis-py's own markers);
+those needing TLS, deployed sentinels or redis-entraid get stand-ins
+(:mod:`tests.plugins.redispy_tree`, :mod:`tests.plugins.redispy_standins`). The tests deselected below are listed with the reason; CI runs
 both modes through ``test_redispy_suite.py``. Results: ``docs/redis.md``.
 """
 
