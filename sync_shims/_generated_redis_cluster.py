@@ -758,8 +758,11 @@ class RedisClusterTwin:
         optin: bool = False,
         optout: bool = False,
         noloop: bool = False,
+        target_nodes: Any | None = "all",
     ) -> Any:
-        """``client_tracking(False, ...)``."""
+        """CLIENT TRACKING OFF, on every node unless ``target_nodes`` says
+        otherwise, as redis-py's.
+        """
         return self._execute(
             self._async.client_tracking_off,
             clientid,
@@ -768,6 +771,7 @@ class RedisClusterTwin:
             optin,
             optout,
             noloop,
+            target_nodes,
         )
 
     def client_tracking_on(
@@ -778,8 +782,11 @@ class RedisClusterTwin:
         optin: bool = False,
         optout: bool = False,
         noloop: bool = False,
+        target_nodes: Any | None = "all",
     ) -> Any:
-        """``client_tracking(True, ...)``."""
+        """CLIENT TRACKING ON, on every node unless ``target_nodes`` says
+        otherwise (with ``clientid``: the node of that client), as redis-py's.
+        """
         return self._execute(
             self._async.client_tracking_on,
             clientid,
@@ -788,6 +795,7 @@ class RedisClusterTwin:
             optin,
             optout,
             noloop,
+            target_nodes,
         )
 
     def client_trackinginfo(self, **kwargs: Any) -> Any:
@@ -4359,8 +4367,11 @@ class ClusterPipelineTwin:
         optin: bool = False,
         optout: bool = False,
         noloop: bool = False,
+        target_nodes: Any | None = "all",
     ) -> Any:
-        """``client_tracking(False, ...)``."""
+        """CLIENT TRACKING OFF, on every node unless ``target_nodes`` says
+        otherwise, as redis-py's.
+        """
         return self._execute(
             self._async.client_tracking_off,
             clientid,
@@ -4369,6 +4380,7 @@ class ClusterPipelineTwin:
             optin,
             optout,
             noloop,
+            target_nodes,
         )
 
     def client_tracking_on(
@@ -4379,8 +4391,11 @@ class ClusterPipelineTwin:
         optin: bool = False,
         optout: bool = False,
         noloop: bool = False,
+        target_nodes: Any | None = "all",
     ) -> Any:
-        """``client_tracking(True, ...)``."""
+        """CLIENT TRACKING ON, on every node unless ``target_nodes`` says
+        otherwise (with ``clientid``: the node of that client), as redis-py's.
+        """
         return self._execute(
             self._async.client_tracking_on,
             clientid,
@@ -4389,6 +4404,7 @@ class ClusterPipelineTwin:
             optin,
             optout,
             noloop,
+            target_nodes,
         )
 
     def client_trackinginfo(self, **kwargs: Any) -> Any:

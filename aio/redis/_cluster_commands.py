@@ -14,10 +14,10 @@ flat ``[key, value, ...]`` lists.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from aio.redis._types import EncodableT, ResponseT
+from aio.redis._types import EncodableT, KeyT, ResponseT
 from aio.redis.commands._convert import bool_ok
 from aio.redis.exceptions import RedisClusterException, RedisError
 
@@ -206,6 +206,7 @@ class ClusterCommands:
 
     # Provided by the client class; declared for the type checker.
     execute_command: Callable[..., Any]
+    client_tracking: Callable[..., Any]
     read_from_replicas: bool
 
     def slaveof(self, *args: Any, **kwargs: Any) -> NoReturn:
@@ -396,3 +397,37 @@ class ClusterCommands:
         """READWRITE; turns ``read_from_replicas`` off."""
         self.read_from_replicas = False
         return self.execute_command("READWRITE", target_nodes=target_nodes)
+
+    def client_tracking_on(
+        self,
+        clientid: int | None = None,
+        prefix: Sequence[KeyT] = (),
+        bcast: bool = False,
+        optin: bool = False,
+        optout: bool = False,
+        noloop: bool = False,
+        target_nodes: TargetNodesT | None = "all",
+    ) -> ResponseT:
+        """CLIENT TRACKING ON, on every node unless ``target_nodes`` says
+        otherwise (with ``clientid``: the node of that client), as redis-py's."""
+        return self.client_tracking(
+            True, clientid, prefix, bcast, optin, optout, noloop,
+            target_nodes=target_nodes,
+        )  # fmt: skip
+
+    def client_tracking_off(
+        self,
+        clientid: int | None = None,
+        prefix: Sequence[KeyT] = (),
+        bcast: bool = False,
+        optin: bool = False,
+        optout: bool = False,
+        noloop: bool = False,
+        target_nodes: TargetNodesT | None = "all",
+    ) -> ResponseT:
+        """CLIENT TRACKING OFF, on every node unless ``target_nodes`` says
+        otherwise, as redis-py's."""
+        return self.client_tracking(
+            False, clientid, prefix, bcast, optin, optout, noloop,
+            target_nodes=target_nodes,
+        )  # fmt: skip

@@ -151,7 +151,8 @@ class ClusterNode:
     :param server_type: ``"primary"``, ``"replica"`` or ``None`` (not yet known).
     :param response_callbacks: the reply converters :meth:`execute_command`
         uses (a cluster client gives its own; default: none, raw replies).
-    :param connection_kwargs: for the node's connections (password, protocol...).
+    :param connection_kwargs: for the node's connections (password, protocol...),
+        and ``connection_pool_class`` (default :class:`~aio.redis.ConnectionPool`).
     """
 
     def __init__(
@@ -177,7 +178,10 @@ class ClusterNode:
         )
         self.connection_kwargs = connection_kwargs
         kwargs = {k: v for k, v in connection_kwargs.items() if k not in ("db",)}
-        self.connection_pool = ConnectionPool(
+        # redis-py's blocking cluster takes the nodes' pool class too (a
+        # BlockingConnectionPool, with its ``timeout``).
+        pool_class = kwargs.pop("connection_pool_class", None) or ConnectionPool
+        self.connection_pool = pool_class(
             connection_class=connection_class,
             max_connections=max_connections,
             host=host,

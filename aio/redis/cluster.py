@@ -76,7 +76,7 @@ from aio.redis._core import (
     run_transaction,
 )
 from aio.redis._pool import parse_url
-from aio.redis.backoff import ExponentialWithJitterBackoff
+from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 from aio.redis.commands import (
     RESP3_RESPONSE_CALLBACKS,
     RESPONSE_CALLBACKS,
@@ -246,6 +246,10 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
             "connection_class": connection_class,
             # The same dict: set_response_callback reaches the nodes too.
             "response_callbacks": self.response_callbacks,
+            # As redis-py's: a node's connections do not retry; the client
+            # retries a command with the map re-read (a ConnectionError closes
+            # the connection).
+            "retry": Retry(NoBackoff(), 0, supported_errors=(ConnectionError,)),
             **connection_kwargs,
         }
         self._replica_kwargs = {
@@ -644,10 +648,18 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         )
         backoff = self.retry._backoff
         backoff.reset()
+        failed_default: ClusterNode | None = None
+        nodes: list[ClusterNode] = []
         for attempt in range(attempts + 1):
             try:
                 if self._refresh_needed:
                     await self._refresh()
+                default = self.nodes_manager.default_node
+                if failed_default is not None and failed_default is default:
+                    # As redis-py: after an error on the default node, keyless
+                    # commands go to another primary (the map re-read first).
+                    self.replace_default_node()
+                failed_default = None
                 nodes = await self._targets(args, options, name)
                 if len(nodes) == 1:
                     raws = [await self._execute_on(nodes[0], args, options)]
@@ -661,6 +673,9 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
                 if attempt >= attempts:
                     raise
                 self._refresh_needed = True
+                if nodes == [self.nodes_manager.default_node]:
+                    failed_default = nodes[0]
+                nodes = []
                 await asyncio.sleep(backoff.compute(attempt + 1))
                 continue
             return self._combine(name, args, nodes, raws, options)

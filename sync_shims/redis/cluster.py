@@ -26,6 +26,7 @@ from aio.redis import ClusterPipeline as AsyncClusterPipeline
 from aio.redis import ClusterPubSub as AsyncClusterPubSub
 from aio.redis import RedisCluster as AsyncRedisCluster
 from aio.redis._connection import Connection as AsyncConnection
+from aio.redis._pool import ConnectionPool as AsyncConnectionPool
 from aio.redis.commands import BitFieldOperation
 from aio.redis.exceptions import RedisError, WatchError
 from aio.redis.retry import Retry as AsyncRetry
@@ -39,7 +40,12 @@ from sync_shims.redis._client_mixin import (
 from sync_shims.redis._fork import track_pool
 from sync_shims.redis.backoff import ExponentialWithJitterBackoff
 from sync_shims.redis.client import BlockingConnection, PubSub, Redis, Script
-from sync_shims.redis.connection import Connection, ConnectionPool, Encoder
+from sync_shims.redis.connection import (
+    BlockingConnectionPool,
+    Connection,
+    ConnectionPool,
+    Encoder,
+)
 from sync_shims.redis.exceptions import AskError as AskError
 from sync_shims.redis.exceptions import ClusterCrossSlotError as ClusterCrossSlotError
 from sync_shims.redis.exceptions import ClusterDownError as ClusterDownError
@@ -83,9 +89,15 @@ class ClusterNode(AsyncClusterNode):
         """A blocking :class:`~sync_shims.redis.Redis` on this node's own pool
         (no routing: every command goes to this node); the same one each time."""
         if self._redis is None:
-            pool = ConnectionPool._wrap(self.connection_pool)
-            self._redis = Redis(connection_pool=pool)
+            self._redis = Redis(connection_pool=_pool_view(self.connection_pool))
         return self._redis
+
+
+def _pool_view(pool: AsyncConnectionPool) -> ConnectionPool:
+    """The facade of a node's pool, of the facade's class for its kind."""
+    if isinstance(pool, BlockingConnectionPool._async_class):
+        return BlockingConnectionPool._wrap(pool)
+    return ConnectionPool._wrap(pool)
 
 
 class _AsyncCluster(AsyncRedisCluster):
@@ -156,6 +168,10 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
         on_connect = kwargs.get("redis_connect_func")
         if on_connect is not None:
             kwargs["redis_connect_func"] = _in_a_thread(on_connect)
+        pool_class = kwargs.get("connection_pool_class")
+        if isinstance(pool_class, type) and issubclass(pool_class, ConnectionPool):
+            # the facade's pools stand for the core's: the nodes make those
+            kwargs["connection_pool_class"] = pool_class._async_class
         if url is not None:
             client = _AsyncCluster.from_url(url, **kwargs)
         else:
@@ -278,7 +294,7 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
         :attr:`ClusterNode.redis_connection`."""
         if isinstance(node, ClusterNode):
             return node.redis_connection
-        return Redis(connection_pool=ConnectionPool._wrap(node.connection_pool))
+        return Redis(connection_pool=_pool_view(node.connection_pool))
 
     def bitfield(
         self, key: Any, default_overflow: str | None = None

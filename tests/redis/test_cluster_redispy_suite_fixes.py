@@ -15,9 +15,15 @@ from typing import Any
 import pytest
 import redis.asyncio as redispy
 
-from aio.redis import Connection, Redis, RedisCluster, SSLConnection
-from aio.redis.backoff import ExponentialWithJitterBackoff
-from aio.redis.exceptions import RedisClusterException
+from aio.redis import (
+    BlockingConnectionPool,
+    Connection,
+    Redis,
+    RedisCluster,
+    SSLConnection,
+)
+from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
+from aio.redis.exceptions import ConnectionError, RedisClusterException
 
 Nodes = list[tuple[str, int]]
 
@@ -225,3 +231,63 @@ async def test_a_standalone_server_is_not_a_cluster(redis_url: str) -> None:
         await theirs.initialize()
     await ours.aclose()
     await theirs.aclose()
+
+
+async def test_default_node_replaced_after_it_fails(
+    rc: RedisCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # redis-py's test_default_node_is_replaced_after_exception (its mocks are
+    # of its own connections): a keyless command whose default node fails is
+    # retried on another primary, which stays the default.
+    failed = rc.get_default_node()
+
+    async def down(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("down")
+
+    monkeypatch.setattr(failed.connection_pool, "get_connection", down)
+    nodes = await rc.cluster_nodes()
+    assert rc.get_default_node() != failed
+    assert rc.get_default_node() in rc.get_primaries()
+    assert "myself" in nodes[rc.get_default_node().name]["flags"]
+    assert "myself" not in nodes[failed.name]["flags"]
+    # A command sent to a node by name is not retried elsewhere.
+    with pytest.raises(ConnectionError):
+        await rc.ping(target_nodes=failed)
+
+
+async def test_node_connections_do_not_retry(rc: RedisCluster) -> None:
+    # As redis-py's: the client retries (the map re-read first), not the nodes.
+    for node in rc.get_nodes():
+        connection = await node.connection_pool.get_connection()
+        try:
+            assert connection.retry.get_retries() == 0
+            assert isinstance(connection.retry._backoff, NoBackoff)
+        finally:
+            await node.connection_pool.release(connection)
+
+
+async def test_client_tracking_on_every_node(
+    rc: RedisCluster, cluster_admin: dict[str, Redis]
+) -> None:
+    # redis-py's cluster client_tracking_on/off default to target_nodes="all".
+    await _reset(cluster_admin)
+    assert await rc.client_tracking_on()
+    assert await rc.client_tracking_off()
+    calls = await _calls(cluster_admin, "client|tracking")
+    assert calls == dict.fromkeys(cluster_admin, 2)
+    node = rc.get_default_node()
+    client_id = await rc.client_id(target_nodes=node)
+    assert await rc.client_tracking_on(clientid=client_id, target_nodes=node)
+    assert await rc.client_tracking_off(clientid=client_id, target_nodes=node)
+
+
+async def test_nodes_take_a_connection_pool_class(redis_cluster: Nodes) -> None:
+    host, port = redis_cluster[0]
+    async with RedisCluster(
+        host=host, port=port, connection_pool_class=BlockingConnectionPool, timeout=3
+    ) as rc:
+        for node in rc.get_nodes():
+            pool = node.connection_pool
+            assert isinstance(pool, BlockingConnectionPool)
+            assert pool.timeout == 3
+        assert await rc.set("pooled", 1) is True

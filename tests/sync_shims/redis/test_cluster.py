@@ -820,3 +820,22 @@ def test_redis_connect_func_runs_in_a_thread_with_a_blocking_connection(
     assert all(isinstance(conn, shim.connection.Connection) for conn, _ in seen)
     loop_thread = portal().run_sync(threading.current_thread).name
     assert loop_thread not in {name for _, name in seen}
+
+
+def test_nodes_take_the_facade_pool_class(redis_cluster: Nodes) -> None:
+    # redis-py's test_user_connection_pool_timeout
+    host, port = redis_cluster[0]
+    with RedisCluster(
+        host=host,
+        port=port,
+        connection_pool_class=shim.BlockingConnectionPool,
+        timeout=3,
+    ) as c:
+        for node in c.get_nodes():
+            pool = node.redis_connection.connection_pool
+            assert isinstance(pool, shim.BlockingConnectionPool)
+            assert pool.timeout == 3
+            # the nodes' connections do not retry (the client does)
+            retry = node.redis_connection.get_retry()
+            assert retry is not None and retry.get_retries() == 0
+        assert c.set("pooled", 1) is True
