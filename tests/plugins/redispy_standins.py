@@ -14,9 +14,12 @@ So, without ``redis-entraid``, ``tests.entraid_utils`` is a stand-in that names
 from __future__ import annotations
 
 import enum
+import fcntl
 import importlib.util
 import sys
 import types
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
@@ -41,3 +44,19 @@ if importlib.util.find_spec("redis_entraid") is None:
     _standin.identity_provider = _no_entraid  # type: ignore[attr-defined]
     # Found by `from tests.entraid_utils import ...` before any file is looked for.
     sys.modules["tests.entraid_utils"] = _standin
+
+
+# Modules of the suite that bind fixed ports: at most one run inside them at once.
+_FIXED_PORT_MODULES = frozenset({"test_cwe_404"})
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _fixed_ports_one_run_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.module.__name__.rpartition(".")[2] not in _FIXED_PORT_MODULES:
+        yield
+        return
+    # The suite's root (tests/..) is shared by both modes' runs.
+    lock = Path(request.config.rootpath) / ".fixed-ports.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
