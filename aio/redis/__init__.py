@@ -9,11 +9,9 @@ the same exception names (in :mod:`aio.redis.exceptions`, re-exported here).
 
 from __future__ import annotations
 
+from aio.redis import cache as cache
 from aio.redis import exceptions as exceptions
 from aio.redis import maint_notifications as maint_notifications
-from aio.redis._cache import Cache as Cache
-from aio.redis._cache import CacheConfig as CacheConfig
-from aio.redis._cache import CacheStats as CacheStats
 from aio.redis._connection import Connection as Connection
 from aio.redis._connection import SSLConnection as SSLConnection
 from aio.redis._connection import (
@@ -27,6 +25,8 @@ from aio.redis._pubsub import PubSub as PubSub
 from aio.redis._script import Script as Script
 from aio.redis.backoff import ExponentialBackoff as ExponentialBackoff
 from aio.redis.backoff import NoBackoff as NoBackoff
+from aio.redis.cache import CacheConfig as CacheConfig
+from aio.redis.cache import CacheStats as CacheStats
 from aio.redis.client import Pipeline as Pipeline
 from aio.redis.client import Redis as Redis
 from aio.redis.client import StrictRedis as StrictRedis
@@ -68,7 +68,6 @@ __all__ = (
     "AuthorizationError",
     "BlockingConnectionPool",
     "BusyLoadingError",
-    "Cache",
     "CacheConfig",
     "CacheStats",
     "ClusterNode",
@@ -110,6 +109,7 @@ __all__ = (
     "UnixDomainSocketConnection",
     "WatchError",
     "WrongTypeError",
+    "cache",
     "exceptions",
     "from_url",
     "maint_notifications",

@@ -3,9 +3,12 @@ by the server (RESP3 ``CLIENT TRACKING``).
 
 Theory of operation
 -------------------
-A client made with ``Redis(protocol=3, cache_config=CacheConfig(...))`` has a pool
-whose connections are :func:`caching_connection_class` subclasses sharing one
-:class:`Cache`. Each connection turns tracking on in its handshake
+A client made with ``Redis(protocol=3, cache_config=CacheConfig(...))`` (or
+``cache=`` any :class:`~aio.redis.cache.CacheInterface`) has a pool whose
+connections are :func:`caching_connection_class` subclasses sharing one
+:class:`CacheTracker`, which drives the pool's cache (``pool.cache``: what
+``get_cache()`` returns) through redis-py's interface only, so a user's own cache
+class works the same. Each connection turns tracking on in its handshake
 (``CLIENT TRACKING ON``, or ``... BCAST PREFIX p`` to be told about every key under
 some prefixes). In the default mode the server remembers which keys each
 connection has read and, when one of them changes (or expires, or is evicted),
@@ -15,7 +18,10 @@ everything" (FLUSHDB/FLUSHALL).
 A read of an allowed command (GET, HGETALL, MGET, ... see
 :attr:`CacheConfig.DEFAULT_ALLOW_LIST`) whose keys are known (the command mixins
 pass ``keys=``) is answered from the cache when present; otherwise it is sent and
-its raw reply stored, keyed by the command and its arguments. Replies are stored
+its raw reply stored under redis-py's
+``CacheKey(command, keys, args)``. A read that must not decode
+(``NEVER_DECODE``) on a decoding connection bypasses the cache, since the key
+(redis-py's) does not say how the reply was decoded. Replies are stored
 raw and converted by the command's callback on every read, so callers never share
 a mutable reply with the cache.
 
@@ -33,123 +39,26 @@ Two races are closed here:
 from __future__ import annotations
 
 import logging
-import time
-from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from aio.proto.resp import Push
 from aio.redis._connection import Connection, resp_version
+from aio.redis.cache import (
+    CacheConfig,
+    CacheEntry,
+    CacheEntryStatus,
+    CacheFactory,
+    CacheInterface,
+    CacheKey,
+    CacheProxy,
+    CacheStats,
+)
 from aio.redis.exceptions import RedisError
 
-__all__ = ("Cache", "CacheConfig", "CacheStats", "caching_connection_class")
+__all__ = ("CacheTracker", "caching_connection_class", "enable_cache")
 
 logger = logging.getLogger("aio.redis")
-
-
-class CacheConfig:
-    """How a client caches (redis-py's ``CacheConfig``, plus a TTL and BCAST).
-
-    :param max_size: most entries kept; the least recently used goes first.
-    :param ttl: seconds an entry may be served (``None``: until invalidated).
-    :param allow_list: upper-case command names that may be cached (default
-        :attr:`DEFAULT_ALLOW_LIST`).
-    :param bcast: track by prefixes (``CLIENT TRACKING ON BCAST``): the server
-        reports every change under ``prefixes`` instead of remembering reads.
-    :param prefixes: the prefixes for ``bcast`` (none: every key).
-
-    .. versionadded:: 0.1
-    """
-
-    DEFAULT_MAX_SIZE = 10000
-    DEFAULT_ALLOW_LIST = frozenset(
-        (
-            "BITCOUNT BITFIELD_RO BITPOS EXISTS GEODIST GEOHASH GEOPOS GEOSEARCH "
-            "GET GETBIT GETRANGE HEXISTS HGET HGETALL HKEYS HLEN HMGET HSTRLEN HVALS "
-            "LCS LINDEX LLEN LPOS LRANGE MGET SCARD SDIFF SINTER SINTERCARD "
-            "SISMEMBER SMEMBERS SMISMEMBER SORT_RO STRLEN SUBSTR SUNION TYPE XLEN "
-            "XRANGE XREVRANGE ZCARD ZCOUNT ZDIFF ZINTER ZINTERCARD ZLEXCOUNT "
-            "ZMSCORE ZRANGE ZRANGEBYLEX ZRANGEBYSCORE ZRANK ZREVRANGE "
-            "ZREVRANGEBYLEX ZREVRANGEBYSCORE ZREVRANK ZSCORE ZUNION"
-        ).split()
-    )
-
-    def __init__(
-        self,
-        max_size: int = DEFAULT_MAX_SIZE,
-        ttl: float | None = None,
-        allow_list: Iterable[str] | None = None,
-        bcast: bool = False,
-        prefixes: Iterable[str | bytes] = (),
-    ) -> None:
-        if max_size < 1:
-            raise ValueError("max_size must be a positive integer")
-        if ttl is not None and ttl <= 0:
-            raise ValueError("ttl must be positive (or None)")
-        self.max_size = max_size
-        self.ttl = ttl
-        self.allow_list = (
-            self.DEFAULT_ALLOW_LIST
-            if allow_list is None
-            else frozenset(c.upper() for c in allow_list)
-        )
-        self.bcast = bcast
-        self.prefixes = tuple(prefixes)
-        if self.prefixes and not bcast:
-            raise ValueError("prefixes need bcast=True")
-
-    def get_max_size(self) -> int:
-        """``max_size`` (redis-py's accessor)."""
-        return self.max_size
-
-    def is_exceeds_max_size(self, count: int) -> bool:
-        """Whether ``count`` entries are over the limit."""
-        return count > self.max_size
-
-    def is_allowed_to_cache(self, command: str) -> bool:
-        """Whether replies of ``command`` may be cached."""
-        return command.upper() in self.allow_list
-
-    def covers(self, keys: Iterable[Any]) -> bool:
-        """Whether the server reports changes to all of ``keys`` (always, except
-        for keys outside the BCAST prefixes)."""
-        if not self.prefixes:
-            return True
-        wanted = [_key_bytes(p) for p in self.prefixes]
-        return all(any(_key_bytes(k).startswith(p) for p in wanted) for k in keys)
-
-    def tracking_command(self) -> tuple[Any, ...]:
-        """The ``CLIENT TRACKING ON ...`` command for the handshake."""
-        args: list[Any] = ["CLIENT", "TRACKING", "ON"]
-        if self.bcast:
-            args.append("BCAST")
-            for prefix in self.prefixes:
-                args += ["PREFIX", prefix]
-        return tuple(args)
-
-
-@dataclass
-class CacheStats:
-    """Counters of a :class:`Cache` since it was made."""
-
-    hits: int = 0
-    misses: int = 0
-    #: Entries dropped by the LRU bound or their TTL.
-    evictions: int = 0
-    #: Entries dropped because the server said their keys changed.
-    invalidations: int = 0
-    #: Whole-cache flushes (server request, or a connection lost).
-    flushes: int = 0
-
-
-class _Entry:
-    __slots__ = ("expires", "keys", "value")
-
-    def __init__(self, value: Any, keys: tuple[bytes, ...], expires: float | None):
-        self.value = value
-        self.keys = keys
-        self.expires = expires
 
 
 def _key_bytes(key: Any, encoding: str = "utf-8") -> bytes:
@@ -178,54 +87,76 @@ def _copy(value: Any) -> Any:
     return value
 
 
-class Cache:
-    """An LRU map from a command and its arguments to its raw reply.
+class CacheTracker:
+    """The invalidation machinery over one :class:`~aio.redis.cache.CacheInterface`.
 
-    :param config: the :class:`CacheConfig`.
+    :param cache: the cache (``pool.cache``).
     :param encoding: how str keys are encoded (the connections' ``encoding``).
-
-    .. versionadded:: 0.1
     """
 
-    def __init__(self, config: CacheConfig | None = None, encoding: str = "utf-8"):
-        self.config = config or CacheConfig()
-        #: How str keys are encoded (the connections' ``encoding``).
+    def __init__(self, cache: CacheInterface, encoding: str = "utf-8") -> None:
+        #: The cache it drives.
+        self.cache: CacheInterface = cache
         self.encoding = encoding
-        self.stats = CacheStats()
-        self._entries: OrderedDict[Any, _Entry] = OrderedDict()
-        self._by_key: dict[bytes, set[Any]] = {}
+        config = getattr(cache, "config", None)
+        bcast = getattr(config, "bcast", False)
+        prefixes = getattr(config, "prefixes", ())
+        self.bcast = bcast is True
+        self.prefixes: tuple[Any, ...] = (
+            tuple(prefixes) if self.bcast and isinstance(prefixes, tuple | list) else ()
+        )
+        stats = getattr(cache, "stats", None)
+        #: The cache's own counters when it has them (aio's caches), else the
+        #: tracker's.
+        self.stats: CacheStats = (
+            stats if isinstance(stats, CacheStats) else CacheStats()
+        )
         # Race guard (see the module docstring).
         self._epoch = 0
         self._flushed_at = 0
         self._stamped: dict[bytes, int] = {}
         self._inflight = 0
 
-    @property
-    def size(self) -> int:
-        """Entries held."""
-        return len(self._entries)
+    def tracking_command(self) -> tuple[Any, ...]:
+        """The ``CLIENT TRACKING ON ...`` command for the handshake."""
+        args: list[Any] = ["CLIENT", "TRACKING", "ON"]
+        if self.bcast:
+            args.append("BCAST")
+            for prefix in self.prefixes:
+                args += ["PREFIX", prefix]
+        return tuple(args)
 
-    def __len__(self) -> int:
-        return len(self._entries)
+    def covers(self, keys: Iterable[Any]) -> bool:
+        """Whether the server reports changes to all of ``keys`` (always, except
+        for keys outside the BCAST prefixes)."""
+        if not self.prefixes:
+            return True
+        wanted = [_key_bytes(p, self.encoding) for p in self.prefixes]
+        return all(
+            any(_key_bytes(k, self.encoding).startswith(p) for p in wanted)
+            for k in keys
+        )
 
-    def make_key(self, args: tuple[Any, ...], decode: bool) -> Any:
-        """The cache key of a command (its arguments and whether it decodes)."""
-        return (decode, *(_hashable(a) for a in args))
+    def make_key(self, args: tuple[Any, ...], keys: Iterable[Any]) -> CacheKey:
+        """redis-py's key of a command: its name, keys and whole arguments."""
+        return CacheKey(
+            command=args[0],
+            redis_keys=tuple(_hashable(k) for k in keys),
+            redis_args=tuple(_hashable(a) for a in args),
+        )
 
-    def get(self, cache_key: Any) -> tuple[bool, Any]:
+    def is_cachable(self, command: str) -> bool:
+        """Whether the cache takes replies of ``command``."""
+        return bool(self.cache.is_cachable(CacheKey(command=command, redis_keys=())))
+
+    def get(self, cache_key: CacheKey) -> tuple[bool, Any]:
         """``(True, copy of the reply)`` on a hit, ``(False, None)`` on a miss."""
-        entry = self._entries.get(cache_key)
-        if entry is not None and entry.expires is not None:
-            if time.monotonic() >= entry.expires:
-                self._drop(cache_key)
-                self.stats.evictions += 1
-                entry = None
-        if entry is None:
+        entry = self.cache.get(cache_key)
+        if entry is None or entry.status is not CacheEntryStatus.VALID:
             self.stats.misses += 1
             return False, None
-        self._entries.move_to_end(cache_key)
         self.stats.hits += 1
-        return True, _copy(entry.value)
+        return True, _copy(entry.cache_value)
 
     def begin(self) -> int:
         """A ticket for a read about to be sent."""
@@ -233,62 +164,46 @@ class Cache:
         return self._epoch
 
     def finish(
-        self, ticket: int, cache_key: Any, keys: Iterable[Any], value: Any
+        self,
+        ticket: int,
+        cache_key: CacheKey | None,
+        value: Any,
+        connection: Any = None,
     ) -> bool:
         """Store a reply read with ``ticket`` unless it may be stale; returns
-        whether it was stored. Call it (with ``value=None`` on failure: not
+        whether it was stored. Call it (with ``cache_key=None`` on failure: not
         stored) exactly once per :meth:`begin`."""
         self._inflight -= 1
         try:
-            if isinstance(value, RedisError) or cache_key is None:
+            if isinstance(value, RedisError) or cache_key is None or value is None:
                 return False
-            raw_keys = tuple(_key_bytes(k, self.encoding) for k in keys)
+            raw_keys = [_key_bytes(k, self.encoding) for k in cache_key.redis_keys]
             if self._flushed_at > ticket:
                 return False
             if any(self._stamped.get(k, 0) > ticket for k in raw_keys):
                 return False
-            self._put(cache_key, raw_keys, value)
-            return True
+            entry = CacheEntry(
+                cache_key, _copy(value), CacheEntryStatus.VALID, connection
+            )
+            return bool(self.cache.set(entry))
         finally:
             if self._inflight <= 0:
                 self._inflight = 0
                 self._stamped.clear()
 
-    def _put(self, cache_key: Any, keys: tuple[bytes, ...], value: Any) -> None:
-        if cache_key in self._entries:
-            self._drop(cache_key)
-        ttl = self.config.ttl
-        expires = time.monotonic() + ttl if ttl is not None else None
-        self._entries[cache_key] = _Entry(_copy(value), keys, expires)
-        for key in keys:
-            self._by_key.setdefault(key, set()).add(cache_key)
-        while len(self._entries) > self.config.max_size:
-            oldest = next(iter(self._entries))
-            self._drop(oldest)
-            self.stats.evictions += 1
-
-    def _drop(self, cache_key: Any) -> None:
-        entry = self._entries.pop(cache_key, None)
-        if entry is None:
-            return
-        for key in entry.keys:
-            owners = self._by_key.get(key)
-            if owners is not None:
-                owners.discard(cache_key)
-                if not owners:
-                    del self._by_key[key]
-
     def delete_by_redis_keys(self, keys: Iterable[Any]) -> int:
         """Drop every entry that read one of ``keys``; returns how many."""
         self._epoch += 1
-        dropped = 0
+        names: list[Any] = []
         for key in keys:
             raw = _key_bytes(key, self.encoding)
             if self._inflight:
                 self._stamped[raw] = self._epoch
-            for cache_key in list(self._by_key.get(raw, ())):
-                self._drop(cache_key)
-                dropped += 1
+            names.append(raw)
+            if self.encoding.lower().replace("-", "") not in ("utf8", "ascii"):
+                # The cache matches str keys by their UTF-8 bytes.
+                names.append(raw.decode(self.encoding, "surrogateescape"))
+        dropped = len(self.cache.delete_by_redis_keys(names))
         self.stats.invalidations += dropped
         return dropped
 
@@ -296,11 +211,8 @@ class Cache:
         """Drop every entry; returns how many there were."""
         self._epoch += 1
         self._flushed_at = self._epoch
-        count = len(self._entries)
-        self._entries.clear()
-        self._by_key.clear()
         self.stats.flushes += 1
-        return count
+        return int(self.cache.flush())
 
     def handle_push(self, push: Push) -> bool:
         """Apply an ``invalidate`` push; False for any other push."""
@@ -325,9 +237,9 @@ class Cache:
 class _CachingConnection(Connection):
     """Tracking on, reads answered from the shared cache, flushed on loss."""
 
-    _cache: Cache
+    _cache: CacheTracker
 
-    def __init__(self, *, cache: Cache, **kwargs: Any) -> None:
+    def __init__(self, *, cache: CacheTracker, **kwargs: Any) -> None:
         self._cache = cache
         self._user_push_handler: Any = None
         super().__init__(**kwargs)
@@ -356,33 +268,35 @@ class _CachingConnection(Connection):
             logger.debug("dropping a push nobody waits for: %.80r", push)
 
     def _handshake_commands(self) -> list[tuple[Any, ...]]:
-        return [*super()._handshake_commands(), self._cache.config.tracking_command()]
+        return [*super()._handshake_commands(), self._cache.tracking_command()]
+
+    def _may_cache(self, args: tuple[Any, ...], options: dict[str, Any]) -> bool:
+        keys = options.get("keys")
+        name = args[0]
+        if not keys or not isinstance(name, str):
+            return False
+        if self.decode_responses and "NEVER_DECODE" in options:
+            return False
+        tracker = self._cache
+        return tracker.is_cachable(name) and tracker.covers(keys)
 
     async def execute(self, args: tuple[Any, ...], options: dict[str, Any]) -> Any:
         """Answer an allowed read from the cache, or run it and remember it."""
-        keys = options.get("keys")
-        name = args[0]
-        config = self._cache.config
-        if (
-            not keys
-            or not isinstance(name, str)
-            or not config.is_allowed_to_cache(name)
-            or not config.covers(keys)
-        ):
+        if not self._may_cache(args, options):
             return await super().execute(args, options)
-        cache = self._cache
-        cache_key = cache.make_key(args, "NEVER_DECODE" not in options)
-        hit, value = cache.get(cache_key)
+        tracker = self._cache
+        cache_key = tracker.make_key(args, options["keys"])
+        hit, value = tracker.get(cache_key)
         if hit:
             return value
-        ticket = cache.begin()
+        ticket = tracker.begin()
         reply: Any = None
         done = False
         try:
             reply = await super().execute(args, options)
             done = True
         finally:
-            cache.finish(ticket, cache_key if done else None, keys, reply)
+            tracker.finish(ticket, cache_key if done else None, reply, self)
         return reply
 
     # A connection that goes away may have missed invalidations.
@@ -415,22 +329,37 @@ def caching_connection_class(base: type[Connection]) -> type[Connection]:
     return cls
 
 
-def enable_cache(pool: Any, cache: Cache | None, config: CacheConfig | None) -> Cache:
-    """Make ``pool``'s connections cache into ``cache`` (or a new one).
+def enable_cache(
+    pool: Any,
+    cache: Any,
+    config: CacheConfig | None,
+    factory: Any = None,
+) -> CacheInterface:
+    """Make ``pool``'s connections cache, as redis-py's pool does: into
+    ``cache`` as given, else ``CacheProxy(factory.get_cache())``, else a cache
+    built from ``config``. Returns the cache (``pool.cache``).
 
-    :raises ValueError: ``cache`` is not a :class:`Cache`.
+    :raises ValueError: ``cache`` is no :class:`~aio.redis.cache.CacheInterface`.
     :raises RedisError: the pool's protocol is not RESP3.
     """
-    if cache is not None and not isinstance(cache, Cache):
-        # redis-py's message (its CacheInterface is what aio's Cache stands for)
+    if resp_version(pool.connection_kwargs.get("protocol")) != 3:
+        raise RedisError("Client caching is only supported with RESP version 3")
+    tracker: CacheTracker | None = None
+    if isinstance(cache, CacheTracker):
+        # a pool made from another's connection_kwargs shares its cache
+        tracker, cache = cache, cache.cache
+    elif cache is not None and not isinstance(cache, CacheInterface):
         raise ValueError(
-            "Cache must implement CacheInterface (an aio.redis.Cache),"
+            "Cache must implement CacheInterface (aio.redis.cache.CacheInterface),"
             f" not {type(cache).__name__}"
         )
     if cache is None:
-        cache = Cache(config, pool.connection_kwargs.get("encoding", "utf-8"))
-    if resp_version(pool.connection_kwargs.get("protocol")) != 3:
-        raise RedisError("Client caching is only supported with RESP version 3")
+        if factory is not None:
+            cache = CacheProxy(factory.get_cache())
+        else:
+            cache = CacheFactory(config).get_cache()
+    if tracker is None:
+        tracker = CacheTracker(cache, pool.connection_kwargs.get("encoding", "utf-8"))
     pool.connection_class = caching_connection_class(pool.connection_class)
-    pool.connection_kwargs["cache"] = cache
-    return cache
+    pool.connection_kwargs["cache"] = tracker
+    return tracker.cache

@@ -171,14 +171,16 @@ class ConnectionPool(PoolMaintenance):
         self.connection_class = connection_class
         self.connection_kwargs = connection_kwargs
         self._init_maintenance()
-        #: The client-side cache of this pool (``cache=``/``cache_config=``).
+        #: The client-side cache of this pool (``cache=``, ``cache_config=``,
+        #: ``cache_factory=``): an :class:`aio.redis.cache.CacheInterface`.
         self.cache: Any = None
         cache = connection_kwargs.pop("cache", None)
         cache_config = connection_kwargs.pop("cache_config", None)
+        cache_factory = connection_kwargs.pop("cache_factory", None)
         if cache is not None or cache_config is not None:
             from aio.redis._cache import enable_cache  # builds on this module
 
-            self.cache = enable_cache(self, cache, cache_config)
+            self.cache = enable_cache(self, cache, cache_config, cache_factory)
         self.max_connections = max_connections
         self._available: deque[Connection] = deque()
         self._in_use: set[Connection] = set()

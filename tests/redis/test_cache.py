@@ -14,7 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aio.proto.resp import Push
-from aio.redis import Cache, CacheConfig, Redis
+from aio.redis import CacheConfig, Redis
+from aio.redis._cache import CacheTracker
+from aio.redis.cache import CacheFactory, CacheInterface, CacheProxy
 from aio.redis.exceptions import RedisError
 from tests.plugins.fix_redis import PrivateRedis
 from tests.redis.test_cluster import doc_example
@@ -44,9 +46,9 @@ def cached_client(server: PrivateRedis, **config: Any) -> Redis:
     )
 
 
-def cache_of(client: Redis) -> Cache:
+def cache_of(client: Redis) -> CacheProxy:
     cache = client.get_cache()
-    assert isinstance(cache, Cache)
+    assert isinstance(cache, CacheProxy)
     return cache
 
 
@@ -198,7 +200,7 @@ async def test_lru_bound_and_ttl(
 ) -> None:
     await writer.mset({"a": "1", "b": "2", "c": "3"})
     now = [1000.0]
-    monkeypatch.setattr("aio.redis._cache.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("aio.redis.cache.time.monotonic", lambda: now[0])
     client = cached_client(server, max_size=2, ttl=5.0)
     try:
         for key in ("a", "b", "c"):
@@ -265,7 +267,7 @@ async def test_resp2_is_refused(server: PrivateRedis) -> None:
         Redis.from_url(server.url + "?protocol=3", cache_config=CacheConfig()),
         Redis.from_url(server.url, cache_config=CacheConfig()),
     ):
-        assert isinstance(client.get_cache(), Cache)
+        assert isinstance(client.get_cache(), CacheInterface)
         await client.aclose()
     assert Redis(host=server.host, port=server.port).get_cache() is None
 
@@ -280,43 +282,51 @@ def test_config_validation() -> None:
     config = CacheConfig(allow_list=["get"])
     assert config.is_allowed_to_cache("GET") and not config.is_allowed_to_cache("HGET")
     assert config.get_max_size() == CacheConfig.DEFAULT_MAX_SIZE
-    assert CacheConfig(bcast=True, prefixes=["p"]).tracking_command() == (
+    bcast = CacheFactory(CacheConfig(bcast=True, prefixes=["p"])).get_cache()
+    assert CacheTracker(bcast).tracking_command() == (
         "CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "p",
+    )  # fmt: skip
+    assert CacheTracker(CacheFactory().get_cache()).tracking_command() == (
+        "CLIENT", "TRACKING", "ON",
     )  # fmt: skip
 
 
+def tracker() -> CacheTracker:
+    return CacheTracker(CacheFactory().get_cache())
+
+
 def test_invalidation_racing_a_reply_is_not_stored() -> None:
-    cache = Cache()
-    key = cache.make_key(("GET", "k"), True)
+    cache = tracker()
+    key = cache.make_key(("GET", "k"), ["k"])
     # The push for k is parsed before the reader stores its (now stale) reply.
     ticket = cache.begin()
     cache.delete_by_redis_keys([b"k"])
-    assert cache.finish(ticket, key, ["k"], "old") is False
+    assert cache.finish(ticket, key, "old") is False
     assert cache.get(key) == (False, None)
     # A flush in between, too.
     ticket = cache.begin()
     cache.flush()
-    assert cache.finish(ticket, key, ["k"], "old") is False
+    assert cache.finish(ticket, key, "old") is False
     # An invalidation of another key does not matter.
     ticket = cache.begin()
     cache.delete_by_redis_keys([b"other"])
-    assert cache.finish(ticket, key, ["k"], "new") is True
+    assert cache.finish(ticket, key, "new") is True
     assert cache.get(key) == (True, "new")
     # Error replies and failed reads are never stored.
-    assert cache.finish(cache.begin(), key, ["k"], RedisError("x")) is False
-    assert cache.finish(cache.begin(), None, ["k"], None) is False
+    assert cache.finish(cache.begin(), key, RedisError("x")) is False
+    assert cache.finish(cache.begin(), None, None) is False
 
 
 def test_handle_push() -> None:
-    cache = Cache()
-    key = cache.make_key(("GET", "k"), False)
-    cache.finish(cache.begin(), key, [b"k"], b"v")
+    cache = tracker()
+    key = cache.make_key(("GET", "k"), [b"k"])
+    cache.finish(cache.begin(), key, b"v")
     assert cache.handle_push(Push([b"message", b"chan", b"x"])) is False
     assert cache.handle_push(Push(["invalidate", ["k"]])) is True
-    assert cache.size == 0
-    cache.finish(cache.begin(), key, [b"k"], b"v")
+    assert cache.cache.size == 0
+    cache.finish(cache.begin(), key, b"v")
     assert cache.handle_push(Push([b"invalidate", None])) is True
-    assert cache.size == 0 and cache.stats.flushes == 1
+    assert cache.cache.size == 0 and cache.stats.flushes == 1
 
 
 _items = st.one_of(st.none(), st.integers(), st.binary(max_size=5), st.text(max_size=5))
@@ -329,11 +339,11 @@ _items = st.one_of(st.none(), st.integers(), st.binary(max_size=5), st.text(max_
     )
 )
 def test_random_pushes_never_raise(items: list[Any]) -> None:
-    cache = Cache()
-    key = cache.make_key(("GET", "k"), False)
-    cache.finish(cache.begin(), key, [b"k"], b"v")
+    cache = tracker()
+    key = cache.make_key(("GET", "k"), [b"k"])
+    cache.finish(cache.begin(), key, b"v")
     cache.handle_push(Push(items))
-    assert cache.size in (0, 1)
+    assert cache.cache.size in (0, 1)
 
 
 def test_docs_example(
