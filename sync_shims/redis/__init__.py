@@ -14,6 +14,7 @@ See ``docs/redis.md`` ("Blocking API", "Blocking cluster and sentinel").
 from __future__ import annotations
 
 from sync_shims.redis import backoff as backoff
+from sync_shims.redis import cache as cache
 from sync_shims.redis import client as client
 from sync_shims.redis import cluster as cluster
 from sync_shims.redis import connection as connection
@@ -109,6 +110,7 @@ __all__ = (
     "UnixDomainSocketConnection",
     "WatchError",
     "backoff",
+    "cache",
     "client",
     "cluster",
     "connection",

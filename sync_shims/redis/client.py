@@ -22,6 +22,7 @@ from aio.redis import PubSub as AsyncPubSub
 from aio.redis import Redis as AsyncRedis
 from aio.redis import Script as AsyncScript
 from aio.redis.backoff import ExponentialWithJitterBackoff
+from aio.redis.cache import CacheInterface
 from aio.redis.commands import BitFieldOperation
 from aio.redis.exceptions import PubSubError, WatchError
 from aio.redis.retry import Retry as AsyncRetry
@@ -207,6 +208,12 @@ class Redis(BlockingClientMixin, RedisTwin):
             close_connection_pool is None and self.auto_close_connection_pool
         ):
             self.connection_pool.disconnect()
+
+    def get_cache(self) -> CacheInterface | None:
+        """The client-side cache (``cache=``/``cache_config=``:
+        :mod:`sync_shims.redis.cache`), or None."""
+        cache: CacheInterface | None = self._async.get_cache()
+        return cache
 
     def get_encoder(self) -> Encoder:
         """The :class:`~sync_shims.redis.connection.Encoder` of the client's pool."""

@@ -23,6 +23,7 @@ from aio.redis import Connection as AsyncConnection
 from aio.redis import ConnectionPool as AsyncConnectionPool
 from aio.redis import SSLConnection as AsyncSSLConnection
 from aio.redis import UnixDomainSocketConnection as AsyncUnixDomainSocketConnection
+from aio.redis.cache import CacheInterface
 from aio.redis.exceptions import DataError, RedisError
 from aio.redis.maint_notifications import (
     MaintNotificationsConfig,
@@ -501,6 +502,13 @@ class ConnectionPool:
     def max_connections(self) -> int:
         """Most connections open at once."""
         return self._async.max_connections
+
+    @property
+    def cache(self) -> CacheInterface | None:
+        """The client-side cache (``cache=``, ``cache_config=``,
+        ``cache_factory=``: :mod:`sync_shims.redis.cache`), or None."""
+        cache: CacheInterface | None = self._async.cache
+        return cache
 
     def maint_notifications_enabled(self) -> bool | str | None:
         """``True`` or ``"auto"`` when the pool's connections ask for maintenance

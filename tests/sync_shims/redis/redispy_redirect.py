@@ -6,8 +6,8 @@ shares). After it runs, ``redis.Redis``, ``redis.client.Redis``, pools, ``Pipeli
 ``PubSub``, ``Lock``, ``redis.cluster``'s ``RedisCluster``, ``ClusterNode``,
 ``ClusterPipeline`` and ``ClusterPubSub``, ``redis.sentinel``'s ``Sentinel``, its
 pool, connection and errors, the blocking ``Connection`` classes, ``redis.retry``'s
-``Retry``, ``redis.backoff``'s policies, ``redis.maint_notifications``' names
-and every exception class the suite imports are ``sync_shims.redis``'s; redis-py's own internals (parsers, helpers,
+``Retry``, ``redis.backoff``'s policies, ``redis.maint_notifications``' and
+``redis.cache``'s names and every exception class the suite imports are ``sync_shims.redis``'s; redis-py's own internals (parsers, helpers,
 mocks, ``redis.utils``, ``AbstractConnection``) stay.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import redis
 import redis.backoff
+import redis.cache
 import redis.client
 import redis.cluster
 import redis.connection
@@ -27,6 +28,7 @@ import redis.sentinel
 import aio.redis
 import aio.redis.exceptions
 import sync_shims.redis as shim
+import sync_shims.redis.cache as shim_cache
 import sync_shims.redis.maint_notifications as shim_maint
 
 _REPLACE = {
@@ -79,3 +81,8 @@ for _mod in _MODULES:
 # classes its own internals (used by the suite's mocks) work with.
 for _name in shim_maint.__all__:
     setattr(redis.maint_notifications, _name, getattr(shim_maint, _name))
+# In redis.cache only, as above: redis-py's CacheProxyConnection (in
+# redis.connection) keeps its own cache classes.
+for _name in shim_cache.__all__:
+    if hasattr(redis.cache, _name):
+        setattr(redis.cache, _name, getattr(shim_cache, _name))

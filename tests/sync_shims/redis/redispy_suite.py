@@ -56,6 +56,7 @@ DEFAULT_FILES = (
     "test_sentinel.py",
     "test_ssl.py",
     "test_credentials.py",
+    "test_cache.py",
 )
 # Not run: test_client.py (only redis-py's OpenTelemetry metric recording),
 # test_helpers.py and test_utils.py (redis-py's private helper modules
@@ -98,6 +99,18 @@ DESELECT_FACADE: dict[str, str] = {
         for name in ("before_subscribe", "after_subscribed", "poll")
     },
     "test_pipeline.py::TestPipelineMetricsRecording": _OTEL,
+    **{
+        f"test_cache.py::TestUnitCacheProxy::test_{name}": _OTEL
+        for name in (
+            "set_calls_record_csc_eviction_when_cache_exceeds_max_size",
+            "set_does_not_call_record_csc_eviction_when_under_max_size",
+        )
+    },
+    "test_connection.py::TestUnitCacheProxyConnection": (
+        "redis-py's CacheProxyConnection (a redis.connection internal, on mocks,"
+        " with redis-py's own cache classes): aio's connections cache through"
+        " aio.redis._cache.CacheTracker (tests/sync_shims/redis/test_cache_facade.py)"
+    ),
     "test_pubsub.py::TestPubSubMetricsRecording": _OTEL,
     "test_pubsub.py::TestPubSubHealthCheckResponse": (
         "calls redis-py's private PubSub.is_health_check_response"
@@ -428,20 +441,12 @@ FACADE_DIFFERENCES: dict[str, str] = {
         "redis-py 8's repr of its errors is 'server:ClassName' (for its"
         " metrics); aio's errors keep Python's repr, with the message"
     ),
-    **{
-        f"test_connection.py::TestUnitConnectionPool::test_{name}": (
-            "redis-py's cache classes (CacheInterface, cache_factory, CacheProxy,"
-            " LRUPolicy, CacheProxyConnection): the facade's client-side cache is"
-            " the core's aio.redis.Cache (cache_config= works; cache= takes an"
-            " aio.redis.Cache)"
-        )
-        for name in (
-            "returns_custom_cache_implementation",
-            "creates_cache_with_custom_cache_factory",
-            "creates_cache_with_given_configuration",
-            "make_connection_proxy_connection_on_given_cache",
-        )
-    },
+    "test_connection.py::TestUnitConnectionPool::test_make_connection_proxy_connection_on_given_cache": (
+        "make_connection() of a caching pool gives redis-py's CacheProxyConnection"
+        " (a wrapper class of redis.connection); aio's caching pool makes its own"
+        " connection class with the cache built in (pool.cache is the"
+        " CacheInterface, as redis-py's)"
+    ),
     "test_defaults.py::test_socket_keepalive_options_signature_defaults_use_sentinel": (
         "the default is the facade's own sentinel, not redis.utils.SENTINEL"
         " (aio does not import redis-py); it resolves to the same options"
