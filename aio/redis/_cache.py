@@ -286,6 +286,10 @@ class _CachingConnection(Connection):
             return await super().execute(args, options)
         tracker = self._cache
         cache_key = tracker.make_key(args, options["keys"])
+        try:
+            hash(cache_key)
+        except TypeError:  # an argument no dict can hold: not cached
+            return await super().execute(args, options)
         hit, value = tracker.get(cache_key)
         if hit:
             return value

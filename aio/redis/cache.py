@@ -26,6 +26,7 @@ aio adds, keyword-only on :class:`CacheConfig`: ``ttl``, ``allow_list``,
 
 from __future__ import annotations
 
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -276,6 +277,9 @@ class DefaultCache(CacheInterface):
         # outgrows the entries.
         self._by_key: dict[bytes, set[CacheKey]] = {}
         self._indexed = 0
+        # The client changes it on the engine's loop thread, blocking code may
+        # call it from others (the facade's get_cache()).
+        self._lock = threading.RLock()
 
     @property
     def collection(self) -> OrderedDict[CacheKey, CacheEntry]:
@@ -300,51 +304,56 @@ class DefaultCache(CacheInterface):
     def set(self, entry: CacheEntry) -> bool:
         """Store ``entry`` (replacing one under its key); False when its command
         may not be cached."""
-        if not self.is_cachable(entry.cache_key):
-            return False
-        ttl = getattr(self._cache_config, "ttl", None)
-        if isinstance(ttl, int | float):
-            entry.expires_at = time.monotonic() + ttl
-        self._cache[entry.cache_key] = entry
-        self._index(entry.cache_key)
-        self._eviction_policy.touch(entry.cache_key)
-        return True
+        with self._lock:
+            if not self.is_cachable(entry.cache_key):
+                return False
+            ttl = getattr(self._cache_config, "ttl", None)
+            if isinstance(ttl, int | float):
+                entry.expires_at = time.monotonic() + ttl
+            self._cache[entry.cache_key] = entry
+            self._index(entry.cache_key)
+            self._eviction_policy.touch(entry.cache_key)
+            return True
 
     def get(self, key: CacheKey) -> CacheEntry | None:
         """The entry under ``key`` (now the most recently used), or None; an
         entry past its TTL is dropped and counts as an eviction."""
-        entry = self._cache.get(key)
-        if entry is None:
-            return None
-        if entry.expires_at is not None and time.monotonic() >= entry.expires_at:
-            del self._cache[key]
-            self.stats.evictions += 1
-            return None
-        self._eviction_policy.touch(key)
-        return entry
+        with self._lock:
+            entry = self._cache.get(key)
+            if entry is None:
+                return None
+            if entry.expires_at is not None and time.monotonic() >= entry.expires_at:
+                del self._cache[key]
+                self.stats.evictions += 1
+                return None
+            self._eviction_policy.touch(key)
+            return entry
 
     def delete_by_cache_keys(self, cache_keys: list[CacheKey]) -> list[bool]:
         """Drop the entries of ``cache_keys``: whether each was there."""
-        return [self._cache.pop(key, None) is not None for key in cache_keys]
+        with self._lock:
+            return [self._cache.pop(key, None) is not None for key in cache_keys]
 
     def delete_by_redis_keys(self, redis_keys: Iterable[Any]) -> list[bool]:
         """Drop every entry that read one of ``redis_keys`` (str and bytes
         match alike): a True for each entry dropped."""
-        dropped: list[bool] = []
-        for redis_key in redis_keys:
-            owners = self._by_key.pop(_key_bytes(redis_key), ())
-            dropped.extend(
-                True for key in owners if self._cache.pop(key, None) is not None
-            )
-        return dropped
+        with self._lock:
+            dropped: list[bool] = []
+            for redis_key in redis_keys:
+                owners = self._by_key.pop(_key_bytes(redis_key), ())
+                dropped.extend(
+                    True for key in owners if self._cache.pop(key, None) is not None
+                )
+            return dropped
 
     def flush(self) -> int:
         """Drop every entry; returns how many there were."""
-        count = len(self._cache)
-        self._cache.clear()
-        self._by_key.clear()
-        self._indexed = 0
-        return count
+        with self._lock:
+            count = len(self._cache)
+            self._cache.clear()
+            self._by_key.clear()
+            self._indexed = 0
+            return count
 
     def is_cachable(self, key: CacheKey) -> bool:
         """Whether the config allows ``key``'s command."""
