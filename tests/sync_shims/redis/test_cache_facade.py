@@ -33,6 +33,7 @@ from sync_shims.redis.cache import (
     LRUPolicy,
 )
 from tests.plugins.fix_redis import PrivateRedis
+from tests.redis.test_cluster import doc_example
 
 CACHES = pytest.mark.parametrize(
     "lib", [facade_cache, redis.cache], ids=["facade", "redis-py"]
@@ -366,3 +367,14 @@ def test_custom_cache_implementation(
         eventually(lambda: client.get("k") == b"v2", "the user's cache invalidated")
         assert b"k" in mine.invalidated
     assert mine.flushes >= 1 and mine.size == 0
+
+
+def test_docs_example(
+    server: PrivateRedis,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AIO_REDIS_URL", server.url)
+    source = doc_example("cache-blocking")
+    exec(compile(source, "docs/redis.md", "exec"), {"__name__": "doc"})
+    assert capsys.readouterr().out.split("\n")[:2] == ["b'v1' b'v1'", "b'v1' 1"]
