@@ -365,7 +365,8 @@ class RedisCore(ScriptsAndLocks):
         return self.connection_pool.connection_kwargs
 
     def get_cache(self) -> Any:
-        """The client-side :class:`~aio.redis.Cache` (``cache_config=``), or None."""
+        """The client-side cache (``cache=``/``cache_config=``): an
+        :class:`aio.redis.cache.CacheInterface`, or None."""
         return self.connection_pool.cache
 
     def get_encoder(self) -> tuple[str, str, bool]:
