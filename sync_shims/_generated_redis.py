@@ -122,6 +122,27 @@ class RedisTwin:
         """Convert the replies of ``command`` with ``callback(reply, **options)``."""
         return self._async.set_response_callback(command, callback)
 
+    def himport_prepare(self, fieldset_name: str, fields: Iterable[Any]) -> bool:
+        """Declare the fieldset ``fieldset_name`` (its field names, in order)
+        for :meth:`himport_set`; a declared name is replaced. Connections
+        prepare it on first use; a single-connection client's at once.
+        Returns True.
+
+        :raises DataError: ``fields`` is one string or bytes, or empty.
+        """
+        return _call(self._async.himport_prepare, fieldset_name, fields)
+
+    def himport_discard(self, fieldset_name: str) -> int:
+        """Forget the fieldset ``fieldset_name``: 1 if it was declared, else 0.
+        Connections that prepared it DISCARD it on their next HIMPORT SET; a
+        single-connection client's at once.
+        """
+        return _call(self._async.himport_discard, fieldset_name)
+
+    def himport_discard_all(self) -> int:
+        """Forget every declared fieldset; returns how many there were."""
+        return _call(self._async.himport_discard_all)
+
     def close(self, close_connection_pool: bool | None = None) -> None:
         """Give back the dedicated connection and, if this client made its pool
         (or ``close_connection_pool``), close the pool's connections.
@@ -1329,6 +1350,49 @@ class RedisTwin:
             pxat=pxat,
             persist=persist,
         )
+
+    def himport_discard_all_internal(self) -> Any:
+        """Send ``HIMPORT DISCARDALL`` (the number removed). Use the client's
+        ``himport_discard_all``.
+        """
+        return self._execute(self._async.himport_discard_all_internal)
+
+    def himport_discard_internal(self, fieldset_name: str) -> Any:
+        """Send ``HIMPORT DISCARD fieldset_name`` (1 removed, 0 unknown). Use
+        the client's ``himport_discard``.
+        """
+        return self._execute(self._async.himport_discard_internal, fieldset_name)
+
+    def himport_prepare_internal(
+        self,
+        fieldset_name: str,
+        fields: Iterable[bytes | bytearray | memoryview | str | int | float],
+    ) -> Any:
+        """Send ``HIMPORT PREPARE fieldset_name field...`` on whichever
+        connection runs it (True). Use the client's ``himport_prepare``.
+        """
+        return self._execute(
+            self._async.himport_prepare_internal, fieldset_name, fields
+        )
+
+    def himport_set(
+        self,
+        key: bytes | str | memoryview,
+        fieldset_name: str,
+        values: Iterable[bytes | bytearray | memoryview | str | int | float],
+    ) -> Any:
+        """Write ``key`` as a hash: the fields of ``fieldset_name`` (declared
+        with ``himport_prepare``) get ``values``, in order. Returns True.
+
+        The connection that runs it prepares the fieldset first, in the same
+        write, when it has not yet (or has an older declaration); a fieldset
+        the server lost is prepared again and the SET retried once (not in a
+        pipeline, whose fieldsets are prepared once before the batch).
+
+        :raises DataError: ``values`` is a single string or bytes.
+        :raises ResponseError: the server refused the PREPARE or the SET.
+        """
+        return self._execute(self._async.himport_set, key, fieldset_name, values)
 
     def hincrby(
         self,

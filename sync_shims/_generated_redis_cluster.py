@@ -1396,6 +1396,49 @@ class RedisClusterTwin:
             persist=persist,
         )
 
+    def himport_discard_all_internal(self) -> Any:
+        """Send ``HIMPORT DISCARDALL`` (the number removed). Use the client's
+        ``himport_discard_all``.
+        """
+        return self._execute(self._async.himport_discard_all_internal)
+
+    def himport_discard_internal(self, fieldset_name: str) -> Any:
+        """Send ``HIMPORT DISCARD fieldset_name`` (1 removed, 0 unknown). Use
+        the client's ``himport_discard``.
+        """
+        return self._execute(self._async.himport_discard_internal, fieldset_name)
+
+    def himport_prepare_internal(
+        self,
+        fieldset_name: str,
+        fields: Iterable[bytes | bytearray | memoryview | str | int | float],
+    ) -> Any:
+        """Send ``HIMPORT PREPARE fieldset_name field...`` on whichever
+        connection runs it (True). Use the client's ``himport_prepare``.
+        """
+        return self._execute(
+            self._async.himport_prepare_internal, fieldset_name, fields
+        )
+
+    def himport_set(
+        self,
+        key: bytes | str | memoryview,
+        fieldset_name: str,
+        values: Iterable[bytes | bytearray | memoryview | str | int | float],
+    ) -> Any:
+        """Write ``key`` as a hash: the fields of ``fieldset_name`` (declared
+        with ``himport_prepare``) get ``values``, in order. Returns True.
+
+        The connection that runs it prepares the fieldset first, in the same
+        write, when it has not yet (or has an older declaration); a fieldset
+        the server lost is prepared again and the SET retried once (not in a
+        pipeline, whose fieldsets are prepared once before the batch).
+
+        :raises DataError: ``values`` is a single string or bytes.
+        :raises ResponseError: the server refused the PREPARE or the SET.
+        """
+        return self._execute(self._async.himport_set, key, fieldset_name, values)
+
     def hincrby(
         self,
         name: bytes | str | memoryview,
@@ -5008,6 +5051,49 @@ class ClusterPipelineTwin:
             pxat=pxat,
             persist=persist,
         )
+
+    def himport_discard_all_internal(self) -> Any:
+        """Send ``HIMPORT DISCARDALL`` (the number removed). Use the client's
+        ``himport_discard_all``.
+        """
+        return self._execute(self._async.himport_discard_all_internal)
+
+    def himport_discard_internal(self, fieldset_name: str) -> Any:
+        """Send ``HIMPORT DISCARD fieldset_name`` (1 removed, 0 unknown). Use
+        the client's ``himport_discard``.
+        """
+        return self._execute(self._async.himport_discard_internal, fieldset_name)
+
+    def himport_prepare_internal(
+        self,
+        fieldset_name: str,
+        fields: Iterable[bytes | bytearray | memoryview | str | int | float],
+    ) -> Any:
+        """Send ``HIMPORT PREPARE fieldset_name field...`` on whichever
+        connection runs it (True). Use the client's ``himport_prepare``.
+        """
+        return self._execute(
+            self._async.himport_prepare_internal, fieldset_name, fields
+        )
+
+    def himport_set(
+        self,
+        key: bytes | str | memoryview,
+        fieldset_name: str,
+        values: Iterable[bytes | bytearray | memoryview | str | int | float],
+    ) -> Any:
+        """Write ``key`` as a hash: the fields of ``fieldset_name`` (declared
+        with ``himport_prepare``) get ``values``, in order. Returns True.
+
+        The connection that runs it prepares the fieldset first, in the same
+        write, when it has not yet (or has an older declaration); a fieldset
+        the server lost is prepared again and the SET retried once (not in a
+        pipeline, whose fieldsets are prepared once before the batch).
+
+        :raises DataError: ``values`` is a single string or bytes.
+        :raises ResponseError: the server refused the PREPARE or the SET.
+        """
+        return self._execute(self._async.himport_set, key, fieldset_name, values)
 
     def hincrby(
         self,

@@ -51,15 +51,25 @@ from aio.redis._defaults import (
     DEFAULT_SOCKET_TIMEOUT,
 )
 from aio.redis._maint import ConnectionMaintenance
+from aio.redis.driver_info import UNSET, DriverInfo, driver_info_from_args
 from aio.redis.exceptions import (
     AuthenticationError,
     ConnectionError,
     DataError,
     InvalidResponse,
+    NoSuchFieldsetError,
     RedisError,
     ResponseError,
     TimeoutError,
     error_from_reply,
+)
+from aio.redis.himport import (
+    HImportFieldset,
+    HImportRegistry,
+    discard_command,
+    parse_himport_set_args,
+    prepare_command,
+    set_command,
 )
 from aio.redis.retry import Retry, resolve_retry
 
@@ -287,8 +297,21 @@ class Connection(ConnectionMaintenance):
         protocol: int | str | None = None,
         max_bulk_length: int = 512 * 1024 * 1024,
         credential_provider: Any = None,
+        driver_info: DriverInfo | None = UNSET,
+        lib_name: str | None = UNSET,
+        lib_version: str | None = UNSET,
+        himport_registry: HImportRegistry | None = None,
         **kwargs: Any,
     ) -> None:
+        #: What ``CLIENT SETINFO`` sends at connect (None: nothing), resolved
+        #: as redis-py's from ``driver_info`` or the deprecated ``lib_*``.
+        self.driver_info = driver_info_from_args(
+            type(self).__name__, driver_info, lib_name, lib_version
+        )
+        #: The fieldsets ``himport_set`` prepares on this connection on first
+        #: use (its pool's, shared by every connection of the pool).
+        self.himport_registry = himport_registry
+        self._reset_himport_state()
         if (username or password) and credential_provider is not None:
             raise DataError(
                 "'username' and 'password' cannot be passed along with"
@@ -430,6 +453,7 @@ class Connection(ConnectionMaintenance):
                 sock.setsockopt(socket.IPPROTO_TCP, option, value)
         self._parser.reset()
         self._pending.clear()
+        self._reset_himport_state()
         self._lost_error = None
         self._should_reconnect = False
         self._transport = transport
@@ -463,6 +487,14 @@ class Connection(ConnectionMaintenance):
                 commands.append(("AUTH", *auth) if auth[0] else ("AUTH", auth[1]))
             if self.client_name:
                 commands.append(("CLIENT", "SETNAME", self.client_name))
+        # After SETNAME and before SELECT, where redis-py sends them; their
+        # replies are ignored (servers before 7.2 know no CLIENT SETINFO).
+        info = self.driver_info
+        if info is not None:
+            if info.formatted_name:
+                commands.append(("CLIENT", "SETINFO", "LIB-NAME", info.formatted_name))
+            if info.lib_version:
+                commands.append(("CLIENT", "SETINFO", "LIB-VER", info.lib_version))
         if self.db:
             commands.append(("SELECT", self.db))
         maintenance = self._maint_notifications_command()
@@ -506,6 +538,8 @@ class Connection(ConnectionMaintenance):
             if args[:2] == ("CLIENT", "MAINT_NOTIFICATIONS"):
                 self._check_maint_notifications_reply(reply)
                 continue
+            if args[:2] == ("CLIENT", "SETINFO"):
+                continue
             if not isinstance(reply, RedisError):
                 continue
             if args[0] == "AUTH" or (args[0] == "HELLO" and "AUTH" in args):
@@ -537,6 +571,14 @@ class Connection(ConnectionMaintenance):
             except builtins.TimeoutError:
                 transport.abort()
         self._fail_pending(ConnectionError("Connection closed by client."))
+        self._reset_himport_state()
+
+    def _reset_himport_state(self) -> None:
+        # A new server session has no fieldsets prepared: the next himport_set
+        # prepares again. Name -> the registry version prepared here, and the
+        # registry revision whose discards this session has caught up with.
+        self._himport_prepared: dict[str, int] = {}
+        self._himport_reconciled_revision = 0
 
     def _abort(self, error: Exception) -> None:
         """Drop the connection now (protocol error, timeout) and fail every waiter."""
@@ -772,6 +814,123 @@ class Connection(ConnectionMaintenance):
         if self.health_check_interval:
             self._touch()
         return reply
+
+    # -- HIMPORT: fieldsets are session state ------------------------------------
+
+    async def _exchange(
+        self, commands: list[tuple[Any, ...]], options: dict[str, Any]
+    ) -> list[Any]:
+        # Several commands in one write; error replies come back as values, so
+        # every reply is read before any is raised (the session stays in step).
+        future = self.send_requests(
+            commands,
+            timeout=self.command_timeout(options) if self.socket_timeout else None,
+            decode="NEVER_DECODE" not in options,
+        )
+        await self.drain()
+        return await future
+
+    async def _himport_reconcile(self, options: dict[str, Any]) -> None:
+        """DISCARD the fieldsets prepared here that the registry no longer has
+        (once per registry change), as redis-py before an HIMPORT SET."""
+        registry = self.himport_registry
+        if registry is None or self._himport_reconciled_revision == registry.revision:
+            return
+        # The revision is read before the names: a change racing this exchange
+        # leaves this session behind, so the next use catches up with it.
+        revision = registry.revision
+        stale = registry.names_to_discard(list(self._himport_prepared))
+        if stale:
+            replies = await self._exchange([discard_command(n) for n in stale], options)
+            for name in stale:
+                self._himport_prepared.pop(name, None)
+            for reply in replies:
+                if isinstance(reply, RedisError):
+                    raise reply
+        self._himport_reconciled_revision = revision
+
+    async def execute_himport_set(
+        self, operands: tuple[Any, Any, list[Any]], options: dict[str, Any]
+    ) -> Any:
+        """Run ``HIMPORT SET key name values...`` with this session prepared:
+        owed DISCARDs first, then ``HIMPORT PREPARE`` in the same write as the
+        SET when the registry's fieldset is not prepared here (in this
+        version), and once more after ``no such fieldset`` (the server lost it).
+        Returns the SET's raw reply.
+
+        :raises ResponseError: the PREPARE's error (the cause) before the SET's.
+        """
+        if self._transport is None:
+            await self.connect()
+        await self._himport_reconcile(options)
+        key, name, values = operands
+        registry = self.himport_registry
+        fieldset = registry.get(name) if registry is not None else None
+        retried = False
+        while True:
+            commands = []
+            if fieldset is not None and (
+                self._himport_prepared.get(name) != fieldset.version
+            ):
+                commands.append(prepare_command(name, fieldset.fields))
+            commands.append(set_command(key, name, values))
+            replies = await self._exchange(commands, options)
+            if len(commands) == 2:
+                assert fieldset is not None
+                if isinstance(replies[0], RedisError):
+                    raise replies[0]
+                self._himport_prepared[name] = fieldset.version
+            reply = replies[-1]
+            if not isinstance(reply, RedisError):
+                return reply
+            if (
+                isinstance(reply, NoSuchFieldsetError)
+                and fieldset is not None
+                and len(commands) == 1
+                and not retried
+            ):
+                self._himport_prepared.pop(name, None)
+                retried = True
+                continue
+            raise reply
+
+    async def himport_preflight(
+        self, commands: Iterable[Sequence[Any]], options: dict[str, Any]
+    ) -> None:
+        """Prepare, in one write, the registry's fieldsets that the ``HIMPORT
+        SET``s among ``commands`` (a pipeline's) use and this session lacks.
+
+        :raises ResponseError: the first PREPARE refused (after all are read).
+        """
+        registry = self.himport_registry
+        if registry is None:
+            return
+        if self._transport is None:
+            await self.connect()
+        await self._himport_reconcile(options)
+        wanted: dict[str, HImportFieldset] = {}
+        for args in commands:
+            operands = parse_himport_set_args(args)
+            if operands is None or operands[1] in wanted:
+                continue
+            fieldset = registry.get(operands[1])
+            if fieldset is not None and (
+                self._himport_prepared.get(fieldset.name) != fieldset.version
+            ):
+                wanted[fieldset.name] = fieldset
+        if not wanted:
+            return
+        replies = await self._exchange(
+            [prepare_command(n, fs.fields) for n, fs in wanted.items()], options
+        )
+        error: RedisError | None = None
+        for fieldset, reply in zip(wanted.values(), replies, strict=True):
+            if isinstance(reply, RedisError):
+                error = error or reply
+            else:
+                self._himport_prepared[fieldset.name] = fieldset.version
+        if error is not None:
+            raise error
 
     # -- redis-py's lower-level API ------------------------------------------------
 

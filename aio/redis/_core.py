@@ -17,7 +17,7 @@ import inspect
 import logging
 import ssl as _ssl
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aio.redis._connection import (
@@ -29,7 +29,14 @@ from aio.redis._connection import (
 from aio.redis._defaults import DEFAULT_SOCKET_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT
 from aio.redis._pool import ConnectionPool
 from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
+from aio.redis.driver_info import UNSET, DriverInfo, driver_info_from_args
 from aio.redis.exceptions import ConnectionError, ResponseError, WatchError
+from aio.redis.himport import (
+    HIMPORT_SET,
+    HImportRegistry,
+    may_be_himport,
+    parse_himport_set_args,
+)
 from aio.redis.retry import Retry
 
 if TYPE_CHECKING:
@@ -37,6 +44,7 @@ if TYPE_CHECKING:
     from aio.redis._pipeline import PipelineCore
     from aio.redis._pubsub import Monitor, PubSub
     from aio.redis._script import Script
+    from aio.redis.commands.himport import HImportCommands
 
 __all__ = ("RedisCore",)
 
@@ -249,8 +257,16 @@ class RedisCore(ScriptsAndLocks):
         username: str | None = None,
         protocol: int | None = None,
         auto_close_connection_pool: bool | None = None,
+        driver_info: DriverInfo | None = UNSET,
+        lib_name: str | None = UNSET,
+        lib_version: str | None = UNSET,
         **kwargs: Any,
     ) -> None:
+        # Resolved (and lib_* warned about) here, once, as redis-py's client:
+        # its pool carries the result in connection_kwargs["driver_info"].
+        resolved_info = driver_info_from_args(
+            type(self).__name__, driver_info, lib_name, lib_version
+        )
         if retry is DEFAULT_RETRY:
             # As redis-py 8: a client that makes its own pool retries by default;
             # one given a pool uses the pool's policy (none unless it has one).
@@ -273,6 +289,7 @@ class RedisCore(ScriptsAndLocks):
                 "max_connections": max_connections,
                 "health_check_interval": health_check_interval,
                 "client_name": client_name,
+                "driver_info": resolved_info,
                 "protocol": protocol,
             }
             connection_class: type[Connection]
@@ -454,6 +471,10 @@ class RedisCore(ScriptsAndLocks):
             len(args) == 1 and args[0] in _EMPTY_WHEN_BARE
         ):
             return await self._execute_or_empty(args, options)
+        if may_be_himport(args[0]):
+            operands = parse_himport_set_args(args)
+            if operands is not None:
+                return await self._execute_himport_set(args, operands, options)
         conn = self.connection
         if conn is None and self.single_connection_client:
             _ = await self.initialize()
@@ -503,6 +524,111 @@ class RedisCore(ScriptsAndLocks):
         for key in _CLIENT_OPTIONS:
             options.pop(key, None)
         return callback(reply, **options)
+
+    async def _execute_himport_set(
+        self,
+        args: tuple[Any, ...],
+        operands: tuple[Any, Any, list[Any]],
+        options: dict[str, Any],
+    ) -> Any:
+        # Off the hot path: an HIMPORT SET needs its fieldset prepared on the
+        # connection that runs it, so the connection runs it (with its retry
+        # policy, as any command).
+        conn = self.connection
+        if conn is None and self.single_connection_client:
+            _ = await self.initialize()
+            conn = self.connection
+        pool = None
+        if conn is None:
+            pool = self.connection_pool
+            conn = await pool.get_connection()
+        try:
+            try:
+                reply = await conn.execute_himport_set(operands, options)
+            except Exception as exc:
+                retry: Retry | None = conn.retry
+                if retry is None:
+                    raise
+                used = conn
+
+                async def fail(error: Exception) -> None:
+                    await used.disconnect(nowait=True)
+
+                reply = await retry.retry_after(
+                    exc, lambda: used.execute_himport_set(operands, options), fail
+                )
+        finally:
+            if pool is not None:
+                pool._release(conn)
+        callback = self.response_callbacks.get(HIMPORT_SET)
+        if callback is None:
+            return reply
+        for key in _CLIENT_OPTIONS:
+            options.pop(key, None)
+        return callback(reply, **options)
+
+    @property
+    def himport_registry(self) -> HImportRegistry:
+        """The HIMPORT fieldsets declared on this client's pool (read it;
+        change it through :meth:`himport_prepare` and :meth:`himport_discard`).
+        """
+        return self.connection_pool.himport_registry
+
+    def _pinned(self) -> Connection | None:
+        # The connection of a single-connection client, when it has a session
+        # whose prepared fieldsets can be changed at once.
+        conn = self.connection
+        if self.single_connection_client and conn is not None and conn.is_connected:
+            return conn
+        return None
+
+    async def himport_prepare(self, fieldset_name: str, fields: Iterable[Any]) -> bool:
+        """Declare the fieldset ``fieldset_name`` (its field names, in order)
+        for :meth:`himport_set`; a declared name is replaced. Connections
+        prepare it on first use; a single-connection client's at once.
+        Returns True.
+
+        :raises DataError: ``fields`` is one string or bytes, or empty.
+        """
+        _ = await self.initialize()
+        fieldset = self.himport_registry.prepare(fieldset_name, fields)
+        conn = self._pinned()
+        if conn is not None:
+            await cast("HImportCommands", self).himport_prepare_internal(
+                fieldset_name, fieldset.fields
+            )
+            conn._himport_prepared[fieldset_name] = fieldset.version
+        return True
+
+    async def himport_discard(self, fieldset_name: str) -> int:
+        """Forget the fieldset ``fieldset_name``: 1 if it was declared, else 0.
+        Connections that prepared it DISCARD it on their next HIMPORT SET; a
+        single-connection client's at once."""
+        _ = await self.initialize()
+        registry = self.himport_registry
+        removed = registry.discard(fieldset_name)
+        conn = self._pinned()
+        if conn is not None:
+            if removed:
+                await cast("HImportCommands", self).himport_discard_internal(
+                    fieldset_name
+                )
+            conn._himport_prepared.pop(fieldset_name, None)
+            conn._himport_reconciled_revision = registry.revision
+        return 1 if removed else 0
+
+    async def himport_discard_all(self) -> int:
+        """Forget every declared fieldset; returns how many there were."""
+        _ = await self.initialize()
+        registry = self.himport_registry
+        count = registry.discard_all()
+        conn = self._pinned()
+        if conn is not None:
+            if count:
+                await cast("HImportCommands", self).himport_discard_all_internal()
+            conn._himport_prepared.clear()
+            conn._himport_reconciled_revision = registry.revision
+        return count
 
     async def _execute_or_empty(
         self, args: tuple[Any, ...], options: dict[str, Any]

@@ -30,6 +30,7 @@ from aio.redis._connection import (
 )
 from aio.redis._maint import PoolMaintenance
 from aio.redis.exceptions import ConnectionError, MaxConnectionsError
+from aio.redis.himport import HImportRegistry
 
 __all__ = ("BlockingConnectionPool", "ConnectionPool", "parse_url")
 
@@ -170,6 +171,15 @@ class ConnectionPool(PoolMaintenance):
         refuse_unified_responses(connection_kwargs)
         self.connection_class = connection_class
         self.connection_kwargs = connection_kwargs
+        # One registry for every connection of the pool (and every client on
+        # it), reached through connection_kwargs as in redis-py, so that a
+        # connection made later (a reconnect, a sentinel failover) knows the
+        # fieldsets declared before it.
+        registry = connection_kwargs.get("himport_registry")
+        if registry is None:
+            registry = connection_kwargs["himport_registry"] = HImportRegistry()
+        #: The HIMPORT fieldsets declared on clients of this pool.
+        self.himport_registry: HImportRegistry = registry
         self._init_maintenance()
         #: The client-side cache of this pool (``cache=``, ``cache_config=``,
         #: ``cache_factory=``): an :class:`aio.redis.cache.CacheInterface`.
@@ -205,6 +215,7 @@ class ConnectionPool(PoolMaintenance):
         shown = ",".join(
             f"{key}={'<REDACTED>' if key in _SECRET_ARGUMENTS else value}"
             for key, value in self.connection_kwargs.items()
+            if key != "himport_registry"  # not shown by redis-py either
         )
         pool, conn = type(self), self.connection_class
         return (

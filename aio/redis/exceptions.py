@@ -16,6 +16,7 @@ catches a Redis timeout too::
     │   ├── WrongTypeError                   ``-WRONGTYPE``
     │   ├── NoScriptError  ExecAbortError  ReadOnlyError  OutOfMemoryError
     │   ├── NoPermissionError  ModuleError  AuthenticationWrongNumberOfArgsError
+│   ├── NoSuchFieldsetError              ``-ERR no such fieldset`` (HIMPORT)
     │   └── ClusterError: MovedError AskError TryAgainError ClusterDownError ...
     ├── DataError  PubSubError  WatchError
     ├── LockError (also builtin ValueError, like redis-py)
@@ -55,6 +56,7 @@ __all__ = (
     "MovedError",
     "NoPermissionError",
     "NoScriptError",
+    "NoSuchFieldsetError",
     "OutOfMemoryError",
     "PubSubError",
     "ReadOnlyError",
@@ -148,6 +150,13 @@ class NoPermissionError(ResponseError):
 
 class ModuleError(ResponseError):
     """A module could not be loaded or unloaded."""
+
+
+class NoSuchFieldsetError(ResponseError):
+    """``HIMPORT SET`` named a fieldset this connection has not prepared
+    (``ERR no such fieldset``): the server dropped it (``RESET``, eviction)
+    without dropping the connection. ``himport_set`` prepares again and retries
+    once."""
 
 
 class AuthenticationWrongNumberOfArgsError(ResponseError):
@@ -261,6 +270,7 @@ _MESSAGES: dict[str, type[RedisError]] = {
     "Error loading the extension. Please check the server logs.": ModuleError,
     "Error unloading module: no such module with that name": ModuleError,
     "Error unloading module: operation not possible.": ModuleError,
+    "no such fieldset": NoSuchFieldsetError,
 }
 
 # WRONGTYPE keeps its word in the message (redis-py has no class for it, so its

@@ -25,6 +25,7 @@ from aio.redis.backoff import ExponentialWithJitterBackoff
 from aio.redis.cache import CacheInterface
 from aio.redis.commands import BitFieldOperation
 from aio.redis.exceptions import PubSubError, WatchError
+from aio.redis.himport import HImportRegistry
 from aio.redis.retry import Retry as AsyncRetry
 from sync_shims._generated_redis import MonitorTwin, PubSubTwin, RedisTwin
 from sync_shims._portal import call
@@ -190,6 +191,12 @@ class Redis(BlockingClientMixin, RedisTwin):
         for a client that borrows one from its pool per command)."""
         conn = self._async.connection
         return None if conn is None else self.connection_pool._classes()[1]._wrap(conn)
+
+    @property
+    def himport_registry(self) -> HImportRegistry:
+        """The HIMPORT fieldsets declared on this client's pool (change it
+        through ``himport_prepare``/``himport_discard``)."""
+        return self._async.himport_registry
 
     @property
     def auto_close_connection_pool(self) -> bool:

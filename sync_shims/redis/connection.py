@@ -25,6 +25,7 @@ from aio.redis import SSLConnection as AsyncSSLConnection
 from aio.redis import UnixDomainSocketConnection as AsyncUnixDomainSocketConnection
 from aio.redis.cache import CacheInterface
 from aio.redis.exceptions import DataError, RedisError
+from aio.redis.himport import HImportRegistry
 from aio.redis.maint_notifications import (
     MaintNotificationsConfig,
     MaintNotificationsPoolHandler,
@@ -492,6 +493,12 @@ class ConnectionPool:
     def connection_kwargs(self) -> dict[str, Any]:
         """The arguments every connection is made with."""
         return self._async.connection_kwargs
+
+    @property
+    def himport_registry(self) -> HImportRegistry:
+        """The HIMPORT fieldsets declared on clients of this pool (the object
+        in ``connection_kwargs["himport_registry"]``)."""
+        return self._async.himport_registry
 
     @property
     def connection_class(self) -> type[Any]:

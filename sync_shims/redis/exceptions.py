@@ -34,6 +34,7 @@ from aio.redis.exceptions import ModuleError as ModuleError
 from aio.redis.exceptions import MovedError as MovedError
 from aio.redis.exceptions import NoPermissionError as NoPermissionError
 from aio.redis.exceptions import NoScriptError as NoScriptError
+from aio.redis.exceptions import NoSuchFieldsetError as NoSuchFieldsetError
 from aio.redis.exceptions import OutOfMemoryError as OutOfMemoryError
 from aio.redis.exceptions import PubSubError as PubSubError
 from aio.redis.exceptions import ReadOnlyError as ReadOnlyError
@@ -80,6 +81,7 @@ __all__ = (
     "MovedError",
     "NoPermissionError",
     "NoScriptError",
+    "NoSuchFieldsetError",
     "OutOfMemoryError",
     "PubSubError",
     "ReadOnlyError",

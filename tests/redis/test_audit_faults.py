@@ -279,7 +279,12 @@ async def test_stalled_huge_bulk_through_the_client() -> None:
     port = int(server.sockets[0].getsockname()[1])
     try:
         async with Redis(  # a scripted RESP2 server: no HELLO
-            host="127.0.0.1", port=port, socket_timeout=0.2, retry=None, protocol=2
+            host="127.0.0.1",
+            port=port,
+            socket_timeout=0.2,
+            retry=None,
+            protocol=2,
+            driver_info=None,
         ) as r:
             with pytest.raises(RedisTimeoutError) as info:
                 await r.get("stall")

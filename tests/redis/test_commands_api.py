@@ -19,12 +19,8 @@ from aio.redis.commands import CoreCommands
 
 # Provided by the client (aio.redis.Redis / Pipeline), not by the command mixins.
 CLIENT_MACHINERY = {"register_script", "watch", "unwatch"}
-# Redis 8.x hash import commands: client machinery (a field-set registry on the
-# pool) that is not provided yet.
-REDIS_8 = {
-    "himport_discard_all_internal", "himport_discard_internal",
-    "himport_prepare_internal", "himport_set",
-}  # fmt: skip
+# Redis 8.x hash import commands: all provided now (aio.redis.commands.himport).
+REDIS_8: set[str] = set()
 # Not provided (yet): the CLUSTER family (a later component). (SYNC is refused with
 # NotImplementedError: aio.redis.commands.refused.)
 NOT_PROVIDED = {"cluster"}

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+import aio
 from aio.proto.resp import Push, encode_reply
 from aio.redis import Connection, ConnectionError, ResponseError, TimeoutError
+from aio.redis.driver_info import DriverInfo
 from aio.redis.exceptions import ExecAbortError, NoScriptError
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Any]
@@ -58,7 +60,9 @@ async def test_replies_resolve_in_order_and_pushes_are_diverted(
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, decode_responses=True, protocol=2)
+    conn = Connection(
+        host="127.0.0.1", port=port, decode_responses=True, protocol=2, driver_info=None
+    )
     conn.push_handler = pushes.append
     await conn.connect()
     first = conn.send_request(("GET", "a"))
@@ -80,7 +84,7 @@ async def test_push_without_handler_is_dropped(fake_server: Any) -> None:
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, protocol=2)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2, driver_info=None)
     await conn.connect()
     assert await conn.send_request(("PING",)) == b"PONG"
     await conn.disconnect()
@@ -101,7 +105,7 @@ async def test_errors_are_raised_top_level_and_values_in_pipelines(
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, protocol=2)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2, driver_info=None)
     await conn.connect()
     with pytest.raises(NoScriptError, match="No matching script"):
         await conn.send_request(("EVALSHA", "x", 0))
@@ -121,7 +125,7 @@ async def test_send_command_read_response(fake_server: Any) -> None:
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, protocol=2)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2, driver_info=None)
     await conn.send_command("ECHO", "first")  # connects on demand
     await conn.send_command("ECHO", "second")
     assert await conn.read_response() == b"first"
@@ -138,7 +142,7 @@ async def test_read_response_timeout(fake_server: Any) -> None:
         await reader.read()  # never answers
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, protocol=2)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2, driver_info=None)
     await conn.send_command("PING")
     with pytest.raises(TimeoutError):
         await conn.read_response(timeout=0.05)
@@ -155,7 +159,7 @@ async def test_connection_loss_fails_every_waiter(fake_server: Any) -> None:
         writer.close()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, protocol=2)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2, driver_info=None)
     await conn.connect()
     futures = [conn.send_request(("PING",)) for _ in range(3)]
     assert await futures[0] == b"only-one"
@@ -182,7 +186,7 @@ async def test_write_flow_control(fake_server: Any) -> None:
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, protocol=2)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2, driver_info=None)
     await conn.connect()
     transport = conn._transport
     assert transport is not None
@@ -204,8 +208,10 @@ async def test_handshake_is_one_round_trip(fake_server: Any) -> None:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
-        seen.append(await read_commands(reader, 3))
-        writer.write(b"+OK\r\n+OK\r\n+OK\r\n")
+        seen.append(await read_commands(reader, 5))
+        # Redis before 7.2 refuses CLIENT SETINFO: the connection goes on.
+        refused = b"-ERR unknown subcommand 'SETINFO'.\r\n"
+        writer.write(b"+OK\r\n+OK\r\n" + refused * 2 + b"+OK\r\n")
         await reader.read()
 
     port = await fake_server(handler)
@@ -213,9 +219,17 @@ async def test_handshake_is_one_round_trip(fake_server: Any) -> None:
         host="127.0.0.1", port=port, password="pw", client_name="me", db=3, protocol=2
     )
     await conn.connect()
+    # In redis-py's order, CLIENT SETINFO after SETNAME and before SELECT.
     assert seen == [
-        [[b"AUTH", b"pw"], [b"CLIENT", b"SETNAME", b"me"], [b"SELECT", b"3"]]
+        [
+            [b"AUTH", b"pw"],
+            [b"CLIENT", b"SETNAME", b"me"],
+            [b"CLIENT", b"SETINFO", b"LIB-NAME", b"aio-redis"],
+            [b"CLIENT", b"SETINFO", b"LIB-VER", aio.__version__.encode()],
+            [b"SELECT", b"3"],
+        ]
     ]
+    assert conn.is_connected
     await conn.disconnect()
 
 
@@ -225,11 +239,13 @@ async def test_hello3_folds_auth_and_setname(fake_server: Any) -> None:
     async def handler(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
-        seen.append(await read_commands(reader, 1))
+        seen.append(await read_commands(reader, 3))
         writer.write(encode_reply({b"server": b"redis", b"proto": 3}))
+        writer.write(b"+OK\r\n+OK\r\n")
         await reader.read()
 
     port = await fake_server(handler)
+    info = DriverInfo(lib_version="9.9").add_upstream_driver("django-redis", "5.4.0")
     conn = Connection(
         host="127.0.0.1",
         port=port,
@@ -237,7 +253,14 @@ async def test_hello3_folds_auth_and_setname(fake_server: Any) -> None:
         password="pw",
         client_name="me",
         protocol=3,
+        driver_info=info,
     )
     await conn.connect()
-    assert seen == [[[b"HELLO", b"3", b"AUTH", b"u", b"pw", b"SETNAME", b"me"]]]
+    assert seen == [
+        [
+            [b"HELLO", b"3", b"AUTH", b"u", b"pw", b"SETNAME", b"me"],
+            [b"CLIENT", b"SETINFO", b"LIB-NAME", b"aio-redis(django-redis_v5.4.0)"],
+            [b"CLIENT", b"SETINFO", b"LIB-VER", b"9.9"],
+        ]
+    ]
     await conn.disconnect()

@@ -61,7 +61,13 @@ async def test_a_large_reply_cut_at_random_points(
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, protocol=2, decode_responses=decode)
+    conn = Connection(
+        host="127.0.0.1",
+        port=port,
+        protocol=2,
+        driver_info=None,
+        decode_responses=decode,
+    )
     await conn.connect()
     futures = [conn.send_request(("GET", key)) for key in ("a", "b", "c")]
     first, small, second = await asyncio.gather(*futures)
@@ -99,7 +105,7 @@ async def test_cancelled_mid_body_the_rest_never_reaches_the_next_caller(
         await reader.read()
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, protocol=2)
+    conn = Connection(host="127.0.0.1", port=port, protocol=2, driver_info=None)
     await conn.connect()
     task = asyncio.ensure_future(conn.execute(("GET", "big"), {}))
     await half_sent.wait()
@@ -153,7 +159,9 @@ async def test_an_announced_body_that_never_comes_times_out_without_allocating_i
         await reader.read()  # and never the rest
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, protocol=2, socket_timeout=0.3)
+    conn = Connection(
+        host="127.0.0.1", port=port, protocol=2, driver_info=None, socket_timeout=0.3
+    )
     await conn.connect()
     tracemalloc.start()
     try:

@@ -163,18 +163,24 @@ async def test_default_retry_reconnects_to_a_flaky_server() -> None:
     server = await asyncio.start_server(handler, "127.0.0.1", 0)
     port = int(server.sockets[0].getsockname()[1])
     try:
-        async with Redis(host="127.0.0.1", port=port, protocol=2) as r:
+        async with Redis(
+            host="127.0.0.1", port=port, protocol=2, driver_info=None
+        ) as r:
             assert await r.ping() is True
         assert accepted == 4
         accepted = 0
-        async with Redis(host="127.0.0.1", port=port, retry=None, protocol=2) as r:
+        async with Redis(
+            host="127.0.0.1", port=port, retry=None, protocol=2, driver_info=None
+        ) as r:
             with pytest.raises(ConnectionError):
                 await r.ping()
         assert accepted == 1
         # A policy of its own is honoured (and counted like redis-py's).
         accepted = 0
         retry = Retry(NoBackoff(), 1)
-        async with Redis(host="127.0.0.1", port=port, retry=retry, protocol=2) as r:
+        async with Redis(
+            host="127.0.0.1", port=port, retry=retry, protocol=2, driver_info=None
+        ) as r:
             with pytest.raises(ConnectionError):
                 await r.ping()
         assert accepted == 2

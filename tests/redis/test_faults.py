@@ -130,7 +130,9 @@ async def test_stalled_huge_bulk_times_out_with_bounded_buffer(
         await reader.read()  # until the client hangs up
 
     port = await fake_server(handler)
-    conn = Connection(host="127.0.0.1", port=port, socket_timeout=0.3, protocol=2)
+    conn = Connection(
+        host="127.0.0.1", port=port, socket_timeout=0.3, protocol=2, driver_info=None
+    )
     await conn.connect()
     future = conn.send_request(("GET", "k"), timeout=0.3)
     await stalled.wait()
@@ -152,7 +154,7 @@ async def test_oversized_bulk_is_invalid_response(fake_server: Any) -> None:
         await reader.read()  # until the client hangs up
 
     port = await fake_server(handler)
-    r = Redis(host="127.0.0.1", port=port, protocol=2)
+    r = Redis(host="127.0.0.1", port=port, protocol=2, driver_info=None)
     with pytest.raises(InvalidResponse) as info:
         await r.execute_command("GET", "k")
     assert isinstance(info.value, aio.errors.RemoteProtocolError)
@@ -172,7 +174,7 @@ async def test_garbage_reply_closes_connection(fake_server: Any) -> None:
         await reader.read()
 
     port = await fake_server(handler)
-    r = Redis(host="127.0.0.1", port=port, protocol=2)
+    r = Redis(host="127.0.0.1", port=port, protocol=2, driver_info=None)
     with pytest.raises(InvalidResponse, match="invalid type byte"):
         await r.ping()
     # A fresh connection serves the next command.

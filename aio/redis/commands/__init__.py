@@ -28,6 +28,7 @@ from aio.redis.commands.connection import ConnectionCommands as ConnectionComman
 from aio.redis.commands.geo import GeoCommands as GeoCommands
 from aio.redis.commands.hashes import HashCommands as HashCommands
 from aio.redis.commands.hashes import HashDataPersistOptions as HashDataPersistOptions
+from aio.redis.commands.himport import HImportCommands as HImportCommands
 from aio.redis.commands.hyperloglog import HyperLogLogCommands as HyperLogLogCommands
 from aio.redis.commands.keys import KeyCommands as KeyCommands
 from aio.redis.commands.lists import ListCommands as ListCommands
@@ -58,6 +59,7 @@ __all__ = (
     "DataPersistOptions",
     "GeoCommands",
     "HashCommands",
+    "HImportCommands",
     "HashDataPersistOptions",
     "HotkeysMetricsTypes",
     "HyperLogLogCommands",
@@ -82,6 +84,7 @@ class CoreCommands(
     ListCommands,
     ArrayCommands,
     HashCommands,
+    HImportCommands,
     SetCommands,
     SortedSetCommands,
     HyperLogLogCommands,

@@ -19,6 +19,7 @@ from typing import Any
 from aio.redis.commands import _convert as c
 from aio.redis.commands import _convert_server as srv
 from aio.redis.commands import _convert_streams as st
+from aio.redis.commands.himport import to_int
 
 Callback = Callable[..., Any]
 
@@ -49,6 +50,8 @@ RESPONSE_CALLBACKS: dict[str, Callback] = {
         c.bool_ok,
     ),
     **_each("CLIENT UNBLOCK, XGROUP DESTROY", c.to_bool),
+    **_each("HIMPORT PREPARE, HIMPORT SET", c.bool_ok),
+    **_each("HIMPORT DISCARD, HIMPORT DISCARDALL", to_int),
     **_each("BGREWRITEAOF, BGSAVE", c.always_true),
     # keys and strings
     "SET": c.set_result,
