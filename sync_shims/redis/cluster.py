@@ -39,7 +39,7 @@ from sync_shims.redis._client_mixin import (
 )
 from sync_shims.redis._fork import track_pool
 from sync_shims.redis.backoff import ExponentialWithJitterBackoff
-from sync_shims.redis.client import BlockingConnection, PubSub, Redis, Script
+from sync_shims.redis.client import PubSub, Redis, Script
 from sync_shims.redis.connection import (
     BlockingConnectionPool,
     Connection,
@@ -531,9 +531,12 @@ class ClusterPubSub(PubSub):
         )
         return self._dispatch(message)
 
-    def get_redis_connection(self) -> BlockingConnection | None:
-        """The classic pub/sub connection (None before the first command)."""
-        return self.connection
+    def get_redis_connection(self) -> Redis | None:
+        """As redis-py's blocking ``ClusterPubSub``: the
+        :attr:`ClusterNode.redis_connection` of the classic pub/sub node (None
+        until the node is chosen)."""
+        node = self._async.get_pubsub_node()
+        return node.redis_connection if isinstance(node, ClusterNode) else None
 
     def get_pubsub_node(self) -> AsyncClusterNode | None:
         """The node of classic pub/sub (None until chosen)."""

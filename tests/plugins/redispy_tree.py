@@ -23,6 +23,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -358,3 +359,83 @@ def run_in_suite(
             args += ["--sentinels", ",".join(f"127.0.0.1:{p}" for p in ports)]
             args += ["--master-service", SENTINEL_SERVICE]
         return subprocess.run(args, cwd=suite, env=env, check=False).returncode
+
+
+# -- the CI tests' side: run a runner, read its report -----------------------------
+
+
+class Outcome(NamedTuple):
+    """One runner's run: node ids passed, node ids failed or errored, and the
+    end of its output (for the assertion messages)."""
+
+    passed: set[str]
+    bad: set[str]
+    tail: str
+
+
+def run_runner(
+    module: str, mode: str, junit: Path, keep: Iterable[str] = (), timeout: float = 900
+) -> Outcome:
+    """Run ``python -m module --mode mode`` (a runner of this tree's suites) and
+    read its JUnit report; node ids are relative to the suite directory the
+    runner selects from (``test_x.py::Class::test[param]``)."""
+    args = [sys.executable, "-m", module, "--mode", mode, "--junit", str(junit)]
+    for node in keep:
+        args += ["--keep", node]
+    proc = subprocess.run(
+        args,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    tail = proc.stdout[-3000:] + proc.stderr[-3000:]
+    if not junit.exists():
+        return Outcome(set(), {"<no report>"}, tail)
+    passed, bad = set(), set()
+    for case in ET.parse(junit).iter("testcase"):
+        # tests[.test_asyncio].<module>[.<Class>...]
+        parts = case.get("classname", "").split(".")
+        parts = parts[2:] if parts[1:2] == ["test_asyncio"] else parts[1:]
+        module_name, *classes = parts
+        node = "::".join([f"{module_name}.py", *classes, case.get("name", "")])
+        kinds = {child.tag for child in case}
+        if kinds & {"failure", "error"}:
+            bad.add(node)
+        elif "skipped" not in kinds:
+            passed.add(node)
+    return Outcome(passed, bad, tail)
+
+
+def covers(key: str, node: str) -> bool:
+    """Whether a listed key names ``node``: the node itself, a class of it,
+    or every parametrisation of a test (``key[``: a parametrisation prefix)."""
+    return (
+        node == key
+        or node.startswith((f"{key}[", f"{key}::"))
+        or (key.endswith("[") and node.startswith(key))
+    )
+
+
+def check_outcome(
+    mode: str, outcome: Outcome, must_fail: Iterable[str], floor: int
+) -> None:
+    """Assert that ``outcome`` failed exactly the tests ``must_fail`` names
+    (each of them still failing: an entry that passes is stale) and passed at
+    least ``floor`` tests (a run that collected or connected to nothing)."""
+    keys = set(must_fail)
+    unexpected = {n for n in outcome.bad if not any(covers(k, n) for k in keys)}
+    assert not unexpected, (
+        f"{mode}: unexpected failures {sorted(unexpected)}\n{outcome.tail}"
+    )
+    stale = {
+        key
+        for key in keys
+        if any(covers(key, n) for n in outcome.passed)
+        or not any(covers(key, n) for n in outcome.bad)
+    }
+    assert not stale, f"{mode}: now passing, remove from the list: {sorted(stale)}"
+    passed = len(outcome.passed)
+    assert passed >= floor, f"{mode}: only {passed} passed\n{outcome.tail}"

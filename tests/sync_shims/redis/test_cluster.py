@@ -784,6 +784,11 @@ def test_node_redis_connection_is_a_blocking_client_of_that_node(
         assert node.redis_connection.pubsub_channels() == [f"chan{i}"]
     channels = sorted(rc.pubsub_channels(target_nodes="all"))
     assert channels == [f"chan{i}" for i in range(len(subscribers))]
+    # and a ClusterPubSub's get_redis_connection() is its node's (redis-py's)
+    assert (
+        subscribers[0].get_redis_connection() is rc.get_primaries()[0].redis_connection
+    )
+    assert rc.pubsub().get_redis_connection() is None  # no node chosen yet
     for p in subscribers:
         p.close()
 
