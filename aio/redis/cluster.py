@@ -28,7 +28,8 @@ and TOUCH, which are split per slot and summed as redis-py does
 Pipelines and transactions (with WATCH) are in :mod:`aio.redis._cluster_pipeline`
 and :mod:`aio.redis._cluster_transaction`, pub/sub (classic and sharded) in
 :mod:`aio.redis._cluster_pubsub`, the CLUSTER commands in
-:mod:`aio.redis._cluster_commands`.
+:mod:`aio.redis._cluster_commands`, the node accessors (``get_nodes()``, the
+default node...) in :mod:`aio.redis._cluster_nodes`.
 
 .. versionadded:: 0.1
 """
@@ -36,12 +37,12 @@ and :mod:`aio.redis._cluster_transaction`, pub/sub (classic and sharded) in
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aio.redis._cluster_commands import CLUSTER_RESPONSE_CALLBACKS, ClusterCommands
 from aio.redis._cluster_multikey import ClusterMultiKeyCommands, gather_all
+from aio.redis._cluster_nodes import ClusterNodes
 from aio.redis._cluster_route import (
     ALL_NODES,
     DEFAULT_NODE,
@@ -55,7 +56,6 @@ from aio.redis._cluster_route import (
     node_flag,
 )
 from aio.redis._cluster_slots import (
-    PRIMARY,
     REPLICA,
     AddressRemap,
     ClusterNode,
@@ -87,7 +87,6 @@ from aio.redis.exceptions import (
     ClusterDownError,
     ClusterError,
     ConnectionError,
-    DataError,
     MovedError,
     RedisClusterException,
     RedisError,
@@ -125,7 +124,11 @@ class _ReadOnlyConnection(Connection):
 # (target_nodes=), which mypy sees as incompatible with the standalone ones
 # where the command mixins have them.
 class RedisCluster(  # type: ignore[misc, unused-ignore]
-    ClusterMultiKeyCommands, ClusterCommands, CoreCommands, ScriptsAndLocks
+    ClusterNodes,
+    ClusterMultiKeyCommands,
+    ClusterCommands,
+    CoreCommands,
+    ScriptsAndLocks,
 ):
     """An asyncio Redis Cluster client with redis-py's API.
 
@@ -361,64 +364,6 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         """Alias of :meth:`aclose`, as redis-py has it."""
         await self.aclose()
 
-    # -- nodes -----------------------------------------------------------------
-
-    def get_nodes(self) -> list[ClusterNode]:
-        """Every known node."""
-        return list(self.nodes_manager.nodes_cache.values())
-
-    def get_primaries(self) -> list[ClusterNode]:
-        """The primary nodes."""
-        return self.nodes_manager.get_nodes_by_server_type(PRIMARY)
-
-    def get_replicas(self) -> list[ClusterNode]:
-        """The replica nodes."""
-        return self.nodes_manager.get_nodes_by_server_type(REPLICA)
-
-    def get_random_node(self) -> ClusterNode:
-        """Any known node."""
-        return random.choice(self.get_nodes())
-
-    def get_default_node(self) -> ClusterNode:
-        """The node keyless commands go to."""
-        node = self.nodes_manager.default_node
-        if node is None:
-            raise RedisClusterException("The cluster client is not initialized")
-        return node
-
-    def set_default_node(self, node: ClusterNode | None) -> None:
-        """Send keyless commands to ``node`` from now on (returns None, as
-        redis-py's asyncio client; its blocking client returns True/False).
-
-        :raises DataError: ``node`` is None or not a node of the cluster.
-        """
-        if node is None or node.name not in self.nodes_manager.nodes_cache:
-            raise DataError("The requested node does not exist in the cluster.")
-        self.nodes_manager.default_node = node
-
-    def get_node(
-        self,
-        host: str | None = None,
-        port: int | None = None,
-        node_name: str | None = None,
-    ) -> ClusterNode | None:
-        """The node at ``host:port`` (or named ``"host:port"``), or None."""
-        return self.nodes_manager.get_node(host, port, node_name)
-
-    def keyslot(self, key: Any) -> int:
-        """The slot of ``key`` (its ``{hash tag}`` only, when it has one)."""
-        return key_slot(encode_key(key, self.encoding))
-
-    def get_node_from_key(self, key: Any, replica: bool = False) -> ClusterNode | None:
-        """The primary serving ``key`` (or one of its replicas, None if none)."""
-        slot = self.keyslot(key)
-        nodes = self.nodes_manager.slots_cache.get(slot)
-        if not nodes:
-            raise SlotNotCoveredError(f'Slot "{slot}" is not covered by the cluster.')
-        if replica:
-            return nodes[1] if len(nodes) > 1 else None
-        return nodes[0]
-
     def get_encoder(self) -> tuple[str, str, bool]:
         """``(encoding, errors, decode_responses)`` of the node connections."""
         kw = self.connection_kwargs
@@ -455,29 +400,6 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     def set_retry(self, retry: Retry) -> None:
         """Use ``retry``'s number of retries from now on."""
         self.retry = retry
-
-    def replace_default_node(self, target_node: ClusterNode | None = None) -> None:
-        """Make ``target_node`` the default node, else another primary (a
-        replica when there is no other primary)."""
-        if target_node is not None:
-            self.nodes_manager.default_node = target_node
-            return
-        current = self.nodes_manager.default_node
-        others = [n for n in self.get_primaries() if n != current]
-        others = others or [n for n in self.get_replicas() if n != current]
-        if others:
-            self.nodes_manager.default_node = random.choice(others)
-
-    def get_random_primary_node(self) -> ClusterNode:
-        """Any primary."""
-        return random.choice(self.get_primaries())
-
-    def get_random_primary_or_all_nodes(self, command_name: str) -> ClusterNode:
-        """Any node for a read-only command when reading from replicas, else any
-        primary."""
-        if self.read_from_replicas and self.commands_info.is_readonly((command_name,)):
-            return self.get_random_node()
-        return self.get_random_primary_node()
 
     async def get_nodes_from_slot(self, command: str, *args: Any) -> list[ClusterNode]:
         """The node serving the slot of the command's keys (a replica for reads

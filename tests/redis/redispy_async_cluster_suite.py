@@ -198,8 +198,8 @@ DESELECT_AIO: dict[str, str] = {
         "patches redis-py's private RedisCluster._execute_command"
     ),
     "test_cluster.py::TestRedisClusterObj::test_himport_set_moved_after_ask_uses_moved_target": (
-        "patches redis-py's private RedisCluster._determine_slot (and HIMPORT is"
-        " not provided)"
+        "patches redis-py's private RedisCluster._determine_slot (and calls"
+        " himport_prepare, whose cluster-wide registry aio's cluster has not)"
     ),
     "test_cluster.py::TestClusterPubSubWithMocks": (
         "builds redis-py's ClusterPubSub on a Mock cluster and calls its private"

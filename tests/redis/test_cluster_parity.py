@@ -471,17 +471,14 @@ LEFT_OUT: dict[str, set[str]] = {
         "on_connect",
         "maint_notifications_config",
         "node_flags",
-        # Modules (RediSearch) and Redis 8.x HIMPORT.
+        # Modules (RediSearch), and Redis 8.x HIMPORT's cluster-wide fieldset
+        # registry (the HIMPORT commands are there, from the command mixins).
         "SEARCH_COMMANDS",
         "get_special_nodes",
         "himport_discard",
         "himport_discard_all",
-        "himport_discard_all_internal",
-        "himport_discard_internal",
         "himport_prepare",
-        "himport_prepare_internal",
         "himport_registry",
-        "himport_set",
         # Not in aio.redis.Redis either (a subscription helper of its own).
         "keyspace_notifications",
         # redis-py's are deprecated no-ops that warn ("call WATCH from a
@@ -497,12 +494,8 @@ LEFT_OUT: dict[str, set[str]] = {
         "SEARCH_COMMANDS",
         "himport_discard",
         "himport_discard_all",
-        "himport_discard_all_internal",
-        "himport_discard_internal",
         "himport_prepare",
-        "himport_prepare_internal",
         "himport_registry",
-        "himport_set",
         # redis-py has these only to refuse them in a pipeline (or, for
         # register_script, to fail with AttributeError).
         "client",
