@@ -483,6 +483,8 @@ class PipelineCore:
     async def _execute_pipeline(
         self, conn: Connection, stack: list[Command], raise_on_error: bool
     ) -> list[Any]:
+        if conn.himport_registry:  # fieldsets declared: HIMPORT SETs need them
+            await conn.himport_preflight([args for args, _ in stack], {})
         future = conn.send_requests(
             [args for args, _ in stack], timeout=conn.socket_timeout
         )
@@ -501,6 +503,8 @@ class PipelineCore:
         if not sent and not self.watching:
             results = [NOT_SENT] * len(stack)
         else:
+            if conn.himport_registry:  # prepared before MULTI, as redis-py
+                await conn.himport_preflight([args for args, _ in stack], {})
             commands: list[tuple[Any, ...]] = [("MULTI",)]
             commands.extend(stack[i][0] for i in sent)
             commands.append(("EXEC",))
