@@ -411,6 +411,8 @@ class ConnectionPool:
     SENSITIVE_REPR_KEYS = frozenset(
         {"password", "username", "ssl_password", "credential_provider"}
     )
+    #: In ``connection_kwargs`` but not shown, as redis-py's.
+    OMIT_REPR_KEYS = frozenset({"himport_registry"})
     _async: AsyncConnectionPool
     _view: type[Connection]
     _connection_class: type[Any]
@@ -476,6 +478,7 @@ class ConnectionPool:
         kwargs = ",".join(
             f"{k}={'<REDACTED>' if k in self.SENSITIVE_REPR_KEYS else v}"
             for k, v in self.connection_kwargs.items()
+            if k not in self.OMIT_REPR_KEYS
         )
         shown = self._classes()[0]
         return (
