@@ -370,8 +370,13 @@ def test_handshake_command_names_the_endpoint_type() -> None:
         "moving-endpoint-type",
         "internal-ip",
     )
-    hello, command = conn._handshake_commands()
+    # HELLO first, CLIENT SETINFO (LIB-NAME, LIB-VER) between, this one last.
+    hello, *setinfo, command = conn._handshake_commands()
     assert hello[0] == "HELLO"
+    assert [c[:3] for c in setinfo] == [
+        ("CLIENT", "SETINFO", "LIB-NAME"),
+        ("CLIENT", "SETINFO", "LIB-VER"),
+    ]
     assert command[:2] == ("CLIENT", "MAINT_NOTIFICATIONS")
 
 
