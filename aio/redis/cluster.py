@@ -87,6 +87,7 @@ from aio.redis.exceptions import (
     ClusterDownError,
     ClusterError,
     ConnectionError,
+    MaxConnectionsError,
     MovedError,
     RedisClusterException,
     RedisError,
@@ -181,6 +182,9 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     )
     # The nodes' class (the blocking facade's adds redis-py's redis_connection).
     _node_class: type[ClusterNode] = ClusterNode
+    # MaxConnectionsError's words at a node's limit: none, as redis.asyncio's
+    # (redis-py's blocking cluster, whose nodes have pools, says more).
+    _max_connections_words: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -591,6 +595,8 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
                     raws = await gather_all(
                         *(self._execute_on(n, args, options) for n in nodes)
                     )
+            except MaxConnectionsError:
+                raise
             except retried:
                 if attempt >= attempts:
                     raise
@@ -633,7 +639,12 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         while ttl > 0:
             ttl -= 1
             pool = node.connection_pool
-            conn = await pool.get_connection()
+            try:
+                conn = await pool.get_connection()
+            except MaxConnectionsError:
+                # As redis-py: the client's own limit, not a failure of the node
+                # (no map refresh, no retry), in the words of the client's kind.
+                raise MaxConnectionsError(*self._max_connections_words) from None
             try:
                 if asking:
                     asking = False

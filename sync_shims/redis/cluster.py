@@ -103,6 +103,8 @@ def _pool_view(pool: AsyncConnectionPool) -> ConnectionPool:
 class _AsyncCluster(AsyncRedisCluster):
     # The async client under the facade: its nodes are the facade's.
     _node_class = ClusterNode
+    # redis-py's blocking nodes have pools, whose limit has these words.
+    _max_connections_words = ("Too many connections",)
 
 
 def _in_a_thread(

@@ -844,3 +844,27 @@ def test_nodes_take_the_facade_pool_class(redis_cluster: Nodes) -> None:
             retry = node.redis_connection.get_retry()
             assert retry is not None and retry.get_retries() == 0
         assert c.set("pooled", 1) is True
+
+
+def test_node_connection_limit_matches_redis_py(redis_cluster: Nodes) -> None:
+    host, port = redis_cluster[0]
+    ref = redispy_cluster.RedisCluster(host=host, port=port, max_connections=1)
+    rc = RedisCluster(host=host, port=port, max_connections=1)
+    try:
+        held_ref = ref.get_node_from_key("k").redis_connection.connection_pool
+        held_ref.get_connection()
+        with pytest.raises(redispy.exceptions.MaxConnectionsError) as expected:
+            ref.get("k")
+        node = rc.get_node_from_key("k")
+        held = node.redis_connection.connection_pool.get_connection()
+        with pytest.raises(aio_exc.MaxConnectionsError) as got:
+            rc.get("k")
+        # redis-py's blocking words (its nodes have pools), and no refresh of
+        # the map: the limit is the client's own.
+        assert str(got.value) == str(expected.value) == "Too many connections"
+        assert rc._async._refresh_needed is False
+        node.redis_connection.connection_pool.release(held)
+        assert rc.set("k", "v") is True
+    finally:
+        rc.close()
+        ref.close()
