@@ -1,15 +1,15 @@
 """redis-py's OWN test tree, shared by the runners of its sync and asyncio suites.
 
-The pieces both runners (``tests/sync_shims/redis/redispy_suite.py`` for the
-blocking facade, ``tests/redis/redispy_async_suite.py`` for ``aio.redis``) need:
+The pieces the runners (:mod:`tests.plugins.redispy_runner`: redis-py's sync
+and asyncio suites and cluster tests, against the facade or ``aio.redis``) need:
 the sdist of the installed redis-py, fetched once (``pip download --no-binary
 :all:``) into ``.venv/redispy-suite/<version>/`` (never into the tracked tree); a
 private ``redis-server`` on a free 127.0.0.1 port (the suite runs FLUSHALL,
 CONFIG SET requirepass, CLIENT KILL...: never the shared server), listening with
 TLS too on certificates made with trustme where the suite looks for them, and,
-for ``test_sentinel.py``, two private sentinels; and the pytest
-command line run inside the extracted tree, with a redirect plugin copied next
-to it (outside our ``tests`` package, whose name the suite's package shares).
+for ``test_sentinel.py``, two private sentinels, or a private cluster; and the
+pytest command line run inside the extracted tree, with plugins copied next to
+it (outside our ``tests`` package, whose name the suite's package shares).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import sys
 import tarfile
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -267,7 +266,7 @@ def pytest_args(
     paths: Iterable[str],
     *,
     deselect: Iterable[str] = (),
-    plugin: str | None = None,
+    plugins: Iterable[str] = (),
     junit: str | None = None,
     cluster: bool = False,
 ) -> list[str]:
@@ -276,13 +275,14 @@ def pytest_args(
     :param url: the private server's URL (``--redis-url``).
     :param paths: test paths relative to the tree (``tests/test_x.py``).
     :param deselect: node ids under ``tests/`` to leave out.
-    :param plugin: a redirect plugin module to load with ``-p``, or ``None``.
+    :param plugins: plugin modules to load with ``-p`` (placed next to the
+        tree by :func:`run_in_suite`).
     :param junit: where to write a JUnit XML report, if anywhere.
     :param cluster: ``url`` is a node of :func:`private_cluster` (the
         cluster markers, and the number of nodes to wait for).
     """
     args = [sys.executable, "-m", "pytest"]
-    if plugin:
+    for plugin in plugins:
         args += ["-p", plugin]
     args += [
         "-p", "no:cacheprovider", "-q", "-W", "ignore", "--timeout", "30",
@@ -359,83 +359,3 @@ def run_in_suite(
             args += ["--sentinels", ",".join(f"127.0.0.1:{p}" for p in ports)]
             args += ["--master-service", SENTINEL_SERVICE]
         return subprocess.run(args, cwd=suite, env=env, check=False).returncode
-
-
-# -- the CI tests' side: run a runner, read its report -----------------------------
-
-
-class Outcome(NamedTuple):
-    """One runner's run: node ids passed, node ids failed or errored, and the
-    end of its output (for the assertion messages)."""
-
-    passed: set[str]
-    bad: set[str]
-    tail: str
-
-
-def run_runner(
-    module: str, mode: str, junit: Path, keep: Iterable[str] = (), timeout: float = 900
-) -> Outcome:
-    """Run ``python -m module --mode mode`` (a runner of this tree's suites) and
-    read its JUnit report; node ids are relative to the suite directory the
-    runner selects from (``test_x.py::Class::test[param]``)."""
-    args = [sys.executable, "-m", module, "--mode", mode, "--junit", str(junit)]
-    for node in keep:
-        args += ["--keep", node]
-    proc = subprocess.run(
-        args,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    tail = proc.stdout[-3000:] + proc.stderr[-3000:]
-    if not junit.exists():
-        return Outcome(set(), {"<no report>"}, tail)
-    passed, bad = set(), set()
-    for case in ET.parse(junit).iter("testcase"):
-        # tests[.test_asyncio].<module>[.<Class>...]
-        parts = case.get("classname", "").split(".")
-        parts = parts[2:] if parts[1:2] == ["test_asyncio"] else parts[1:]
-        module_name, *classes = parts
-        node = "::".join([f"{module_name}.py", *classes, case.get("name", "")])
-        kinds = {child.tag for child in case}
-        if kinds & {"failure", "error"}:
-            bad.add(node)
-        elif "skipped" not in kinds:
-            passed.add(node)
-    return Outcome(passed, bad, tail)
-
-
-def covers(key: str, node: str) -> bool:
-    """Whether a listed key names ``node``: the node itself, a class of it,
-    or every parametrisation of a test (``key[``: a parametrisation prefix)."""
-    return (
-        node == key
-        or node.startswith((f"{key}[", f"{key}::"))
-        or (key.endswith("[") and node.startswith(key))
-    )
-
-
-def check_outcome(
-    mode: str, outcome: Outcome, must_fail: Iterable[str], floor: int
-) -> None:
-    """Assert that ``outcome`` failed exactly the tests ``must_fail`` names
-    (each of them still failing: an entry that passes is stale) and passed at
-    least ``floor`` tests (a run that collected or connected to nothing)."""
-    keys = set(must_fail)
-    unexpected = {n for n in outcome.bad if not any(covers(k, n) for k in keys)}
-    assert not unexpected, (
-        f"{mode}: unexpected failures {sorted(unexpected)}\n{outcome.tail}"
-    )
-    stale = {
-        key
-        for key in keys
-        if any(covers(key, n) for n in outcome.passed)
-        or not any(covers(key, n) for n in outcome.bad)
-    }
-    assert not stale, f"{mode}: now passing, remove from the list: {sorted(stale)}"
-    passed = len(outcome.passed)
-    assert passed >= floor, f"{mode}: only {passed} passed\n{outcome.tail}"

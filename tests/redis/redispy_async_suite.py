@@ -15,20 +15,15 @@ both modes through ``test_redispy_async_suite.py``. Results: ``docs/redis.md``.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Collection
 from pathlib import Path
 
 if not __package__:  # run as a script: make the repository's packages importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.plugins import redispy_tree
+from tests.plugins import redispy_runner
 
-HERE = Path(__file__).resolve().parent
-PLUGIN = HERE / "redispy_async_redirect.py"
-# loaded in both modes: stand-ins for what the machine lacks (redis-entraid)
-STANDINS = Path(redispy_tree.__file__).with_name("redispy_standins.py")
+PLUGIN = Path(__file__).resolve().with_name("redispy_async_redirect.py")
 DEFAULT_FILES = (
     "test_commands.py",
     "test_pipeline.py",
@@ -289,61 +284,25 @@ KNOWN_AIO_FAILURES: dict[str, str] = {
 }  # fmt: skip
 
 
-def command(
-    mode: str,
-    files: list[str],
-    url: str,
-    junit: str | None,
-    keep: Collection[str] = (),
-) -> list[str]:
-    """The pytest command line run inside the extracted suite.
-
-    :param keep: listed node ids to run all the same (the CI test runs the
-        both-ways deselections with redis-py, where they must fail).
-    """
-    deselect = dict(DESELECT_ALWAYS)
-    deselect.update(redispy_tree.occupied_port_deselections())
-    if mode == "aio":
-        deselect.update(DESELECT_AIO)
-    for node in keep:
-        deselect.pop(node, None)
-    args = redispy_tree.pytest_args(
-        url,
-        [f"tests/test_asyncio/{name}" for name in files or DEFAULT_FILES],
-        deselect=[f"test_asyncio/{node}" for node in deselect],
-        plugin=PLUGIN.stem if mode == "aio" else None,
-        junit=junit,
-    )
+RUNNER = redispy_runner.Runner(
+    ours="aio",
+    redirect=PLUGIN,
+    default_files=DEFAULT_FILES,
+    deselect_always=DESELECT_ALWAYS,
+    deselect_ours=DESELECT_AIO,
+    differences=AIO_DIFFERENCES,
+    known_failures=KNOWN_AIO_FAILURES,
+    description=__doc__ or "",
+    subdir="test_asyncio/",
+    plugins=(redispy_runner.STANDINS,),
     # redis-py marks some tests xfail (TestHealthCheck, strict=False) that it
     # passes: run them as plain tests, so that no failure hides as an xfail.
-    return [*args, "--runxfail", "-p", STANDINS.stem]
+    extra_args=("--runxfail",),
+)
 
-
-def run(
-    mode: str,
-    files: list[str],
-    junit: str | None = None,
-    keep: Collection[str] = (),
-) -> int:
-    """Run the suite in ``mode`` on a private server; returns pytest's exit code."""
-    return redispy_tree.run_in_suite(
-        [PLUGIN, STANDINS],
-        lambda url: command(mode, files, url, junit, keep),
-        sentinels=redispy_tree.needs_sentinels(files or DEFAULT_FILES),
-    )
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--mode", choices=("aio", "redis-py"), default="aio")
-    parser.add_argument("--junit", default=None)
-    parser.add_argument(
-        "--keep", action="append", default=[], help="a listed node id to run anyway"
-    )
-    parser.add_argument("files", nargs="*")
-    options = parser.parse_args(argv)
-    return run(options.mode, options.files, options.junit, options.keep)
-
+command = RUNNER.command
+run = RUNNER.run
+main = RUNNER.main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

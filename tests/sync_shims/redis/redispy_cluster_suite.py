@@ -13,20 +13,15 @@ through ``test_redispy_cluster_suite.py``. Results: ``docs/redis.md``.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Collection
 from pathlib import Path
 
 if not __package__:  # run as a script: make the repository's packages importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from tests.plugins import redispy_tree
+from tests.plugins import redispy_runner
 
-HERE = Path(__file__).resolve().parent
-PLUGIN = HERE / "redispy_redirect.py"
-# in both modes: redis-py's conftest traces every allocation otherwise
-TRACEMALLOC_OFF = redispy_tree.ROOT / "tests/plugins/redispy_tracemalloc_off.py"
+PLUGIN = Path(__file__).resolve().with_name("redispy_redirect.py")
 DEFAULT_FILES = ("test_cluster.py", "test_cluster_transaction.py")
 
 # Deselected in BOTH modes: they fail with real redis-py against the private
@@ -263,59 +258,22 @@ FACADE_DIFFERENCES: dict[str, str] = {
 KNOWN_FACADE_FAILURES: dict[str, str] = {}
 
 
-def command(
-    mode: str,
-    files: list[str],
-    url: str,
-    junit: str | None,
-    keep: Collection[str] = (),
-) -> list[str]:
-    """The pytest command line run inside the extracted suite.
+RUNNER = redispy_runner.Runner(
+    ours="facade",
+    redirect=PLUGIN,
+    default_files=DEFAULT_FILES,
+    deselect_always=DESELECT_ALWAYS,
+    deselect_ours=DESELECT_FACADE,
+    differences=FACADE_DIFFERENCES,
+    known_failures=KNOWN_FACADE_FAILURES,
+    description=__doc__ or "",
+    plugins=(redispy_runner.TRACEMALLOC_OFF,),
+    cluster=True,
+)
 
-    :param keep: listed node ids to run all the same (the CI test runs the
-        both-ways deselections with redis-py, where they must fail).
-    """
-    deselect = dict(DESELECT_ALWAYS)
-    if mode == "facade":
-        deselect.update(DESELECT_FACADE)
-    for node in keep:
-        deselect.pop(node, None)
-    args = redispy_tree.pytest_args(
-        url,
-        [f"tests/{name}" for name in files or DEFAULT_FILES],
-        deselect=deselect,
-        plugin=PLUGIN.stem if mode == "facade" else None,
-        junit=junit,
-        cluster=True,
-    )
-    return [*args[:3], "-p", TRACEMALLOC_OFF.stem, *args[3:]]
-
-
-def run(
-    mode: str,
-    files: list[str],
-    junit: str | None = None,
-    keep: Collection[str] = (),
-) -> int:
-    """Run the suite in ``mode`` on a private cluster; returns pytest's exit code."""
-    return redispy_tree.run_in_suite(
-        [PLUGIN, TRACEMALLOC_OFF],
-        lambda url: command(mode, files, url, junit, keep),
-        cluster=True,
-    )
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--mode", choices=("facade", "redis-py"), default="facade")
-    parser.add_argument("--junit", default=None)
-    parser.add_argument(
-        "--keep", action="append", default=[], help="a listed node id to run anyway"
-    )
-    parser.add_argument("files", nargs="*")
-    options = parser.parse_args(argv)
-    return run(options.mode, options.files, options.junit, options.keep)
-
+command = RUNNER.command
+run = RUNNER.run
+main = RUNNER.main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

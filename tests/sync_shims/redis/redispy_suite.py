@@ -18,20 +18,15 @@ both modes through ``test_redispy_suite.py``. Results: ``docs/redis.md``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 if not __package__:  # run as a script: make the repository's packages importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from tests.plugins import redispy_tree
-from tests.plugins.redispy_tree import fetch_suite as fetch_suite
-from tests.plugins.redispy_tree import installed_version as installed_version
+from tests.plugins import redispy_runner
 
-HERE = Path(__file__).resolve().parent
-# loaded in both modes: stand-ins for what the machine lacks (redis-entraid)
-STANDINS = Path(redispy_tree.__file__).with_name("redispy_standins.py")
+PLUGIN = Path(__file__).resolve().with_name("redispy_redirect.py")
 DEFAULT_FILES = (
     "test_commands.py",
     "test_pipeline.py",
@@ -464,39 +459,21 @@ KNOWN_FACADE_FAILURES: dict[str, str] = {
 }  # fmt: skip
 
 
-def command(mode: str, files: list[str], url: str, junit: str | None) -> list[str]:
-    """The pytest command line run inside the extracted suite."""
-    deselect = dict(DESELECT_ALWAYS)
-    deselect.update(redispy_tree.occupied_port_deselections())
-    if mode == "facade":
-        deselect.update(DESELECT_FACADE)
-    args = redispy_tree.pytest_args(
-        url,
-        [f"tests/{name}" for name in files or DEFAULT_FILES],
-        deselect=deselect,
-        plugin="redispy_redirect" if mode == "facade" else None,
-        junit=junit,
-    )
-    return [*args, "-p", STANDINS.stem]
+RUNNER = redispy_runner.Runner(
+    ours="facade",
+    redirect=PLUGIN,
+    default_files=DEFAULT_FILES,
+    deselect_always=DESELECT_ALWAYS,
+    deselect_ours=DESELECT_FACADE,
+    differences=FACADE_DIFFERENCES,
+    known_failures=KNOWN_FACADE_FAILURES,
+    description=__doc__ or "",
+    plugins=(redispy_runner.STANDINS,),
+)
 
-
-def run(mode: str, files: list[str], junit: str | None = None) -> int:
-    """Run the suite in ``mode`` on a private server; returns pytest's exit code."""
-    return redispy_tree.run_in_suite(
-        [HERE / "redispy_redirect.py", STANDINS],
-        lambda url: command(mode, files, url, junit),
-        sentinels=redispy_tree.needs_sentinels(files or DEFAULT_FILES),
-    )
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--mode", choices=("facade", "redis-py"), default="facade")
-    parser.add_argument("--junit", default=None)
-    parser.add_argument("files", nargs="*")
-    options = parser.parse_args(argv)
-    return run(options.mode, options.files, options.junit)
-
+command = RUNNER.command
+run = RUNNER.run
+main = RUNNER.main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

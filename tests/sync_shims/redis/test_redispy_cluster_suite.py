@@ -17,16 +17,11 @@ modes run side by side.
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.plugins import redispy_tree
-from tests.plugins.fix_services import missing
+from tests.plugins import redispy_runner
 from tests.sync_shims.redis import redispy_cluster_suite as suite
 
 # Below what each mode passes today (redis-py 8.1.0, Redis 7.0.15): a floor,
@@ -36,32 +31,4 @@ FLOORS = {"redis-py": 250, "facade": 150}
 
 @pytest.mark.timeout(1200)
 def test_redispy_cluster_suite_both_ways(tmp_path: Path) -> None:
-    if shutil.which("redis-server") is None or shutil.which("redis-cli") is None:
-        missing("redis-server/redis-cli are not installed")
-    if importlib.util.find_spec("redis") is None:
-        missing("redis-py is not installed")
-    try:
-        redispy_tree.fetch_suite(redispy_tree.installed_version())
-    except subprocess.CalledProcessError as exc:
-        missing(f"cannot download the redis-py sdist from PyPI: {exc}")
-    module = suite.__name__
-    always = set(suite.DESELECT_ALWAYS)
-    with ThreadPoolExecutor(2) as pool:
-        runs = {
-            mode: pool.submit(
-                redispy_tree.run_runner,
-                module,
-                mode,
-                tmp_path / f"{mode}.xml",
-                always if mode == "redis-py" else (),
-            )
-            for mode in ("redis-py", "facade")
-        }
-        results = {mode: run.result() for mode, run in runs.items()}
-    expected = {
-        "redis-py": always,
-        "facade": set(suite.KNOWN_FACADE_FAILURES) | set(suite.FACADE_DIFFERENCES),
-    }
-    for mode, outcome in results.items():
-        redispy_tree.check_outcome(mode, outcome, expected[mode], FLOORS[mode])
-    print({mode: len(outcome.passed) for mode, outcome in results.items()}, "passed")
+    redispy_runner.both_ways(suite.__name__, suite.RUNNER, tmp_path, FLOORS)
