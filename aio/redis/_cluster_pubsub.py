@@ -431,8 +431,13 @@ class ClusterPubSub(PubSub):
     async def _follow_moved(self, name: str, moved: MovedError) -> None:
         """An SSUBSCRIBE went to a node that no longer owns the slot: patch the
         map and subscribe its channels where MOVED points."""
-        host = moved.host or name.rpartition(":")[0]
-        self.cluster.nodes_manager.update_moved(moved.slot_id, host, moved.port)
+        manager = self.cluster.nodes_manager
+        via = manager.get_node(node_name=name)
+        if via is not None:
+            host = manager.redirection_host(moved.host, via)
+        else:
+            host = moved.host or name.rpartition(":")[0]
+        manager.update_moved(moved.slot_id, host, moved.port)
         self.cluster._refresh_needed = True
         self._unhome(
             name,

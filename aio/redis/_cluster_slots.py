@@ -273,6 +273,9 @@ class NodesManager:
         self.slots_cache: dict[int, list[ClusterNode]] = {}
         self.default_node: ClusterNode | None = None
         self._replica_index: dict[int, int] = {}
+        # name of a remapped node -> the host the cluster calls it by: what an
+        # empty host in a redirection from that node stands for.
+        self._cluster_hosts: dict[str, str] = {}
 
     def make_node(
         self, host: str, port: int, server_type: str | None = None
@@ -285,8 +288,19 @@ class NodesManager:
         (``address_remap``'s answer, else the same)."""
         if self.address_remap is None:
             return host, port
+        cluster_host = host
         host, port = self.address_remap((host, port))
-        return host, int(port)
+        port = int(port)
+        known_as = "127.0.0.1" if host == "localhost" else host
+        self._cluster_hosts[node_name(known_as, port)] = cluster_host
+        return host, port
+
+    def redirection_host(self, host: str, via: ClusterNode) -> str:
+        """The host a MOVED or ASK reply from ``via`` names, as the cluster
+        calls it (before ``address_remap``): an empty one is ``via``'s own."""
+        if host:
+            return host
+        return self._cluster_hosts.get(via.name, via.host)
 
     def get_node(
         self,

@@ -187,7 +187,10 @@ class ClusterTransaction:
     def _follow(self, redirect: MovedError | AskError) -> ClusterNode:
         """Record a redirection in the map; the node it points to."""
         manager = self.client.nodes_manager
-        host = redirect.host or (self.node.host if self.node else "127.0.0.1")
+        if self.node is not None:
+            host = manager.redirection_host(redirect.host, self.node)
+        else:
+            host = redirect.host or "127.0.0.1"
         if isinstance(redirect, MovedError):
             self.client._refresh_needed = True
             return manager.update_moved(redirect.slot_id, host, redirect.port)

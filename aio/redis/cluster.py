@@ -664,11 +664,11 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
                 if self._moved_count >= self.reinitialize_steps:
                     self._moved_count = 0
                     self._refresh_needed = True
-                node = self.nodes_manager.update_moved(
-                    exc.slot_id, exc.host or node.host, exc.port
-                )
+                host = self.nodes_manager.redirection_host(exc.host, node)
+                node = self.nodes_manager.update_moved(exc.slot_id, host, exc.port)
             except AskError as exc:
-                node = self.nodes_manager.get_or_create(exc.host or node.host, exc.port)
+                host = self.nodes_manager.redirection_host(exc.host, node)
+                node = self.nodes_manager.get_or_create(host, exc.port)
                 asking = True
             except TryAgainError as exc:
                 last_error = exc
