@@ -169,7 +169,7 @@ FACADES: tuple[Facade, ...] = (
                 name="JSONCommandsTwin",
                 members=(),
                 members_of=("aio.redis.commands.json:JSONCommands",),
-                # blocking by hand: the file is read in the calling thread
+                # by hand: on a pipeline they return the facade's pipeline
                 exclude=("set_file", "set_path"),
                 dispatch="_execute",
             ),

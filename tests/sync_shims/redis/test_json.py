@@ -236,6 +236,22 @@ def test_set_file_in_a_pipeline_queues(
         assert pipe.execute() == [True]
 
 
+def test_set_file_in_a_json_pipeline_returns_it(
+    server: ScriptedServer, tmp_path: FilePath
+) -> None:
+    # the core's set_file queues on the core pipeline: the facade's comes back
+    (tmp_path / "d.json").write_text("[1]")
+    (tmp_path / "bad.json").write_text("{not json")
+    with shim.Redis(port=server.port, protocol=2) as r:
+        pipe = r.json().pipeline()
+        assert pipe.set_file("d", ".", str(tmp_path / "d.json")) is pipe
+        with pytest.raises(json.JSONDecodeError):
+            pipe.set_file("e", ".", str(tmp_path / "bad.json"))
+        assert len(pipe) == 1
+        server.script(OK)
+        assert pipe.execute() == [True]
+
+
 def test_bad_input_raises_in_the_calling_thread(
     server: ScriptedServer, clients: dict[str, Callable[..., Any]]
 ) -> None:

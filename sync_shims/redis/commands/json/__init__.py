@@ -11,13 +11,17 @@ there, as in redis-py. ``r.json().pipeline()`` is a :class:`JSONPipeline`.
 from __future__ import annotations
 
 import inspect
-import json
-import os
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from aio.redis.commands.json import JSON as AsyncJSON
-from aio.redis.commands.json import Decoder, Encoder, FPHAType, JSONReplyError
+from aio.redis.commands.json import (
+    Decoder,
+    Encoder,
+    FPHAType,
+    JSONCommands,
+    JSONReplyError,
+)
 from aio.redis.commands.json import JSONPipeline as AsyncJSONPipeline
 from aio.redis.commands.json._commands import PathT
 from sync_shims._generated_redis_json import JSONCommandsTwin
@@ -36,16 +40,16 @@ async def _await(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
 
 
-def _read_json_file(file_name: str) -> Any:
-    with open(file_name, encoding="utf-8") as fp:
-        return json.load(fp)
-
-
 class _FileCommands:
-    """``set_file`` and ``set_path``: the files are read in the calling thread,
-    then each is one :meth:`set` (blocking, or queued on a pipeline)."""
+    """``set_file`` and ``set_path``: the core's (files read in a worker
+    thread, then each is one ``set``), blocking; on a pipeline ``set_file``
+    queues and returns this pipeline."""
 
-    set: Callable[..., Any]
+    _async: JSONCommands
+
+    def _pipeline_or(self, result: Any) -> Any:
+        """``result``, or the facade object for the core pipeline it is."""
+        raise NotImplementedError
 
     def set_file(
         self,
@@ -62,9 +66,17 @@ class _FileCommands:
 
         :raises json.JSONDecodeError: the file is not JSON (nothing is sent).
         """
-        obj = _read_json_file(file_name)
-        return self.set(
-            name, path, obj, nx=nx, xx=xx, decode_keys=decode_keys, fpha=fpha
+        return self._pipeline_or(
+            call(
+                self._async.set_file,
+                name,
+                path,
+                file_name,
+                nx=nx,
+                xx=xx,
+                decode_keys=decode_keys,
+                fpha=fpha,
+            )
         )
 
     def set_path(
@@ -82,25 +94,15 @@ class _FileCommands:
 
         :returns: file path -> True, or False for a file that is not JSON.
         """
-        results: dict[str, bool] = {}
-        for root, _dirs, files in os.walk(root_folder):
-            for name in files:
-                file_path = os.path.join(root, name)
-                try:
-                    self.set_file(
-                        os.path.splitext(file_path)[0],
-                        json_path,
-                        file_path,
-                        nx=nx,
-                        xx=xx,
-                        decode_keys=decode_keys,
-                        fpha=fpha,
-                    )
-                except json.JSONDecodeError:
-                    results[file_path] = False
-                else:
-                    results[file_path] = True
-        return results
+        return call(
+            self._async.set_path,
+            json_path,
+            root_folder,
+            nx=nx,
+            xx=xx,
+            decode_keys=decode_keys,
+            fpha=fpha,
+        )
 
 
 class JSON(_FileCommands, JSONCommandsTwin):
@@ -134,6 +136,9 @@ class JSON(_FileCommands, JSONCommandsTwin):
         """The client's ``execute_command`` (the commands' way out)."""
         return self.client.execute_command
 
+    def _pipeline_or(self, result: Any) -> Any:
+        return self.client if result is self.client._async else result
+
     def _execute(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         # Built here, in the calling thread (errors and warnings raise here);
         # run on the loop, or queued by a pipeline, which then comes back.
@@ -164,3 +169,6 @@ class JSONPipeline(_FileCommands, JSONCommandsTwin, Pipeline):  # type: ignore[m
     # Queue in the calling thread, as the plain pipeline does (the twin's own
     # _execute would run each command on the loop).
     _execute = Pipeline._execute
+
+    def _pipeline_or(self, result: Any) -> Any:
+        return self if result is self._async else result
