@@ -10,36 +10,6 @@ keeps them correct. See ``docs/redis.md`` ("Client-side caching").
 
 from __future__ import annotations
 
-from aio.redis.cache import CacheConfig as CacheConfig
-from aio.redis.cache import CacheConfigurationInterface as CacheConfigurationInterface
-from aio.redis.cache import CacheEntry as CacheEntry
-from aio.redis.cache import CacheEntryStatus as CacheEntryStatus
-from aio.redis.cache import CacheFactory as CacheFactory
-from aio.redis.cache import CacheFactoryInterface as CacheFactoryInterface
-from aio.redis.cache import CacheInterface as CacheInterface
-from aio.redis.cache import CacheKey as CacheKey
-from aio.redis.cache import CacheProxy as CacheProxy
-from aio.redis.cache import CacheStats as CacheStats
-from aio.redis.cache import DefaultCache as DefaultCache
-from aio.redis.cache import EvictionPolicy as EvictionPolicy
-from aio.redis.cache import EvictionPolicyInterface as EvictionPolicyInterface
-from aio.redis.cache import EvictionPolicyType as EvictionPolicyType
-from aio.redis.cache import LRUPolicy as LRUPolicy
-
-__all__ = (
-    "CacheConfig",
-    "CacheConfigurationInterface",
-    "CacheEntry",
-    "CacheEntryStatus",
-    "CacheFactory",
-    "CacheFactoryInterface",
-    "CacheInterface",
-    "CacheKey",
-    "CacheProxy",
-    "CacheStats",
-    "DefaultCache",
-    "EvictionPolicy",
-    "EvictionPolicyInterface",
-    "EvictionPolicyType",
-    "LRUPolicy",
-)
+# The core's names, all of them and nothing else: its __all__ is the list.
+from aio.redis.cache import *  # noqa: F403
+from aio.redis.cache import __all__ as __all__

@@ -10,60 +10,6 @@ as redis-py's blocking ones are.
 
 from __future__ import annotations
 
-from aio.redis.maint_notifications import EndpointType as EndpointType
-from aio.redis.maint_notifications import MaintainedConnection as MaintainedConnection
-from aio.redis.maint_notifications import MaintainedPool as MaintainedPool
-from aio.redis.maint_notifications import (
-    MaintenanceNotification as MaintenanceNotification,
-)
-from aio.redis.maint_notifications import MaintenanceState as MaintenanceState
-from aio.redis.maint_notifications import (
-    MaintNotificationsConfig as MaintNotificationsConfig,
-)
-from aio.redis.maint_notifications import (
-    MaintNotificationsConnectionHandler as MaintNotificationsConnectionHandler,
-)
-from aio.redis.maint_notifications import (
-    MaintNotificationsPoolHandler as MaintNotificationsPoolHandler,
-)
-from aio.redis.maint_notifications import (
-    NodeFailedOverNotification as NodeFailedOverNotification,
-)
-from aio.redis.maint_notifications import (
-    NodeFailingOverNotification as NodeFailingOverNotification,
-)
-from aio.redis.maint_notifications import (
-    NodeMigratedNotification as NodeMigratedNotification,
-)
-from aio.redis.maint_notifications import (
-    NodeMigratingNotification as NodeMigratingNotification,
-)
-from aio.redis.maint_notifications import (
-    NodeMovingNotification as NodeMovingNotification,
-)
-from aio.redis.maint_notifications import (
-    OSSNodeMigratedNotification as OSSNodeMigratedNotification,
-)
-from aio.redis.maint_notifications import (
-    OSSNodeMigratingNotification as OSSNodeMigratingNotification,
-)
-from aio.redis.maint_notifications import parse_notification as parse_notification
-
-__all__ = (
-    "EndpointType",
-    "MaintNotificationsConfig",
-    "MaintNotificationsConnectionHandler",
-    "MaintNotificationsPoolHandler",
-    "MaintainedConnection",
-    "MaintainedPool",
-    "MaintenanceNotification",
-    "MaintenanceState",
-    "NodeFailedOverNotification",
-    "NodeFailingOverNotification",
-    "NodeMigratedNotification",
-    "NodeMigratingNotification",
-    "NodeMovingNotification",
-    "OSSNodeMigratedNotification",
-    "OSSNodeMigratingNotification",
-    "parse_notification",
-)
+# The core's names, all of them and nothing else: its __all__ is the list.
+from aio.redis.maint_notifications import *  # noqa: F403
+from aio.redis.maint_notifications import __all__ as __all__
