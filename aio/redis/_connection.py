@@ -14,7 +14,12 @@ dropped. A reply can therefore never reach a later caller. The pool still treats
 connection with entries outstanding as being in an unknown state (a cancelled BLPOP
 may block the server side for ever) and closes it instead of reusing it.
 
-A per-command timeout is a ``call_later`` timer on the entry; when it fires the
+A per-command timeout is a deadline on the entry, watched by one timer per
+connection (the *watchdog*), armed for the earliest deadline outstanding. Most
+commands carry the default 5 s socket timeout and are answered long before it, so
+a timer per command (scheduled, then cancelled) would be paid on every command for
+nothing: the watchdog is armed once, and when it fires it only re-arms itself for
+the earliest deadline still outstanding. When a deadline has passed, the
 connection is closed (the stream position is unknown) and every waiter gets a typed
 error. Connection loss fails every outstanding entry with ``ConnectionError``.
 
@@ -130,7 +135,7 @@ _CERT_REQS = {
 class _Request:
     """An entry of the reply FIFO."""
 
-    __slots__ = ("count", "encoding", "extra", "future", "results", "timer")
+    __slots__ = ("count", "deadline", "encoding", "extra", "future", "results")
 
     def __init__(
         self,
@@ -144,9 +149,10 @@ class _Request:
         self.count = count
         # A request for a list of replies (a pipeline) collects them here.
         self.results: list[Any] | None = [] if many else None
-        self.timer: asyncio.TimerHandle | None = None
+        #: The loop time by which its reply must be complete (None: no limit).
+        self.deadline: float | None = None
         # Seconds its timeout has beyond the socket timeout (a blocking
-        # command's own wait): kept when maintenance re-arms the timer.
+        # command's own wait): kept when maintenance moves the deadline.
         self.extra = 0.0
 
 
@@ -232,8 +238,6 @@ class _Protocol(asyncio.BufferedProtocol):
                     continue
                 reply = results
             pending.popleft()
-            if request.timer is not None:
-                request.timer.cancel()
             future = request.future
             if future.done():
                 continue  # the caller was cancelled or timed out: drop its reply
@@ -365,6 +369,9 @@ class Connection(ConnectionMaintenance):
             max_bulk_length=max_bulk_length,
         )
         self._pending: deque[_Request] = deque()
+        # The one timer watching the entries' deadlines, and when it fires.
+        self._watchdog: asyncio.TimerHandle | None = None
+        self._watch_at = 0.0
         self._protocol: _Protocol | None = None
         self._transport: asyncio.Transport | None = None
         self._gather_writes = False
@@ -604,10 +611,11 @@ class Connection(ConnectionMaintenance):
 
     def _fail_pending(self, error: Exception) -> None:
         pending = self._pending
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         while pending:
             request = pending.popleft()
-            if request.timer is not None:
-                request.timer.cancel()
             if not request.future.done():
                 request.future.set_exception(error)
 
@@ -650,10 +658,36 @@ class Connection(ConnectionMaintenance):
         for buffer in buffers:
             transport.write(buffer)
 
-    def _timeout_fired(self, request: _Request, timeout: float) -> None:
-        request.timer = None
-        if not request.future.done():
-            self._abort(TimeoutError(f"Timeout reading from {self._description()}"))
+    def _arm_watchdog(self, loop: asyncio.AbstractEventLoop, when: float) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        self._watchdog = loop.call_at(when, self._watchdog_fired)
+        self._watch_at = when
+
+    def _rearm_watchdog(self) -> None:
+        """Watch the earliest deadline outstanding (after deadlines moved)."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+        self._watchdog_fired()
+
+    def _watchdog_fired(self) -> None:
+        self._watchdog = None
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        earliest: float | None = None
+        for request in self._pending:
+            deadline = request.deadline
+            # A cancelled caller's reply is still awaited, but nobody waits on it.
+            if deadline is None or request.future.done():
+                continue
+            if deadline <= now:
+                self._abort(TimeoutError(f"Timeout reading from {self._description()}"))
+                return
+            if earliest is None or deadline < earliest:
+                earliest = deadline
+        if earliest is not None:
+            self._arm_watchdog(loop, earliest)
 
     def _enqueue(
         self, count: int, timeout: float | None, encoding: str | None, many: bool
@@ -665,9 +699,10 @@ class Connection(ConnectionMaintenance):
             base = self.socket_timeout
             if base is not None and timeout > base:
                 request.extra = timeout - base
-            request.timer = loop.call_later(
-                timeout, self._timeout_fired, request, timeout
-            )
+            deadline = request.deadline = loop.time() + timeout
+            # Later deadlines are picked up when the watchdog fires and re-arms.
+            if self._watchdog is None or deadline < self._watch_at:
+                self._arm_watchdog(loop, deadline)
         self._pending.append(request)
         return future
 

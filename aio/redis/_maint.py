@@ -105,7 +105,7 @@ class ConnectionMaintenance:
 
         def _abort(self, error: Exception) -> None: ...
         def _description(self) -> str: ...
-        def _timeout_fired(self, request: Any, timeout: float) -> None: ...
+        def _rearm_watchdog(self) -> None: ...
         def send_request(
             self,
             args: tuple[Any, ...] | list[Any],
@@ -330,17 +330,14 @@ class ConnectionMaintenance:
         timeout = self.socket_timeout if relaxed_timeout == -1 else relaxed_timeout
         if not self._pending:
             return
-        loop = asyncio.get_running_loop()
+        now = asyncio.get_running_loop().time()
         for request in self._pending:
-            timer = request.timer
-            if timer is None:
+            if request.deadline is None:
                 continue  # no deadline to move: it waits for ever already
-            timer.cancel()
-            if timeout is None:
-                request.timer = None
-                continue
-            total = timeout + request.extra
-            request.timer = loop.call_later(total, self._timeout_fired, request, total)
+            request.deadline = (
+                None if timeout is None else now + timeout + request.extra
+            )
+        self._rearm_watchdog()
 
     # -- pushes ----------------------------------------------------------------------
 
