@@ -182,6 +182,25 @@ class RedisClusterTwin:
         """MSET across slots: one MSET per slot; returns each MSET's result."""
         return _call(self._async.mset_nonatomic, mapping)
 
+    def himport_prepare(self, fieldset_name: str, fields: Iterable[Any]) -> bool:
+        """Declare the fieldset ``fieldset_name`` (its field names, in order)
+        for ``himport_set`` on every node; a declared name is replaced. Each
+        connection prepares it on first use. Returns True.
+
+        :raises DataError: ``fields`` is one string or bytes, or empty.
+        """
+        return _call(self._async.himport_prepare, fieldset_name, fields)
+
+    def himport_discard(self, fieldset_name: str) -> int:
+        """Forget the fieldset ``fieldset_name``: 1 if it was declared, else 0.
+        Connections that prepared it DISCARD it on their next HIMPORT SET.
+        """
+        return _call(self._async.himport_discard, fieldset_name)
+
+    def himport_discard_all(self) -> int:
+        """Forget every declared fieldset; returns how many there were."""
+        return _call(self._async.himport_discard_all)
+
     def close(self) -> None:
         """Close the connections to every node."""
         return _call(self._async.aclose)
@@ -3837,6 +3856,24 @@ class ClusterPipelineTwin:
     def set_response_callback(self, command: str, callback: Any) -> None:
         """Set a response callback on the cluster client (as redis-py)."""
         return self._async.set_response_callback(command, callback)
+
+    def himport_prepare(self, fieldset_name: str, fields: Iterable[Any]) -> bool:
+        """Declare a fieldset on the pipeline's client (at once, not queued),
+        as its ``himport_prepare``. Returns True.
+        """
+        return _call(self._async.himport_prepare, fieldset_name, fields)
+
+    def himport_discard(self, fieldset_name: str) -> int:
+        """Forget a fieldset of the pipeline's client (at once, not queued),
+        as its ``himport_discard``: 1 if it was declared, else 0.
+        """
+        return _call(self._async.himport_discard, fieldset_name)
+
+    def himport_discard_all(self) -> int:
+        """Forget every fieldset of the pipeline's client (at once, not
+        queued); returns how many there were.
+        """
+        return _call(self._async.himport_discard_all)
 
     def acl_cat(self, category: str | None = None, **kwargs: Any) -> Any:
         """ACL categories, or the commands of one category (as str)."""

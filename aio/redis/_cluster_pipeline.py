@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aio.redis._cluster_commands import ClusterCommands
+from aio.redis._cluster_himport import ClusterPipelineHImport
 from aio.redis._cluster_route import (
     ALL_NODES,
     DEFAULT_NODE,
@@ -87,7 +88,7 @@ _NODE_FAILURES = (ClusterDownError, ConnectionError, TimeoutError)
 
 # ClusterCommands' readonly()/readwrite() take redis-py's cluster arguments
 # (target_nodes=), which mypy sees as incompatible with the standalone ones.
-class ClusterPipeline(ClusterCommands, CoreCommands):  # type: ignore[misc, unused-ignore]
+class ClusterPipeline(ClusterPipelineHImport, ClusterCommands, CoreCommands):  # type: ignore[misc, unused-ignore]
     """Commands of a :class:`~aio.redis.cluster.RedisCluster`, queued until
     ``await pipe.execute()``.
 
@@ -363,6 +364,8 @@ class ClusterPipeline(ClusterCommands, CoreCommands):  # type: ignore[misc, unus
                     await load_scripts(
                         conn, self.scripts, [stack[i][0] for i in indexes]
                     )
+                if conn.himport_registry:  # fieldsets declared: HIMPORT SETs need them
+                    await conn.himport_preflight([stack[i][0] for i in indexes], {})
                 future = conn.send_requests(
                     [stack[i][0] for i in indexes], timeout=conn.socket_timeout
                 )

@@ -27,6 +27,7 @@ from aio.redis.exceptions import (
     ResponseError,
     SlotNotCoveredError,
 )
+from aio.redis.himport import may_be_himport, parse_himport_set_args
 
 __all__ = (
     "PRIMARY",
@@ -206,6 +207,11 @@ class ClusterNode:
         pool = self.connection_pool
         conn = await pool.get_connection()
         try:
+            if may_be_himport(args[0]):
+                # Its fieldset prepared on this connection first, as redis-py's.
+                operands = parse_himport_set_args(args)
+                if operands is not None:
+                    return await conn.execute_himport_set(operands, options)
             return await conn.execute(args, options)
         finally:
             pool._release(conn)

@@ -60,6 +60,7 @@ from aio.redis.exceptions import (
     TimeoutError,
     WatchError,
 )
+from aio.redis.himport import may_be_himport, parse_himport_set_args
 
 if TYPE_CHECKING:
     from aio.redis._cluster_slots import ClusterNode
@@ -251,6 +252,11 @@ class ClusterTransaction:
                 conn = await self._connection()
                 if self.scripts:
                     await load_scripts(conn, self.scripts, [args])
+                if may_be_himport(args[0]):
+                    operands = parse_himport_set_args(args)
+                    if operands is not None:
+                        # Between WATCH and MULTI: prepared on this connection.
+                        return await conn.execute_himport_set(operands, options)
                 return await conn.execute(args, options)
             except _REDIRECTS as exc:
                 if self.watching or isinstance(exc, AskError):
@@ -338,6 +344,8 @@ class ClusterTransaction:
                 conn = await self._connection(target)
                 if self.scripts:
                     await load_scripts(conn, self.scripts, commands)
+                if conn.himport_registry:  # prepared before MULTI, as redis-py
+                    await conn.himport_preflight(commands, {})
                 future = conn.send_requests(batch, timeout=conn.socket_timeout)
                 await conn.drain()
                 replies = await future

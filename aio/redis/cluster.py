@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aio.redis._cluster_commands import CLUSTER_RESPONSE_CALLBACKS, ClusterCommands
+from aio.redis._cluster_himport import ClusterHImport, himport_set_on
 from aio.redis._cluster_multikey import ClusterMultiKeyCommands, gather_all
 from aio.redis._cluster_nodes import ClusterNodes
 from aio.redis._cluster_route import (
@@ -96,6 +97,7 @@ from aio.redis.exceptions import (
     TimeoutError,
     TryAgainError,
 )
+from aio.redis.himport import HImportRegistry, may_be_himport, parse_himport_set_args
 from aio.redis.retry import Retry
 
 if TYPE_CHECKING:
@@ -125,6 +127,7 @@ class _ReadOnlyConnection(Connection):
 # (target_nodes=), which mypy sees as incompatible with the standalone ones
 # where the command mixins have them.
 class RedisCluster(  # type: ignore[misc, unused-ignore]
+    ClusterHImport,
     ClusterNodes,
     ClusterMultiKeyCommands,
     ClusterCommands,
@@ -226,6 +229,9 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
             connection_class = SSLConnection if ssl else Connection
         connection_kwargs.pop("connection_pool", None)
         on_connect = connection_kwargs.pop("redis_connect_func", None)
+        # As redis-py's: one HIMPORT registry for every node's connections.
+        self._himport_registry = HImportRegistry()
+        connection_kwargs["himport_registry"] = self._himport_registry
         # As redis-py's: the nodes' connection class is among the arguments.
         self.connection_kwargs = {
             **connection_kwargs,
@@ -636,6 +642,8 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         asking = False
         last_error: TryAgainError | None = None
         ttl = self.RedisClusterRequestTTL
+        # An HIMPORT SET needs its fieldset prepared on the connection that runs it.
+        himport = parse_himport_set_args(args) if may_be_himport(args[0]) else None
         while ttl > 0:
             ttl -= 1
             pool = node.connection_pool
@@ -646,6 +654,11 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
                 # (no map refresh, no retry), in the words of the client's kind.
                 raise MaxConnectionsError(*self._max_connections_words) from None
             try:
+                if himport is not None:
+                    was_asking, asking = asking, False
+                    return await himport_set_on(
+                        conn, args, himport, options, was_asking
+                    )
                 if asking:
                     asking = False
                     decode = "NEVER_DECODE" not in options

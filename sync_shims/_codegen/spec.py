@@ -125,6 +125,9 @@ FACADES: tuple[Facade, ...] = (
                     "set_retry",
                     "mget_nonatomic",
                     "mset_nonatomic",
+                    "himport_prepare",
+                    "himport_discard",
+                    "himport_discard_all",
                     "aclose",
                 ),
                 # the CLUSTER commands (cluster_info, cluster_nodes, ...) too
@@ -149,6 +152,9 @@ FACADES: tuple[Facade, ...] = (
                     "watching",
                     "explicit_transaction",
                     "set_response_callback",
+                    "himport_prepare",
+                    "himport_discard",
+                    "himport_discard_all",
                 ),
                 members_of=(
                     "aio.redis.commands:CoreCommands",

@@ -29,6 +29,7 @@ from aio.redis._connection import Connection as AsyncConnection
 from aio.redis._pool import ConnectionPool as AsyncConnectionPool
 from aio.redis.commands import BitFieldOperation
 from aio.redis.exceptions import RedisError, WatchError
+from aio.redis.himport import HImportRegistry
 from aio.redis.retry import Retry as AsyncRetry
 from sync_shims._generated_redis import MonitorTwin
 from sync_shims._generated_redis_cluster import ClusterPipelineTwin, RedisClusterTwin
@@ -204,6 +205,12 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
     def disconnect_connection_pools(self) -> None:
         """Close every node's connections (the pools make new ones on demand)."""
         call(self._async.aclose)
+
+    @property
+    def himport_registry(self) -> HImportRegistry:
+        """The HIMPORT fieldsets declared on this cluster client, shared by every
+        node's connections (change it through ``himport_prepare``/``himport_discard``)."""
+        return self._async.himport_registry
 
     @property
     def cluster_error_retry_attempts(self) -> int:
@@ -459,6 +466,11 @@ class ClusterPipeline(BlockingPipelineMixin, ClusterPipelineTwin):
     def mset_nonatomic(self, mapping: Mapping[Any, Any]) -> Any:
         """MSET, one command (and result) per slot; not in a transaction."""
         return self._execute(self._async.mset_nonatomic, mapping)
+
+    @property
+    def himport_registry(self) -> HImportRegistry:
+        """The client's HIMPORT fieldsets (its ``himport_registry``)."""
+        return self._async.himport_registry
 
     def execute(
         self, raise_on_error: bool = True, allow_redirections: bool = True

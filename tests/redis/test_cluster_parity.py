@@ -471,14 +471,9 @@ LEFT_OUT: dict[str, set[str]] = {
         "on_connect",
         "maint_notifications_config",
         "node_flags",
-        # Modules (RediSearch), and Redis 8.x HIMPORT's cluster-wide fieldset
-        # registry (the HIMPORT commands are there, from the command mixins).
+        # Modules (RediSearch).
         "SEARCH_COMMANDS",
         "get_special_nodes",
-        "himport_discard",
-        "himport_discard_all",
-        "himport_prepare",
-        "himport_registry",
         # Not in aio.redis.Redis either (a subscription helper of its own).
         "keyspace_notifications",
         # redis-py's are deprecated no-ops that warn ("call WATCH from a
@@ -492,10 +487,6 @@ LEFT_OUT: dict[str, set[str]] = {
         "CLUSTER_COMMANDS_RESPONSE_CALLBACKS",
         "ERRORS_ALLOW_RETRY",
         "SEARCH_COMMANDS",
-        "himport_discard",
-        "himport_discard_all",
-        "himport_prepare",
-        "himport_registry",
         # redis-py has these only to refuse them in a pipeline (or, for
         # register_script, to fail with AttributeError).
         "client",
