@@ -12,6 +12,7 @@ import asyncio
 import os
 import signal
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,12 +23,14 @@ import redis.cluster as redispy_cluster
 import aio.redis.exceptions as aio_exc
 import sync_shims.redis as shim
 from aio.engine import EngineThreadError, portal
+from aio.redis.cluster import key_slot
 from sync_shims.redis.cluster import (
     ClusterNode,
     ClusterPipeline,
     ClusterPubSub,
     RedisCluster,
 )
+from tests.redis.test_cluster_himport import KEY_A, KEY_B, Node, himport_words
 from tests.sync_shims.redis.doc_examples import run_doc_example
 
 Nodes = list[tuple[str, int]]
@@ -868,3 +871,86 @@ def test_node_connection_limit_matches_redis_py(redis_cluster: Nodes) -> None:
     finally:
         rc.close()
         ref.close()
+
+
+@pytest.fixture
+def scripted_cluster() -> Iterator[Callable[[], tuple[Node, Node]]]:
+    """``a, b = start()``: a scripted two-node Redis 8.9 cluster (HIMPORT) served
+    from a loop of its own thread."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    servers: list[asyncio.Server] = []
+
+    def start() -> tuple[Node, Node]:
+        async def serve(node: Node) -> int:
+            server = await asyncio.start_server(node.handler, "127.0.0.1", 0)
+            servers.append(server)
+            return int(server.sockets[0].getsockname()[1])
+
+        layout: list[tuple[int, int, int]] = []
+        a, b = Node(layout), Node(layout)
+        ports = [
+            asyncio.run_coroutine_threadsafe(serve(n), loop).result(5) for n in (a, b)
+        ]
+        layout += [(0, 8191, ports[0]), (8192, 16383, ports[1])]
+        a.target, b.target = ports[1], ports[0]
+        return a, b
+
+    yield start
+
+    async def stop() -> None:
+        for server in servers:
+            server.close()
+        for task in asyncio.all_tasks():
+            if task is not asyncio.current_task():
+                task.cancel()
+
+    asyncio.run_coroutine_threadsafe(stop(), loop).result(5)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.close()
+
+
+def test_himport_matches_redis_py(
+    scripted_cluster: Callable[[], tuple[Node, Node]],
+) -> None:
+    def scenario(rc: Any, a: Node, b: Node) -> Any:
+        results = [
+            rc.himport_prepare("fs", ["f1", "f2"]),
+            rc.himport_set(KEY_A, "fs", [1, 2]),
+            rc.himport_set(KEY_B, "fs", [3, 4]),
+            rc.himport_discard("fs"),
+            rc.himport_prepare("tx", ["g"]),
+            len(rc.himport_registry),
+        ]
+        with rc.pipeline() as pipe:
+            pipe.himport_set(KEY_A, "tx", [5])
+            pipe.himport_set(KEY_B, "tx", [6])
+            results.append(pipe.execute())
+        # ASK: prepared on the target first, then ASKING and the SET.
+        a.asks.add(key_slot(KEY_A))
+        b.importing.add(key_slot(KEY_A))
+        results.append(rc.himport_set(KEY_A, "tx", [7]))
+        results.append(rc.himport_discard_all())
+        return results
+
+    runs = []
+    for make in (RedisCluster, redispy_cluster.RedisCluster):
+        a, b = scripted_cluster()
+        client = make(host="127.0.0.1", port=a.cluster[0][2], protocol=2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # redis-py: experimental
+            try:
+                result = scenario(client, a, b)
+            finally:
+                client.close()
+        runs.append(([himport_words(a), himport_words(b)], result))
+    assert runs[0] == runs[1]
+    words_a, words_b = runs[0][0]
+    # B's connection prepared "tx" for the pipeline: ASKING comes right before.
+    assert words_b[-2:] == [
+        [b"ASKING"],
+        [b"HIMPORT", b"SET", KEY_A.encode(), b"tx", b"7"],
+    ]
+    assert runs[0][1] == [True, True, True, 1, True, 1, [True, True], True, 1]
