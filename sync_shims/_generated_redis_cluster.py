@@ -32,7 +32,8 @@ class RedisClusterTwin:
     An asyncio Redis Cluster client with redis-py's API.
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None,
-    require_full_coverage=True, read_from_replicas=False, reinitialize_steps=5,
+    require_full_coverage=True, read_from_replicas=False,
+    load_balancing_strategy=None, reinitialize_steps=5,
     cluster_error_retry_attempts=10, max_connections=100, retry=None,
     address_remap=None, **connection_kwargs)``; ``connection_kwargs`` are those
     of :class:`~aio.redis.Redis` (``password``, ``username``,
@@ -47,6 +48,9 @@ class RedisClusterTwin:
         (``host``/``port`` add one more).
     :param read_from_replicas: send read-only commands round-robin to the
         primary and its replicas.
+    :param load_balancing_strategy: a :class:`LoadBalancingStrategy`: where
+        read-only commands go among the primary and replicas of their shard
+        (rather than to the primary).
     :param require_full_coverage: refuse a map in which a slot has no node.
     :param retry: replaces the default
         ``Retry(ExponentialWithJitterBackoff(base=0.01, cap=1),

@@ -15,7 +15,9 @@ redirection, which is how the cluster tells a client that its map is stale.
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable, Iterable
+from enum import Enum
 from typing import Any
 
 from aio.redis._connection import Connection
@@ -36,6 +38,7 @@ __all__ = (
     "REDIS_CLUSTER_HASH_SLOTS",
     "REPLICA",
     "ClusterNode",
+    "LoadBalancingStrategy",
     "NodesManager",
     "calling_on_connect",
     "convert_reply",
@@ -245,6 +248,19 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+class LoadBalancingStrategy(Enum):
+    """Where a cluster client sends read-only commands, as redis-py's
+    ``redis.cluster.LoadBalancingStrategy``: the nodes of the key's shard in turn
+    (``ROUND_ROBIN``, the primary first), its replicas in turn
+    (``ROUND_ROBIN_REPLICAS``), any of them (``RANDOM``) or any replica
+    (``RANDOM_REPLICA``)."""
+
+    ROUND_ROBIN = "round_robin"
+    ROUND_ROBIN_REPLICAS = "round_robin_replicas"
+    RANDOM = "random"
+    RANDOM_REPLICA = "random_replica"
+
+
 #: ``address_remap``: where a node the cluster names ``(host, port)`` is reached.
 AddressRemap = Callable[[tuple[str, int]], tuple[str, int]]
 
@@ -278,7 +294,8 @@ class NodesManager:
         self.nodes_cache: dict[str, ClusterNode] = {}
         self.slots_cache: dict[int, list[ClusterNode]] = {}
         self.default_node: ClusterNode | None = None
-        self._replica_index: dict[int, int] = {}
+        # primary's name -> index of the next node of its shard to read from
+        self._replica_index: dict[str, int] = {}
         # name of a remapped node -> the host the cluster calls it by: what an
         # empty host in a redirection from that node stands for.
         self._cluster_hosts: dict[str, str] = {}
@@ -338,10 +355,14 @@ class NodesManager:
         return [n for n in self.nodes_cache.values() if n.server_type == server_type]
 
     def get_node_from_slot(
-        self, slot: int, read_from_replicas: bool = False
+        self,
+        slot: int,
+        read_from_replicas: bool = False,
+        load_balancing_strategy: LoadBalancingStrategy | None = None,
     ) -> ClusterNode:
-        """The node serving ``slot`` (round-robin over primary and replicas when
-        ``read_from_replicas``).
+        """The node serving ``slot``: its primary, or one of its primary and
+        replicas chosen by ``load_balancing_strategy`` (``ROUND_ROBIN`` when
+        only ``read_from_replicas``), as redis-py's.
 
         :raises SlotNotCoveredError: the map has no node for the slot.
         """
@@ -351,11 +372,28 @@ class NodesManager:
                 f'Slot "{slot}" not covered by the cluster. '
                 f'"require_full_coverage={self.require_full_coverage}"'
             )
-        if read_from_replicas and len(nodes) > 1:
-            index = (self._replica_index.get(slot, -1) + 1) % len(nodes)
-            self._replica_index[slot] = index
-            return nodes[index]
-        return nodes[0]
+        if read_from_replicas and load_balancing_strategy is None:
+            load_balancing_strategy = LoadBalancingStrategy.ROUND_ROBIN
+        if load_balancing_strategy is None or len(nodes) == 1:
+            return nodes[0]
+        return nodes[
+            self._server_index(nodes[0].name, len(nodes), load_balancing_strategy)
+        ]
+
+    def _server_index(
+        self, primary: str, count: int, strategy: LoadBalancingStrategy
+    ) -> int:
+        # As redis-py's LoadBalancer: random picks, or a rotation per primary
+        # (shared by its slots) that skips the primary for ROUND_ROBIN_REPLICAS.
+        if strategy is LoadBalancingStrategy.RANDOM_REPLICA:
+            return random.randint(1, count - 1)
+        if strategy is LoadBalancingStrategy.RANDOM:
+            return random.randint(0, count - 1)
+        index = self._replica_index.get(primary, 0)
+        if strategy is LoadBalancingStrategy.ROUND_ROBIN_REPLICAS and index == 0:
+            index = 1
+        self._replica_index[primary] = (index + 1) % count
+        return index
 
     def update_moved(self, slot: int, host: str, port: int) -> ClusterNode:
         """Record that ``slot`` is now served by ``host:port`` (a MOVED reply)."""

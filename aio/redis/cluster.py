@@ -60,6 +60,7 @@ from aio.redis._cluster_slots import (
     REPLICA,
     AddressRemap,
     ClusterNode,
+    LoadBalancingStrategy,
     NodesManager,
     calling_on_connect,
     convert_reply,
@@ -109,6 +110,7 @@ __all__ = (
     "ClusterNode",
     "ClusterPipeline",
     "ClusterPubSub",
+    "LoadBalancingStrategy",
     "RedisCluster",
     "key_slot",
 )
@@ -137,7 +139,8 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     """An asyncio Redis Cluster client with redis-py's API.
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None,
-    require_full_coverage=True, read_from_replicas=False, reinitialize_steps=5,
+    require_full_coverage=True, read_from_replicas=False,
+    load_balancing_strategy=None, reinitialize_steps=5,
     cluster_error_retry_attempts=10, max_connections=100, retry=None,
     address_remap=None, **connection_kwargs)``; ``connection_kwargs`` are those
     of :class:`~aio.redis.Redis` (``password``, ``username``,
@@ -152,6 +155,9 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         (``host``/``port`` add one more).
     :param read_from_replicas: send read-only commands round-robin to the
         primary and its replicas.
+    :param load_balancing_strategy: a :class:`LoadBalancingStrategy`: where
+        read-only commands go among the primary and replicas of their shard
+        (rather than to the primary).
     :param require_full_coverage: refuse a map in which a slot has no node.
     :param retry: replaces the default
         ``Retry(ExponentialWithJitterBackoff(base=0.01, cap=1),
@@ -196,6 +202,7 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         startup_nodes: Iterable[ClusterNode] | None = None,
         require_full_coverage: bool = True,
         read_from_replicas: bool = False,
+        load_balancing_strategy: LoadBalancingStrategy | None = None,
         reinitialize_steps: int = 5,
         cluster_error_retry_attempts: int = 10,
         connection_error_retry_attempts: int = 3,
@@ -241,6 +248,7 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
             connection_class = calling_on_connect(connection_class, on_connect)
         self.encoding: str = connection_kwargs.get("encoding", "utf-8")
         self.read_from_replicas = read_from_replicas
+        self.load_balancing_strategy = load_balancing_strategy
         self.reinitialize_steps = reinitialize_steps
         self.retry = retry or Retry(
             ExponentialWithJitterBackoff(base=0.01, cap=1.0),
@@ -426,10 +434,7 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         slot = await self._slot_of_command(command_args, {})
         if slot is None:
             raise self._missing_key(command_args)
-        replica = self.read_from_replicas and self.commands_info.is_readonly(
-            command_args
-        )
-        return [self.nodes_manager.get_node_from_slot(slot, replica)]
+        return [self._slot_node(slot, command_args)]
 
     # -- routing ---------------------------------------------------------------
 
@@ -524,8 +529,17 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         if slot is None:
             # Keyless (ECHO, PUBLISH, EVAL with no key...): the default node.
             return [self.get_default_node()]
-        replica = self.read_from_replicas and self.commands_info.is_readonly(args)
-        return [self.nodes_manager.get_node_from_slot(slot, replica)]
+        return [self._slot_node(slot, args)]
+
+    def _slot_node(self, slot: int, args: tuple[Any, ...]) -> ClusterNode:
+        """The node of ``slot`` for ``args``: for a read-only command, the one
+        ``read_from_replicas``/``load_balancing_strategy`` choose, as redis-py."""
+        if self.read_from_replicas or self.load_balancing_strategy is not None:
+            if self.commands_info.is_readonly(args):
+                return self.nodes_manager.get_node_from_slot(
+                    slot, self.read_from_replicas, self.load_balancing_strategy
+                )
+        return self.nodes_manager.get_node_from_slot(slot)
 
     # -- execution ---------------------------------------------------------------
 

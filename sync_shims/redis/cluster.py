@@ -27,6 +27,7 @@ from aio.redis import ClusterPubSub as AsyncClusterPubSub
 from aio.redis import RedisCluster as AsyncRedisCluster
 from aio.redis._connection import Connection as AsyncConnection
 from aio.redis._pool import ConnectionPool as AsyncConnectionPool
+from aio.redis.cluster import LoadBalancingStrategy as LoadBalancingStrategy
 from aio.redis.commands import BitFieldOperation
 from aio.redis.exceptions import RedisError, WatchError
 from aio.redis.himport import HImportRegistry
@@ -70,6 +71,7 @@ __all__ = (
     "ClusterPipeline",
     "ClusterPubSub",
     "CrossSlotTransactionError",
+    "LoadBalancingStrategy",
     "MovedError",
     "RedisCluster",
     "RedisClusterException",
@@ -125,7 +127,8 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
     """A blocking Redis Cluster client with redis-py's API (``redis.RedisCluster``).
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None, *, url=None,
-    require_full_coverage=True, read_from_replicas=False, reinitialize_steps=5,
+    require_full_coverage=True, read_from_replicas=False,
+    load_balancing_strategy=None, reinitialize_steps=5,
     cluster_error_retry_attempts=10, max_connections=100, retry=None,
     address_remap=None, **connection_kwargs)``: the arguments of
     :class:`aio.redis.RedisCluster` (``connection_kwargs`` are a node
@@ -226,6 +229,16 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
     def nodes_manager(self) -> Any:
         """The slot map and the known nodes (``slots_cache``, ``nodes_cache``)."""
         return self._async.nodes_manager
+
+    @property
+    def load_balancing_strategy(self) -> LoadBalancingStrategy | None:
+        """Where read-only commands go among a shard's nodes (None: the primary,
+        unless ``read_from_replicas``)."""
+        return self._async.load_balancing_strategy
+
+    @load_balancing_strategy.setter
+    def load_balancing_strategy(self, value: LoadBalancingStrategy | None) -> None:
+        self._async.load_balancing_strategy = value
 
     @property
     def read_from_replicas(self) -> bool:

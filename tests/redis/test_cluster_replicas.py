@@ -3,6 +3,7 @@ slot and its replica), for ``read_from_replicas`` and replica routing."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import tempfile
@@ -10,9 +11,12 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import redis.asyncio.cluster as redispy_cluster
 
 from aio.redis import Redis
-from aio.redis.cluster import RedisCluster
+from aio.redis.cluster import LoadBalancingStrategy, RedisCluster
+from sync_shims.redis.cluster import LoadBalancingStrategy as SyncLoadBalancingStrategy
+from sync_shims.redis.cluster import RedisCluster as SyncRedisCluster
 from tests.plugins.fix_redis_topology import (
     HOST,
     free_port,
@@ -21,6 +25,7 @@ from tests.plugins.fix_redis_topology import (
     stop_all,
     wait_ping,
 )
+from tests.redis.test_cluster import doc_example
 
 
 def _cli(cli: str, port: int, *args: str) -> str:
@@ -144,3 +149,86 @@ async def test_replicas_not_read_by_default(
     finally:
         await rc.delete("dk")
         await rc.aclose()
+
+
+@pytest.mark.parametrize(
+    ("strategy", "replica_share"),
+    [
+        # The shard's nodes in turn, the primary first.
+        (LoadBalancingStrategy.ROUND_ROBIN, 5),
+        # Its replicas only (here the one).
+        (LoadBalancingStrategy.ROUND_ROBIN_REPLICAS, 10),
+        (LoadBalancingStrategy.RANDOM_REPLICA, 10),
+        # Any node of the shard: no fixed share.
+        (LoadBalancingStrategy.RANDOM, None),
+    ],
+)
+async def test_load_balancing_strategy_matches_redis_py(
+    shard_with_replica: tuple[int, int],
+    strategy: LoadBalancingStrategy,
+    replica_share: int | None,
+) -> None:
+    primary, replica = shard_with_replica
+    oracle_strategy = redispy_cluster.LoadBalancingStrategy(strategy.value)
+    shares = []
+    for client in (
+        RedisCluster(host=HOST, port=primary, load_balancing_strategy=strategy),
+        redispy_cluster.RedisCluster(
+            host=HOST, port=primary, load_balancing_strategy=oracle_strategy
+        ),
+    ):
+        try:
+            assert await client.set("lb", "v") is True
+            assert await client.execute_command("WAIT", 1, 5000) == 1
+            before = await _gets(replica), await _gets(primary)
+            for _ in range(10):
+                assert await client.get("lb") == b"v"
+            after = await _gets(replica), await _gets(primary)
+            shares.append(after[0] - before[0])
+            assert after[0] - before[0] + after[1] - before[1] == 10
+            # Writes still go to the primary.
+            assert await client.incr("lb:n") >= 1
+        finally:
+            await client.delete("lb", "lb:n")
+            await client.aclose()
+    if replica_share is not None:
+        assert shares == [replica_share, replica_share]
+
+
+def test_load_balancing_strategy_of_the_blocking_facade(
+    shard_with_replica: tuple[int, int],
+) -> None:
+    primary, replica = shard_with_replica
+    rc = SyncRedisCluster(
+        host=HOST,
+        port=primary,
+        load_balancing_strategy=SyncLoadBalancingStrategy.ROUND_ROBIN_REPLICAS,
+    )
+    try:
+        assert rc.load_balancing_strategy is LoadBalancingStrategy.ROUND_ROBIN_REPLICAS
+        rc.set("lbs", "v")
+        assert rc.execute_command("WAIT", 1, 5000) == 1
+        node = rc.get_node_from_key("lbs")
+        assert node.port == primary
+        before = asyncio.run(_gets(replica))
+        for _ in range(4):
+            assert rc.get("lbs") == b"v"
+        assert asyncio.run(_gets(replica)) - before == 4
+    finally:
+        rc.delete("lbs")
+        rc.close()
+
+
+def test_docs_example(
+    shard_with_replica: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    primary, replica = shard_with_replica
+    monkeypatch.setenv("AIO_REDIS_CLUSTER_HOST", HOST)
+    monkeypatch.setenv("AIO_REDIS_CLUSTER_PORT", str(primary))
+    before = asyncio.run(_gets(replica))
+    code = compile(doc_example("cluster-load-balancing"), "docs/redis.md", "exec")
+    exec(code, {"__name__": "doc"})
+    assert capsys.readouterr().out == "b'hello'\n"
+    assert asyncio.run(_gets(replica)) - before == 1  # read from the replica
