@@ -33,10 +33,10 @@ from typing import NamedTuple
 from tests.plugins import redispy_tree
 
 PLUGINS = Path(__file__).resolve().parent
-#: Plugins for redis-py's suite, loaded in both modes: stand-ins for what the
-#: machine lacks (redis-entraid), and no ``tracemalloc`` (redis-py's conftest
-#: traces every allocation otherwise).
+#: Stand-ins for what the machine lacks (redis-entraid), for the runners that need them.
 STANDINS = PLUGINS / "redispy_standins.py"
+#: Loaded by every runner in both modes: redis-py's conftest traces every
+#: allocation otherwise (several times slower, and no test asserts on it).
 TRACEMALLOC_OFF = PLUGINS / "redispy_tracemalloc_off.py"
 
 REDIS_PY = "redis-py"
@@ -69,12 +69,16 @@ class Runner:
     description: str
     #: ``test_asyncio/`` for redis-py's asyncio tests, ``""`` for its sync ones
     subdir: str = ""
-    #: plugins loaded in both modes
+    #: plugins loaded in both modes (besides :data:`TRACEMALLOC_OFF`)
     plugins: tuple[Path, ...] = ()
     #: more pytest arguments, in both modes
     extra_args: tuple[str, ...] = ()
     #: against a private cluster instead of a private server
     cluster: bool = False
+
+    @property
+    def _both_modes(self) -> tuple[Path, ...]:
+        return (*self.plugins, TRACEMALLOC_OFF)
 
     def command(
         self,
@@ -97,7 +101,7 @@ class Runner:
         for node in keep:
             deselect.pop(node, None)
         plugins = [self.redirect] if mode == self.ours else []
-        plugins += self.plugins
+        plugins += self._both_modes
         args = redispy_tree.pytest_args(
             url,
             [f"tests/{self.subdir}{name}" for name in files or self.default_files],
@@ -118,7 +122,7 @@ class Runner:
         """Run the suite in ``mode`` on a private server (or cluster); returns
         pytest's exit code."""
         return redispy_tree.run_in_suite(
-            [self.redirect, *self.plugins],
+            [self.redirect, *self._both_modes],
             lambda url: self.command(mode, files, url, junit, keep),
             sentinels=redispy_tree.needs_sentinels(files or self.default_files),
             cluster=self.cluster,

@@ -1,7 +1,7 @@
 """pytest plugin for redis-py's OWN test suite: no ``tracemalloc`` while it runs.
 
-Loaded with ``-p redispy_tracemalloc_off`` by the cluster runners, in both
-modes. redis-py's ``tests/conftest.py`` starts ``tracemalloc`` for the whole
+Loaded with ``-p redispy_tracemalloc_off`` by every runner
+(:mod:`tests.plugins.redispy_runner`), in both modes. redis-py's ``tests/conftest.py`` starts ``tracemalloc`` for the whole
 session (``enable_tracemalloc``, a session fixture used by every test) so that
 a ResourceWarning names where its object was made; the runners ignore
 warnings, and tracing every allocation makes a pure-Python client's setup (the

@@ -236,7 +236,6 @@ RUNNER = redispy_runner.Runner(
     known_failures=KNOWN_AIO_FAILURES,
     description=__doc__ or "",
     subdir="test_asyncio/",
-    plugins=(redispy_runner.TRACEMALLOC_OFF,),
     cluster=True,
 )
 

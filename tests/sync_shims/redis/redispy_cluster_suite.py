@@ -267,7 +267,6 @@ RUNNER = redispy_runner.Runner(
     differences=FACADE_DIFFERENCES,
     known_failures=KNOWN_FACADE_FAILURES,
     description=__doc__ or "",
-    plugins=(redispy_runner.TRACEMALLOC_OFF,),
     cluster=True,
 )
 
