@@ -175,7 +175,6 @@ DESELECT_AIO: dict[str, str] = {
     ),
     "test_cluster.py::TestNodesManager::test_load_balancer": (
         "redis-py's private NodesManager.read_load_balancer"
-        " (load_balancing_strategy is not provided: docs/redis.md)"
     ),
     "test_cluster.py::TestNodesManager::test_initialize_uses_shuffled_startup_nodes": (
         "patches redis.asyncio.cluster.random.shuffle and redis-py's"
@@ -183,8 +182,7 @@ DESELECT_AIO: dict[str, str] = {
     ),
     "test_cluster.py::TestRedisClusterObj::test_reading_with_load_balancing_strategies": (
         "patches redis-py's Connection (can_read_destructive, _connect...) and"
-        " ClusterNode.parse_response; load_balancing_strategy is not provided"
-        " (docs/redis.md)"
+        " ClusterNode.parse_response"
     ),
     "test_cluster.py::TestRedisClusterObj::test_refresh_using_specific_nodes": (
         "patches redis-py's Connection.send_packed_command and read_response"
@@ -193,8 +191,7 @@ DESELECT_AIO: dict[str, str] = {
         "patches redis-py's private RedisCluster._execute_command"
     ),
     "test_cluster.py::TestRedisClusterObj::test_himport_set_moved_after_ask_uses_moved_target": (
-        "patches redis-py's private RedisCluster._determine_slot (and calls"
-        " himport_prepare, whose cluster-wide registry aio's cluster has not)"
+        "patches redis-py's private RedisCluster._determine_slot"
     ),
     "test_cluster.py::TestClusterPubSubWithMocks": (
         "builds redis-py's ClusterPubSub on a Mock cluster and calls its private"

@@ -162,8 +162,7 @@ DESELECT_FACADE: dict[str, str] = {
         "patches redis-py's private RedisCluster._execute_command"
     ),
     "test_cluster.py::TestRedisClusterObj::test_himport_set_moved_after_ask_uses_moved_target": (
-        "patches redis-py's RedisCluster.determine_slot (and calls"
-        " himport_prepare, whose cluster-wide registry aio's cluster has not)"
+        "patches redis-py's RedisCluster.determine_slot"
     ),
     **{
         f"test_cluster.py::TestNodesManager::{name}": _NODES_MANAGER
