@@ -51,6 +51,14 @@ class _FileCommands:
         """``result``, or the facade object for the core pipeline it is."""
         raise NotImplementedError
 
+    def _execute(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        # Built here, in the calling thread (errors and warnings raise here);
+        # run on the loop, or queued by a pipeline, which then comes back.
+        result = self._pipeline_or(fn(*args, **kwargs))
+        if inspect.isawaitable(result):
+            return call(_await, result)
+        return result
+
     def set_file(
         self,
         name: KeyT,
@@ -139,16 +147,6 @@ class JSON(_FileCommands, JSONCommandsTwin):
     def _pipeline_or(self, result: Any) -> Any:
         return self.client if result is self.client._async else result
 
-    def _execute(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        # Built here, in the calling thread (errors and warnings raise here);
-        # run on the loop, or queued by a pipeline, which then comes back.
-        result = fn(*args, **kwargs)
-        if result is self.client._async:
-            return self.client
-        if inspect.isawaitable(result):
-            return call(_await, result)
-        return result
-
     def pipeline(
         self, transaction: bool = True, shard_hint: Any = None
     ) -> JSONPipeline:
@@ -165,10 +163,6 @@ class JSONPipeline(_FileCommands, JSONCommandsTwin, Pipeline):  # type: ignore[m
     commands of the same names (``r.json().pipeline()``)."""
 
     _async: AsyncJSONPipeline
-
-    # Queue in the calling thread, as the plain pipeline does (the twin's own
-    # _execute would run each command on the loop).
-    _execute = Pipeline._execute
 
     def _pipeline_or(self, result: Any) -> Any:
         return self if result is self._async else result
