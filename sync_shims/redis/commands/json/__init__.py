@@ -11,7 +11,7 @@ there, as in redis-py. ``r.json().pipeline()`` is a :class:`JSONPipeline`.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from aio.redis.commands.json import JSON as AsyncJSON
@@ -26,6 +26,7 @@ from aio.redis.commands.json import JSONPipeline as AsyncJSONPipeline
 from aio.redis.commands.json._commands import PathT
 from sync_shims._generated_redis_json import JSONCommandsTwin
 from sync_shims._portal import call
+from sync_shims.redis._client_mixin import _await
 from sync_shims.redis.client import Pipeline
 from sync_shims.redis.commands.json.path import Path
 
@@ -34,10 +35,6 @@ if TYPE_CHECKING:
     from sync_shims.redis.client import Redis
 
 __all__ = ("JSON", "FPHAType", "JSONPipeline", "JSONReplyError", "Path")
-
-
-async def _await(awaitable: Awaitable[Any]) -> Any:
-    return await awaitable
 
 
 class _FileCommands:
