@@ -17,6 +17,7 @@ from aio.redis.commands import (
 
 if TYPE_CHECKING:
     from aio.redis.commands.json import JSON, Decoder, Encoder
+    from aio.redis.commands.vectorset import VectorSet
 
 __all__ = ("Pipeline", "Redis", "StrictRedis", "from_url")
 
@@ -74,6 +75,13 @@ class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
         from aio.redis.commands.json import JSON
 
         return JSON(self, encoder=encoder, decoder=decoder)
+
+    def vset(self) -> VectorSet:
+        """The vector-set commands (``await r.vset().vcard("points")``); on a
+        pipeline they are queued. See :mod:`aio.redis.commands.vectorset`."""
+        from aio.redis.commands.vectorset import VectorSet
+
+        return VectorSet(self)
 
 
 StrictRedis = Redis

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from aio.redis.commands.json import Decoder
     from aio.redis.commands.json import Encoder as JSONEncoder
     from sync_shims.redis.commands.json import JSON
+    from sync_shims.redis.commands.vectorset import VectorSet
 
 __all__ = (
     "Monitor",
@@ -277,6 +278,13 @@ class Redis(BlockingClientMixin, RedisTwin):
         from sync_shims.redis.commands.json import JSON
 
         return JSON(self, encoder=encoder, decoder=decoder)
+
+    def vset(self) -> VectorSet:
+        """The vector-set commands, blocking (on a pipeline: queued); see
+        :mod:`sync_shims.redis.commands.vectorset`."""
+        from sync_shims.redis.commands.vectorset import VectorSet
+
+        return VectorSet(self)
 
     def bitfield(
         self, key: Any, default_overflow: str | None = None
