@@ -181,4 +181,24 @@ FACADES: tuple[Facade, ...] = (
             ),
         ),
     ),
+    Facade(
+        name="redis_bf",
+        doc="Blocking twins of the aio RedisBloom commands (see sync_shims.redis.commands.bf).",
+        twins=tuple(
+            Twin(
+                f"aio.redis.commands.bf:{mixin}",
+                name=f"{mixin}Twin",
+                members=(),
+                members_of=(f"aio.redis.commands.bf:{mixin}",),
+                dispatch="_execute",
+            )
+            for mixin in (
+                "BFCommands",
+                "CFCommands",
+                "CMSCommands",
+                "TOPKCommands",
+                "TDigestCommands",
+            )
+        ),
+    ),
 )
