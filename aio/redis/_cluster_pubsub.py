@@ -182,8 +182,9 @@ class ClusterPubSub(PubSub):
             node = cluster.get_random_node()
         else:
             slot = cluster.keyslot(channel)
+            # As redis-py: one of the slot's nodes as the strategy says.
             node = cluster.nodes_manager.get_node_from_slot(
-                slot, cluster.read_from_replicas
+                slot, cluster.read_from_replicas, cluster.load_balancing_strategy
             )
         self.node = node
         self.connection_pool = node.connection_pool

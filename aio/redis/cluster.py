@@ -182,7 +182,8 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     #: Redirections followed for one command before giving up.
     RedisClusterRequestTTL = 16
     #: Errors after which a command is retried (the map re-read first), up to
-    #: :attr:`cluster_error_retry_attempts` times.
+    #: :attr:`cluster_error_retry_attempts` times: these classes exactly, as
+    #: redis-py compares them (a subclass, such as BusyLoadingError, is raised).
     ERRORS_ALLOW_RETRY: tuple[type[Exception], ...] = (
         ConnectionError,
         TimeoutError,
@@ -588,10 +589,9 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         explicit = options.get("target_nodes") is not None
         attempts = 0 if explicit else self.cluster_error_retry_attempts
         name = self.commands_info.table_name(args)
-        retried: tuple[type[Exception], ...] = (
-            *self.ERRORS_ALLOW_RETRY,
-            _TopologyError,
-        )
+        # As redis-py: the classes listed, not their subclasses (a LOADING or
+        # MASTERDOWN reply, an AuthenticationError are raised at once).
+        retried = {*self.ERRORS_ALLOW_RETRY, _TopologyError}
         backoff = self.retry._backoff
         backoff.reset()
         failed_default: ClusterNode | None = None
@@ -615,10 +615,8 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
                     raws = await gather_all(
                         *(self._execute_on(n, args, options) for n in nodes)
                     )
-            except MaxConnectionsError:
-                raise
-            except retried:
-                if attempt >= attempts:
+            except Exception as exc:
+                if type(exc) not in retried or attempt >= attempts:
                     raise
                 self._refresh_needed = True
                 if nodes == [self.nodes_manager.default_node]:
