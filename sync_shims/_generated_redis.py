@@ -56,7 +56,8 @@ class RedisTwin:
     exponential backoff with jitter from 10 ms, capped at 1 s); ``retry=None``
     turns retries off, and ``retry_on_error=[...]`` adds errors to retry on;
     ``retry_on_timeout`` is ignored, as in redis-py 8 (the default policy
-    retries timeouts already; a pool or URL may still set it).
+    retries timeouts already; a pool or URL may still set it), and given to the
+    client it warns (``DeprecationWarning``, redis-py's words).
 
     The defaults are redis-py 8's: a reply must come within 5 s
     (``socket_timeout``; blocking commands such as ``BLPOP`` get their own

@@ -16,6 +16,7 @@ import asyncio
 import inspect
 import logging
 import ssl as _ssl
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -96,6 +97,31 @@ def _warn_auto_close(value: bool | None) -> None:
             DeprecationWarning,
             stacklevel=3,
         )
+
+
+# redis-py's words for a client given retry_on_timeout (deprecated since 6.0.0).
+_RETRY_ON_TIMEOUT_DEPRECATED = (
+    "Call to '__init__' function with deprecated usage of input argument/s "
+    "'retry_on_timeout'. (TimeoutError is included by default.) -- Deprecated "
+    "since version 6.0.0."
+)
+# The packages whose frames a warning skips to reach the user's line (the
+# client's own __init__s, the blocking facade's on top of them).
+_OWN_PACKAGES = ("aio.redis", "sync_shims.redis")
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` of the first frame outside aio.redis and the facade,
+    for a warning issued by the caller of this function."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None:
+        module = frame.f_globals.get("__name__", "")
+        if not module.startswith(_OWN_PACKAGES):
+            break
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def empty_response_option(args: tuple[Any, ...], options: dict[str, Any]) -> None:
@@ -239,7 +265,7 @@ class RedisCore(ScriptsAndLocks):
         encoding: str = "utf-8",
         encoding_errors: str = "strict",
         decode_responses: bool = False,
-        retry_on_timeout: bool = False,
+        retry_on_timeout: bool = UNSET,
         retry: Retry | None = DEFAULT_RETRY,
         ssl: bool = False,
         ssl_keyfile: str | None = None,
@@ -262,6 +288,14 @@ class RedisCore(ScriptsAndLocks):
         lib_version: str | None = UNSET,
         **kwargs: Any,
     ) -> None:
+        if retry_on_timeout is not UNSET:
+            # As redis-py's client: whenever given (True or False), before the
+            # lib_* warnings.
+            warnings.warn(
+                _RETRY_ON_TIMEOUT_DEPRECATED,
+                DeprecationWarning,
+                stacklevel=_caller_stacklevel(),
+            )
         # Resolved (and lib_* warned about) here, once, as redis-py's client:
         # its pool carries the result in connection_kwargs["driver_info"].
         resolved_info = driver_info_from_args(

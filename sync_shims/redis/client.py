@@ -11,11 +11,13 @@ run in the calling or worker thread, never on the loop), scripts and locks.
 from __future__ import annotations
 
 import copy
+import functools
+import inspect
 import threading
 import time
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from aio.redis import Pipeline as AsyncPipeline
 from aio.redis import PubSub as AsyncPubSub
@@ -70,6 +72,23 @@ __all__ = (
 #: backoff from 10 ms capped at 1 s (each client gets a copy).
 DEFAULT_RETRY = Retry(ExponentialWithJitterBackoff(cap=1, base=0.01), 10)
 
+_InitT = TypeVar("_InitT", bound=Callable[..., None])
+
+
+def _retry_on_timeout_when_given(init: _InitT) -> _InitT:
+    """``init`` called with ``retry_on_timeout=DEFAULT`` when the caller did not
+    give it (its signature keeps redis-py's ``False``), so that the client
+    passes it on, and the core warns about it (as redis-py), only when given."""
+    position = list(inspect.signature(init).parameters).index("retry_on_timeout")
+
+    @functools.wraps(init)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        if len(args) <= position and "retry_on_timeout" not in kwargs:
+            kwargs["retry_on_timeout"] = DEFAULT
+        init(*args, **kwargs)
+
+    return cast("_InitT", wrapper)
+
 
 class Redis(BlockingClientMixin, RedisTwin):
     """A blocking Redis client with redis-py's API (``redis.Redis``).
@@ -87,6 +106,7 @@ class Redis(BlockingClientMixin, RedisTwin):
     connection is taken (and connected) at once, as redis-py does.
     """
 
+    @_retry_on_timeout_when_given
     def __init__(
         self,
         host: str = "localhost",
@@ -114,6 +134,9 @@ class Redis(BlockingClientMixin, RedisTwin):
         protocol: int | None = None,
         **kwargs: Any,
     ) -> None:
+        if retry_on_timeout is not DEFAULT:
+            # Only when the user gave it: the core warns (as redis-py), once.
+            kwargs["retry_on_timeout"] = retry_on_timeout
         if connection_pool is not None:
             # As redis-py: the pool's own settings (and retry policy) apply.
             client = AsyncRedis(
@@ -143,7 +166,6 @@ class Redis(BlockingClientMixin, RedisTwin):
                 encoding=encoding,
                 encoding_errors=encoding_errors,
                 decode_responses=decode_responses,
-                retry_on_timeout=retry_on_timeout,
                 # A copy, as redis-py's: the core widens the connections' own
                 # copies by retry_on_error, and get_retry() shows this one.
                 retry=None if retry is None else copy.deepcopy(retry),

@@ -130,8 +130,11 @@ async def test_default_retry_policy_is_redis_py_8s() -> None:
     assert _policy(redispy.Redis(retry=None).get_retry()) is None
     assert _policy(redispy.Redis.from_url("redis://localhost").get_retry()) is None
     # retry_on_timeout on the client is ignored, as redis-py 8 ignores it (see
-    # tests/redis/test_retry_on_timeout.py): no policy appears.
-    assert Redis(retry=None, retry_on_timeout=True).get_retry() is None
+    # tests/redis/test_retry_on_timeout.py): no policy appears. It warns, as
+    # redis-py's (tests/redis/test_parity_fixes_client.py).
+    with pytest.warns(DeprecationWarning, match="retry_on_timeout"):
+        unretried = Redis(retry=None, retry_on_timeout=True)
+    assert unretried.get_retry() is None
     for client in (ours, theirs):
         await client.aclose()
 
