@@ -17,6 +17,7 @@ from aio.redis.commands import (
 
 if TYPE_CHECKING:
     from aio.redis.commands.json import JSON, Decoder, Encoder
+    from aio.redis.commands.timeseries import TimeSeries
     from aio.redis.commands.vectorset import VectorSet
 
 __all__ = ("Pipeline", "Redis", "StrictRedis", "from_url")
@@ -76,6 +77,14 @@ class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
         from aio.redis.commands.json import JSON
 
         return JSON(self, encoder=encoder, decoder=decoder)
+
+    def ts(self) -> TimeSeries:
+        """The RedisTimeSeries commands (``await r.ts().range("t", "-", "+")``);
+        on a pipeline they are queued. See :mod:`aio.redis.commands.timeseries`.
+        """
+        from aio.redis.commands.timeseries import TimeSeries
+
+        return TimeSeries(self)
 
     def vset(self) -> VectorSet:
         """The vector-set commands (``await r.vset().vcard("points")``); on a
