@@ -16,6 +16,13 @@ from aio.redis.commands import (
 )
 
 if TYPE_CHECKING:
+    from aio.redis.commands.bf import (
+        BFBloom,
+        CFBloom,
+        CMSBloom,
+        TDigestBloom,
+        TOPKBloom,
+    )
     from aio.redis.commands.json import JSON, Decoder, Encoder
     from aio.redis.commands.timeseries import TimeSeries
     from aio.redis.commands.vectorset import VectorSet
@@ -92,6 +99,37 @@ class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
         from aio.redis.commands.vectorset import VectorSet
 
         return VectorSet(self)
+
+    def bf(self) -> BFBloom:
+        """The Bloom filter commands (``await r.bf().add("seen", "ada")``); on a
+        pipeline they are queued. See :mod:`aio.redis.commands.bf`."""
+        from aio.redis.commands.bf import BFBloom
+
+        return BFBloom(self)
+
+    def cf(self) -> CFBloom:
+        """The cuckoo filter commands (``await r.cf().add("seen", "ada")``)."""
+        from aio.redis.commands.bf import CFBloom
+
+        return CFBloom(self)
+
+    def cms(self) -> CMSBloom:
+        """The count-min sketch commands (``await r.cms().query("hits", "/")``)."""
+        from aio.redis.commands.bf import CMSBloom
+
+        return CMSBloom(self)
+
+    def topk(self) -> TOPKBloom:
+        """The top-k commands (``await r.topk().list("top")``)."""
+        from aio.redis.commands.bf import TOPKBloom
+
+        return TOPKBloom(self)
+
+    def tdigest(self) -> TDigestBloom:
+        """The t-digest commands (``await r.tdigest().quantile("lat", 0.99)``)."""
+        from aio.redis.commands.bf import TDigestBloom
+
+        return TDigestBloom(self)
 
 
 StrictRedis = Redis

@@ -53,7 +53,15 @@ from sync_shims.redis.retry import Retry
 if TYPE_CHECKING:
     from aio.redis.commands.json import Decoder
     from aio.redis.commands.json import Encoder as JSONEncoder
+    from sync_shims.redis.commands.bf import (
+        BFBloom,
+        CFBloom,
+        CMSBloom,
+        TDigestBloom,
+        TOPKBloom,
+    )
     from sync_shims.redis.commands.json import JSON
+    from sync_shims.redis.commands.timeseries import TimeSeries
     from sync_shims.redis.commands.vectorset import VectorSet
 
 __all__ = (
@@ -301,12 +309,50 @@ class Redis(BlockingClientMixin, RedisTwin):
 
         return JSON(self, encoder=encoder, decoder=decoder)
 
+    def ts(self) -> TimeSeries:
+        """The RedisTimeSeries commands, blocking (on a pipeline: queued); see
+        :mod:`sync_shims.redis.commands.timeseries`."""
+        from sync_shims.redis.commands.timeseries import TimeSeries
+
+        return TimeSeries(self)
+
     def vset(self) -> VectorSet:
         """The vector-set commands, blocking (on a pipeline: queued); see
         :mod:`sync_shims.redis.commands.vectorset`."""
         from sync_shims.redis.commands.vectorset import VectorSet
 
         return VectorSet(self)
+
+    def bf(self) -> BFBloom:
+        """The Bloom filter commands, blocking (on a pipeline: queued); see
+        :mod:`sync_shims.redis.commands.bf`."""
+        from sync_shims.redis.commands.bf import BFBloom
+
+        return BFBloom(self)
+
+    def cf(self) -> CFBloom:
+        """The cuckoo filter commands, blocking (on a pipeline: queued)."""
+        from sync_shims.redis.commands.bf import CFBloom
+
+        return CFBloom(self)
+
+    def cms(self) -> CMSBloom:
+        """The count-min sketch commands, blocking (on a pipeline: queued)."""
+        from sync_shims.redis.commands.bf import CMSBloom
+
+        return CMSBloom(self)
+
+    def topk(self) -> TOPKBloom:
+        """The top-k commands, blocking (on a pipeline: queued)."""
+        from sync_shims.redis.commands.bf import TOPKBloom
+
+        return TOPKBloom(self)
+
+    def tdigest(self) -> TDigestBloom:
+        """The t-digest commands, blocking (on a pipeline: queued)."""
+        from sync_shims.redis.commands.bf import TDigestBloom
+
+        return TDigestBloom(self)
 
     def bitfield(
         self, key: Any, default_overflow: str | None = None

@@ -1,0 +1,269 @@
+"""The blocking ``r.bf()``, ``r.cf()``, ``r.cms()``, ``r.topk()``, ``r.tdigest()``
+against sync redis-py as the oracle.
+
+Both talk to the scripted server of :mod:`tests.redis.scripted_bloom` (no
+RedisBloom here), get the same reply, and must send the same words and return
+the same value, on RESP2 and RESP3, bytes and decoded, and in pipelines; bad
+input and the deprecation warning come in the calling thread, as redis-py's.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+import redis
+
+import sync_shims.redis as shim
+from aio.redis import DataError, InvalidResponse
+from sync_shims.redis.commands import bf
+from sync_shims.redis.commands.bf import (
+    BFBloom,
+    CFBloom,
+    CMSBloom,
+    TDigestBloom,
+    TOPKBloom,
+)
+from sync_shims.redis.commands.bf.commands import BF_ADD, TOPKCommands
+from sync_shims.redis.commands.bf.info import CFInfo
+from tests.redis.scripted_bloom import (
+    CASES,
+    DUMP,
+    OK,
+    Case,
+    ScriptedServer,
+    doc_example,
+    shown,
+)
+
+LIBS: dict[str, ModuleType] = {"redis-py": redis, "sync_shims": shim}
+FAMILIES = ("bf", "cf", "cms", "topk", "tdigest")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ScriptedServer]:
+    scripted = ScriptedServer()
+    yield scripted
+    scripted.close()
+
+
+@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
+def wire(request: pytest.FixtureRequest) -> int:
+    return int(request.param)
+
+
+@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
+def decode(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
+@pytest.fixture
+def clients(
+    server: ScriptedServer, wire: int, decode: bool
+) -> Iterator[dict[str, Callable[..., Any]]]:
+    """``{"redis-py": make, "sync_shims": make}``; RESP3 as the default (no
+    ``protocol``), where redis-py gives the shapes aio gives."""
+    made: list[Any] = []
+
+    def maker(mod: ModuleType) -> Callable[..., Any]:
+        def make(**kwargs: Any) -> Any:
+            kwargs = {"decode_responses": decode, "retry": None, **kwargs}
+            if wire == 2:
+                kwargs["protocol"] = 2
+            client = mod.Redis(host="127.0.0.1", port=server.port, **kwargs)
+            made.append(client)
+            return client
+
+        return make
+
+    yield {lib: maker(mod) for lib, mod in LIBS.items()}
+    for client in made:
+        client.close()
+
+
+def outcome(
+    server: ScriptedServer, reply: object, fn: Callable[..., Any], *args: Any
+) -> tuple[list[list[bytes]], Any, list[str]]:
+    """(sent commands, the result as shown() or the error's class name, warning
+    classes)."""
+    server.script(reply)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            seen = shown(fn(*args))
+        except Exception as exc:  # compared by class name across the libraries
+            seen = f"raised {type(exc).__name__}"
+    return server.received, seen, sorted({w.category.__name__ for w in caught})
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_command_and_reply_as_redispy(
+    case: Case,
+    server: ScriptedServer,
+    clients: dict[str, Callable[..., Any]],
+    wire: int,
+    decode: bool,
+) -> None:
+    if decode and not case.same_decoded:
+        pytest.skip("a deliberate difference, tested on its own")
+    results = {
+        lib: outcome(
+            server, case.reply(wire), case.call, getattr(make(), case.family)()
+        )
+        for lib, make in clients.items()
+    }
+    assert results["sync_shims"] == results["redis-py"]
+    sent, seen, _ = results["sync_shims"]
+    assert len(sent) == 1
+    assert not str(seen).startswith("raised"), seen
+
+
+def test_objects(server: ScriptedServer) -> None:
+    with shim.Redis(port=server.port, protocol=2) as r:
+        classes = (BFBloom, CFBloom, CMSBloom, TOPKBloom, TDigestBloom)
+        for family, cls in zip(FAMILIES, classes, strict=True):
+            obj: Any = getattr(r, family)()
+            assert type(obj) is cls and obj.client is r
+            assert obj.execute_command == r.execute_command
+        assert r.topk().commandmixin is TOPKCommands
+        assert "BF.INFO" in r.response_callbacks
+        assert "TDIGEST.QUANTILE" in r.response_callbacks
+        assert BF_ADD == bf.BF_ADD == "BF.ADD"
+        server.script([b"a", 3])
+        assert r.topk().list("t", withcount=True) == ["a", 3]
+        assert server.received == [[b"TOPK.LIST", b"t", b"WITHCOUNT"]]
+
+
+def _queue(pipe: Any) -> None:
+    pipe.bf().madd("b", "x", "y")
+    pipe.cf().info("c")
+    pipe.topk().add("t", "a")
+    pipe.tdigest().cdf("d", 1)
+    pipe.tdigest().trimmed_mean("d", 0.1, 0.9)
+    pipe.cms().merge("m", 1, ["n"])
+    pipe.get("b")
+
+
+CF_FIELDS = {
+    b"Size": 1,
+    b"Number of buckets": 2,
+    b"Number of filters": 1,
+    b"Number of items inserted": 0,
+    b"Number of items deleted": 0,
+    b"Bucket size": 2,
+    b"Expansion rate": 1,
+    b"Max iterations": 20,
+}
+PIPE_REPLIES = {
+    2: [[1, 0], [x for kv in CF_FIELDS.items() for x in kv], [None], [b"0.5"]]
+    + [b"2.5", OK, None],
+    3: [[1, 0], CF_FIELDS, [None], [0.5], 2.5, OK, None],
+}
+
+
+@pytest.mark.parametrize("transaction", [False, True])
+def test_pipeline_as_redispy(
+    server: ScriptedServer,
+    clients: dict[str, Callable[..., Any]],
+    wire: int,
+    transaction: bool,
+) -> None:
+    results = {}
+    for lib, make in clients.items():
+        pipe = make().pipeline(transaction=transaction)
+        b = pipe.bf()
+        assert b.client is pipe
+        assert b.add("k", 1) is pipe  # queued: the pipeline comes back
+        pipe.reset()
+        _queue(pipe)
+        server.script(*PIPE_REPLIES[wire])
+        results[lib] = (shown(pipe.execute()), server.received)
+    assert results["sync_shims"] == results["redis-py"]
+    values, sent = results["sync_shims"]
+    assert values[0] == [1, 0] and values[2] == [None] and values[4] == 2.5
+    assert values[1][0] == "CFInfo" and values[5] is True
+    assert [c[0] for c in sent] == [
+        b"BF.MADD",
+        b"CF.INFO",
+        b"TOPK.ADD",
+        b"TDIGEST.CDF",
+        b"TDIGEST.TRIMMED_MEAN",
+        b"CMS.MERGE",
+        b"GET",
+    ]
+
+
+def test_pipeline_with_statement(server: ScriptedServer) -> None:
+    with shim.Redis(port=server.port) as r, r.pipeline() as pipe:
+        pipe.tdigest().create("d").tdigest().max("d")
+        server.script(OK, math.inf)
+        assert pipe.execute() == [True, math.inf]
+
+
+def test_scandump_round_trip_decoded(server: ScriptedServer) -> None:
+    with shim.Redis(port=server.port, decode_responses=True) as r:
+        for obj, prefix in ((r.bf(), b"BF"), (r.cf(), b"CF")):
+            server.script([1, DUMP], OK)
+            it, chunk = obj.scandump("k", 0)
+            assert (it, chunk) == (1, DUMP)
+            assert obj.loadchunk("k2", it, chunk) == "OK"
+            assert server.received[-1] == [prefix + b".LOADCHUNK", b"k2", b"1", DUMP]
+
+
+def test_info_object(server: ScriptedServer) -> None:
+    with shim.Redis(port=server.port) as r:
+        server.script(CF_FIELDS)
+        info = r.cf().info("c")
+        assert isinstance(info, CFInfo)
+        assert (info.bucketNum, info["maxIteration"], info.get("nope")) == (2, 20, None)
+
+
+def test_deprecation_warning_in_calling_thread(server: ScriptedServer) -> None:
+    with shim.Redis(port=server.port) as r:
+        server.script([2])
+        with pytest.warns(DeprecationWarning, match="deprecated count"):
+            assert r.topk().count("t", "a") == [2]
+
+
+def test_bad_input_raises_before_sending(server: ScriptedServer) -> None:
+    with shim.Redis(port=server.port) as r:
+        server.script()
+        with pytest.raises(DataError, match="differ in length"):
+            r.cms().incrby("m", ["a"], [])
+        assert server.received == []
+
+
+def test_malformed_reply(server: ScriptedServer) -> None:
+    with shim.Redis(port=server.port, protocol=2) as r:
+        server.script([b"Compression", 1], b"x")
+        with pytest.raises(InvalidResponse, match="TDIGEST.INFO"):
+            r.tdigest().info("d")
+        assert r.echo("x") == b"x"
+
+
+def test_docs_example_runs_as_documented(
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # RedisBloom's RESP3 replies to the example's commands (the default protocol).
+    server.script(
+        OK,
+        [1, 1],
+        1,
+        {**CF_FIELDS, b"Number of items inserted": 2, b"Bucket size": 4},
+    )
+    monkeypatch.setenv("AIO_REDIS_URL", f"redis://127.0.0.1:{server.port}/0")
+    code = doc_example("bloom-blocking")
+    exec(compile(code, "docs/redis_probabilistic.md", "exec"), {})
+    assert capsys.readouterr().out.splitlines() == ["[1, 1]", "1", "2 4"]
+    assert [c[0] for c in server.received] == [
+        b"CF.RESERVE",
+        b"CF.INSERTNX",
+        b"CF.COUNT",
+        b"CF.INFO",
+    ]
