@@ -62,7 +62,6 @@ if TYPE_CHECKING:
     )
     from sync_shims.redis.commands.json import JSON
     from sync_shims.redis.commands.timeseries import TimeSeries
-    from sync_shims.redis.commands.timeseries import TimeSeries
     from sync_shims.redis.commands.vectorset import VectorSet
 
 __all__ = (
@@ -309,13 +308,6 @@ class Redis(BlockingClientMixin, RedisTwin):
         from sync_shims.redis.commands.json import JSON
 
         return JSON(self, encoder=encoder, decoder=decoder)
-
-    def ts(self) -> TimeSeries:
-        """The RedisTimeSeries commands, blocking (on a pipeline: queued); see
-        :mod:`sync_shims.redis.commands.timeseries`."""
-        from sync_shims.redis.commands.timeseries import TimeSeries
-
-        return TimeSeries(self)
 
     def ts(self) -> TimeSeries:
         """The RedisTimeSeries commands, blocking (on a pipeline: queued); see
