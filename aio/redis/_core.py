@@ -124,6 +124,18 @@ def _caller_stacklevel() -> int:
     return level
 
 
+async def _reconnect_for_maintenance(conn: Connection) -> None:
+    """Reconnect a single-connection client's connection that a maintenance
+    (MOVING) marked, as redis-py's client does after the command: to the host
+    now configured. A failure only leaves it closed (the next command connects,
+    with its retry policy), where redis-py would raise it over the reply."""
+    conn._close_for_reconnect()
+    try:
+        await conn.connect()
+    except Exception as exc:
+        logger.debug("reconnect after a maintenance failed: %s", exc)
+
+
 def empty_response_option(args: tuple[Any, ...], options: dict[str, Any]) -> None:
     """Add redis-py's ``EMPTY_RESPONSE`` option to a bare command that has one."""
     if len(args) == 1:
@@ -530,6 +542,9 @@ class RedisCore(ScriptsAndLocks):
                 if "timeout" in options and conn.pending_replies:
                     conn._abort(ConnectionError("Blocking command cancelled."))
                 raise
+            finally:
+                if conn._should_reconnect and not conn.pending_replies:
+                    await _reconnect_for_maintenance(conn)
         else:
             pool = self.connection_pool
             conn = pool._take()
