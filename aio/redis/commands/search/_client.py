@@ -128,11 +128,12 @@ class Search(SearchCommands):
 
     BatchIndexer = BatchIndexer
 
-    def __init__(self, client: RedisCore, index_name: str = "idx") -> None:
+    def __init__(
+        self, client: RedisCore | PipelineCore, index_name: str = "idx"
+    ) -> None:
         self.client = client
         self.index_name = index_name
         self.execute_command = client.execute_command
-        self._pipeline = client.pipeline
         self._protocol = _protocol_of(client)
 
     def _then(self, sent: Any, finish: Callable[[Any], Any]) -> Any:

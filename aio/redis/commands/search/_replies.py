@@ -349,7 +349,9 @@ def syndump_resp2(res: Any, **_: Any) -> dict[Any, Any]:
 
 def syndump_resp3(res: Any, **_: Any) -> Any:
     """The RESP3 map, decoded."""
-    return _as_text(res) if res else {}
+    if not res:
+        return {}
+    return _as_text(_str_keys(res))
 
 
 def aliaslist(res: Any, **_: Any) -> set[Any]:

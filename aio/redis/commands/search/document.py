@@ -26,6 +26,11 @@ class Document:
         for name, value in fields.items():
             setattr(self, name, value)
 
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for a field the document does not have; declared so
+        # that type checkers accept ``doc.title``.
+        raise AttributeError(name)
+
     def __getitem__(self, item: str) -> Any:
         return getattr(self, item)
 
