@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from aio.redis.commands.json import JSON, Decoder, Encoder
     from aio.redis.commands.timeseries import TimeSeries
     from aio.redis.commands.vectorset import VectorSet
+    from aio.redis.keyspace_notifications import AsyncKeyspaceNotifications
 
 __all__ = ("Pipeline", "Redis", "StrictRedis", "from_url")
 
@@ -84,6 +85,26 @@ class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
         from aio.redis.commands.json import JSON
 
         return JSON(self, encoder=encoder, decoder=decoder)
+
+    def keyspace_notifications(
+        self,
+        key_prefix: str | bytes | None = None,
+        ignore_subscribe_messages: bool = True,
+    ) -> AsyncKeyspaceNotifications:
+        """An :class:`~aio.redis.keyspace_notifications.AsyncKeyspaceNotifications`
+        on its own pub/sub connection (the server's ``notify-keyspace-events``
+        must ask for the notifications).
+
+        :param key_prefix: keep only the keys with this prefix, stripped.
+        :param ignore_subscribe_messages: the default of its ``get_message``.
+        """
+        from aio.redis.keyspace_notifications import AsyncKeyspaceNotifications
+
+        return AsyncKeyspaceNotifications(
+            self,
+            key_prefix=key_prefix,
+            ignore_subscribe_messages=ignore_subscribe_messages,
+        )
 
     def ts(self) -> TimeSeries:
         """The RedisTimeSeries commands (``await r.ts().range("t", "-", "+")``);
