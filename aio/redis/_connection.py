@@ -374,6 +374,9 @@ class Connection(ConnectionMaintenance):
         self._watch_at = 0.0
         self._protocol: _Protocol | None = None
         self._transport: asyncio.Transport | None = None
+        # Set by _connect, with the transport (a command is written first, so
+        # none is enqueued before).
+        self._loop: asyncio.AbstractEventLoop
         self._gather_writes = False
         self._connect_lock: asyncio.Lock | None = None
         self._next_health_check = 0.0
@@ -471,6 +474,9 @@ class Connection(ConnectionMaintenance):
             transport
         ).__module__.startswith("uvloop")
         self._protocol = protocol
+        # The loop the transport is on: every reply future and deadline of
+        # this connection belongs to it (saves a lookup per command).
+        self._loop = loop
         try:
             await self._handshake()
         except BaseException:
@@ -692,7 +698,7 @@ class Connection(ConnectionMaintenance):
     def _enqueue(
         self, count: int, timeout: float | None, encoding: str | None, many: bool
     ) -> asyncio.Future[Any]:
-        loop = asyncio.get_running_loop()
+        loop = self._loop
         future: asyncio.Future[Any] = loop.create_future()
         request = _Request(future, encoding, count, many)
         if timeout is not None:
@@ -838,10 +844,13 @@ class Connection(ConnectionMaintenance):
         elif self.health_check_interval:
             await self.check_health()
             await self.connect()
-        future = self.send_request(
-            args,
-            timeout=self.command_timeout(options) if self.socket_timeout else None,
-            decode="NEVER_DECODE" not in options,
+        # send_request, unrolled: this is every command's path.
+        timeout = self.socket_timeout or None
+        if timeout is not None and options and "timeout" in options:
+            timeout = self.command_timeout(options)
+        self._write(self._pack(args))
+        future = self._enqueue(
+            1, timeout, None if "NEVER_DECODE" in options else self._encoding, False
         )
         if self._protocol is not None and self._protocol.paused:
             await self.drain()

@@ -69,6 +69,23 @@ def encode_command(
     :raises RESPEncodeError: an argument of another type (``None``, ``bool``...).
     :returns: a list of buffers whose concatenation is the encoded command.
     """
+    # The common command (a few small str/bytes arguments) in one pass and one
+    # join; any other argument, or a large one, takes the general path.
+    if args:
+        bulks: list[bytes] = []
+        for arg in args:
+            kind = type(arg)
+            if kind is str:
+                data = arg.encode(encoding, errors)  # type: ignore[attr-defined]
+            elif kind is bytes:
+                data = arg
+            else:
+                break
+            if len(data) >= _ZERO_COPY:
+                break
+            bulks.append(b"$%d\r\n%b" % (len(data), data))
+        else:
+            return [b"*%d\r\n%b\r\n" % (len(args), b"\r\n".join(bulks))]
     out: list[bytes | bytearray | memoryview] = []
     small: list[bytes | bytearray | memoryview] = []
     _encode_into(out, small, args, encoding, errors)

@@ -91,6 +91,19 @@ class StringCommands(CommandsBase):
         :raises DataError: when more than one expiry option, or more than one of
             nx, xx, ifeq, ifne, ifdeq and ifdne, is given.
         """
+        if (
+            ex is None
+            and px is None
+            and exat is None
+            and pxat is None
+            and not (nx or xx or keepttl or get)
+            and ifeq is None
+            and ifne is None
+            and ifdeq is None
+            and ifdne is None
+        ):
+            # The plain SET, the most common command: no option to check or add.
+            return self.execute_command("SET", name, value)
         one_of("SET", ex=ex, px=px, exat=exat, pxat=pxat, keepttl=keepttl)
         pieces: list[Any] = [name, value]
         pieces += _condition(nx, xx, ifeq, ifne, ifdeq, ifdne)
