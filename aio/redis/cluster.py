@@ -105,6 +105,13 @@ if TYPE_CHECKING:
     from aio.redis._cluster_pipeline import ClusterPipeline
     from aio.redis._cluster_pubsub import ClusterPubSub
     from aio.redis._script import Script
+    from aio.redis.commands.bf import (
+        BFBloom,
+        CFBloom,
+        CMSBloom,
+        TDigestBloom,
+        TOPKBloom,
+    )
 
 __all__ = (
     "ClusterNode",
@@ -399,6 +406,37 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
         """Convert the replies of ``command`` with ``callback(reply, **options)``."""
         self.response_callbacks[command.upper()] = callback
+
+    def bf(self) -> BFBloom:
+        """The Bloom filter commands, each sent to its key's node (``await
+        rc.bf().add("seen", "ada")``). See :mod:`aio.redis.commands.bf`."""
+        from aio.redis.commands.bf import BFBloom
+
+        return BFBloom(self)
+
+    def cf(self) -> CFBloom:
+        """The cuckoo filter commands, each sent to its key's node."""
+        from aio.redis.commands.bf import CFBloom
+
+        return CFBloom(self)
+
+    def cms(self) -> CMSBloom:
+        """The count-min sketch commands, each sent to its keys' node."""
+        from aio.redis.commands.bf import CMSBloom
+
+        return CMSBloom(self)
+
+    def topk(self) -> TOPKBloom:
+        """The top-k commands, each sent to its key's node."""
+        from aio.redis.commands.bf import TOPKBloom
+
+        return TOPKBloom(self)
+
+    def tdigest(self) -> TDigestBloom:
+        """The t-digest commands, each sent to its keys' node."""
+        from aio.redis.commands.bf import TDigestBloom
+
+        return TDigestBloom(self)
 
     @property
     def cluster_error_retry_attempts(self) -> int:

@@ -18,7 +18,7 @@ import textwrap
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from aio.engine import to_thread
 from aio.redis import ClusterNode as AsyncClusterNode
@@ -61,6 +61,15 @@ from sync_shims.redis.exceptions import SlotNotCoveredError as SlotNotCoveredErr
 from sync_shims.redis.exceptions import TryAgainError as TryAgainError
 from sync_shims.redis.lock import Lock
 from sync_shims.redis.retry import Retry
+
+if TYPE_CHECKING:
+    from sync_shims.redis.commands.bf import (
+        BFBloom,
+        CFBloom,
+        CMSBloom,
+        TDigestBloom,
+        TOPKBloom,
+    )
 
 __all__ = (
     "AskError",
@@ -269,6 +278,37 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
     def get_encoder(self) -> Encoder:
         """The :class:`~sync_shims.redis.connection.Encoder` of the node connections."""
         return Encoder(*self._async.get_encoder())
+
+    def bf(self) -> BFBloom:
+        """The Bloom filter commands, blocking, each sent to its key's node; see
+        :mod:`sync_shims.redis.commands.bf`."""
+        from sync_shims.redis.commands.bf import BFBloom
+
+        return BFBloom(self)
+
+    def cf(self) -> CFBloom:
+        """The cuckoo filter commands, blocking, each sent to its key's node."""
+        from sync_shims.redis.commands.bf import CFBloom
+
+        return CFBloom(self)
+
+    def cms(self) -> CMSBloom:
+        """The count-min sketch commands, blocking, each sent to its keys' node."""
+        from sync_shims.redis.commands.bf import CMSBloom
+
+        return CMSBloom(self)
+
+    def topk(self) -> TOPKBloom:
+        """The top-k commands, blocking, each sent to its key's node."""
+        from sync_shims.redis.commands.bf import TOPKBloom
+
+        return TOPKBloom(self)
+
+    def tdigest(self) -> TDigestBloom:
+        """The t-digest commands, blocking, each sent to its keys' node."""
+        from sync_shims.redis.commands.bf import TDigestBloom
+
+        return TDigestBloom(self)
 
     # redis-py's blocking client answers True/False where its asyncio one (and
     # so the generated twin) returns None.

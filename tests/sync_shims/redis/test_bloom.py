@@ -267,3 +267,51 @@ def test_docs_example_runs_as_documented(
         b"CF.COUNT",
         b"CF.INFO",
     ]
+
+
+def _errors_by_node(nodes: dict[str, Any]) -> dict[str, int]:
+    counts = {}
+    for name, node in nodes.items():
+        stats = node.info("errorstats")
+        counts[name] = int(stats.get("errorstat_ERR", {}).get("count", 0))
+    return counts
+
+
+CLUSTER_CALLS = (
+    ("bf", "madd", ("x",)),
+    ("cf", "count", ("x",)),
+    ("cms", "info", ()),
+    ("topk", "query", ("x",)),
+    ("tdigest", "max", ()),
+)
+
+
+def test_cluster_sends_each_command_to_its_keys_node(
+    redis_cluster: list[tuple[str, int]],
+) -> None:
+    """No RedisBloom on the test cluster: the unknown-command error is counted
+    by the node the command went to (see tests/redis/test_bloom_cluster.py)."""
+    host, port = redis_cluster[0]
+    # One lasting client per node: a new connection's handshake may count an
+    # error of its own (CLIENT MAINT_NOTIFICATIONS on Redis 7.0).
+    nodes = {f"{h}:{p}": shim.Redis(host=h, port=p) for h, p in redis_cluster}
+    try:
+        with shim.RedisCluster(host=host, port=port) as rc:
+            assert isinstance(rc.topk(), TOPKBloom)
+            assert "TOPK.LIST" in rc.response_callbacks
+            for key in ("alpha", "beta", "gamma", "{t}x"):
+                node = rc.get_node_from_key(key)
+                assert node is not None
+                for family, method, args in CLUSTER_CALLS:
+                    _errors_by_node(nodes)  # connected before counting
+                    bloom = getattr(rc, family)()
+                    rc.ping(target_nodes=rc.get_nodes())  # the cluster too
+                    before = _errors_by_node(nodes)
+                    with pytest.raises(shim.ResponseError, match="unknown command"):
+                        getattr(bloom, method)(key, *args)
+                    after = _errors_by_node(nodes)
+                    grew = [name for name in after if after[name] > before[name]]
+                    assert grew == [node.name], (family, method, key)
+    finally:
+        for client in nodes.values():
+            client.close()

@@ -86,6 +86,7 @@ from sync_shims.redis._client_mixin import _await
 
 if TYPE_CHECKING:
     from sync_shims.redis.client import Redis
+    from sync_shims.redis.cluster import RedisCluster
 
 __all__ = (
     "BF_ADD",
@@ -166,7 +167,7 @@ class _BlockingBloom:
     commandmixin: ClassVar[type]
     _async: Any
 
-    def __init__(self, client: Redis, **kwargs: Any) -> None:
+    def __init__(self, client: Redis | RedisCluster, **kwargs: Any) -> None:
         # The aio object registers the reply converters on the async client,
         # which the blocking client shares (``r.response_callbacks``).
         self._async = self._ASYNC(client._async, **kwargs)

@@ -1,0 +1,126 @@
+"""RedisBloom on ``RedisCluster``: each command goes to the node of its key.
+
+The test cluster (``redis_cluster``: Redis 7.0, no modules) answers every
+RedisBloom command with an unknown-command error, which the node counts in its
+``errorstats``: the node that counted it is the one the command was sent to.
+redis-py cannot be the oracle here: it routes module commands by the server's
+``COMMAND`` table, which without the module has no entry for them (it raises
+``RedisError: ... doesn't exist in Redis commands`` before sending); aio's
+commands name their keys, so they route as redis-py does on a server with
+RedisBloom (whose key specs give the same first key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from aio.redis import Redis
+from aio.redis._cluster_slots import key_slot
+from aio.redis.cluster import RedisCluster
+from aio.redis.commands.bf import BFBloom, TDigestBloom
+from aio.redis.exceptions import RedisClusterException, ResponseError
+
+Nodes = list[tuple[str, int]]
+
+
+@pytest.fixture
+async def rc(redis_cluster: Nodes) -> AsyncIterator[RedisCluster]:
+    host, port = redis_cluster[0]
+    client = RedisCluster(host=host, port=port)
+    _ = await client.initialize()
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+async def admin(redis_cluster: Nodes) -> AsyncIterator[dict[str, Redis]]:
+    """One plain client per node (no routing), by node name."""
+    clients = {f"{h}:{p}": Redis(host=h, port=p) for h, p in redis_cluster}
+    try:
+        yield clients
+    finally:
+        for client in clients.values():
+            await client.aclose()
+
+
+async def _errors_by_node(admin: dict[str, Redis]) -> dict[str, int]:
+    counts = {}
+    for name, client in admin.items():
+        stats = await client.info("errorstats")
+        counts[name] = int(stats.get("errorstat_ERR", {}).get("count", 0))
+    return counts
+
+
+async def _node_that_ran(admin: dict[str, Redis], call: Callable[[], Any]) -> list[str]:
+    """The nodes whose error count grew while ``call()`` failed."""
+    before = await _errors_by_node(admin)
+    with pytest.raises(ResponseError, match="unknown command"):
+        await call()
+    after = await _errors_by_node(admin)
+    return [name for name in admin if after[name] > before[name]]
+
+
+def _owner(rc: RedisCluster, key: str) -> str:
+    node = rc.get_node_from_key(key)
+    assert node is not None
+    return node.name
+
+
+KEYS = ["alpha", "beta", "gamma", "{user:7}.seen", "delta", "epsilon"]
+
+
+@pytest.mark.parametrize("key", KEYS)
+async def test_each_command_goes_to_its_keys_node(
+    rc: RedisCluster, admin: dict[str, Redis], key: str
+) -> None:
+    owner = _owner(rc, key)
+    calls = [
+        lambda: rc.bf().add(key, "x"),
+        lambda: rc.cf().insertnx(key, ["x"], capacity=10),
+        lambda: rc.cms().query(key, "x"),
+        lambda: rc.topk().list(key, withcount=True),
+        lambda: rc.tdigest().quantile(key, 0.5),
+    ]
+    for call in calls:
+        assert await _node_that_ran(admin, call) == [owner]
+
+
+async def test_merges_route_by_all_their_keys(
+    rc: RedisCluster, admin: dict[str, Redis]
+) -> None:
+    dest, sources = "{m}dest", ["{m}a", "{m}b"]
+    owner = _owner(rc, "{m}")
+    ran = await _node_that_ran(admin, lambda: rc.cms().merge(dest, 2, sources))
+    assert ran == [owner]
+    ran = await _node_that_ran(
+        admin, lambda: rc.tdigest().merge(dest, 2, *sources, override=True)
+    )
+    assert ran == [owner]
+
+
+async def test_keys_in_several_slots_are_refused_before_sending(
+    rc: RedisCluster, admin: dict[str, Redis]
+) -> None:
+    assert key_slot("a") != key_slot("b")
+    before = await _errors_by_node(admin)
+    with pytest.raises(RedisClusterException, match="same key slot"):
+        await rc.cms().merge("a", 1, ["b"])
+    with pytest.raises(RedisClusterException, match="same key slot"):
+        await rc.tdigest().merge("a", 1, "b")
+    assert await _errors_by_node(admin) == before
+
+
+async def test_objects_and_callbacks_on_the_cluster(rc: RedisCluster) -> None:
+    b = rc.bf()
+    assert isinstance(b, BFBloom)
+    assert b.client is rc
+    assert isinstance(rc.tdigest(), TDigestBloom)
+    # RESP3, the default: the t-digest lists pass through, as redis-py's.
+    assert "BF.INFO" in rc.response_callbacks
+    assert "TDIGEST.MIN" in rc.response_callbacks
+    assert "TDIGEST.QUANTILE" not in rc.response_callbacks
