@@ -201,4 +201,17 @@ FACADES: tuple[Facade, ...] = (
             )
         ),
     ),
+    Facade(
+        name="redis_search",
+        doc="Blocking twins of the aio search commands (see sync_shims.redis.commands.search).",
+        twins=(
+            Twin(
+                "aio.redis.commands.search:SearchCommands",
+                name="SearchCommandsTwin",
+                members=(),
+                members_of=("aio.redis.commands.search:SearchCommands",),
+                dispatch="_execute",
+            ),
+        ),
+    ),
 )

@@ -59,10 +59,11 @@ class Case:
 
 
 def modules(lib: str) -> Any:
-    """The search builder modules of ``lib`` (``"aio"`` or ``"redis-py"``)."""
+    """The search builder modules of ``lib`` (``"aio"``, ``"sync_shims"`` or
+    ``"redis-py"``)."""
     import importlib
 
-    root = "aio.redis" if lib == "aio" else "redis"
+    root = {"aio": "aio.redis", "sync_shims": "sync_shims.redis"}.get(lib, "redis")
     names = (
         "aggregation field index_definition query querystring reducers result "
         "suggestion document"

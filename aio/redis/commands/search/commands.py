@@ -330,7 +330,7 @@ class SearchCommands(CommandsBase):
 
     def load_document(
         self, id: Any, field_encodings: dict[str, str | None] | None = None
-    ) -> Any:
+    ) -> ResponseT:
         """The hash ``id`` as a :class:`Document` (HGETALL), values decoded
         with ``field_encodings`` (field -> encoding; None keeps bytes)."""
         sent = self.client.hgetall(id)

@@ -13,6 +13,7 @@ from typing import Any
 from aio.redis.commands.search.aggregation import Asc, Desc, Reducer, SortDirection
 
 __all__ = (
+    "FieldOnlyReducer",
     "avg",
     "collect",
     "count",
