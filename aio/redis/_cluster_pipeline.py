@@ -51,6 +51,9 @@ from aio.redis.exceptions import (
 if TYPE_CHECKING:
     from aio.redis._script import Script
     from aio.redis.cluster import RedisCluster
+    from aio.redis.commands.json import Decoder, Encoder
+    from aio.redis.commands.json._cluster import ClusterJSON
+    from aio.redis.commands.vectorset import VectorSet
 
 __all__ = ("ClusterPipeline",)
 
@@ -159,6 +162,24 @@ class ClusterPipeline(ClusterPipelineHImport, ClusterCommands, CoreCommands):  #
     def set_response_callback(self, command: str, callback: Any) -> None:
         """Set a response callback on the cluster client (as redis-py)."""
         self.cluster_client.set_response_callback(command, callback)
+
+    def get_connection_kwargs(self) -> dict[str, Any]:
+        """The arguments the cluster client's node connections are made with."""
+        return self.cluster_client.get_connection_kwargs()
+
+    def json(
+        self, encoder: Encoder | None = None, decoder: Decoder | None = None
+    ) -> ClusterJSON:
+        """The RedisJSON commands, queued (``pipe.json().set(...)``)."""
+        from aio.redis.commands.json._cluster import ClusterJSON
+
+        return ClusterJSON(self, encoder=encoder, decoder=decoder)
+
+    def vset(self) -> VectorSet:
+        """The vector-set commands, queued (``pipe.vset().vadd(...)``)."""
+        from aio.redis.commands.vectorset import VectorSet
+
+        return VectorSet(self)
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
         """Queue a command (returns the pipeline); in a transaction after

@@ -112,6 +112,9 @@ if TYPE_CHECKING:
         TDigestBloom,
         TOPKBloom,
     )
+    from aio.redis.commands.json import Decoder, Encoder
+    from aio.redis.commands.json._cluster import ClusterJSON
+    from aio.redis.commands.vectorset import VectorSet
 
 __all__ = (
     "ClusterNode",
@@ -406,6 +409,26 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
         """Convert the replies of ``command`` with ``callback(reply, **options)``."""
         self.response_callbacks[command.upper()] = callback
+
+    def json(
+        self, encoder: Encoder | None = None, decoder: Decoder | None = None
+    ) -> ClusterJSON:
+        """The RedisJSON commands, each sent to its key's node (``await
+        rc.json().get("doc", "$")``). See :mod:`aio.redis.commands.json`.
+
+        :param encoder: makes JSON arguments (``json.JSONEncoder()`` by default).
+        :param decoder: parses JSON replies (``json.JSONDecoder()`` by default).
+        """
+        from aio.redis.commands.json._cluster import ClusterJSON
+
+        return ClusterJSON(self, encoder=encoder, decoder=decoder)
+
+    def vset(self) -> VectorSet:
+        """The vector-set commands, each sent to its key's node. See
+        :mod:`aio.redis.commands.vectorset`."""
+        from aio.redis.commands.vectorset import VectorSet
+
+        return VectorSet(self)
 
     def bf(self) -> BFBloom:
         """The Bloom filter commands, each sent to its key's node (``await

@@ -63,6 +63,8 @@ from sync_shims.redis.lock import Lock
 from sync_shims.redis.retry import Retry
 
 if TYPE_CHECKING:
+    from aio.redis.commands.json import Decoder
+    from aio.redis.commands.json import Encoder as JSONEncoder
     from sync_shims.redis.commands.bf import (
         BFBloom,
         CFBloom,
@@ -70,6 +72,8 @@ if TYPE_CHECKING:
         TDigestBloom,
         TOPKBloom,
     )
+    from sync_shims.redis.commands.json._cluster import ClusterJSON
+    from sync_shims.redis.commands.vectorset import VectorSet
 
 __all__ = (
     "AskError",
@@ -376,6 +380,22 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
         """
         return ClusterPipeline._wrap(self._async.pipeline(transaction, shard_hint))
 
+    def json(
+        self, encoder: JSONEncoder | None = None, decoder: Decoder | None = None
+    ) -> ClusterJSON:
+        """The RedisJSON commands, blocking, each sent to its key's node; see
+        :mod:`sync_shims.redis.commands.json`."""
+        from sync_shims.redis.commands.json._cluster import ClusterJSON
+
+        return ClusterJSON(self, encoder=encoder, decoder=decoder)
+
+    def vset(self) -> VectorSet:
+        """The vector-set commands, blocking, each sent to its key's node; see
+        :mod:`sync_shims.redis.commands.vectorset`."""
+        from sync_shims.redis.commands.vectorset import VectorSet
+
+        return VectorSet(self)
+
     def pubsub(
         self,
         node: AsyncClusterNode | None = None,
@@ -524,6 +544,24 @@ class ClusterPipeline(BlockingPipelineMixin, ClusterPipelineTwin):
     def himport_registry(self) -> HImportRegistry:
         """The client's HIMPORT fieldsets (its ``himport_registry``)."""
         return self._async.himport_registry
+
+    def get_connection_kwargs(self) -> dict[str, Any]:
+        """The arguments the cluster client's node connections are made with."""
+        return self._async.get_connection_kwargs()
+
+    def json(
+        self, encoder: JSONEncoder | None = None, decoder: Decoder | None = None
+    ) -> ClusterJSON:
+        """The RedisJSON commands, queued (``pipe.json().set(...)``)."""
+        from sync_shims.redis.commands.json._cluster import ClusterJSON
+
+        return ClusterJSON(self, encoder=encoder, decoder=decoder)
+
+    def vset(self) -> VectorSet:
+        """The vector-set commands, queued (``pipe.vset().vadd(...)``)."""
+        from sync_shims.redis.commands.vectorset import VectorSet
+
+        return VectorSet(self)
 
     def execute(
         self, raise_on_error: bool = True, allow_redirections: bool = True
