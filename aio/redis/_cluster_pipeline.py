@@ -51,6 +51,13 @@ from aio.redis.exceptions import (
 if TYPE_CHECKING:
     from aio.redis._script import Script
     from aio.redis.cluster import RedisCluster
+    from aio.redis.commands.bf import (
+        BFBloom,
+        CFBloom,
+        CMSBloom,
+        TDigestBloom,
+        TOPKBloom,
+    )
     from aio.redis.commands.json import Decoder, Encoder
     from aio.redis.commands.json._cluster import ClusterJSON
     from aio.redis.commands.vectorset import VectorSet
@@ -166,6 +173,36 @@ class ClusterPipeline(ClusterPipelineHImport, ClusterCommands, CoreCommands):  #
     def get_connection_kwargs(self) -> dict[str, Any]:
         """The arguments the cluster client's node connections are made with."""
         return self.cluster_client.get_connection_kwargs()
+
+    def bf(self) -> BFBloom:
+        """The Bloom filter commands, queued (``pipe.bf().add("seen", "ada")``)."""
+        from aio.redis.commands.bf import BFBloom
+
+        return BFBloom(self)
+
+    def cf(self) -> CFBloom:
+        """The cuckoo filter commands, queued."""
+        from aio.redis.commands.bf import CFBloom
+
+        return CFBloom(self)
+
+    def cms(self) -> CMSBloom:
+        """The count-min sketch commands, queued."""
+        from aio.redis.commands.bf import CMSBloom
+
+        return CMSBloom(self)
+
+    def topk(self) -> TOPKBloom:
+        """The top-k commands, queued."""
+        from aio.redis.commands.bf import TOPKBloom
+
+        return TOPKBloom(self)
+
+    def tdigest(self) -> TDigestBloom:
+        """The t-digest commands, queued."""
+        from aio.redis.commands.bf import TDigestBloom
+
+        return TDigestBloom(self)
 
     def json(
         self, encoder: Encoder | None = None, decoder: Decoder | None = None

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         TOPKBloom,
     )
     from aio.redis.commands.json import JSON, Decoder, Encoder
+    from aio.redis.commands.search import Search
     from aio.redis.commands.timeseries import TimeSeries
     from aio.redis.commands.vectorset import VectorSet
     from aio.redis.keyspace_notifications import AsyncKeyspaceNotifications
@@ -85,6 +86,14 @@ class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
         from aio.redis.commands.json import JSON
 
         return JSON(self, encoder=encoder, decoder=decoder)
+
+    def ft(self, index_name: str = "idx") -> Search:
+        """The search commands of the index ``index_name``
+        (``await r.ft("idx").search("hello")``); on a pipeline they are queued.
+        See :mod:`aio.redis.commands.search`."""
+        from aio.redis.commands.search import Search
+
+        return Search(self, index_name)
 
     def keyspace_notifications(
         self,

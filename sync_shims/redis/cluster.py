@@ -549,6 +549,36 @@ class ClusterPipeline(BlockingPipelineMixin, ClusterPipelineTwin):
         """The arguments the cluster client's node connections are made with."""
         return self._async.get_connection_kwargs()
 
+    def bf(self) -> BFBloom:
+        """The Bloom filter commands, queued (``pipe.bf().add("seen", "ada")``)."""
+        from sync_shims.redis.commands.bf import BFBloom
+
+        return BFBloom(self)
+
+    def cf(self) -> CFBloom:
+        """The cuckoo filter commands, queued."""
+        from sync_shims.redis.commands.bf import CFBloom
+
+        return CFBloom(self)
+
+    def cms(self) -> CMSBloom:
+        """The count-min sketch commands, queued."""
+        from sync_shims.redis.commands.bf import CMSBloom
+
+        return CMSBloom(self)
+
+    def topk(self) -> TOPKBloom:
+        """The top-k commands, queued."""
+        from sync_shims.redis.commands.bf import TOPKBloom
+
+        return TOPKBloom(self)
+
+    def tdigest(self) -> TDigestBloom:
+        """The t-digest commands, queued."""
+        from sync_shims.redis.commands.bf import TDigestBloom
+
+        return TDigestBloom(self)
+
     def json(
         self, encoder: JSONEncoder | None = None, decoder: Decoder | None = None
     ) -> ClusterJSON:

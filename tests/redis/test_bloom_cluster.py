@@ -124,3 +124,36 @@ async def test_objects_and_callbacks_on_the_cluster(rc: RedisCluster) -> None:
     assert "BF.INFO" in rc.response_callbacks
     assert "TDIGEST.MIN" in rc.response_callbacks
     assert "TDIGEST.QUANTILE" not in rc.response_callbacks
+
+
+async def test_cluster_pipeline_queues_and_routes(
+    rc: RedisCluster, admin: dict[str, Redis]
+) -> None:
+    keys = ["alpha", "beta", "gamma"]
+    owners = sorted({_owner(rc, key) for key in keys})
+    assert len(owners) > 1  # the keys span nodes
+    pipe = rc.pipeline()
+    b = pipe.bf()
+    assert b.client is pipe and b.add(keys[0], "x") is pipe
+    pipe.cms().query(keys[1], "x")
+    pipe.tdigest().min(keys[2])
+    before = await _errors_by_node(admin)
+    results = await pipe.execute(raise_on_error=False)
+    after = await _errors_by_node(admin)
+    assert [type(r) for r in results] == [ResponseError] * 3
+    assert sorted(n for n in admin if after[n] > before[n]) == owners
+    assert "BF.INFO" in rc.response_callbacks  # registered on the cluster client
+
+
+async def test_cluster_transaction_in_one_slot(
+    rc: RedisCluster, admin: dict[str, Redis]
+) -> None:
+    owner = _owner(rc, "{tx}")
+    pipe = rc.pipeline(transaction=True)
+    pipe.topk().add("{tx}a", "x")
+    pipe.cf().exists("{tx}b", "x")
+    before = await _errors_by_node(admin)
+    with pytest.raises(ResponseError):
+        await pipe.execute()
+    after = await _errors_by_node(admin)
+    assert [n for n in admin if after[n] > before[n]] == [owner]

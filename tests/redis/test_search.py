@@ -64,8 +64,6 @@ Maker = Callable[..., Any]
 
 def ft(client: Any, index: str = "idx") -> Any:
     """The search object of ``client`` (either library)."""
-    if isinstance(client, Redis):
-        return Search(client, index)
     return client.ft(index)
 
 
@@ -457,3 +455,60 @@ async def test_server_error_is_response_error(server: ScriptedServer) -> None:
         server.script(ErrorReply("Unknown Index name"))
         with pytest.raises(ResponseError, match="Unknown Index name"):
             await Search(r).search("hi")
+
+
+async def test_ft_accessor(server: ScriptedServer) -> None:
+    async with Redis(port=server.port, protocol=2) as r:
+        s = r.ft()
+        assert isinstance(s, Search) and s.index_name == "idx" and s.client is r
+        assert r.ft("books").index_name == "books"
+        assert "FT.SEARCH" not in r.response_callbacks  # nothing registered
+        pipe = r.pipeline()
+        assert isinstance(pipe.ft("b"), Search) and pipe.ft().client is pipe
+
+
+# -- the docs' example -------------------------------------------------------------
+
+
+def test_docs_example_runs_as_documented(
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.redis.scripted_search import doc_example
+
+    # RediSearch's RESP3 replies to the example's commands (the default protocol).
+    server.script(
+        OK,
+        3,
+        3,
+        {
+            "total_results": 1,
+            "results": [
+                {
+                    "id": b"book:1",
+                    "extra_attributes": {"title": b"Dune", "year": b"1965"},
+                }
+            ],
+        },
+        {
+            "total_results": 1,
+            "results": [{"extra_attributes": {"genre": b"sf", "n": b"2"}}],
+        },
+        OK,
+    )
+    monkeypatch.setenv("AIO_REDIS_URL", f"redis://127.0.0.1:{server.port}/0")
+    code = compile(doc_example("search"), "docs/redis_search.md", "exec")
+    exec(code, {"__name__": "doc"})
+    assert capsys.readouterr().out.splitlines() == [
+        "1 [('book:1', 'Dune', '1965')]",
+        "[['genre', 'sf', 'n', '2']]",
+    ]
+    assert [c[0] for c in server.received] == [
+        b"FT.CREATE", b"HSET", b"HSET", b"FT.SEARCH", b"FT.AGGREGATE", b"FT.DROPINDEX"
+    ]  # fmt: skip
+    assert server.received[0] == [
+        b"FT.CREATE", b"books", b"ON", b"HASH", b"PREFIX", b"1", b"book:", b"SCORE",
+        b"1.0", b"SCHEMA", b"title", b"TEXT", b"WEIGHT", b"2.0", b"year", b"NUMERIC",
+        b"SORTABLE", b"genre", b"TAG", b"SEPARATOR", b",",
+    ]  # fmt: skip

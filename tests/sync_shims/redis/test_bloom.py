@@ -315,3 +315,31 @@ def test_cluster_sends_each_command_to_its_keys_node(
     finally:
         for client in nodes.values():
             client.close()
+
+
+def test_cluster_pipeline_queues_and_routes(
+    redis_cluster: list[tuple[str, int]],
+) -> None:
+    host, port = redis_cluster[0]
+    nodes = {f"{h}:{p}": shim.Redis(host=h, port=p) for h, p in redis_cluster}
+    try:
+        with shim.RedisCluster(host=host, port=port) as rc:
+            keys = ["alpha", "beta", "gamma"]
+            owners = set()
+            for key in keys:
+                node = rc.get_node_from_key(key)
+                assert node is not None
+                owners.add(node.name)
+            rc.ping(target_nodes=rc.get_nodes())  # connected before counting
+            with rc.pipeline() as pipe:
+                assert pipe.bf().add(keys[0], "x") is pipe
+                pipe.cf().count(keys[1], "x")
+                pipe.tdigest().cdf(keys[2], 1.5)
+                before = _errors_by_node(nodes)
+                results = pipe.execute(raise_on_error=False)
+                after = _errors_by_node(nodes)
+            assert [type(r) for r in results] == [shim.ResponseError] * 3
+            assert {n for n in after if after[n] > before[n]} == owners
+    finally:
+        for client in nodes.values():
+            client.close()

@@ -76,8 +76,6 @@ def clients(
 
 def ft(client: Any, index: str = "idx") -> Any:
     """The search object of ``client`` (either library)."""
-    if isinstance(client, shim.Redis | shim.Pipeline):
-        return Search(client, index)
     return client.ft(index)
 
 
@@ -194,3 +192,39 @@ def test_batch_indexer(server: ScriptedServer) -> None:
         assert server.received[-1] == [
             b"FT.ADD", b"idx", b"d2", b"1.0", b"REPLACE", b"FIELDS", b"x", b"1"
         ]  # fmt: skip
+
+
+def test_ft_accessor(server: ScriptedServer) -> None:
+    with shim.Redis(port=server.port, protocol=2) as r:
+        s = r.ft("books")
+        assert isinstance(s, Search) and s.index_name == "books" and s.client is r
+        assert r.ft().index_name == "idx"
+        pipe = r.pipeline()
+        assert pipe.ft().client is pipe
+
+
+def test_docs_example_runs_as_documented(
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.redis.scripted_search import doc_example
+
+    server.script(
+        1,
+        2,
+        [b"hello", b"0.9", b"help", b"0.5"],
+        {"total_results": 0, "results": []},
+        set(),
+    )
+    monkeypatch.setenv("AIO_REDIS_URL", f"redis://127.0.0.1:{server.port}/0")
+    code = compile(doc_example("search-blocking"), "docs/redis_search.md", "exec")
+    exec(code, {"__name__": "doc"})
+    assert capsys.readouterr().out.splitlines() == [
+        "2",
+        "['hello', 'help']",
+        "[[0], []]",
+    ]
+    assert [c[0] for c in server.received] == [
+        b"FT.SUGADD", b"FT.SUGADD", b"FT.SUGGET", b"FT.SEARCH", b"FT.TAGVALS"
+    ]  # fmt: skip

@@ -86,7 +86,7 @@ from sync_shims.redis._client_mixin import _await
 
 if TYPE_CHECKING:
     from sync_shims.redis.client import Redis
-    from sync_shims.redis.cluster import RedisCluster
+    from sync_shims.redis.cluster import ClusterPipeline, RedisCluster
 
 __all__ = (
     "BF_ADD",
@@ -167,7 +167,9 @@ class _BlockingBloom:
     commandmixin: ClassVar[type]
     _async: Any
 
-    def __init__(self, client: Redis | RedisCluster, **kwargs: Any) -> None:
+    def __init__(
+        self, client: Redis | RedisCluster | ClusterPipeline, **kwargs: Any
+    ) -> None:
         # The aio object registers the reply converters on the async client,
         # which the blocking client shares (``r.response_callbacks``).
         self._async = self._ASYNC(client._async, **kwargs)
