@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         TOPKBloom,
     )
     from sync_shims.redis.commands.json import JSON
+    from sync_shims.redis.commands.search import Search
     from sync_shims.redis.commands.timeseries import TimeSeries
     from sync_shims.redis.commands.vectorset import VectorSet
 
@@ -308,6 +309,13 @@ class Redis(BlockingClientMixin, RedisTwin):
         from sync_shims.redis.commands.json import JSON
 
         return JSON(self, encoder=encoder, decoder=decoder)
+
+    def ft(self, index_name: str = "idx") -> Search:
+        """The search commands of the index ``index_name``, blocking (on a
+        pipeline: queued); see :mod:`sync_shims.redis.commands.search`."""
+        from sync_shims.redis.commands.search import Search
+
+        return Search(self, index_name)
 
     def ts(self) -> TimeSeries:
         """The RedisTimeSeries commands, blocking (on a pipeline: queued); see
