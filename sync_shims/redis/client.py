@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from sync_shims.redis.commands.search import Search
     from sync_shims.redis.commands.timeseries import TimeSeries
     from sync_shims.redis.commands.vectorset import VectorSet
+    from sync_shims.redis.keyspace_notifications import KeyspaceNotifications
 
 __all__ = (
     "Monitor",
@@ -379,6 +380,25 @@ class Redis(BlockingClientMixin, RedisTwin):
     def pubsub(self, **kwargs: Any) -> PubSub:
         """A :class:`PubSub` on its own connection (``ignore_subscribe_messages``)."""
         return PubSub(self._async.pubsub(**kwargs))
+
+    def keyspace_notifications(
+        self,
+        key_prefix: str | bytes | None = None,
+        ignore_subscribe_messages: bool = True,
+    ) -> KeyspaceNotifications:
+        """A :class:`~sync_shims.redis.keyspace_notifications.KeyspaceNotifications`
+        on its own pub/sub connection; handlers run in the thread that reads.
+
+        :param key_prefix: keep only the keys with this prefix, stripped.
+        :param ignore_subscribe_messages: the default of its ``get_message``.
+        """
+        from sync_shims.redis.keyspace_notifications import KeyspaceNotifications
+
+        return KeyspaceNotifications(
+            self,
+            key_prefix=key_prefix,
+            ignore_subscribe_messages=ignore_subscribe_messages,
+        )
 
     def lock(
         self,
