@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     )
     from aio.redis.commands.json import Decoder, Encoder
     from aio.redis.commands.json._cluster import ClusterJSON
+    from aio.redis.commands.timeseries import ClusterTimeSeries
     from aio.redis.commands.vectorset import VectorSet
 
 __all__ = ("ClusterPipeline",)
@@ -169,6 +170,12 @@ class ClusterPipeline(ClusterPipelineHImport, ClusterCommands, CoreCommands):  #
     def set_response_callback(self, command: str, callback: Any) -> None:
         """Set a response callback on the cluster client (as redis-py)."""
         self.cluster_client.set_response_callback(command, callback)
+
+    def ts(self) -> ClusterTimeSeries:
+        """The RedisTimeSeries commands, queued (``pipe.ts().add("t", 1, 2.5)``)."""
+        from aio.redis.commands.timeseries import ClusterTimeSeries
+
+        return ClusterTimeSeries(self)
 
     def get_connection_kwargs(self) -> dict[str, Any]:
         """The arguments the cluster client's node connections are made with."""

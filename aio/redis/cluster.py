@@ -114,6 +114,7 @@ if TYPE_CHECKING:
     )
     from aio.redis.commands.json import Decoder, Encoder
     from aio.redis.commands.json._cluster import ClusterJSON
+    from aio.redis.commands.timeseries import ClusterTimeSeries
     from aio.redis.commands.vectorset import VectorSet
 
 __all__ = (
@@ -409,6 +410,14 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
         """Convert the replies of ``command`` with ``callback(reply, **options)``."""
         self.response_callbacks[command.upper()] = callback
+
+    def ts(self) -> ClusterTimeSeries:
+        """The RedisTimeSeries commands, each keyed one sent to its keys' node
+        (``await rc.ts().get("t")``). See :mod:`aio.redis.commands.timeseries`.
+        """
+        from aio.redis.commands.timeseries import ClusterTimeSeries
+
+        return ClusterTimeSeries(self)
 
     def json(
         self, encoder: Encoder | None = None, decoder: Decoder | None = None

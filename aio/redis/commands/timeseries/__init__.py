@@ -12,7 +12,8 @@ values redis-py returns, on RESP2 and RESP3::
     await ts.range("temp:1", "-", "+")  # [(1700000000000, 21.5)]
     await ts.mget(["room=a"])  # [{'temp:1': [{}, 1700000000000, 21.5]}]
 
-``TS.INFO``'s reply is a :class:`~aio.redis.commands.timeseries.info.TSInfo`.
+On a :class:`~aio.redis.RedisCluster`, ``rc.ts()`` is a :class:`ClusterTimeSeries`
+(keyed commands go to their keys' node). ``TS.INFO``'s reply is a :class:`~aio.redis.commands.timeseries.info.TSInfo`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ from __future__ import annotations
 from aio.redis.commands.timeseries._client import TimeSeries as TimeSeries
 from aio.redis.commands.timeseries._client import (
     TimeSeriesPipeline as TimeSeriesPipeline,
+)
+from aio.redis.commands.timeseries._cluster import (
+    ClusterTimeSeries as ClusterTimeSeries,
+)
+from aio.redis.commands.timeseries._cluster import (
+    TimeSeriesClusterPipeline as TimeSeriesClusterPipeline,
 )
 from aio.redis.commands.timeseries._commands import (
     TimeSeriesCommands as TimeSeriesCommands,
@@ -30,12 +37,17 @@ from aio.redis.commands.timeseries.info import TSInfo as TSInfo
 AsyncTimeSeries = TimeSeries
 #: redis-py's name of ``r.ts().pipeline()``'s class.
 Pipeline = TimeSeriesPipeline
+#: redis-py's name of ``rc.ts().pipeline()``'s class (on a cluster).
+ClusterPipeline = TimeSeriesClusterPipeline
 
 __all__ = (
     "AsyncTimeSeries",
+    "ClusterPipeline",
+    "ClusterTimeSeries",
     "Pipeline",
     "TSInfo",
     "TimeSeries",
+    "TimeSeriesClusterPipeline",
     "TimeSeriesCommands",
     "TimeSeriesPipeline",
 )

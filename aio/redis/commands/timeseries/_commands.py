@@ -8,6 +8,10 @@ reply on a client, the pipeline itself on a pipeline (see
 combination of options raises at the call, before anything is awaited or
 queued. The replies are converted by :mod:`._replies`.
 
+Every keyed command names its keys (``keys=[...]``, not sent), so a cluster
+routes it without asking a node (redis-py names them for the read commands
+only, and asks the nodes' ``COMMAND`` table for the others: the same node).
+
 Timestamps are Unix milliseconds; ``"*"`` (now), ``"-"`` (the earliest) and
 ``"+"`` (the latest) are sent as given. Durations (``retention_msecs``,
 ``bucket_size_msec``...) are milliseconds.
@@ -252,7 +256,7 @@ class TimeSeriesCommands(CommandsBase):
             ignore_max_time_diff=ignore_max_time_diff,
             ignore_max_val_diff=ignore_max_val_diff,
         )
-        return self.execute_command(CREATE_CMD, *params)
+        return self.execute_command(CREATE_CMD, *params, keys=[key])
 
     def alter(
         self,
@@ -280,7 +284,7 @@ class TimeSeriesCommands(CommandsBase):
             ignore_max_time_diff=ignore_max_time_diff,
             ignore_max_val_diff=ignore_max_val_diff,
         )
-        return self.execute_command(ALTER_CMD, *params)
+        return self.execute_command(ALTER_CMD, *params, keys=[key])
 
     def add(
         self,
@@ -317,7 +321,7 @@ class TimeSeriesCommands(CommandsBase):
             ignore_max_val_diff=ignore_max_val_diff,
         )
         add_value(params, "ON_DUPLICATE", on_duplicate)
-        return self.execute_command(ADD_CMD, *params)
+        return self.execute_command(ADD_CMD, *params, keys=[key])
 
     def madd(self, ktv_tuples: list[tuple[KeyT, int | str, Number | str]]) -> ResponseT:
         """Add samples to existing series (TS.MADD).
@@ -328,7 +332,7 @@ class TimeSeriesCommands(CommandsBase):
         params: list[Any] = []
         for key_timestamp_value in ktv_tuples:
             params.extend(key_timestamp_value)
-        return self.execute_command(MADD_CMD, *params)
+        return self.execute_command(MADD_CMD, *params, keys=params[::3])
 
     def incrby(
         self,
@@ -409,7 +413,7 @@ class TimeSeriesCommands(CommandsBase):
         params: list[Any] = [key, value]
         add_value(params, "TIMESTAMP", timestamp)
         add_series_options(params, **series_options)
-        return self.execute_command(command, *params)
+        return self.execute_command(command, *params, keys=[key])
 
     def delete(self, key: KeyT, from_time: int, to_time: int) -> ResponseT:
         """Delete the samples of ``key`` from ``from_time`` to ``to_time``, both
@@ -417,7 +421,7 @@ class TimeSeriesCommands(CommandsBase):
 
         :returns: how many were deleted.
         """
-        return self.execute_command(DEL_CMD, key, from_time, to_time)
+        return self.execute_command(DEL_CMD, key, from_time, to_time, keys=[key])
 
     def createrule(
         self,
@@ -441,7 +445,9 @@ class TimeSeriesCommands(CommandsBase):
         add_aggregation(params, aggregation_type, bucket_size_msec)
         if align_timestamp is not None:
             params.append(align_timestamp)
-        return self.execute_command(CREATERULE_CMD, *params)
+        return self.execute_command(
+            CREATERULE_CMD, *params, keys=[source_key, dest_key]
+        )
 
     def deleterule(self, source_key: KeyT, dest_key: KeyT) -> ResponseT:
         """Remove the compaction rule from ``source_key`` to ``dest_key``
@@ -449,7 +455,9 @@ class TimeSeriesCommands(CommandsBase):
 
         :returns: True.
         """
-        return self.execute_command(DELETERULE_CMD, source_key, dest_key)
+        return self.execute_command(
+            DELETERULE_CMD, source_key, dest_key, keys=[source_key, dest_key]
+        )
 
     def range(
         self,
