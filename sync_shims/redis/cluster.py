@@ -73,6 +73,7 @@ if TYPE_CHECKING:
         TOPKBloom,
     )
     from sync_shims.redis.commands.json._cluster import ClusterJSON
+    from sync_shims.redis.commands.timeseries import ClusterTimeSeries
     from sync_shims.redis.commands.vectorset import VectorSet
 
 __all__ = (
@@ -396,6 +397,13 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
 
         return VectorSet(self)
 
+    def ts(self) -> ClusterTimeSeries:
+        """The RedisTimeSeries commands, blocking, each keyed one sent to its
+        keys' node; see :mod:`sync_shims.redis.commands.timeseries`."""
+        from sync_shims.redis.commands.timeseries import ClusterTimeSeries
+
+        return ClusterTimeSeries(self)
+
     def pubsub(
         self,
         node: AsyncClusterNode | None = None,
@@ -592,6 +600,12 @@ class ClusterPipeline(BlockingPipelineMixin, ClusterPipelineTwin):
         from sync_shims.redis.commands.vectorset import VectorSet
 
         return VectorSet(self)
+
+    def ts(self) -> ClusterTimeSeries:
+        """The RedisTimeSeries commands, queued (``pipe.ts().add("t", 1, 2.5)``)."""
+        from sync_shims.redis.commands.timeseries import ClusterTimeSeries
+
+        return ClusterTimeSeries(self)
 
     def execute(
         self, raise_on_error: bool = True, allow_redirections: bool = True
