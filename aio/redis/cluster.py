@@ -40,6 +40,7 @@ import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aio.redis._cluster_cache import share_cache
 from aio.redis._cluster_commands import CLUSTER_RESPONSE_CALLBACKS, ClusterCommands
 from aio.redis._cluster_himport import ClusterHImport, himport_set_on
 from aio.redis._cluster_multikey import ClusterMultiKeyCommands, gather_all
@@ -105,6 +106,7 @@ if TYPE_CHECKING:
     from aio.redis._cluster_pipeline import ClusterPipeline
     from aio.redis._cluster_pubsub import ClusterPubSub
     from aio.redis._script import Script
+    from aio.redis.cache import CacheInterface
     from aio.redis.commands.bf import (
         BFBloom,
         CFBloom,
@@ -251,6 +253,8 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         # As redis-py's: one HIMPORT registry for every node's connections.
         self._himport_registry = HImportRegistry()
         connection_kwargs["himport_registry"] = self._himport_registry
+        # As redis-py's: one client-side cache for every node (get_cache()).
+        self._cache = share_cache(connection_kwargs)
         # As redis-py's: the nodes' connection class is among the arguments.
         self.connection_kwargs = {
             **connection_kwargs,
@@ -406,6 +410,11 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     def get_connection_kwargs(self) -> dict[str, Any]:
         """The arguments the node connections are made with."""
         return self.connection_kwargs
+
+    def get_cache(self) -> CacheInterface | None:
+        """The client-side cache every node shares (``cache=``,
+        ``cache_config=`` or ``cache_factory=``, with ``protocol=3``), or None."""
+        return self._cache
 
     def set_response_callback(self, command: str, callback: Callable[..., Any]) -> None:
         """Convert the replies of ``command`` with ``callback(reply, **options)``."""

@@ -63,6 +63,7 @@ from sync_shims.redis.lock import Lock
 from sync_shims.redis.retry import Retry
 
 if TYPE_CHECKING:
+    from aio.redis.cache import CacheInterface
     from aio.redis.commands.json import Decoder
     from aio.redis.commands.json import Encoder as JSONEncoder
     from sync_shims.redis.commands.bf import (
@@ -228,6 +229,14 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
         """The HIMPORT fieldsets declared on this cluster client, shared by every
         node's connections (change it through ``himport_prepare``/``himport_discard``)."""
         return self._async.himport_registry
+
+    def get_cache(self) -> CacheInterface | None:
+        """The client-side cache every node shares (``protocol=3`` with
+        ``cache_config=``, ``cache=`` or ``cache_factory=``:
+        :mod:`sync_shims.redis.cache`), or None. A read through any node is
+        cached there, and the nodes' invalidations remove it."""
+        cache: CacheInterface | None = self._async.get_cache()
+        return cache
 
     @property
     def cluster_error_retry_attempts(self) -> int:
