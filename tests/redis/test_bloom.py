@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 import redis.asyncio as redispy
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aio.redis import DataError, InvalidResponse, Redis
 from aio.redis.commands import bf
@@ -488,3 +490,79 @@ def test_docs_example_runs_as_documented(
         b"TOPK.LIST",
     ]
     assert server.unused == 0
+
+
+# -- converters against redis-py's on random input -------------------------------
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.binary(max_size=12)
+    | st.text(max_size=12)
+    | st.sampled_from([b"inf", b"-inf", b"nan", b"Infinity", b"null", b"1e3", b"0x1"])
+)
+_REPLIES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.binary(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.lists(_SCALARS, max_size=8))
+def test_number_list_as_redispy_parse_to_list(reply: list[Any]) -> None:
+    from redis.commands.helpers import parse_to_list
+
+    assert shown(number_list("X", reply)) == shown(parse_to_list(reply))  # type: ignore[no-untyped-call]
+
+
+@given(_REPLIES)
+def test_converters_raise_only_invalid_response(reply: Any) -> None:
+    for protocol in (2, 3):
+        for family in FAMILIES:
+            for convert in bloom_callbacks(family, protocol).values():
+                try:
+                    convert(reply)
+                except InvalidResponse:
+                    pass
+
+
+@given(st.lists(st.integers() | st.binary(max_size=4), min_size=5, max_size=5))
+def test_info_objects_as_redispy(values: list[Any]) -> None:
+    import redis.commands.bf.info as theirs
+
+    names = list(BFInfo._FIELDS.values())
+    for reply in (
+        [x for pair in zip(names, values, strict=True) for x in pair],
+        dict(zip([n.encode() for n in names], values, strict=True)),
+    ):
+        expected = theirs.BFInfo(reply)  # type: ignore[no-untyped-call]
+        assert vars(BFInfo(reply)) == vars(expected)
+
+
+def test_exported_names() -> None:
+    import redis.commands.bf as theirs
+    import redis.commands.bf.info as theirs_info
+
+    import aio.redis.commands.bf.commands as ours_commands
+    import aio.redis.commands.bf.info as ours_info
+    import sync_shims.redis.commands.bf as facade
+    import sync_shims.redis.commands.bf.commands as facade_commands
+    import sync_shims.redis.commands.bf.info as facade_info
+
+    for module in (bf, ours_info, ours_commands, facade, facade_info, facade_commands):
+        assert all(hasattr(module, name) for name in module.__all__), module
+    wanted = {
+        name
+        for name in dir(theirs)
+        if not name.startswith("_") and (name.isupper() or name[0].isupper())
+    } - {"Any", "AsyncClientProtocol", "Awaitable", "BloomScanDumpResponse"}
+    wanted -= {"Literal", "ModuleListResponse", "NEVER_DECODE", "SyncClientProtocol"}
+    assert wanted <= set(bf.__all__)
+    assert {"BFBloom", "TOPKBloom", "TDigestInfo", "BF_ADD"} <= set(facade.__all__)
+    info_names = {n for n in dir(theirs_info) if n.endswith("Info")}
+    assert info_names == set(ours_info.__all__) == set(facade_info.__all__)

@@ -24,20 +24,27 @@ from aio.redis.exceptions import InvalidResponse
 __all__ = ("BFInfo", "CFInfo", "CMSInfo", "TDigestInfo", "TopKInfo")
 
 
-def _field_name(name: Any) -> Any:
+def _field_name(command: str, name: Any) -> str:
     # Field names compare as text whatever decode_responses is.
-    return name.decode("utf-8", "replace") if isinstance(name, bytes) else name
+    if isinstance(name, bytes):
+        return name.decode("utf-8", "replace")
+    if isinstance(name, str):
+        return name
+    raise InvalidResponse(f"{command}: a field name is not text: {name!r}")
 
 
-def _fields(command: str, reply: Any) -> dict[Any, Any]:
+def _fields(command: str, reply: Any) -> dict[str, Any]:
     """The reply's fields by name: a RESP3 map, or RESP2's flat array of pairs."""
     if isinstance(reply, Mapping):
-        return {_field_name(k): v for k, v in reply.items()}
-    if isinstance(reply, list) and len(reply) % 2 == 0:
-        return {_field_name(k): v for k, v in zip(reply[::2], reply[1::2], strict=True)}
-    raise InvalidResponse(
-        f"{command}: expected field/value pairs, got {type(reply).__name__} {reply!r}"
-    )
+        pairs = list(reply.items())
+    elif isinstance(reply, list) and len(reply) % 2 == 0:
+        pairs = list(zip(reply[::2], reply[1::2], strict=True))
+    else:
+        raise InvalidResponse(
+            f"{command}: expected field/value pairs, got {type(reply).__name__} "
+            f"{reply!r}"
+        )
+    return {_field_name(command, name): value for name, value in pairs}
 
 
 class _Info:
