@@ -36,6 +36,7 @@ from tests.redis.scripted_timeseries import (
     Raw,
     ScriptedServer,
     Simple,
+    doc_example,
     shown,
 )
 
@@ -618,3 +619,62 @@ def test_converters_ignore_options_they_do_not_use() -> None:
     replies: dict[str, Any] = {"TS.DEL": 1, "TS.INFO": [b"labels", []]}
     for name, convert in CALLBACKS.items():
         convert(replies.get(name, []), aggregation_type="avg", unused=True)
+
+
+# -- the docs' example -------------------------------------------------------------
+
+
+def test_docs_example_runs_as_documented(
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # RedisTimeSeries' RESP3 replies to the example's commands (the default
+    # protocol).
+    server.script(
+        OK,
+        OK,
+        OK,
+        [1000, 61000],
+        121000,
+        [121000, 22.25],
+        [[0, 20.5], [60000, 21.0], [120000, 22.25]],
+        {b"temp:1:avg": [{b"room": b"kitchen", b"agg": b"avg"}, [60000, 21.0]]},
+        {
+            b"totalSamples": 3,
+            b"retentionTime": 86400000,
+            b"labels": {b"room": b"kitchen"},
+            b"rules": {b"temp:1:avg": [60000, b"AVG", 0]},
+        },
+        1000,
+        {b"temp:1:avg"},
+        3,
+    )
+    monkeypatch.setenv("AIO_REDIS_URL", f"redis://127.0.0.1:{server.port}/0")
+    code = compile(doc_example("ts"), "docs/redis_timeseries.md", "exec")
+    exec(code, {"__name__": "doc"})
+    assert capsys.readouterr().out.splitlines() == [
+        "[1000, 61000]",
+        "121000",
+        "(121000, 22.25)",
+        "[(0, 20.5), (60000, 21.0), (120000, 22.25)]",
+        "[{'temp:1:avg': [{'room': 'kitchen', 'agg': 'avg'}, 60000, 21.0]}]",
+        "3 86400000 {'room': 'kitchen'}",
+        "[1000, ['temp:1:avg']]",
+        "3",
+    ]
+    assert [c[0] for c in server.received] == [
+        b"TS.CREATE",
+        b"TS.CREATE",
+        b"TS.CREATERULE",
+        b"TS.MADD",
+        b"TS.ADD",
+        b"TS.GET",
+        b"TS.RANGE",
+        b"TS.MGET",
+        b"TS.INFO",
+        b"TS.INCRBY",
+        b"TS.QUERYINDEX",
+        b"DEL",
+    ]
+    assert server.unused == 0

@@ -32,6 +32,7 @@ from tests.redis.scripted_timeseries import (
     Case,
     ScriptedServer,
     Simple,
+    doc_example,
     shown,
 )
 
@@ -255,3 +256,39 @@ def test_malformed_reply_raises_invalid_response(server: ScriptedServer) -> None
             r.ts().get("t")
         server.script(1)
         assert r.ts().add("t", 1, 1) == 1
+
+
+def test_docs_example_runs_as_documented(
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # RedisTimeSeries' RESP3 replies (the default protocol); the pipeline is a
+    # transaction, whose MULTI/EXEC the scripted server answers itself.
+    server.script(
+        1000,
+        2000,
+        [[2000, 0.75]],
+        {b"cpu": [{}, {b"aggregators": []}, [[1000, 0.5], [2000, 0.75]]]},
+        [2000, 0.75],
+        1,
+        1,
+    )
+    monkeypatch.setenv("AIO_REDIS_URL", f"redis://127.0.0.1:{server.port}/0")
+    code = compile(doc_example("ts-blocking"), "docs/redis_timeseries.md", "exec")
+    exec(code, {"__name__": "doc"})
+    assert capsys.readouterr().out.splitlines() == [
+        "[(2000, 0.75)]",
+        "[{'cpu': [{}, [(1000, 0.5), (2000, 0.75)]]}]",
+        "[(2000, 0.75), 1]",
+    ]
+    assert [c[0] for c in server.received] == [
+        b"TS.ADD",
+        b"TS.ADD",
+        b"TS.REVRANGE",
+        b"TS.MRANGE",
+        b"TS.GET",
+        b"TS.DEL",
+        b"DEL",
+    ]
+    assert server.unused == 0
