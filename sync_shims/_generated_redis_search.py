@@ -7,6 +7,12 @@ from __future__ import annotations
 from aio.redis.commands.search import SearchCommands
 from aio.redis.commands.search.aggregation import AggregateRequest, Cursor
 from aio.redis.commands.search.field import Field
+from aio.redis.commands.search.hybrid_query import (
+    CombineResultsMethod,
+    HybridCursorQuery,
+    HybridPostProcessingConfig,
+    HybridQuery,
+)
 from aio.redis.commands.search.index_definition import IndexDefinition
 from aio.redis.commands.search.query import Query
 from aio.redis.commands.search.suggestion import Suggestion
@@ -224,6 +230,35 @@ class SearchCommandsTwin:
     ) -> list[Any]:
         """``PARAMS 2n name value ...`` for ``query_params`` (nothing if empty)."""
         return self._async.get_params_args(query_params)
+
+    def hybrid_search(
+        self,
+        query: HybridQuery,
+        combine_method: CombineResultsMethod | None = None,
+        post_processing: HybridPostProcessingConfig | None = None,
+        params_substitution: Mapping[str, str | int | float | bytes] | None = None,
+        timeout: int | None = None,
+        cursor: HybridCursorQuery | None = None,
+    ) -> Any:
+        """A text search and a vector search in one (FT.HYBRID, Redis 8.4;
+        experimental, so it warns as redis-py does): a :class:`HybridResult`, or
+        with ``cursor`` a :class:`HybridCursorResult`.
+
+        :param combine_method: how the two scores are combined (``COMBINE``).
+        :param post_processing: ``LOAD``/``GROUPBY``/``APPLY``/``SORTBY``/...
+        :param params_substitution: values of the query's ``$name`` parameters.
+        :param timeout: in milliseconds (``TIMEOUT``).
+        :param cursor: read the rows through cursors (``WITHCURSOR``).
+        """
+        return self._execute(
+            self._async.hybrid_search,
+            query,
+            combine_method,
+            post_processing,
+            params_substitution,
+            timeout,
+            cursor,
+        )
 
     def info(self) -> Any:
         """The index's definition and statistics, as a dict (FT.INFO)."""

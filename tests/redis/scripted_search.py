@@ -66,7 +66,7 @@ def modules(lib: str) -> Any:
     root = {"aio": "aio.redis", "sync_shims": "sync_shims.redis"}.get(lib, "redis")
     names = (
         "aggregation field index_definition query querystring reducers result "
-        "suggestion document"
+        "suggestion document hybrid_query hybrid_result"
     ).split()
     return types.SimpleNamespace(
         **{n: importlib.import_module(f"{root}.commands.search.{n}") for n in names}
@@ -352,6 +352,55 @@ OLD_PROFILE2 = [
 ]
 
 
+HYBRID2 = [
+    b"total_results", 2,
+    b"results", [
+        [b"__key", b"doc:1", b"__score", b"0.03", b"title", b"hi"],
+        [b"__key", b"doc:2", b"__score", b"0.02"],
+    ],
+    b"warnings", [],
+    b"execution_time", b"1.5",
+]  # fmt: skip
+HYBRID3 = {
+    "total_results": 2,
+    "results": [
+        {"__key": b"doc:1", "__score": b"0.03", "title": b"hi"},
+        {"__key": b"doc:2", "__score": b"0.02"},
+    ],
+    "warnings": [],
+    "execution_time": 1.5,
+}
+
+
+def _hybrid(m: Any) -> Any:
+    h = m.hybrid_query
+    return h.HybridQuery(
+        h.HybridSearchQuery("@title:hi", scorer="BM25STD", yield_score_as="ts"),
+        h.HybridVsimQuery(
+            "@vec",
+            "$v",
+            vsim_search_method=h.VectorSearchMethods.KNN,
+            vsim_search_method_params={"K": 5, "EF_RUNTIME": 50},
+            filter=h.HybridFilter("@year > 2000"),
+            yield_score_as="vs",
+        ),
+    )
+
+
+def _post(m: Any) -> Any:
+    h, r, q = m.hybrid_query, m.reducers, m.query
+    return (
+        h.HybridPostProcessingConfig()
+        .load("@title AS t", "@year", decode_field=True)
+        .load("@vec")
+        .group_by("@year", r.count().alias("n"))
+        .apply(double="@year * 2")
+        .sort_by(q.SortbyField("@n", asc=False), q.SortbyField("@year"))
+        .filter(h.HybridFilter("@n > 0"))
+        .limit(0, 10)
+    )
+
+
 def _sugs(m: Any) -> list[Any]:
     s = m.suggestion.Suggestion
     return [s("hello", 2.0, "p1"), s("help"), s(b"hel\xc3\xa9", 0.5)]
@@ -447,6 +496,44 @@ CASES: tuple[Case, ...] = (
         lambda s, m: s.search("none"),
         ([0],),
         ({"total_results": 0, "results": []},),
+    ),
+    Case(
+        "hybrid-search",
+        lambda s, m: s.hybrid_search(
+            _hybrid(m),
+            combine_method=m.hybrid_query.CombineResultsMethod(
+                m.hybrid_query.CombinationMethods.RRF, WINDOW=3, CONSTANT=60
+            ),
+            post_processing=_post(m),
+            params_substitution={"v": b"\x00\x00\x80?"},
+            timeout=500,
+        ),
+        (HYBRID2,),
+        (HYBRID3,),
+    ),
+    Case(
+        "hybrid-search-plain",
+        lambda s, m: s.hybrid_search(
+            m.hybrid_query.HybridQuery(
+                m.hybrid_query.HybridSearchQuery("hi"),
+                m.hybrid_query.HybridVsimQuery("@v", b"\x01").vsim_method_params(
+                    m.hybrid_query.VectorSearchMethods.RANGE
+                ),
+            ),
+            combine_method=m.hybrid_query.CombineResultsMethod(
+                m.hybrid_query.CombinationMethods.LINEAR
+            ),
+        ),
+        (HYBRID2,),
+        (HYBRID3,),
+    ),
+    Case(
+        "hybrid-search-cursor",
+        lambda s, m: s.hybrid_search(
+            _hybrid(m), cursor=m.hybrid_query.HybridCursorQuery(count=5, max_idle=100)
+        ),
+        ([b"SEARCH", 11, b"VSIM", 12],),
+        ({"SEARCH": 11, "VSIM": 12},),
     ),
     Case(
         "explain",

@@ -329,6 +329,36 @@ async def test_search_pipeline_as_redispy(
     assert values[1][3] == {"al"} or values[1][3] == {b"al"}
 
 
+@pytest.mark.parametrize("with_cursor", [False, True], ids=["rows", "cursor"])
+async def test_hybrid_in_search_pipeline_as_redispy(
+    server: ScriptedServer,
+    clients: dict[str, Maker],
+    protocol: tuple[int | None, int | None, int],
+    with_cursor: bool,
+) -> None:
+    from tests.redis.scripted_search import CASES as ALL
+
+    case = next(
+        c
+        for c in ALL
+        if c.id == ("hybrid-search-cursor" if with_cursor else "hybrid-search")
+    )
+    results = {}
+    for lib in ("aio", "blocking"):
+        pipe = ft(clients[lib]()).pipeline(transaction=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            case.call(pipe, modules("aio" if lib == "aio" else "redis-py"))
+        server.script(*case.replies(protocol[2]))
+        if lib == "aio":
+            replies = await pipe.execute()
+        else:
+            replies = await anyio.to_thread.run_sync(pipe.execute)
+        results[lib] = (_decoded(shape(replies)), server.received)
+    assert results["aio"] == results["blocking"]
+    assert results["aio"][1][0][0] == b"FT.HYBRID"
+
+
 async def test_search_pipeline_is_aio_async_and_keeps_client_callbacks(
     server: ScriptedServer,
 ) -> None:
@@ -460,7 +490,8 @@ async def test_server_error_is_response_error(server: ScriptedServer) -> None:
 async def test_ft_accessor(server: ScriptedServer) -> None:
     async with Redis(port=server.port, protocol=2) as r:
         s = r.ft()
-        assert isinstance(s, Search) and s.index_name == "idx" and s.client is r
+        assert isinstance(s, Search)
+        assert s.index_name == "idx" and s.client is r
         assert r.ft("books").index_name == "books"
         assert "FT.SEARCH" not in r.response_callbacks  # nothing registered
         pipe = r.pipeline()

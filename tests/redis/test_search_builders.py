@@ -188,6 +188,7 @@ def test_document_and_profile_information() -> None:
 
 MODULES = (
     "aggregation", "commands", "dialect", "document", "field", "index_definition",
+    "hybrid_query", "hybrid_result",
     "profile_information", "query", "querystring", "reducers", "result", "suggestion",
 )  # fmt: skip
 

@@ -197,7 +197,8 @@ def test_batch_indexer(server: ScriptedServer) -> None:
 def test_ft_accessor(server: ScriptedServer) -> None:
     with shim.Redis(port=server.port, protocol=2) as r:
         s = r.ft("books")
-        assert isinstance(s, Search) and s.index_name == "books" and s.client is r
+        assert isinstance(s, Search)
+        assert s.index_name == "books" and s.client is r
         assert r.ft().index_name == "idx"
         pipe = r.pipeline()
         assert pipe.ft().client is pipe

@@ -23,7 +23,6 @@ from aio.redis._pipeline import PipelineCore
 from aio.redis.client import Pipeline
 from aio.redis.commands.search._replies import pipeline_callbacks
 from aio.redis.commands.search.commands import SearchCommands
-from aio.redis.commands.search.query import Query
 
 if TYPE_CHECKING:
     from aio.redis._core import RedisCore
@@ -182,9 +181,9 @@ class SearchPipeline(SearchCommands, Pipeline):  # type: ignore[misc]
     def _then(self, sent: Any, finish: Callable[[Any], Any]) -> Any:
         return sent
 
-    def _query_options(self, query: Any) -> dict[str, Any]:
-        # For the pipeline's converter, which reads the query's options.
-        return {"query": query, "duration": 0} if isinstance(query, Query) else {}
+    def _pipeline_options(self, **options: Any) -> dict[str, Any]:
+        # For the pipeline's converters, which read the query's options.
+        return options
 
     def _run_all(self, commands: list[list[Any]]) -> Any:
         for args in commands:

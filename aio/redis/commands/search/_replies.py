@@ -7,6 +7,8 @@ converter below turns a RESP3 reply back into what the RESP2 one gives:
 * ``FT.AGGREGATE``/``FT.CURSOR``: an :class:`AggregateResult` whose rows are
   flat ``[field, value, ...]`` lists (RESP3's ``extra_attributes`` maps
   flattened), with the :class:`Cursor` when one was asked for;
+* ``FT.HYBRID``: a :class:`HybridResult` (rows as dicts), or with a cursor a
+  :class:`HybridCursorResult`;
 * ``FT.PROFILE``: ``(result, ProfileInformation)``, RESP3's profile map turned
   into RESP2's nested lists;
 * ``FT.INFO``: a dict, field attributes as flat lists;
@@ -30,6 +32,7 @@ from aio.redis.commands.search.aggregation import (
     AggregateResult,
     Cursor,
 )
+from aio.redis.commands.search.hybrid_result import HybridCursorResult, HybridResult
 from aio.redis.commands.search.profile_information import ProfileInformation
 from aio.redis.commands.search.query import Query
 from aio.redis.commands.search.result import Result
@@ -207,6 +210,76 @@ def aggregate_resp3(res: Any, *, query: Any, has_cursor: bool, **_: Any) -> Any:
     )
 
 
+# -- FT.HYBRID ------------------------------------------------------------------
+
+
+def _pairs_dict(flat: Any) -> dict[Any, Any]:
+    if flat is None:
+        return {}
+    if not isinstance(flat, list):
+        raise TypeError(f"expected an array, got {type(flat).__name__}")
+    keys = [str_if_bytes(k) for k in flat[::2]]
+    return dict(zip(keys, flat[1::2], strict=False))
+
+
+def _hybrid_cursors(reply: dict[Any, Any]) -> HybridCursorResult:
+    return HybridCursorResult(
+        search_cursor_id=int(reply["SEARCH"]), vsim_cursor_id=int(reply["VSIM"])
+    )
+
+
+def hybrid_resp2(res: Any, cursor: Any = None, **_: Any) -> Any:
+    """``[name, value, ...]`` with each row a flat list: a :class:`HybridResult`
+    (a :class:`HybridCursorResult` for a cursor)."""
+    reply = _pairs_dict(res)
+    if cursor is not None:
+        return _hybrid_cursors(reply)
+    return HybridResult(
+        total_results=int(reply["total_results"]),
+        results=[_pairs_dict(row) for row in reply["results"]],
+        warnings=reply["warnings"],
+        execution_time=float(reply["execution_time"]),
+    )
+
+
+def hybrid_resp3(res: Any, cursor: Any = None, **_: Any) -> Any:
+    """The RESP3 map as :func:`hybrid_resp2` gives it."""
+    reply = _str_keys(res)
+    if cursor is not None:
+        return _hybrid_cursors(reply)
+    rows = [
+        _str_keys(row) if isinstance(row, dict) else _pairs_dict(row)
+        for row in reply.get("results", [])
+    ]
+    return HybridResult(
+        total_results=int(reply.get("total_results", 0)),
+        results=rows,
+        warnings=reply.get("warnings", []),
+        execution_time=float(reply.get("execution_time", 0)),
+    )
+
+
+def hybrid_resp3_as_raw(res: Any, cursor: Any = None, **_: Any) -> Any:
+    """In a search pipeline on RESP3: the map as RESP2's flat array."""
+    if not isinstance(res, dict):
+        return res
+    reply = _str_keys(res)
+    if cursor is not None:
+        return ["SEARCH", reply.get("SEARCH"), "VSIM", reply.get("VSIM")]
+    rows = [
+        [w for k, v in row.items() for w in (str_if_bytes(k), v)]
+        if isinstance(row, dict)
+        else row
+        for row in reply.get("results", [])
+    ]
+    return [
+        "total_results", reply.get("total_results", 0),
+        "results", rows,
+        "warnings", reply.get("warnings", []),
+        "execution_time", reply.get("execution_time", 0),
+    ]  # fmt: skip
+
+
 # -- FT.PROFILE ----------------------------------------------------------------
 
 
@@ -368,6 +441,7 @@ _CONVERTERS: dict[int, dict[str, Converter]] = {
     2: {
         "FT.INFO": info_resp2,
         "FT.SEARCH": search_resp2,
+        "FT.HYBRID": hybrid_resp2,
         "FT.AGGREGATE": aggregate_resp2,
         "FT.PROFILE": profile_resp2,
         "FT.SPELLCHECK": spellcheck_resp2,
@@ -378,6 +452,7 @@ _CONVERTERS: dict[int, dict[str, Converter]] = {
     3: {
         "FT.INFO": info_resp3,
         "FT.SEARCH": search_resp3,
+        "FT.HYBRID": hybrid_resp3,
         "FT.AGGREGATE": aggregate_resp3,
         "FT.PROFILE": profile_resp3,
         "FT.SPELLCHECK": spellcheck_resp3,
@@ -407,6 +482,7 @@ def pipeline_callbacks(protocol: int) -> dict[str, Converter]:
     table: dict[str, Converter] = {"FT.ALIASLIST": aliaslist}
     if protocol == 3:
         table["FT.SEARCH"] = search_resp3_as_raw
+        table["FT.HYBRID"] = hybrid_resp3_as_raw
         table["FT.TAGVALS"] = as_array
         table["FT.DICTDUMP"] = as_array
     return table

@@ -26,6 +26,12 @@ from aio.redis.commands.search._text import field_value, str_if_bytes
 from aio.redis.commands.search.aggregation import AggregateRequest, Cursor
 from aio.redis.commands.search.document import Document
 from aio.redis.commands.search.field import Field
+from aio.redis.commands.search.hybrid_query import (
+    CombineResultsMethod,
+    HybridCursorQuery,
+    HybridPostProcessingConfig,
+    HybridQuery,
+)
 from aio.redis.commands.search.index_definition import IndexDefinition
 from aio.redis.commands.search.query import Query
 from aio.redis.commands.search.suggestion import Suggestion, SuggestionParser
@@ -46,6 +52,7 @@ __all__ = (
     "DROPINDEX_CMD",
     "EXPLAINCLI_CMD",
     "EXPLAIN_CMD",
+    "HYBRID_CMD",
     "INFO_CMD",
     "PROFILE_CMD",
     "SEARCH_CMD",
@@ -91,6 +98,7 @@ SUGLEN_COMMAND = "FT.SUGLEN"
 SUGGET_COMMAND = "FT.SUGGET"
 SYNUPDATE_CMD = "FT.SYNUPDATE"
 SYNDUMP_CMD = "FT.SYNDUMP"
+HYBRID_CMD = "FT.HYBRID"
 
 #: ``PARAMS`` of a query: name -> value.
 QueryParams = Mapping[str, str | int | float | bytes]
@@ -131,8 +139,9 @@ class SearchCommands(CommandsBase):
     # giving an awaitable of the last reply; on a pipeline queued.
     _run_all: Callable[[list[list[Any]]], Any]
 
-    def _query_options(self, query: Any) -> dict[str, Any]:
-        """Options queued with a query command for the pipeline's converter."""
+    def _pipeline_options(self, **options: Any) -> dict[str, Any]:
+        """Options queued with a command for a search pipeline's converter
+        (none on a client, whose methods convert the reply themselves)."""
         return {}
 
     def _converting(
@@ -375,10 +384,55 @@ class SearchCommands(CommandsBase):
         """
         args, parsed = self._mk_query_args(query, query_params)
         # Field values may be binary (vectors): read as bytes, decoded per field.
-        options = {"NEVER_DECODE": True, **self._query_options(parsed)}
+        options = {
+            "NEVER_DECODE": True,
+            **self._pipeline_options(query=parsed, duration=0),
+        }
         started = time.monotonic()
         sent = self.execute_command(SEARCH_CMD, *args, **options)
         return self._then(sent, self._converting(SEARCH_CMD, started, query=parsed))
+
+    def hybrid_search(
+        self,
+        query: HybridQuery,
+        combine_method: CombineResultsMethod | None = None,
+        post_processing: HybridPostProcessingConfig | None = None,
+        params_substitution: QueryParams | None = None,
+        timeout: int | None = None,
+        cursor: HybridCursorQuery | None = None,
+    ) -> ResponseT:
+        """A text search and a vector search in one (FT.HYBRID, Redis 8.4;
+        experimental, so it warns as redis-py does): a :class:`HybridResult`, or
+        with ``cursor`` a :class:`HybridCursorResult`.
+
+        :param combine_method: how the two scores are combined (``COMBINE``).
+        :param post_processing: ``LOAD``/``GROUPBY``/``APPLY``/``SORTBY``/...
+        :param params_substitution: values of the query's ``$name`` parameters.
+        :param timeout: in milliseconds (``TIMEOUT``).
+        :param cursor: read the rows through cursors (``WITHCURSOR``).
+        """
+        warnings.warn(
+            "Call to experimental method hybrid_search. Be aware that the "
+            "function arguments can change or be removed in future versions.",
+            UserWarning,
+            stacklevel=2,
+        )
+        args: list[Any] = [HYBRID_CMD, self.index_name, *query.get_args()]
+        if combine_method:
+            args += combine_method.get_args()
+        if post_processing:
+            args += post_processing.build_args()
+        if params_substitution:
+            args += self.get_params_args(params_substitution)
+        if timeout:
+            args += ["TIMEOUT", timeout]
+        marks: dict[str, Any] = {"cursor": True} if cursor else {}
+        if cursor:
+            args += cursor.build_args()
+        # Row values may be binary: read as bytes (as redis-py keeps them).
+        options = {"NEVER_DECODE": True, **self._pipeline_options(**marks)}
+        sent = self.execute_command(*args, **options)
+        return self._then(sent, self._converting(HYBRID_CMD, **marks))
 
     def explain(
         self, query: str | Query, query_params: QueryParams | None = None
