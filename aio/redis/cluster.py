@@ -118,6 +118,9 @@ if TYPE_CHECKING:
     from aio.redis.commands.json._cluster import ClusterJSON
     from aio.redis.commands.timeseries import ClusterTimeSeries
     from aio.redis.commands.vectorset import VectorSet
+    from aio.redis.keyspace_notifications import (
+        AsyncClusterKeyspaceNotifications,
+    )
 
 __all__ = (
     "ClusterNode",
@@ -844,6 +847,28 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         from aio.redis._cluster_pubsub import ClusterPubSub
 
         return ClusterPubSub(self, node=node, host=host, port=port, **kwargs)
+
+    def keyspace_notifications(
+        self,
+        key_prefix: str | bytes | None = None,
+        ignore_subscribe_messages: bool = True,
+    ) -> AsyncClusterKeyspaceNotifications:
+        """An :class:`~aio.redis.keyspace_notifications.AsyncClusterKeyspaceNotifications`:
+        one pub/sub connection per primary (a node publishes only its own keys'
+        notifications; every node's ``notify-keyspace-events`` must ask for them).
+
+        :param key_prefix: keep only the keys with this prefix, stripped.
+        :param ignore_subscribe_messages: the default of its ``get_message``.
+        """
+        from aio.redis.keyspace_notifications import (
+            AsyncClusterKeyspaceNotifications,
+        )
+
+        return AsyncClusterKeyspaceNotifications(
+            self,
+            key_prefix=key_prefix,
+            ignore_subscribe_messages=ignore_subscribe_messages,
+        )
 
 
 from aio.redis._cluster_pipeline import ClusterPipeline as ClusterPipeline  # noqa: E402

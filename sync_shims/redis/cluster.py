@@ -76,6 +76,9 @@ if TYPE_CHECKING:
     from sync_shims.redis.commands.json._cluster import ClusterJSON
     from sync_shims.redis.commands.timeseries import ClusterTimeSeries
     from sync_shims.redis.commands.vectorset import VectorSet
+    from sync_shims.redis.keyspace_notifications import (
+        ClusterKeyspaceNotifications,
+    )
 
 __all__ = (
     "AskError",
@@ -428,6 +431,27 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
         """
         return ClusterPubSub(
             self._async.pubsub(node=node, host=host, port=port, **kwargs)
+        )
+
+    def keyspace_notifications(
+        self,
+        key_prefix: str | bytes | None = None,
+        ignore_subscribe_messages: bool = True,
+    ) -> ClusterKeyspaceNotifications:
+        """A :class:`~sync_shims.redis.keyspace_notifications.ClusterKeyspaceNotifications`:
+        one pub/sub connection per primary; handlers run in the thread that reads.
+
+        :param key_prefix: keep only the keys with this prefix, stripped.
+        :param ignore_subscribe_messages: the default of its ``get_message``.
+        """
+        from sync_shims.redis.keyspace_notifications import (
+            ClusterKeyspaceNotifications,
+        )
+
+        return ClusterKeyspaceNotifications(
+            self,
+            key_prefix=key_prefix,
+            ignore_subscribe_messages=ignore_subscribe_messages,
         )
 
     def transaction(

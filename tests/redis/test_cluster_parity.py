@@ -474,8 +474,6 @@ LEFT_OUT: dict[str, set[str]] = {
         # Modules (RediSearch).
         "SEARCH_COMMANDS",
         "get_special_nodes",
-        # Not in aio.redis.Redis either (a subscription helper of its own).
-        "keyspace_notifications",
         # redis-py's are deprecated no-ops that warn ("call WATCH from a
         # pipeline").
         "watch",

@@ -313,3 +313,17 @@ async def test_reading_with_nothing_subscribed(rc: RedisCluster) -> None:
     assert ksn._node_pubsubs == {}
     await ksn.aclose()
     assert await ksn.get_message(timeout=1) is None
+
+
+async def test_accessor_as_redis_py(rc: RedisCluster, cluster_oracle: Any) -> None:
+    mine = rc.keyspace_notifications(key_prefix="p:", ignore_subscribe_messages=False)
+    other = cluster_oracle.keyspace_notifications(
+        key_prefix="p:", ignore_subscribe_messages=False
+    )
+    assert isinstance(mine, AsyncClusterKeyspaceNotifications)
+    assert isinstance(other, theirs.AsyncClusterKeyspaceNotifications)
+    for manager in (mine, other):
+        assert manager.cluster is not None
+        assert (manager.key_prefix, manager.ignore_subscribe_messages) == ("p:", False)
+        assert not manager.subscribed
+    assert mine.cluster is rc
