@@ -372,9 +372,19 @@ class DefaultCache(CacheInterface):
                     self._indexed += 1
 
 
+#: The class of ``threading.RLock()`` objects (``threading.RLock`` is a function).
+_RLock = type(threading.RLock())
+
+
 class CacheProxy(CacheInterface):
     """Wraps a cache: every call goes to it, and :meth:`set` evicts one entry
     (through its eviction policy) when the cache outgrows ``max_size``.
+
+    The store and the eviction after it are one step for every thread (the
+    client updates the cache on the engine's loop thread, blocking code may use
+    it from others): they run under the wrapped cache's own re-entrant lock
+    when it has one (:class:`DefaultCache`'s, which its other methods take
+    too), else under a lock of the proxy's, which then guards every call.
 
     :param cache: the :class:`CacheInterface` wrapped.
     """
@@ -382,6 +392,11 @@ class CacheProxy(CacheInterface):
     def __init__(self, cache: CacheInterface) -> None:
         self._cache = cache
         self._stats = CacheStats()
+        own = getattr(cache, "_lock", None)
+        # A cache that locks each of its calls with this lock needs no second
+        # one around them: reads stay one lock acquisition, as before.
+        self._shares_lock = isinstance(own, _RLock)
+        self._lock: Any = own if self._shares_lock else threading.RLock()
 
     @property
     def stats(self) -> CacheStats:
@@ -411,27 +426,41 @@ class CacheProxy(CacheInterface):
 
     def get(self, key: CacheKey) -> CacheEntry | None:
         """The wrapped cache's entry."""
-        return self._cache.get(key)
+        if self._shares_lock:
+            return self._cache.get(key)
+        with self._lock:
+            return self._cache.get(key)
 
     def set(self, entry: CacheEntry) -> bool:
-        """Store in the wrapped cache, then evict one entry if it is too big."""
-        is_set = self._cache.set(entry)
-        if self.config.is_exceeds_max_size(self.size):
-            self.eviction_policy.evict_next()
-            self.stats.evictions += 1
-        return is_set
+        """Store in the wrapped cache, then evict one entry if it is too big
+        (both under the lock: no thread sees the cache in between)."""
+        with self._lock:
+            is_set = self._cache.set(entry)
+            if self.config.is_exceeds_max_size(self.size):
+                self.eviction_policy.evict_next()
+                self.stats.evictions += 1
+            return is_set
 
     def delete_by_cache_keys(self, cache_keys: list[CacheKey]) -> list[bool]:
         """The wrapped cache's."""
-        return self._cache.delete_by_cache_keys(cache_keys)
+        if self._shares_lock:
+            return self._cache.delete_by_cache_keys(cache_keys)
+        with self._lock:
+            return self._cache.delete_by_cache_keys(cache_keys)
 
     def delete_by_redis_keys(self, redis_keys: list[Any]) -> list[bool]:
         """The wrapped cache's."""
-        return self._cache.delete_by_redis_keys(redis_keys)
+        if self._shares_lock:
+            return self._cache.delete_by_redis_keys(redis_keys)
+        with self._lock:
+            return self._cache.delete_by_redis_keys(redis_keys)
 
     def flush(self) -> int:
         """The wrapped cache's."""
-        return self._cache.flush()
+        if self._shares_lock:
+            return self._cache.flush()
+        with self._lock:
+            return self._cache.flush()
 
     def is_cachable(self, key: CacheKey) -> bool:
         """The wrapped cache's."""
