@@ -9,6 +9,7 @@ results spelled out, what only aio has, bad input and malformed replies.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import math
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -16,7 +17,10 @@ from typing import Any
 
 import pytest
 import redis.asyncio as redispy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from aio.proto.resp import NEED_DATA, RESPParser
 from aio.redis import DataError, InvalidResponse, Redis, ResponseError
 from aio.redis.commands.timeseries import (
     AsyncTimeSeries,
@@ -678,3 +682,87 @@ def test_docs_example_runs_as_documented(
         b"DEL",
     ]
     assert server.unused == 0
+
+
+def test_blocking_read_extends_the_reply_timeout() -> None:
+    # As BLPOP and XREAD BLOCK: the connection waits the block beyond its
+    # socket_timeout (redis-py's would time out); the words are unchanged.
+    ts = TimeSeries.__new__(TimeSeries)
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    ts.execute_command = lambda *args, **options: calls.append((args, options))
+    ts.read("t", "$", block_milliseconds=2500, max_count=3)
+    ts.read("t", 0, block_milliseconds=0)
+    ts.read("t", 0)
+    assert calls == [
+        (
+            ("TS.READ", "t", "$", "BLOCK", 2500, 1, "MAX_COUNT", 3),
+            {"keys": ["t"], "timeout": 2.5},
+        ),
+        (("TS.READ", "t", 0, "BLOCK", 0, 1), {"keys": ["t"], "timeout": 0.0}),
+        (("TS.READ", "t", 0), {"keys": ["t"]}),
+    ]
+
+
+async def test_blocking_read_outlasts_socket_timeout() -> None:
+    """A TS.READ whose reply comes after socket_timeout but within the block."""
+    replied = asyncio.Event()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        parser = RESPParser()
+        while True:
+            command = parser.gets()
+            if command is NEED_DATA:
+                data = await reader.read(65536)
+                if not data:
+                    return
+                parser.feed(data)
+                continue
+            assert isinstance(command, list)
+            if bytes(command[0]).upper() == b"TS.READ":
+                await asyncio.sleep(0.3)  # longer than the socket_timeout
+                writer.write(b"*1\r\n*2\r\n:5\r\n+1.5\r\n")
+                replied.set()
+            else:  # HELLO and the handshake's CLIENT SETINFO
+                writer.write(
+                    b"%0\r\n" if command[0].upper() == b"HELLO" else b"+OK\r\n"
+                )
+            await writer.drain()
+
+    listener = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    try:
+        async with Redis(port=port, socket_timeout=0.1, retry=None) as r:
+            assert await r.ts().read("t", "$", block_milliseconds=5000) == [[5, 1.5]]
+            assert replied.is_set()
+    finally:
+        listener.close()
+        await listener.wait_closed()
+
+
+_REPLIES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.binary(max_size=8)
+    | st.text(max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.sets(st.binary(max_size=4), max_size=3)
+        | st.dictionaries(
+            st.binary(max_size=6) | st.text(max_size=6), inner, max_size=3
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(reply=_REPLIES)
+def test_converters_on_random_replies(reply: Any) -> None:
+    # Any reply gives a value or InvalidResponse, never another error.
+    for name, convert in CALLBACKS.items():
+        try:
+            convert(reply)
+        except InvalidResponse as exc:
+            assert str(exc).startswith(f"{name}: unexpected reply")

@@ -557,9 +557,9 @@ class TimeSeriesCommands(CommandsBase):
             (the latest sample) or ``"$"`` (only samples added from now on,
             with ``block_milliseconds``).
         :param block_milliseconds: wait up to this long (0: forever) until
-            ``block_min_count`` samples (1 by default) qualify. The client's
-            ``socket_timeout`` still applies to the wait, as in redis-py: give
-            the client a longer one (or None) for longer blocks.
+            ``block_min_count`` samples (1 by default) qualify. The connection
+            waits that long beyond its ``socket_timeout``, as for ``BLPOP``
+            (redis-py's times out after ``socket_timeout``).
         :param max_count: at most this many (the oldest).
         :raises DataError: ``block_min_count`` without ``block_milliseconds``.
         :returns: ``[[timestamp, value], ...]``, maybe empty.
@@ -567,7 +567,13 @@ class TimeSeriesCommands(CommandsBase):
         params: list[Any] = [key, timestamp]
         add_block(params, block_milliseconds, block_min_count)
         add_value(params, "MAX_COUNT", max_count)
-        return self.execute_command(READ_CMD, *params, keys=[key])
+        if block_milliseconds is None:
+            return self.execute_command(READ_CMD, *params, keys=[key])
+        # A blocking command: the connection waits this long (0: forever)
+        # beyond its socket_timeout, as for BLPOP or XREAD BLOCK.
+        return self.execute_command(
+            READ_CMD, *params, keys=[key], timeout=block_milliseconds / 1000
+        )
 
     def nrange(
         self,
