@@ -343,3 +343,42 @@ def test_cluster_pipeline_queues_and_routes(
     finally:
         for client in nodes.values():
             client.close()
+
+
+@pytest.fixture(scope="module")
+def scripted_cluster() -> Iterator[tuple[Any, Any]]:
+    from tests.redis.test_bloom_cluster_oracle import bloom_cluster
+
+    with bloom_cluster() as nodes:
+        yield nodes
+
+
+@pytest.mark.parametrize("wire_protocol", [2, None], ids=["resp2", "resp3"])
+def test_cluster_as_redispy_on_a_scripted_cluster(
+    scripted_cluster: tuple[Any, Any], wire_protocol: int | None
+) -> None:
+    """Every single-key case on the blocking cluster clients of both libraries
+    (a two-shard scripted cluster with RedisBloom's COMMAND table): the same
+    node gets the same words, the same value comes back."""
+    from tests.redis.test_bloom_cluster_oracle import SINGLE_KEY
+    from tests.redis.test_cluster_json import received_by, script_both
+
+    wire = 2 if wire_protocol == 2 else 3
+    port = scripted_cluster[0].port
+    made = {
+        lib: mod.RedisCluster(host="127.0.0.1", port=port, protocol=wire_protocol)
+        for lib, mod in LIBS.items()
+    }
+    try:
+        for case in SINGLE_KEY:
+            results = {}
+            for lib, rc in made.items():
+                script_both(scripted_cluster, case.reply(wire))
+                with warnings.catch_warnings(record=True):
+                    warnings.simplefilter("always")
+                    seen = shown(case.call(getattr(rc, case.family)()))
+                results[lib] = (received_by(scripted_cluster), seen)
+            assert results["sync_shims"] == results["redis-py"], case.id
+    finally:
+        for rc in made.values():
+            rc.close()
