@@ -766,3 +766,29 @@ def test_converters_on_random_replies(reply: Any) -> None:
             convert(reply)
         except InvalidResponse as exc:
             assert str(exc).startswith(f"{name}: unexpected reply")
+
+
+async def test_client_side_cache_serves_the_cached_ts_reads(
+    server: ScriptedServer,
+) -> None:
+    # TS.GET, TS.INFO, TS.RANGE and TS.REVRANGE are in the default allow list
+    # (redis-py's): a second read is the cache's, converted the same way.
+    from aio.redis.cache import CacheConfig
+
+    async with Redis(port=server.port, protocol=3, cache_config=CacheConfig()) as r:
+        ts = r.ts()
+        server.script([1, 2.5], [[1, 2.5]], INFO_RESP3, [[2, 3.0]], [[2, 3.0]])
+        assert [await ts.get("t") for _ in range(2)] == [(1, 2.5)] * 2
+        assert [await ts.range("t", "-", "+") for _ in range(2)] == [[(1, 2.5)]] * 2
+        first, second = [await ts.info("t") for _ in range(2)]
+        assert first.total_samples == second.total_samples == 2
+        # Another range (other arguments) is another entry; TS.READ is not cached.
+        assert await ts.range("t", 0, "+") == [(2, 3.0)]
+        assert await ts.read("t", 0) == [[2, 3.0]]
+        assert [c[0] for c in server.received] == [
+            b"TS.GET",
+            b"TS.RANGE",
+            b"TS.INFO",
+            b"TS.RANGE",
+            b"TS.READ",
+        ]
