@@ -792,3 +792,18 @@ async def test_client_side_cache_serves_the_cached_ts_reads(
             b"TS.RANGE",
             b"TS.READ",
         ]
+
+
+def test_commands_module_at_redispy_path() -> None:
+    import redis.commands.timeseries.commands as theirs
+
+    import aio.redis.commands.timeseries.commands as ours
+    import sync_shims.redis.commands.timeseries.commands as blocking
+
+    constants = {n for n in vars(theirs) if n.endswith("_CMD")}
+    assert constants <= set(ours.__all__)
+    for name in constants:
+        assert getattr(ours, name) == getattr(theirs, name)
+    assert ours.TimeSeriesCommands is TimeSeriesCommands
+    assert blocking.__all__ == ours.__all__
+    assert blocking.TimeSeriesCommands is TimeSeriesCommands
