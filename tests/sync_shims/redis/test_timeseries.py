@@ -292,3 +292,27 @@ def test_docs_example_runs_as_documented(
         b"DEL",
     ]
     assert server.unused == 0
+
+
+@pytest.mark.parametrize("wire", [2, 3])
+def test_watched_pipeline_runs_ts_commands_at_once_as_redispy(
+    server: ScriptedServer, wire: int
+) -> None:
+    # After WATCH a pipeline runs commands at once (their replies come back),
+    # until MULTI; then they queue.
+    get_reply = [1, Simple("2.5")] if wire == 2 else [1, 2.5]
+    results = {}
+    for lib, mod in LIBS.items():
+        # RESP3 as the default (no protocol), where redis-py gives aio's shapes.
+        protocol = 2 if wire == 2 else None
+        client = mod.Redis(port=server.port, protocol=protocol, retry=None)
+        with client.pipeline() as pipe:
+            server.script(get_reply, 2)
+            pipe.watch("t")
+            last = pipe.ts().get("t")
+            pipe.multi()
+            queued = pipe.ts().add("t", 2, 3.5)
+            results[lib] = (last, queued is pipe, pipe.execute(), server.received)
+        client.close()
+    assert results["sync_shims"] == results["redis-py"]
+    assert results["sync_shims"][:3] == ((1, 2.5), True, [2])
