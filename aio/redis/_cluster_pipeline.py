@@ -33,7 +33,7 @@ from aio.redis._cluster_route import (
 )
 from aio.redis._cluster_slots import ClusterNode
 from aio.redis._cluster_transaction import ClusterTransaction, load_scripts
-from aio.redis._core import _EMPTY_WHEN_BARE, empty_response_option
+from aio.redis._core import _EMPTY_WHEN_BARE, NEVER_DECODE, empty_response_option
 from aio.redis._pipeline import NOT_SENT, Command, _arg_text, pipeline_results
 from aio.redis._types import ResponseT
 from aio.redis.commands import CoreCommands
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     )
     from aio.redis.commands.json import Decoder, Encoder
     from aio.redis.commands.json._cluster import ClusterJSON
+    from aio.redis.commands.search import Search
     from aio.redis.commands.timeseries import ClusterTimeSeries
     from aio.redis.commands.vectorset import VectorSet
 
@@ -218,6 +219,13 @@ class ClusterPipeline(ClusterPipelineHImport, ClusterCommands, CoreCommands):  #
         from aio.redis.commands.json._cluster import ClusterJSON
 
         return ClusterJSON(self, encoder=encoder, decoder=decoder)
+
+    def ft(self, index_name: str = "idx") -> Search:
+        """The search commands of the index ``index_name``, queued (their
+        replies unconverted, as on ``pipe.ft()`` of a standalone pipeline)."""
+        from aio.redis.commands.search import Search
+
+        return Search(self, index_name)
 
     def vset(self) -> VectorSet:
         """The vector-set commands, queued (``pipe.vset().vadd(...)``)."""
@@ -432,7 +440,9 @@ class ClusterPipeline(ClusterPipelineHImport, ClusterCommands, CoreCommands):  #
                 if conn.himport_registry:  # fieldsets declared: HIMPORT SETs need them
                     await conn.himport_preflight([stack[i][0] for i in indexes], {})
                 future = conn.send_requests(
-                    [stack[i][0] for i in indexes], timeout=conn.socket_timeout
+                    [stack[i][0] for i in indexes],
+                    timeout=conn.socket_timeout,
+                    raw=[NEVER_DECODE in stack[i][1] for i in indexes],
                 )
                 await conn.drain()
                 for i, reply in zip(indexes, await future, strict=True):

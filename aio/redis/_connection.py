@@ -135,7 +135,15 @@ _CERT_REQS = {
 class _Request:
     """An entry of the reply FIFO."""
 
-    __slots__ = ("count", "deadline", "encoding", "extra", "future", "results")
+    __slots__ = (
+        "count",
+        "deadline",
+        "encoding",
+        "encodings",
+        "extra",
+        "future",
+        "results",
+    )
 
     def __init__(
         self,
@@ -149,6 +157,9 @@ class _Request:
         self.count = count
         # A request for a list of replies (a pipeline) collects them here.
         self.results: list[Any] | None = [] if many else None
+        # Per reply of such a request, when they differ (a pipeline command
+        # read as bytes on a decoding connection: redis-py's NEVER_DECODE).
+        self.encodings: list[str | None] | None = None
         #: The loop time by which its reply must be complete (None: no limit).
         self.deadline: float | None = None
         # Seconds its timeout has beyond the socket timeout (a blocking
@@ -203,7 +214,16 @@ class _Protocol(asyncio.BufferedProtocol):
             parser.feed(data)
         default = conn._encoding
         while True:
-            parser.encoding = pending[0].encoding if pending else default
+            if pending:
+                head = pending[0]
+                encodings = head.encodings
+                parser.encoding = (
+                    head.encoding
+                    if encodings is None
+                    else encodings[len(head.results or ())]
+                )
+            else:
+                parser.encoding = default
             try:
                 reply = parser.gets()
             except RESPProtocolError as exc:
@@ -775,9 +795,13 @@ class Connection(ConnectionMaintenance):
         commands: Sequence[tuple[Any, ...] | list[Any]],
         timeout: float | None,
         encoding: str | None,
+        raw: Sequence[bool] | None = None,
     ) -> asyncio.Future[Any]:
         self._write(self.pack_commands(commands))
-        return self._enqueue(len(commands), timeout, encoding, True)
+        future = self._enqueue(len(commands), timeout, encoding, True)
+        if raw is not None and encoding is not None and any(raw):
+            self._pending[-1].encodings = [None if r else encoding for r in raw]
+        return future
 
     def send_requests(
         self,
@@ -785,17 +809,22 @@ class Connection(ConnectionMaintenance):
         *,
         timeout: float | None = None,
         decode: bool = True,
+        raw: Sequence[bool] | None = None,
     ) -> asyncio.Future[list[Any]]:
         """Write several commands in one ``writelines``; the future gets all replies.
 
         Error replies are values in the list (instances of
-        :class:`~aio.redis.exceptions.ResponseError`), not raised.
+        :class:`~aio.redis.exceptions.ResponseError`), not raised. ``raw``,
+        one flag per command, keeps the replies of the flagged ones in bytes
+        even with ``decode_responses`` (redis-py's per-command NEVER_DECODE).
         """
         if not commands:
             done: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
             done.set_result([])
             return done
-        return self._send_many(commands, timeout, self._encoding if decode else None)
+        return self._send_many(
+            commands, timeout, self._encoding if decode else None, raw
+        )
 
     async def drain(self) -> None:
         """Wait until the transport's write buffer is below its high-water mark."""

@@ -56,6 +56,8 @@ _R = TypeVar("_R", bound="RedisCore")
 #: redis-py's option: the value to return when the server refuses the command
 #: (``mget([])`` passes ``[]``), instead of raising its ResponseError.
 EMPTY_RESPONSE = "EMPTY_RESPONSE"
+#: redis-py's option for a reply kept in bytes even with ``decode_responses``.
+NEVER_DECODE = "NEVER_DECODE"
 
 #: redis-py 8's defaults (``redis/_defaults.py``): ten retries after the first
 #: failure, full-jitter exponential backoff from 10 ms capped at 1 s.
@@ -78,7 +80,7 @@ def default_retry() -> Retry:
 DEFAULT_RETRY: Any = Retry(NoBackoff(), 0)
 
 # Options that steer the client, never passed to a response callback.
-_CLIENT_OPTIONS = ("NEVER_DECODE", "keys", EMPTY_RESPONSE)
+_CLIENT_OPTIONS = (NEVER_DECODE, "keys", EMPTY_RESPONSE)
 
 # Commands that redis-py answers with an empty value when called without
 # arguments (its command methods add EMPTY_RESPONSE): the server would only

@@ -28,7 +28,12 @@ import textwrap
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aio.redis._connection import Connection
-from aio.redis._core import _CLIENT_OPTIONS, EMPTY_RESPONSE, empty_response_option
+from aio.redis._core import (
+    _CLIENT_OPTIONS,
+    EMPTY_RESPONSE,
+    NEVER_DECODE,
+    empty_response_option,
+)
 from aio.redis.exceptions import (
     ConnectionError,
     ExecAbortError,
@@ -356,7 +361,7 @@ class PipelineCore:
             self.watching = False
         callback = self.response_callbacks.get(name)
         if callback is not None:
-            options.pop("NEVER_DECODE", None)
+            options.pop(NEVER_DECODE, None)
             options.pop("keys", None)
             return callback(reply, **options)
         return reply
@@ -486,7 +491,9 @@ class PipelineCore:
         if conn.himport_registry:  # fieldsets declared: HIMPORT SETs need them
             await conn.himport_preflight([args for args, _ in stack], {})
         future = conn.send_requests(
-            [args for args, _ in stack], timeout=conn.socket_timeout
+            [args for args, _ in stack],
+            timeout=conn.socket_timeout,
+            raw=[NEVER_DECODE in options for _, options in stack],
         )
         await conn.drain()
         replies = await future
