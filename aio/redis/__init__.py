@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from aio.redis import cache as cache
 from aio.redis import exceptions as exceptions
+from aio.redis import keyspace_notifications as keyspace_notifications
 from aio.redis import maint_notifications as maint_notifications
 from aio.redis._connection import Connection as Connection
 from aio.redis._connection import SSLConnection as SSLConnection
@@ -53,6 +54,15 @@ from aio.redis.exceptions import ResponseError as ResponseError
 from aio.redis.exceptions import TimeoutError as TimeoutError
 from aio.redis.exceptions import WatchError as WatchError
 from aio.redis.exceptions import WrongTypeError as WrongTypeError
+from aio.redis.keyspace_notifications import (
+    AsyncClusterKeyspaceNotifications as AsyncClusterKeyspaceNotifications,
+)
+from aio.redis.keyspace_notifications import (
+    AsyncKeyspaceNotifications as AsyncKeyspaceNotifications,
+)
+from aio.redis.keyspace_notifications import (
+    AsyncKeyspaceNotificationsInterface as AsyncKeyspaceNotificationsInterface,
+)
 from aio.redis.retry import Retry as Retry
 from aio.redis.sentinel import MasterNotFoundError as MasterNotFoundError
 from aio.redis.sentinel import Sentinel as Sentinel
@@ -64,6 +74,9 @@ from aio.redis.sentinel import (
 from aio.redis.sentinel import SlaveNotFoundError as SlaveNotFoundError
 
 __all__ = (
+    "AsyncClusterKeyspaceNotifications",
+    "AsyncKeyspaceNotifications",
+    "AsyncKeyspaceNotificationsInterface",
     "AuthenticationError",
     "AuthorizationError",
     "BlockingConnectionPool",

@@ -19,6 +19,7 @@ from sync_shims.redis import client as client
 from sync_shims.redis import cluster as cluster
 from sync_shims.redis import connection as connection
 from sync_shims.redis import exceptions as exceptions
+from sync_shims.redis import keyspace_notifications as keyspace_notifications
 from sync_shims.redis import lock as lock
 from sync_shims.redis import retry as retry
 from sync_shims.redis import sentinel as sentinel
@@ -63,6 +64,36 @@ from sync_shims.redis.exceptions import RedisError as RedisError
 from sync_shims.redis.exceptions import ResponseError as ResponseError
 from sync_shims.redis.exceptions import TimeoutError as TimeoutError
 from sync_shims.redis.exceptions import WatchError as WatchError
+from sync_shims.redis.keyspace_notifications import ChannelType as ChannelType
+from sync_shims.redis.keyspace_notifications import (
+    ClusterKeyspaceNotifications as ClusterKeyspaceNotifications,
+)
+from sync_shims.redis.keyspace_notifications import EventType as EventType
+from sync_shims.redis.keyspace_notifications import KeyeventChannel as KeyeventChannel
+from sync_shims.redis.keyspace_notifications import KeyNotification as KeyNotification
+from sync_shims.redis.keyspace_notifications import KeyspaceChannel as KeyspaceChannel
+from sync_shims.redis.keyspace_notifications import (
+    KeyspaceNotifications as KeyspaceNotifications,
+)
+from sync_shims.redis.keyspace_notifications import (
+    KeyspaceNotificationsInterface as KeyspaceNotificationsInterface,
+)
+from sync_shims.redis.keyspace_notifications import (
+    KeyspaceWorkerThread as KeyspaceWorkerThread,
+)
+from sync_shims.redis.keyspace_notifications import (
+    SubkeyeventChannel as SubkeyeventChannel,
+)
+from sync_shims.redis.keyspace_notifications import (
+    SubkeyspaceChannel as SubkeyspaceChannel,
+)
+from sync_shims.redis.keyspace_notifications import (
+    SubkeyspaceeventChannel as SubkeyspaceeventChannel,
+)
+from sync_shims.redis.keyspace_notifications import (
+    SubkeyspaceitemChannel as SubkeyspaceitemChannel,
+)
+from sync_shims.redis.keyspace_notifications import get_channel_type as get_channel_type
 from sync_shims.redis.lock import Lock as Lock
 from sync_shims.redis.sentinel import Sentinel as Sentinel
 from sync_shims.redis.sentinel import SentinelConnectionPool as SentinelConnectionPool
@@ -119,4 +150,19 @@ __all__ = (
     "lock",
     "retry",
     "sentinel",
+    "ChannelType",
+    "ClusterKeyspaceNotifications",
+    "EventType",
+    "KeyeventChannel",
+    "KeyNotification",
+    "KeyspaceChannel",
+    "KeyspaceNotifications",
+    "KeyspaceNotificationsInterface",
+    "KeyspaceWorkerThread",
+    "SubkeyeventChannel",
+    "SubkeyspaceChannel",
+    "SubkeyspaceeventChannel",
+    "SubkeyspaceitemChannel",
+    "get_channel_type",
+    "keyspace_notifications",
 )

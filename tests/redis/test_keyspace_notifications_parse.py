@@ -296,3 +296,25 @@ def test_event_type_names_as_redis_py() -> None:
     for n in names:
         assert getattr(ours.EventType, n) == getattr(theirs.EventType, n)
     assert [k.name for k in ours.ChannelType] == [k.name for k in theirs.ChannelType]
+
+
+def test_package_names_as_redis_py() -> None:
+    import redis.asyncio
+
+    import aio.redis
+
+    theirs_names = {
+        name
+        for name in redis.asyncio.__all__
+        if getattr(getattr(redis.asyncio, name), "__module__", "")
+        == "redis.asyncio.keyspace_notifications"
+    }
+    assert theirs_names == {
+        "AsyncClusterKeyspaceNotifications",
+        "AsyncKeyspaceNotifications",
+        "AsyncKeyspaceNotificationsInterface",
+    }
+    for name in theirs_names:
+        assert name in aio.redis.__all__
+        assert getattr(aio.redis, name) is getattr(ours, name)
+    assert aio.redis.keyspace_notifications is ours

@@ -263,3 +263,14 @@ def test_names_as_redis_py() -> None:
     assert set(shim_ksn.__all__) >= names - {"TypeAlias"}
     for name in shim_ksn.__all__:
         assert hasattr(shim_ksn, name), name
+    # The package re-exports what redis-py's does.
+    top = {
+        name
+        for name in redis.__all__
+        if getattr(getattr(redis, name), "__module__", "") == theirs.__name__
+    }
+    assert len(top) == 14
+    for name in top:
+        assert name in shim.__all__
+        assert getattr(shim, name) is getattr(shim_ksn, name)
+    assert shim.keyspace_notifications is shim_ksn
