@@ -125,5 +125,6 @@ __all__ = (
     "cache",
     "exceptions",
     "from_url",
+    "keyspace_notifications",
     "maint_notifications",
 )
