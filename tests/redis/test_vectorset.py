@@ -311,21 +311,20 @@ async def test_pipeline_as_redispy(
 
 
 async def test_raw_vemb_in_a_decoding_pipeline(server: ScriptedServer) -> None:
-    # aio's pipelines decode every reply (they do not honour NEVER_DECODE, as
-    # redis-py's do): a blob that is not UTF-8 cannot come back as bytes there.
-    # The name and l2 still convert; the client outside pipelines is exact.
-    async with Redis(port=server.port, protocol=3, decode_responses=True) as r:
-        server.script([Simple("f32"), b"abcd", 1.5])
-        pipe: Any = r.pipeline(transaction=False)
-        pipe.vset().vemb("pts", "a", raw=True)
-        [got] = await pipe.execute()
-        assert got["quantization"] == "f32" and got["l2"] == 1.5
-        server.script([Simple("f32"), b"\xff\xfe", 1.5])
-        assert await r.vset().vemb("pts", "a", raw=True) == {
-            "quantization": "f32",
-            "raw": b"\xff\xfe",
-            "l2": 1.5,
-        }
+    # The raw blob stays bytes inside a decoding pipeline too (NEVER_DECODE is
+    # honoured per command, as redis-py's non-transaction pipelines do).
+    results = {}
+    for name, make in (("aio", Redis), ("redis-py", redispy.Redis)):
+        client: Any = make(port=server.port, protocol=3, decode_responses=True)
+        try:
+            server.script([Simple("f32"), b"\xff\xfe", 1.5])
+            pipe: Any = client.pipeline(transaction=False)
+            pipe.vset().vemb("pts", "a", raw=True)
+            results[name] = await pipe.execute()
+        finally:
+            await client.aclose()
+    assert results["aio"] == results["redis-py"]
+    assert results["aio"][0]["raw"] == b"\xff\xfe"
 
 
 # -- bad input -----------------------------------------------------------------
