@@ -243,6 +243,12 @@ class ClusterNode:
         """Close the node's idle connections (those in use are left alone)."""
         await self.connection_pool.disconnect(inuse_connections=False)
 
+    def update_active_connections_for_reconnect(self) -> None:
+        """Mark the node's connections in use to reconnect when given back (the
+        idle ones are left alone), as redis-py's."""
+        for conn in self.connection_pool._in_use:
+            conn.mark_for_reconnect()
+
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
@@ -409,14 +415,35 @@ class NodesManager:
         self.slots_cache[slot] = [target, *rest]
         return target
 
-    async def initialize(self) -> None:
+    async def initialize(
+        self, additional_startup_nodes_info: Iterable[tuple[str, int]] = ()
+    ) -> None:
         """Read the slot map from the first node that answers ``CLUSTER SLOTS``.
 
+        :param additional_startup_nodes_info: ``(host, port)`` of nodes to ask
+            after the known ones (as redis-py: the targets an ``SMIGRATED``
+            names); those not in the map read are closed again.
         :raises RedisClusterException: no node answered, or (with
             ``require_full_coverage``) some slot is not served.
         """
         candidates = list(self.startup_nodes.values())
         candidates += [n for n in self.nodes_cache.values() if n not in candidates]
+        extra: list[ClusterNode] = []
+        for host, port in additional_startup_nodes_info:
+            host, port = self.remap_host_port(host, int(port))
+            if self.get_node(host, port) is None and all(
+                n.name != node_name(host, port) for n in candidates
+            ):
+                extra.append(self.make_node(host, port))
+                candidates.append(extra[-1])
+        try:
+            await self._read_map(candidates)
+        finally:
+            for node in extra:
+                if self.nodes_cache.get(node.name) is not node:
+                    await node.disconnect()
+
+    async def _read_map(self, candidates: list[ClusterNode]) -> None:
         errors: list[str] = []
         covered = -1  # the most slots a node's map covered, if any answered
         for startup in candidates:

@@ -28,11 +28,13 @@ from aio.redis.exceptions import (
     ResponseError,
 )
 from aio.redis.maint_notifications import (
+    MaintainedCluster,
     MaintenanceState,
     MaintNotificationsConfig,
     MaintNotificationsConnectionHandler,
     MaintNotificationsPoolHandler,
     NodeMovingNotification,
+    OSSMaintNotificationsHandler,
     OSSNodeMigratedNotification,
     _coerce_config,
     _moved_kwargs,
@@ -45,7 +47,12 @@ if TYPE_CHECKING:
 
     from aio.redis._connection import Connection
 
-__all__ = ("ConnectionMaintenance", "PoolMaintenance", "resp3_asked")
+__all__ = (
+    "ConnectionMaintenance",
+    "PoolMaintenance",
+    "cluster_maintenance",
+    "resp3_asked",
+)
 
 logger = logging.getLogger("aio.redis")
 
@@ -78,6 +85,34 @@ def resp3_asked(protocol: Any) -> bool:
         return int(protocol) == 3
     except (TypeError, ValueError):
         return False
+
+
+def cluster_maintenance(
+    cluster: MaintainedCluster, kwargs: dict[str, Any]
+) -> tuple[MaintNotificationsConfig | None, OSSMaintNotificationsHandler | None]:
+    """A cluster client's configuration and SMIGRATED handler, from the
+    arguments of its nodes' connections (``kwargs``, which then carry the
+    handler to every one of them). As redis-py's: on (``"auto"``) for RESP3 when
+    not configured, and no handler when off.
+
+    :raises RedisError: notifications asked for (``enabled=True`` or
+        ``"auto"``) with RESP2.
+    """
+    config = kwargs.get("maint_notifications_config")
+    if config is not None:
+        config = _coerce_config(config)
+    resp3 = resp3_asked(kwargs.get("protocol"))
+    if config is None and resp3:
+        config = MaintNotificationsConfig()
+    if config is None or not config.enabled:
+        return config, None
+    if not resp3:
+        raise RedisError(
+            "Maintenance notifications are only supported with RESP version 3"
+        )
+    handler = OSSMaintNotificationsHandler(cluster, config)
+    kwargs["oss_cluster_maint_notifications_handler"] = handler
+    return config, handler
 
 
 class ConnectionMaintenance:

@@ -78,6 +78,7 @@ from aio.redis._core import (
     empty_response_option,
     run_transaction,
 )
+from aio.redis._maint import cluster_maintenance
 from aio.redis._pool import parse_url
 from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 from aio.redis.commands import (
@@ -258,6 +259,12 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         connection_kwargs["himport_registry"] = self._himport_registry
         # As redis-py's: one client-side cache for every node (get_cache()).
         self._cache = share_cache(connection_kwargs)
+        # As redis-py's: an SMIGRATED push (RESP3) on any node's connection
+        # refreshes the slot map, through one handler they all hold.
+        (
+            self.maint_notifications_config,
+            self._oss_cluster_maint_notifications_handler,
+        ) = cluster_maintenance(self, connection_kwargs)
         # As redis-py's: the nodes' connection class is among the arguments.
         self.connection_kwargs = {
             **connection_kwargs,
@@ -384,6 +391,20 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
                 raise
             self._use_replica_pools()
 
+    async def _refresh_after_migration(
+        self, additional_startup_nodes_info: list[tuple[str, int]]
+    ) -> None:
+        """Re-read the map now (an SMIGRATED said slots moved), asking the nodes
+        they went to after the known ones, as redis-py."""
+        async with self._get_lock():
+            self._refresh_needed = False
+            try:
+                await self.nodes_manager.initialize(additional_startup_nodes_info)
+            except RedisClusterException:
+                self._refresh_needed = True
+                raise
+            self._use_replica_pools()
+
     def __await__(self: _C) -> Any:
         return self.initialize().__await__()
 
@@ -394,7 +415,11 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connections to every node."""
+        """Close the connections to every node (and end the SMIGRATED refreshes
+        under way)."""
+        handler = self._oss_cluster_maint_notifications_handler
+        if handler is not None:
+            await handler.aclose()
         await self.nodes_manager.aclose()
 
     async def close(self) -> None:

@@ -25,7 +25,9 @@ asyncio client shares): :class:`MaintNotificationsConfig` is what users pass
 ``enabled="auto"`` for RESP3 TCP connections; the notification classes are what
 :func:`parse_notification` makes of a push message; the two handlers apply them
 to a connection (:class:`MaintNotificationsConnectionHandler`) and to a pool
-(:class:`MaintNotificationsPoolHandler`).
+(:class:`MaintNotificationsPoolHandler`); a cluster client's
+(:class:`OSSMaintNotificationsHandler`) reads the slot map again on
+``SMIGRATED``.
 
 Where aio differs: the handlers run inside the connection's protocol callback as
 the push arrives (a push on an idle pooled connection is handled at once, not at
@@ -56,6 +58,8 @@ __all__ = (
     "MaintNotificationsConfig",
     "MaintNotificationsConnectionHandler",
     "MaintNotificationsPoolHandler",
+    "MaintainedCluster",
+    "MaintainedClusterNode",
     "MaintainedConnection",
     "MaintainedPool",
     "MaintenanceNotification",
@@ -65,6 +69,7 @@ __all__ = (
     "NodeMigratedNotification",
     "NodeMigratingNotification",
     "NodeMovingNotification",
+    "OSSMaintNotificationsHandler",
     "OSSNodeMigratedNotification",
     "OSSNodeMigratingNotification",
     "parse_notification",
@@ -710,6 +715,128 @@ class MaintNotificationsPoolHandler:
         for handle in self._scheduled:
             handle.cancel()
         self._scheduled.clear()
+
+
+class MaintainedClusterNode(Protocol):
+    """What the cluster handler needs of a node (aio's ``ClusterNode``)."""
+
+    name: str
+
+    def update_active_connections_for_reconnect(self) -> None: ...
+
+    async def disconnect_free_connections(self) -> None: ...
+
+
+class MaintainedCluster(Protocol):
+    """What the cluster handler needs of a cluster client (aio's
+    :class:`~aio.redis.RedisCluster`)."""
+
+    def get_node(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        node_name: str | None = None,
+    ) -> Any: ...
+
+    def get_nodes(self) -> list[Any]: ...
+
+    async def _refresh_after_migration(
+        self, additional_startup_nodes_info: list[tuple[str, int]]
+    ) -> None: ...
+
+
+class OSSMaintNotificationsHandler:
+    """Applies SMIGRATED to a cluster client, as redis-py's: the slot map is read
+    again (the nodes the slots went to asked too, after the known ones), the
+    connections in use to the nodes the slots left reconnect when given back,
+    and the idle ones of a node no longer in the map are closed.
+
+    The connections of every node hold this one handler. A notification comes
+    on each of them: it is applied once (again only if applying it failed),
+    in a task of its own (the map is read over the network, and a push arrives
+    inside a connection's read callback); :meth:`aclose` ends those tasks.
+
+    :param cluster_client: the cluster client.
+    :param config: the client's configuration.
+    """
+
+    def __init__(
+        self, cluster_client: MaintainedCluster, config: MaintNotificationsConfig
+    ) -> None:
+        self.cluster_client = cluster_client
+        self.config = config
+        self._processed_notifications: set[MaintenanceNotification] = set()
+        self._in_progress: set[MaintenanceNotification] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def remove_expired_notifications(self) -> None:
+        """Forget the notifications whose ``ttl`` has passed."""
+        expired = [n for n in self._processed_notifications if n.is_expired()]
+        self._processed_notifications.difference_update(expired)
+
+    def handle_notification(self, notification: MaintenanceNotification) -> None:
+        """Start applying an SMIGRATED (unless it is being, or was, applied);
+        any other kind is logged as unhandled."""
+        if not isinstance(notification, OSSNodeMigratedNotification):
+            logger.error("Unhandled notification type: %r", notification)
+            return
+        self.remove_expired_notifications()
+        if (
+            notification in self._in_progress
+            or notification in self._processed_notifications
+        ):
+            return
+        self._in_progress.add(notification)
+        task = asyncio.get_running_loop().create_task(self._apply(notification))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _apply(self, notification: OSSNodeMigratedNotification) -> None:
+        try:
+            await self.handle_oss_maintenance_completed_notification(notification)
+        except Exception:
+            # Not processed: a redelivery (on another connection) tries again.
+            logger.exception("handling %r failed", notification)
+        finally:
+            self._in_progress.discard(notification)
+
+    async def handle_oss_maintenance_completed_notification(
+        self, notification: OSSNodeMigratedNotification
+    ) -> None:
+        """Apply ``notification`` now (see the class).
+
+        :raises RedisClusterException: no node answered with a usable map.
+        """
+        cluster = self.cluster_client
+        logger.debug("SMIGRATED: %r", notification)
+        sources: list[MaintainedClusterNode] = []
+        targets: list[tuple[str, int]] = []
+        for source, moves in notification.nodes_to_slots_mapping.items():
+            try:
+                node = cluster.get_node(*_split_address(source))
+                for move in moves:
+                    targets.extend(_split_address(target) for target in move)
+            except ValueError as exc:
+                logger.error("ignoring a part of %r: %s", notification, exc)
+                continue
+            if node is not None:
+                sources.append(node)
+        await cluster._refresh_after_migration(targets)
+        current = {node.name for node in cluster.get_nodes()}
+        for node in sources:
+            # Busy ones may serve a subscription or a blocking command: they
+            # reconnect once their command is over.
+            node.update_active_connections_for_reconnect()
+            if node.name not in current:
+                await node.disconnect_free_connections()
+        self._processed_notifications.add(notification)
+
+    async def aclose(self) -> None:
+        """End the notifications being applied (the client is closing)."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _moving_kwargs(

@@ -465,11 +465,10 @@ LEFT_OUT: dict[str, set[str]] = {
         "result_callbacks",
         "CLUSTER_COMMANDS_RESPONSE_CALLBACKS",
         # Plumbing: the COMMAND parser, the Encoder object, the connection
-        # hook, maintenance notifications (get_encoder() is there).
+        # hook (get_encoder() is there).
         "commands_parser",
         "encoder",
         "on_connect",
-        "maint_notifications_config",
         "node_flags",
         # Modules (RediSearch).
         "SEARCH_COMMANDS",
@@ -511,7 +510,6 @@ LEFT_OUT: dict[str, set[str]] = {
         "execute_pipeline",
         "parse_response",
         "re_auth_callback",
-        "update_active_connections_for_reconnect",
     },
     "Sentinel": set(),
 }
