@@ -117,6 +117,7 @@ if TYPE_CHECKING:
     )
     from aio.redis.commands.json import Decoder, Encoder
     from aio.redis.commands.json._cluster import ClusterJSON
+    from aio.redis.commands.search._cluster import ClusterSearch
     from aio.redis.commands.timeseries import ClusterTimeSeries
     from aio.redis.commands.vectorset import VectorSet
     from aio.redis.keyspace_notifications import (
@@ -468,6 +469,15 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         from aio.redis.commands.json._cluster import ClusterJSON
 
         return ClusterJSON(self, encoder=encoder, decoder=decoder)
+
+    def ft(self, index_name: str = "idx") -> ClusterSearch:
+        """The search commands of the index ``index_name`` (``await
+        rc.ft("idx").search("hello")``): the autocomplete ones sent to their
+        key's node, ``FT.CURSOR`` to its ``FT.AGGREGATE``'s, the others as
+        keyless commands. See :mod:`aio.redis.commands.search`."""
+        from aio.redis.commands.search._cluster import ClusterSearch
+
+        return ClusterSearch(self, index_name)
 
     def vset(self) -> VectorSet:
         """The vector-set commands, each sent to its key's node. See

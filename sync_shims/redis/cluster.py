@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         TOPKBloom,
     )
     from sync_shims.redis.commands.json._cluster import ClusterJSON
+    from sync_shims.redis.commands.search import Search
     from sync_shims.redis.commands.timeseries import ClusterTimeSeries
     from sync_shims.redis.commands.vectorset import VectorSet
     from sync_shims.redis.keyspace_notifications import (
@@ -402,6 +403,13 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
 
         return ClusterJSON(self, encoder=encoder, decoder=decoder)
 
+    def ft(self, index_name: str = "idx") -> Search:
+        """The search commands of the index ``index_name``, blocking, routed as
+        redis-py's cluster routes them; see :mod:`sync_shims.redis.commands.search`."""
+        from sync_shims.redis.commands.search import Search
+
+        return Search(self, index_name)
+
     def vset(self) -> VectorSet:
         """The vector-set commands, blocking, each sent to its key's node; see
         :mod:`sync_shims.redis.commands.vectorset`."""
@@ -627,6 +635,12 @@ class ClusterPipeline(BlockingPipelineMixin, ClusterPipelineTwin):
         from sync_shims.redis.commands.json._cluster import ClusterJSON
 
         return ClusterJSON(self, encoder=encoder, decoder=decoder)
+
+    def ft(self, index_name: str = "idx") -> Search:
+        """The search commands of the index ``index_name``, queued."""
+        from sync_shims.redis.commands.search import Search
+
+        return Search(self, index_name)
 
     def vset(self) -> VectorSet:
         """The vector-set commands, queued (``pipe.vset().vadd(...)``)."""

@@ -25,6 +25,7 @@ from aio.redis.commands.search._replies import pipeline_callbacks
 from aio.redis.commands.search.commands import SearchCommands
 
 if TYPE_CHECKING:
+    from aio.redis._cluster_pipeline import ClusterPipeline
     from aio.redis._core import RedisCore
 
 __all__ = ("BatchIndexer", "Search", "SearchPipeline")
@@ -128,7 +129,9 @@ class Search(SearchCommands):
     BatchIndexer = BatchIndexer
 
     def __init__(
-        self, client: RedisCore | PipelineCore, index_name: str = "idx"
+        self,
+        client: RedisCore | PipelineCore | ClusterPipeline,
+        index_name: str = "idx",
     ) -> None:
         self.client = client
         self.index_name = index_name
@@ -136,7 +139,7 @@ class Search(SearchCommands):
         self._protocol = _protocol_of(client)
 
     def _then(self, sent: Any, finish: Callable[[Any], Any]) -> Any:
-        if isinstance(sent, PipelineCore):
+        if sent is self.client:
             return sent  # pipe.ft(): queued, the reply comes back as it is
         return _finished(sent, finish)
 

@@ -26,8 +26,22 @@ from sync_shims.redis.client import Pipeline as BlockingPipeline
 
 if TYPE_CHECKING:
     from sync_shims.redis.client import Redis
+    from sync_shims.redis.cluster import ClusterPipeline, RedisCluster
 
 __all__ = ("BatchIndexer", "Pipeline", "Search", "SearchReplyError")
+
+
+def _core(client: Any, index_name: str) -> AsyncSearchCore:
+    # A cluster client routes the search commands its own way (see
+    # aio.redis.commands.search._cluster); any other client, or a pipeline,
+    # takes the plain search object.
+    from aio.redis.cluster import RedisCluster as AsyncRedisCluster
+
+    if isinstance(client, AsyncRedisCluster):
+        from aio.redis.commands.search._cluster import ClusterSearch
+
+        return ClusterSearch(client, index_name)
+    return AsyncSearchCore(client, index_name)
 
 
 class _Dispatch:
@@ -55,7 +69,8 @@ class BatchIndexer:
 
     def __init__(self, client: Search, chunk_size: int = 1000) -> None:
         self.client = client
-        self._pipeline = client.client.pipeline(transaction=False)
+        owner: Any = client.client
+        self._pipeline = owner.pipeline(transaction=False)
         self.total = 0
         self.chunk_size = chunk_size
         self.current_chunk = 0
@@ -95,15 +110,18 @@ class Search(_Dispatch, SearchCommandsTwin):
     """The search commands of one index on a blocking client or pipeline
     (``r.ft(index_name)``).
 
-    :param client: a :class:`~sync_shims.redis.Redis` or one of its pipelines.
+    :param client: a :class:`~sync_shims.redis.Redis`, a
+        :class:`~sync_shims.redis.RedisCluster`, or a pipeline of either.
     :param index_name: the index (``"idx"`` by default).
     """
 
     _async: AsyncSearchCore
     BatchIndexer = BatchIndexer
 
-    def __init__(self, client: Redis, index_name: str = "idx") -> None:
-        super().__init__(AsyncSearchCore(client._async, index_name))
+    def __init__(
+        self, client: Redis | RedisCluster | ClusterPipeline, index_name: str = "idx"
+    ) -> None:
+        super().__init__(_core(client._async, index_name))
         #: The client (or pipeline) the commands run on.
         self.client = client
 
