@@ -1,0 +1,342 @@
+"""Health checks and the policies that run them, as redis-py's
+``redis.asyncio.multidb.healthcheck`` (the blocking client uses them too).
+
+A policy runs every health check of a database concurrently, each under its own
+``health_check_timeout``; each check is probed ``health_check_probes`` times,
+``health_check_delay`` apart:
+
+- :class:`HealthyAllPolicy`: every probe must pass (an error propagates);
+- :class:`HealthyMajorityPolicy`: more than half must pass (errors count as
+  failures; the last one propagates once the majority is lost);
+- :class:`HealthyAnyPolicy`: one passing probe is enough.
+
+An error of any check (a timeout included) makes :meth:`HealthCheckPolicy.execute`
+raise :class:`UnhealthyDatabaseException`. Probes go through one client per
+database made for the purpose, from the database client's connection arguments,
+so that health checks never take connections from the command path.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from typing import Any, TypeAlias
+
+import anyio
+
+from aio.redis.backoff import NoBackoff
+from aio.redis.client import Redis
+from aio.redis.cluster import ClusterNode, RedisCluster
+from aio.redis.multidb.exception import UnhealthyDatabaseException
+from aio.redis.retry import Retry
+
+__all__ = (
+    "DEFAULT_HEALTH_CHECK_DELAY",
+    "DEFAULT_HEALTH_CHECK_INTERVAL",
+    "DEFAULT_HEALTH_CHECK_POLICY",
+    "DEFAULT_HEALTH_CHECK_PROBES",
+    "DEFAULT_HEALTH_CHECK_TIMEOUT",
+    "AbstractHealthCheck",
+    "AbstractHealthCheckPolicy",
+    "AsyncRedisClientT",
+    "HealthCheck",
+    "HealthCheckPolicies",
+    "HealthCheckPolicy",
+    "HealthyAllPolicy",
+    "HealthyAnyPolicy",
+    "HealthyMajorityPolicy",
+    "PingHealthCheck",
+)
+
+DEFAULT_HEALTH_CHECK_PROBES = 3
+DEFAULT_HEALTH_CHECK_INTERVAL = 5
+DEFAULT_HEALTH_CHECK_TIMEOUT = 3
+DEFAULT_HEALTH_CHECK_DELAY = 0.5
+
+AsyncRedisClientT: TypeAlias = Redis | RedisCluster
+
+logger = logging.getLogger("aio.redis.multidb")
+
+# Connection arguments that belong to one pool (its maintenance handler, its
+# HIMPORT registry, the addresses a maintenance event moved it to) or that the
+# health-check client sets itself: not copied to the health-check client.
+_NOT_COPIED = frozenset(
+    {
+        "host",
+        "port",
+        "path",
+        "retry",
+        "himport_registry",
+        "maint_notifications_pool_handler",
+        "maint_notifications_config",
+        "orig_host_address",
+        "orig_socket_timeout",
+        "orig_socket_connect_timeout",
+        "connection_class",
+        "response_callbacks",
+    }
+)
+
+
+def _copied(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in kwargs.items() if k not in _NOT_COPIED}
+
+
+def _no_retry() -> Retry:
+    # A probe that fails is a failed probe: the policy decides, not a retry.
+    return Retry(NoBackoff(), 0)
+
+
+class HealthCheck(ABC):
+    """One way of telling whether a database is healthy."""
+
+    @property
+    @abstractmethod
+    def health_check_probes(self) -> int:
+        """How many probes make one check."""
+
+    @property
+    @abstractmethod
+    def health_check_delay(self) -> float:
+        """Seconds between probes."""
+
+    @property
+    @abstractmethod
+    def health_check_timeout(self) -> float:
+        """Seconds the whole check (every probe) may take."""
+
+    @abstractmethod
+    async def check_health(self, database: Any, hc_client: AsyncRedisClientT) -> bool:
+        """One probe: whether ``database`` is healthy.
+
+        :param database: the database checked.
+        :param hc_client: the health-check client of that database.
+        """
+
+
+class HealthCheckPolicy(ABC):
+    """How the probes of the health checks decide a database's health."""
+
+    @abstractmethod
+    async def execute(self, health_checks: list[HealthCheck], database: Any) -> bool:
+        """Whether ``database`` is healthy.
+
+        :raises UnhealthyDatabaseException: a check raised.
+        """
+
+    @abstractmethod
+    async def _execute(self, health_check: HealthCheck, database: Any) -> bool:
+        """Run the probes of one check."""
+
+    @abstractmethod
+    async def get_client(self, database: Any) -> AsyncRedisClientT:
+        """The health-check client of ``database`` (made on first use)."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Close every health-check client."""
+
+
+async def _gather(calls: list[Callable[[], Awaitable[bool]]]) -> list[Any]:
+    """Run ``calls`` concurrently; each result, or the exception it raised."""
+    results: list[Any] = [None] * len(calls)
+
+    async def run(index: int, call: Callable[[], Awaitable[bool]]) -> None:
+        try:
+            results[index] = await call()
+        except Exception as exc:
+            results[index] = exc
+
+    async with anyio.create_task_group() as tg:
+        for index, call in enumerate(calls):
+            tg.start_soon(run, index, call)
+    return results
+
+
+class AbstractHealthCheckPolicy(HealthCheckPolicy):
+    """Concurrent checks with timeouts, and one health-check client per database."""
+
+    def __init__(self) -> None:
+        self._clients: dict[int, AsyncRedisClientT] = {}
+
+    async def execute(self, health_checks: list[HealthCheck], database: Any) -> bool:
+        def timed(check: HealthCheck) -> Callable[[], Awaitable[bool]]:
+            async def call() -> bool:
+                with anyio.fail_after(check.health_check_timeout):
+                    return await self._execute(check, database)
+
+            return call
+
+        results = await _gather([timed(check) for check in health_checks])
+        for result in results:
+            if isinstance(result, Exception):
+                raise UnhealthyDatabaseException("Unhealthy database", database, result)
+            if not result:
+                return False
+        return True
+
+    async def get_client(self, database: Any) -> AsyncRedisClientT:
+        client = self._clients.get(id(database))
+        if client is None:
+            client = _health_check_client(database.client)
+            self._clients[id(database)] = client
+        return client
+
+    async def close(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            try:
+                await client.aclose()
+            except Exception:  # a client that cannot close cleanly is gone anyway
+                logger.debug("closing a health-check client failed", exc_info=True)
+
+    @abstractmethod
+    async def _execute(self, health_check: HealthCheck, database: Any) -> bool:
+        """Run the probes of one check."""
+
+
+def _health_check_client(client: Any) -> AsyncRedisClientT:
+    """A client of its own to the server(s) behind a database's ``client`` (an
+    aio client, or a blocking facade over one)."""
+    core = getattr(client, "_async", client)
+    if isinstance(core, RedisCluster):
+        nodes = core.get_nodes() or list(core.nodes_manager.startup_nodes.values())
+        if not nodes:
+            raise ValueError(
+                "Cluster client has no nodes - cannot create health check client"
+            )
+        return RedisCluster(
+            startup_nodes=[ClusterNode(node.host, node.port) for node in nodes],
+            retry=_no_retry(),
+            **_copied(core.get_connection_kwargs()),
+        )
+    if isinstance(core, Redis):
+        kwargs = core.get_connection_kwargs()
+        where: dict[str, Any] = (
+            {"unix_socket_path": kwargs["path"]}
+            if "path" in kwargs
+            else {"host": kwargs.get("host", "localhost"), "port": kwargs.get("port")}
+        )
+        return Redis(**where, retry=_no_retry(), **_copied(kwargs))
+    raise TypeError(f"Unsupported client type: {type(client)}")
+
+
+class HealthyAllPolicy(AbstractHealthCheckPolicy):
+    """Healthy when every probe passes."""
+
+    async def _execute(self, health_check: HealthCheck, database: Any) -> bool:
+        client = await self.get_client(database)
+        probes = health_check.health_check_probes
+        for attempt in range(probes):
+            if not await health_check.check_health(database, client):
+                return False
+            if attempt < probes - 1:
+                await anyio.sleep(health_check.health_check_delay)
+        return True
+
+
+class HealthyMajorityPolicy(AbstractHealthCheckPolicy):
+    """Healthy when more than half of the probes pass (4 probes: 3 must)."""
+
+    async def _execute(self, health_check: HealthCheck, database: Any) -> bool:
+        probes = health_check.health_check_probes
+        allowed_failures = (probes - 1) // 2
+        client = await self.get_client(database)
+        for attempt in range(probes):
+            try:
+                passed = await health_check.check_health(database, client)
+            except Exception:
+                allowed_failures -= 1
+                if allowed_failures < 0:
+                    raise
+            else:
+                if not passed:
+                    allowed_failures -= 1
+                    if allowed_failures < 0:
+                        return False
+            if attempt < probes - 1:
+                await anyio.sleep(health_check.health_check_delay)
+        return True
+
+
+class HealthyAnyPolicy(AbstractHealthCheckPolicy):
+    """Healthy when one probe passes (the last error propagates otherwise)."""
+
+    async def _execute(self, health_check: HealthCheck, database: Any) -> bool:
+        probes = health_check.health_check_probes
+        last_error: Exception | None = None
+        client = await self.get_client(database)
+        for attempt in range(probes):
+            try:
+                if await health_check.check_health(database, client):
+                    return True
+            except Exception as exc:
+                last_error = exc
+            if attempt < probes - 1:
+                await anyio.sleep(health_check.health_check_delay)
+        if last_error is not None:
+            raise last_error
+        return False
+
+
+class HealthCheckPolicies(Enum):
+    """The policies by name (``MultiDbConfig.health_check_policy``)."""
+
+    HEALTHY_ALL = HealthyAllPolicy
+    HEALTHY_MAJORITY = HealthyMajorityPolicy
+    HEALTHY_ANY = HealthyAnyPolicy
+
+
+DEFAULT_HEALTH_CHECK_POLICY: HealthCheckPolicies = HealthCheckPolicies.HEALTHY_ALL
+
+
+class AbstractHealthCheck(HealthCheck):
+    """Stores probes, delay and timeout.
+
+    :raises ValueError: ``health_check_probes`` is below 1.
+    """
+
+    def __init__(
+        self,
+        health_check_probes: int = DEFAULT_HEALTH_CHECK_PROBES,
+        health_check_delay: float = DEFAULT_HEALTH_CHECK_DELAY,
+        health_check_timeout: float = DEFAULT_HEALTH_CHECK_TIMEOUT,
+    ) -> None:
+        if health_check_probes < 1:
+            raise ValueError("health_check_probes must be greater than 0")
+        self._health_check_probes = health_check_probes
+        self._health_check_delay = health_check_delay
+        self._health_check_timeout = health_check_timeout
+
+    @property
+    def health_check_probes(self) -> int:
+        return self._health_check_probes
+
+    @property
+    def health_check_delay(self) -> float:
+        return self._health_check_delay
+
+    @property
+    def health_check_timeout(self) -> float:
+        return self._health_check_timeout
+
+    @abstractmethod
+    async def check_health(self, database: Any, hc_client: AsyncRedisClientT) -> bool:
+        """One probe."""
+
+
+class PingHealthCheck(AbstractHealthCheck):
+    """PING the server (every node of a cluster)."""
+
+    async def check_health(self, database: Any, hc_client: AsyncRedisClientT) -> bool:
+        if isinstance(hc_client, Redis):
+            return bool(await hc_client.execute_command("PING"))
+        _ = await hc_client.initialize()
+        for node in hc_client.get_nodes():
+            if not await hc_client.execute_command("PING", target_nodes=node):
+                return False
+        return True
