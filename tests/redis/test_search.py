@@ -539,3 +539,26 @@ def test_docs_example_runs_as_documented(
         b"1.0", b"SCHEMA", b"title", b"TEXT", b"WEIGHT", b"2.0", b"year", b"NUMERIC",
         b"SORTABLE", b"genre", b"TAG", b"SEPARATOR", b",",
     ]  # fmt: skip
+
+
+async def test_batch_indexer(server: ScriptedServer) -> None:
+    from aio.redis.commands.search import BatchIndexer
+
+    async with Redis(port=server.port, protocol=2) as r:
+        indexer = r.ft("idx").batch_indexer(chunk_size=2)
+        assert isinstance(indexer, BatchIndexer)
+        assert isinstance(indexer, Search.BatchIndexer)
+        server.script(OK, OK, OK)
+        await indexer.add_document("d1", payload="p", title="a")
+        assert server.received == []  # queued until the chunk is full
+        await indexer.add_document_hash("h1", replace=True)
+        assert server.received == [
+            [b"FT.ADD", b"idx", b"d1", b"1.0", b"PAYLOAD", b"p", b"FIELDS", b"title", b"a"],
+            [b"FT.ADDHASH", b"idx", b"h1", b"1.0", b"REPLACE"],
+        ]  # fmt: skip
+        await indexer.add_document("d2", nosave=True, x=1)
+        await indexer.commit()
+        assert (indexer.total, indexer.current_chunk) == (3, 0)
+        assert server.received[-1] == [
+            b"FT.ADD", b"idx", b"d2", b"1.0", b"NOSAVE", b"FIELDS", b"x", b"1"
+        ]  # fmt: skip
