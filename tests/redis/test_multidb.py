@@ -36,6 +36,9 @@ from tests.redis.multidb_setup import FAST, GRACE, clients_connected, port_of
 
 Factory = Callable[..., PrivateRedis]
 
+# Both libraries warn that the API is experimental, on every client made.
+pytestmark = pytest.mark.filterwarnings("ignore:MultiDBClient is an experimental")
+
 
 class Recorder(AsyncEventListenerInterface):
     """Records the events it is given."""

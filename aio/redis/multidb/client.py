@@ -34,6 +34,7 @@ closes every database's client and waits for the background tasks to end.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -68,6 +69,11 @@ __all__ = ("Database", "MultiDBClient", "Pipeline", "PubSub")
 
 logger = logging.getLogger("aio.redis.multidb")
 
+#: redis-py's warning: the API is experimental there, and here as well.
+EXPERIMENTAL = (
+    "MultiDBClient is an experimental and may change or be removed in future versions."
+)
+
 
 class MultiDBClient(CoreCommands):
     """A client over several databases with automatic failover and fallback.
@@ -80,6 +86,7 @@ class MultiDBClient(CoreCommands):
     """
 
     def __init__(self, config: MultiDbConfig) -> None:
+        warnings.warn(EXPERIMENTAL, category=UserWarning, stacklevel=2)
         self._config = config
         self._databases = config.databases()
         self._health_checks: list[HealthCheck] = (
@@ -219,7 +226,14 @@ class MultiDBClient(CoreCommands):
         :raises UnhealthyDatabaseException: it is unhealthy and
             ``skip_initial_health_check`` is False.
         """
-        database = make_database(self._config.client_class, config)
+        await self._add_database(
+            make_database(self._config.client_class, config), skip_initial_health_check
+        )
+
+    async def _add_database(
+        self, database: AsyncDatabase, skip_initial_health_check: bool
+    ) -> None:
+        # add_database of a database already made (the blocking facade's).
         try:
             await self._check_db_health(database)
         except UnhealthyDatabaseException:

@@ -360,7 +360,12 @@ class DefaultCommandExecutor(BaseCommandExecutor, AsyncCommandExecutor):
                 AsyncOnCommandsFailEvent(cmds, error)
             )
 
-        return await self._command_retry.call_with_retry(on_active, on_fail)
+        # The first try without the retry's wrapper, then its awaitable loop
+        # (a blocking facade's Retry keeps a blocking call_with_retry).
+        try:
+            return await on_active()
+        except Exception as error:
+            return await self._command_retry.retry_after(error, on_active, on_fail)
 
     async def _check_active_database(self) -> None:
         active = self._active_database

@@ -1,0 +1,240 @@
+"""The blocking multi-database client, each test run against redis-py's
+``redis.multidb`` (the oracle) and ``sync_shims.redis.multidb`` on the same
+private redis-servers: same choice of database, same failover and fallback,
+same events, same errors."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from tests.plugins.fix_redis import PrivateRedis
+from tests.redis.multidb_setup import (
+    FAST,
+    GRACE,
+    clients_connected,
+    eventually,
+    port_of,
+)
+
+Factory = Callable[..., PrivateRedis]
+
+# Both libraries warn that the API is experimental, on every client made.
+pytestmark = pytest.mark.filterwarnings("ignore:MultiDBClient is an experimental")
+
+
+def _library(name: str) -> SimpleNamespace:
+    """The blocking multi-database API of redis-py (``redis``) or ours."""
+    mod = importlib.import_module
+    base = "redis" if name == "redis" else "sync_shims.redis"
+    event = mod(f"{base}.multidb.event")
+    return SimpleNamespace(
+        name=name,
+        client=mod(f"{base}.multidb.client"),
+        config=mod(f"{base}.multidb.config"),
+        event=event,
+        exception=mod(f"{base}.multidb.exception"),
+        circuit=mod(f"{base}.multidb.circuit"),
+        listener=(
+            mod("redis.event") if name == "redis" else event
+        ).EventListenerInterface,
+        Retry=mod(f"{base}.retry").Retry,
+        ConstantBackoff=mod(f"{base}.backoff").ConstantBackoff,
+    )
+
+
+@pytest.fixture(params=["redis", "sync_shims"])
+def lib(request: pytest.FixtureRequest) -> SimpleNamespace:
+    return _library(request.param)
+
+
+def make_config(
+    lib: SimpleNamespace,
+    servers: list[PrivateRedis],
+    weights: list[float],
+    **overrides: Any,
+) -> Any:
+    options = {**FAST, **overrides}
+    options.setdefault("command_retry", lib.Retry(lib.ConstantBackoff(0.05), 40))
+    return lib.config.MultiDbConfig(
+        databases_config=[
+            lib.config.DatabaseConfig(
+                weight=weight,
+                client_kwargs={"host": s.host, "port": s.port, "socket_timeout": 2},
+                grace_period=GRACE,
+            )
+            for s, weight in zip(servers, weights, strict=True)
+        ],
+        **options,
+    )
+
+
+@pytest.fixture
+def opened() -> Iterator[list[Any]]:
+    """Clients to close at the end of the test (even when it fails)."""
+    clients: list[Any] = []
+    yield clients
+    for client in clients:
+        client.close()
+
+
+def active_port(client: Any) -> int:
+    return port_of(client.command_executor.active_database)
+
+
+def direct_get(server: PrivateRedis, key: str) -> Any:
+    import redis
+
+    with redis.Redis(host=server.host, port=server.port) as direct:
+        return direct.get(key)
+
+
+def test_highest_weight_then_failover_then_fallback(
+    lib: SimpleNamespace, private_redis_server: Factory, opened: list[Any]
+) -> None:
+    primary, secondary = private_redis_server(), private_redis_server()
+    changes: list[tuple[int, int]] = []
+
+    class Recorder(lib.listener):  # type: ignore[misc,name-defined]
+        def listen(self, event: Any) -> None:
+            changes.append((port_of(event.old_database), port_of(event.new_database)))
+
+    config = make_config(lib, [secondary, primary], [0.5, 1.0])
+    config.event_dispatcher.register_listeners(
+        {lib.event.ActiveDatabaseChanged: [Recorder()]}
+    )
+    client = lib.client.MultiDBClient(config)
+    opened.append(client)
+    assert [db.weight for db, _ in client.get_databases()] == [1.0, 0.5]
+    assert client.set("k", "1")
+    assert active_port(client) == primary.port
+    assert direct_get(primary, "k") == b"1"
+
+    primary.kill()
+    assert client.set("k", "2")  # fails over within the command's retries
+    assert active_port(client) == secondary.port
+    assert direct_get(secondary, "k") == b"2"
+    assert changes == [(primary.port, secondary.port)]
+
+    primary.start()
+
+    def back() -> bool:
+        client.ping()
+        return active_port(client) == primary.port
+
+    eventually(back)
+    assert changes == [(primary.port, secondary.port), (secondary.port, primary.port)]
+
+
+def test_initial_health_check_fails(
+    lib: SimpleNamespace, private_redis_server: Factory
+) -> None:
+    up, down = private_redis_server(), private_redis_server()
+    down.kill()
+    client = lib.client.MultiDBClient(make_config(lib, [up, down], [1.0, 0.5]))
+    try:
+        with pytest.raises(lib.exception.InitialHealthCheckFailedError):
+            client.ping()
+    finally:
+        client.close()
+    policy = lib.config.InitialHealthCheck.ONE_AVAILABLE
+    config = make_config(
+        lib, [down, up], [1.0, 0.5], initial_health_check_policy=policy
+    )
+    client = lib.client.MultiDBClient(config)
+    try:
+        assert client.ping()
+        assert active_port(client) == up.port
+    finally:
+        client.close()
+
+
+def test_pipeline_transaction_and_pubsub(
+    lib: SimpleNamespace, private_redis_server: Factory, opened: list[Any]
+) -> None:
+    primary, secondary = private_redis_server(), private_redis_server()
+    # Failover by the health checks only: with a detector that opens a circuit
+    # on one failure, redis-py's pub/sub worker (which keeps reading while the
+    # client fails over) also opens the new database's circuit.
+    config = make_config(lib, [primary, secondary], [1, 0.5], min_num_failures=1000)
+    client = lib.client.MultiDBClient(config)
+    opened.append(client)
+    with client.pipeline() as pipe:
+        pipe.set("a", 1).incr("a").get("a")
+        assert pipe.execute() == [True, 2, b"2"]
+
+    def bump(p: Any) -> None:
+        value = int(p.get("a"))
+        p.multi()
+        p.set("a", value + 40)
+
+    assert client.transaction(bump, "a") == [True]
+    assert client.get("a") == b"42"
+
+    received: list[Any] = []
+    got = threading.Event()
+
+    def handler(message: dict[str, Any]) -> None:
+        received.append(message["data"])
+        got.set()
+
+    pubsub = client.pubsub()
+    pubsub.subscribe(news=handler)
+    worker = pubsub.run_in_thread(sleep_time=0.05, daemon=True)
+    try:
+        eventually(lambda: bool(client.publish("news", "one")) and got.wait(0.1))
+        primary.kill()
+        client.ping()  # fails over; the pub/sub is moved to the new database
+        assert active_port(client) == secondary.port
+        got.clear()
+        eventually(lambda: bool(client.publish("news", "two")) and got.wait(0.1))
+    finally:
+        worker.stop()
+        worker.join(5)
+    assert b"one" in received and b"two" in received
+    with client.pipeline() as pipe:
+        pipe.set("b", 1).get("b")
+        assert pipe.execute() == [True, b"1"]
+    assert direct_get(secondary, "b") == b"1"
+
+
+def test_membership_errors(
+    lib: SimpleNamespace, private_redis_server: Factory, opened: list[Any]
+) -> None:
+    a, b = private_redis_server(), private_redis_server()
+    client = lib.client.MultiDBClient(make_config(lib, [a], [1.0]))
+    other = lib.client.MultiDBClient(make_config(lib, [b], [1.0]))
+    opened += [client, other]
+    client.ping()
+    stranger = other.get_databases()[0][0]
+    with pytest.raises(ValueError, match="not a member of database list"):
+        client.set_active_database(stranger)
+    with pytest.raises(ValueError, match="not a member of database list"):
+        client.update_database_weight(stranger, 2)
+    with pytest.raises(ValueError, match="Item not found"):
+        client.remove_database(stranger)
+    with pytest.raises(ValueError, match="health_check_probes must be greater than 0"):
+        lib.client.MultiDBClient(make_config(lib, [a], [1.0], health_check_probes=0))
+    client.add_database(
+        lib.config.DatabaseConfig(
+            weight=2.0, client_kwargs={"host": b.host, "port": b.port}
+        )
+    )
+    assert active_port(client) == b.port
+    assert [db.weight for db, _ in client.get_databases()] == [2.0, 1.0]
+
+
+def test_close_leaves_no_connection(private_redis_server: Factory) -> None:
+    lib = _library("sync_shims")
+    servers = [private_redis_server(), private_redis_server()]
+    client = lib.client.MultiDBClient(make_config(lib, servers, [1.0, 0.5]))
+    client.set("k", "v")
+    assert clients_connected(servers[0]) >= 1
+    client.close()
+    for server in servers:
+        assert clients_connected(server) == 0
