@@ -1,0 +1,267 @@
+"""aio.redis.multidb against redis-py's multidb as the oracle: the building
+blocks on the same inputs (failure detector, failover executor, weighted list,
+defaults, errors), and one whole failover of both asyncio clients on the same
+private servers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import redis.asyncio.multidb.client as rp_client
+import redis.asyncio.multidb.config as rp_config
+import redis.asyncio.multidb.failover as rp_failover
+import redis.asyncio.multidb.healthcheck as rp_healthcheck
+import redis.multidb.exception as rp_exception
+import redis.multidb.failure_detector as rp_detector
+from hypothesis import given
+from hypothesis import strategies as st
+from redis.asyncio.multidb.event import AsyncActiveDatabaseChanged as RpChanged
+from redis.asyncio.retry import Retry as RpRetry
+from redis.backoff import ConstantBackoff as RpConstantBackoff
+from redis.data_structure import WeightedList as RpWeightedList
+from redis.event import AsyncEventListenerInterface as RpListener
+from redis.multidb import circuit as rp_circuit
+from redis.multidb.circuit import State as RpState
+
+from aio.redis.backoff import ConstantBackoff
+from aio.redis.multidb import circuit, exception, failover, healthcheck
+from aio.redis.multidb import config as our_config
+from aio.redis.multidb import failure_detector as our_detector
+from aio.redis.multidb._weighted import WeightedList
+from aio.redis.multidb.client import MultiDBClient
+from aio.redis.multidb.event import (
+    AsyncActiveDatabaseChanged,
+    AsyncEventListenerInterface,
+)
+from aio.redis.retry import Retry
+from tests.plugins.fix_redis import PrivateRedis
+from tests.redis.multidb_setup import FAST, port_of
+
+pytestmark = pytest.mark.filterwarnings("ignore:MultiDBClient is an experimental")
+
+
+def test_defaults_are_redis_pys() -> None:
+    for ours, theirs, names in [
+        (healthcheck, rp_healthcheck, ["PROBES", "INTERVAL", "TIMEOUT", "DELAY"]),
+    ]:
+        for name in names:
+            assert getattr(ours, f"DEFAULT_HEALTH_CHECK_{name}") == getattr(
+                theirs, f"DEFAULT_HEALTH_CHECK_{name}"
+            )
+    assert failover.DEFAULT_FAILOVER_ATTEMPTS == rp_failover.DEFAULT_FAILOVER_ATTEMPTS
+    assert failover.DEFAULT_FAILOVER_DELAY == rp_failover.DEFAULT_FAILOVER_DELAY
+    assert our_config.DEFAULT_AUTO_FALLBACK_INTERVAL == (
+        rp_config.DEFAULT_AUTO_FALLBACK_INTERVAL
+    )
+    assert circuit.DEFAULT_GRACE_PERIOD == rp_circuit.DEFAULT_GRACE_PERIOD
+    assert our_detector.DEFAULT_MIN_NUM_FAILURES == rp_detector.DEFAULT_MIN_NUM_FAILURES
+    assert our_detector.DEFAULT_FAILURE_RATE_THRESHOLD == (
+        rp_detector.DEFAULT_FAILURE_RATE_THRESHOLD
+    )
+    assert [p.value for p in our_config.InitialHealthCheck] == [
+        p.value for p in rp_config.InitialHealthCheck
+    ]
+    assert [p.name for p in healthcheck.HealthCheckPolicies] == [
+        p.name for p in rp_healthcheck.HealthCheckPolicies
+    ]
+    assert [s.value for s in circuit.State] == [s.value for s in RpState]
+    our_cfg, their_cfg = our_config.MultiDbConfig([]), rp_config.MultiDbConfig([])
+    for name in ("health_check_interval", "auto_fallback_interval", "min_num_failures"):
+        assert getattr(our_cfg, name) == getattr(their_cfg, name)
+    assert our_cfg.command_retry.get_retries() == their_cfg.command_retry.get_retries()
+
+
+@pytest.mark.parametrize("probes", [0, -1])
+def test_bad_probes_raise_as_redis_py(probes: int) -> None:
+    with pytest.raises(ValueError) as theirs:
+        rp_healthcheck.PingHealthCheck(health_check_probes=probes)
+    with pytest.raises(ValueError) as ours:
+        healthcheck.PingHealthCheck(health_check_probes=probes)
+    assert str(ours.value) == str(theirs.value)
+
+
+class _Circuit:
+    def __init__(self) -> None:
+        self.opened = 0
+
+    @property
+    def state(self) -> Any:
+        return None
+
+    @state.setter
+    def state(self, value: Any) -> None:
+        self.opened += 1
+
+
+class _Executor:
+    def __init__(self) -> None:
+        self.active_database = type("Db", (), {"circuit": _Circuit()})()
+
+
+@given(
+    events=st.lists(st.booleans(), max_size=60),
+    min_failures=st.integers(1, 5),
+    rate=st.sampled_from([0.0, 0.1, 0.5, 1.0]),
+)
+def test_failure_detector_opens_when_redis_pys_does(
+    events: list[bool], min_failures: int, rate: float
+) -> None:
+    opened = []
+    for module in (our_detector, rp_detector):
+        detector = module.CommandFailureDetector(
+            min_num_failures=min_failures,
+            failure_rate_threshold=rate,
+            failure_detection_window=3600,
+        )
+        executor = _Executor()
+        detector.set_command_executor(executor)
+        trace = []
+        for failed in events:
+            if failed:
+                detector.register_failure(ConnectionError(), ("GET", "k"))
+            else:
+                detector.register_command_execution(("GET", "k"))
+            trace.append(executor.active_database.circuit.opened)
+        opened.append(trace)
+    assert opened[0] == opened[1]
+
+
+class _NoneStrategy:
+    async def database(self) -> Any:
+        raise exception.NoValidDatabaseException("none")
+
+    def set_databases(self, databases: Any) -> None:
+        pass
+
+
+class _RpNoneStrategy(_NoneStrategy):
+    async def database(self) -> Any:
+        raise rp_exception.NoValidDatabaseException("none")
+
+
+async def test_failover_executor_attempts_as_redis_py() -> None:
+    traces = []
+    for module, strategy in (
+        (failover, _NoneStrategy()),
+        (rp_failover, _RpNoneStrategy()),
+    ):
+        executor = module.DefaultFailoverStrategyExecutor(
+            strategy,
+            failover_attempts=3,
+            failover_delay=0,
+        )
+        trace = []
+        for _ in range(9):
+            try:
+                await executor.execute()
+            except Exception as exc:
+                trace.append(type(exc).__name__)
+        traces.append(trace)
+    assert traces[0] == traces[1]
+    assert "TemporaryUnavailableException" in traces[0]
+    assert "NoValidDatabaseException" in traces[0]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["add", "remove", "update"]),
+            st.integers(0, 5),
+            st.sampled_from([0.1, 0.5, 0.5, 1.0, 2.0]),
+        ),
+        max_size=30,
+    )
+)
+def test_weighted_list_orders_as_redis_pys(ops: list[tuple[str, int, float]]) -> None:
+    ours: WeightedList[int] = WeightedList()
+    theirs: Any = RpWeightedList()  # type: ignore[no-untyped-call]
+    for op, item, weight in ops:
+        outcomes = []
+        for weighted in (ours, theirs):
+            try:
+                if op == "add":
+                    weighted.add(item, weight)
+                elif op == "remove":
+                    outcomes.append(weighted.remove(item))
+                else:
+                    outcomes.append(weighted.update_weight(item, weight))
+            except ValueError as exc:
+                outcomes.append(str(exc))
+        assert outcomes[:1] == outcomes[1:]
+        assert list(ours) == list(theirs)
+        assert ours.get_top_n(2) == theirs.get_top_n(2)
+        assert ours.get_by_weight_range(0.4, 1.0) == theirs.get_by_weight_range(
+            0.4, 1.0
+        )
+
+
+async def _failover_trace(
+    make_client: Callable[[], Any], listener_base: type, servers: list[PrivateRedis]
+) -> list[Any]:
+    changes: list[tuple[int, int]] = []
+
+    class Recorder(listener_base):  # type: ignore[misc]
+        async def listen(self, event: Any) -> None:
+            changes.append((port_of(event.old_database), port_of(event.new_database)))
+
+    client, event_class = make_client()
+    client._event_dispatcher.register_listeners({event_class: [Recorder()]})
+    try:
+        await client.set("k", 1)
+        trace: list[Any] = [port_of(client.command_executor.active_database)]
+        servers[0].kill()
+        await client.set("k", 2)
+        trace.append(port_of(client.command_executor.active_database))
+        trace.append(list(changes))
+        return trace
+    finally:
+        await client.aclose()
+
+
+async def test_failover_as_redis_pys_asyncio_client(
+    private_redis_server: Callable[..., PrivateRedis],
+) -> None:
+    servers = [private_redis_server() for _ in range(3)]
+    weights = [1.0, 0.2, 0.6]
+    options = {k: v for k, v in FAST.items() if k != "auto_fallback_interval"}
+
+    def ours() -> Any:
+        config = our_config.MultiDbConfig(
+            databases_config=[
+                our_config.DatabaseConfig(
+                    weight=w, client_kwargs={"host": s.host, "port": s.port}
+                )
+                for s, w in zip(servers, weights, strict=True)
+            ],
+            command_retry=Retry(ConstantBackoff(0.05), 40),
+            **options,
+        )
+        return MultiDBClient(config), AsyncActiveDatabaseChanged
+
+    def theirs() -> Any:
+        config = rp_config.MultiDbConfig(
+            databases_config=[
+                rp_config.DatabaseConfig(
+                    weight=w, client_kwargs={"host": s.host, "port": s.port}
+                )
+                for s, w in zip(servers, weights, strict=True)
+            ],
+            command_retry=RpRetry(RpConstantBackoff(0.05), 40),
+            **options,
+        )
+        return rp_client.MultiDBClient(config), RpChanged
+
+    expected = await _failover_trace(theirs, RpListener, servers)
+    servers[0].start()
+    got = await _failover_trace(ours, AsyncEventListenerInterface, servers)
+    assert (
+        got
+        == expected
+        == [
+            servers[0].port,
+            servers[2].port,
+            [(servers[0].port, servers[2].port)],
+        ]
+    )
