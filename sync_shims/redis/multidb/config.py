@@ -38,6 +38,7 @@ from sync_shims.redis.backoff import ExponentialWithJitterBackoff
 from sync_shims.redis.client import Redis
 from sync_shims.redis.cluster import RedisCluster
 from sync_shims.redis.connection import ConnectionPool
+from sync_shims.redis.maint_notifications import MaintNotificationsConfig
 from sync_shims.redis.multidb.database import Database, Databases, WeightedList
 from sync_shims.redis.multidb.failover import (
     DEFAULT_FAILOVER_ATTEMPTS,
@@ -86,7 +87,12 @@ class DatabaseConfig:
 
 
 def make_database(client_class: Any, config: DatabaseConfig) -> Database:
-    """The :class:`Database` of ``config`` (its client's retries off)."""
+    """The :class:`Database` of ``config``: its client's retries off and, unless
+    ``client_kwargs`` ask for them, maintenance notifications off (as redis-py's
+    blocking multi-database client)."""
+    config.client_kwargs.setdefault(
+        "maint_notifications_config", MaintNotificationsConfig(enabled=False)
+    )
     circuit = config.circuit or config.default_circuit_breaker()
     return Database(
         client=make_client(client_class, config),  # type: ignore[arg-type]

@@ -1,0 +1,171 @@
+"""aio.redis.multidb under faults and on clusters: a server that hangs (SIGSTOP)
+instead of dying, many commands in flight during a failover, pub/sub handlers
+run by ``run()`` across a failover, bad URLs, and databases that are Redis
+Clusters."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import pytest
+import redis.asyncio.multidb.client as rp_client
+import redis.asyncio.multidb.config as rp_config
+
+from aio.redis.backoff import ConstantBackoff
+from aio.redis.cluster import RedisCluster
+from aio.redis.multidb.circuit import State
+from aio.redis.multidb.client import MultiDBClient
+from aio.redis.multidb.config import DatabaseConfig, MultiDbConfig
+from aio.redis.retry import Retry
+from tests.plugins.fix_redis import PrivateRedis
+from tests.redis.test_multidb import active_port, make_config, wait_for
+
+Factory = Callable[..., PrivateRedis]
+
+pytestmark = pytest.mark.filterwarnings("ignore:MultiDBClient is an experimental")
+
+
+async def test_a_hung_server_is_failed_over(private_redis_server: Factory) -> None:
+    primary, secondary = private_redis_server(), private_redis_server()
+    config = make_config([primary, secondary], [1.0, 0.5], health_check_timeout=0.3)
+    # Replies must come within 0.5 s (the default is 5 s).
+    for db_config in config.databases_config:
+        db_config.client_kwargs["socket_timeout"] = 0.5
+    async with MultiDBClient(config) as client:
+        await client.set("kept", "before")
+        assert primary.process is not None
+        primary.process.send_signal(signal.SIGSTOP)
+        try:
+            # The command times out on the hung primary (or the health check
+            # times out first), and runs on the secondary.
+            await client.set("k", "during")
+            assert active_port(client) == secondary.port
+            db_primary = client.get_databases()[0][0]
+            assert db_primary.circuit.state != State.CLOSED
+        finally:
+            primary.process.send_signal(signal.SIGCONT)
+
+        async def back() -> bool:
+            await client.ping()
+            return active_port(client) == primary.port
+
+        await wait_for(back)
+        assert await client.get("kept") == b"before"  # the primary kept its data
+
+
+async def test_many_commands_in_flight_during_failover(
+    private_redis_server: Factory,
+) -> None:
+    primary, secondary = private_redis_server(), private_redis_server()
+    config = make_config([primary, secondary], [1.0, 0.5])
+    results: list[Any] = []
+    async with MultiDBClient(config) as client:
+
+        async def worker(n: int) -> None:
+            for i in range(20):
+                results.append(await client.incr(f"counter:{n}"))
+                if n == 0 and i == 5:
+                    primary.kill()
+                await anyio.sleep(0.001)
+
+        async with anyio.create_task_group() as tg:
+            for n in range(10):
+                tg.start_soon(worker, n)
+        assert len(results) == 200
+        assert active_port(client) == secondary.port
+        # Every counter ended on the secondary, counting from where it started
+        # there: the commands after the failover all went to it.
+        for n in range(10):
+            assert int(await client.get(f"counter:{n}")) >= 1
+
+
+async def test_pubsub_run_dispatches_across_a_failover(
+    private_redis_server: Factory,
+) -> None:
+    primary, secondary = private_redis_server(), private_redis_server()
+    received: list[Any] = []
+    # Failover by the health checks only: with a detector that opens a circuit
+    # on one failure, the reader's errors on the dead primary would open the new
+    # database's circuit as well (redis-py's client does the same).
+    config = make_config([primary, secondary], [1, 0.5], min_num_failures=1000)
+    async with MultiDBClient(config) as client:
+        pubsub = await client.pubsub()
+
+        async def handler(message: dict[str, Any]) -> None:
+            received.append(message["data"])
+
+        await pubsub.subscribe(news=handler)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(lambda: pubsub.run(poll_timeout=0.05))
+
+            async def delivered(data: bytes) -> bool:
+                await client.publish("news", data)
+                await anyio.sleep(0.05)
+                return data in received
+
+            await wait_for(lambda: delivered(b"one"))
+            primary.kill()
+            await client.ping()
+            await wait_for(lambda: delivered(b"two"))
+            tg.cancel_scope.cancel()
+        await pubsub.aclose()
+
+
+@pytest.mark.parametrize("url", ["bogus://127.0.0.1:1", "redis://127.0.0.1:notaport"])
+def test_bad_url_raises_as_redis_py(url: str) -> None:
+    errors: list[str | None] = []
+    for config_module, client_module in (
+        (rp_config, rp_client),
+        (__import__("aio.redis.multidb.config", fromlist=["x"]), None),
+    ):
+        try:
+            config = config_module.MultiDbConfig(
+                databases_config=[config_module.DatabaseConfig(from_url=url)]
+            )
+            if client_module is not None:
+                client_module.MultiDBClient(config)
+            else:
+                MultiDBClient(config)
+        except Exception as exc:
+            errors.append(type(exc).__name__)
+        else:
+            errors.append(None)
+    assert errors[0] is not None
+    assert errors[0] == errors[1]
+
+
+async def test_cluster_databases(redis_cluster: list[tuple[str, int]]) -> None:
+    (host_a, port_a), (host_b, port_b) = redis_cluster[0], redis_cluster[1]
+    config = MultiDbConfig(
+        databases_config=[
+            DatabaseConfig(weight=1.0, client_kwargs={"host": host_a, "port": port_a}),
+            DatabaseConfig(weight=0.5, client_kwargs={"host": host_b, "port": port_b}),
+        ],
+        client_class=RedisCluster,
+        command_retry=Retry(ConstantBackoff(0.05), 10),
+        health_check_interval=0.1,
+        health_check_probes=1,
+    )
+    async with MultiDBClient(config) as client:
+        active = client.command_executor.active_database
+        assert active is not None and active.weight == 1.0
+        assert isinstance(active.client, RedisCluster)
+        for i in range(20):  # keys on every shard
+            assert await client.set(f"multidb:{i}", i)
+        assert await client.get("multidb:7") == b"7"
+        pipe = client.pipeline()
+        pipe.get("multidb:1")
+        pipe.get("multidb:2")
+        assert await pipe.execute() == [b"1", b"2"]
+        # A round of health checks PINGs every node of both.
+        healthy = await client._check_databases_health()
+        assert list(healthy.values()) == [True, True]
+        with pytest.raises(
+            ValueError, match="PubSub is not supported for RedisCluster"
+        ):
+            await client.pubsub()
+        for i in range(20):
+            await client.delete(f"multidb:{i}")
