@@ -265,3 +265,56 @@ async def test_failover_as_redis_pys_asyncio_client(
             [(servers[0].port, servers[2].port)],
         ]
     )
+
+
+Probe = bool | None  # None: the probe raises
+
+
+class _ScriptedCheck:
+    """A health check whose probes answer from a script."""
+
+    def __init__(self, script: list[Probe], probes: int) -> None:
+        self._script = list(script)
+        self.health_check_probes = probes
+        self.health_check_delay = 0
+        self.health_check_timeout = 5
+
+    async def check_health(self, database: Any, hc_client: Any) -> bool:
+        answer = self._script.pop(0) if self._script else True
+        if answer is None:
+            raise ConnectionError("probe failed")
+        return answer
+
+
+def _policy(module: Any, name: str) -> Any:
+    base = getattr(module, name)
+
+    class Policy(base):  # type: ignore[misc,valid-type]
+        async def get_client(self, database: Any) -> Any:
+            return None
+
+    return Policy()
+
+
+@given(
+    script=st.lists(st.sampled_from([True, False, None]), min_size=1, max_size=5),
+    probes=st.integers(1, 5),
+    name=st.sampled_from(
+        ["HealthyAllPolicy", "HealthyMajorityPolicy", "HealthyAnyPolicy"]
+    ),
+)
+async def test_health_check_policies_decide_as_redis_pys(
+    script: list[Probe], probes: int, name: str
+) -> None:
+    outcomes = []
+    for module, unhealthy in (
+        (healthcheck, exception.UnhealthyDatabaseException),
+        (rp_healthcheck, rp_exception.UnhealthyDatabaseException),
+    ):
+        policy = _policy(module, name)
+        try:
+            outcome: Any = await policy.execute([_ScriptedCheck(script, probes)], "db")
+        except unhealthy as exc:
+            outcome = ("unhealthy", type(exc.original_exception).__name__)
+        outcomes.append(outcome)
+    assert outcomes[0] == outcomes[1]
