@@ -238,3 +238,78 @@ def test_close_leaves_no_connection(private_redis_server: Factory) -> None:
     client.close()
     for server in servers:
         assert clients_connected(server) == 0
+
+
+def test_own_strategy_detector_and_listener(
+    lib: SimpleNamespace, private_redis_server: Factory, opened: list[Any]
+) -> None:
+    high, low = private_redis_server(), private_redis_server()
+    failover_mod = importlib.import_module(
+        "redis.multidb.failover"
+        if lib.name == "redis"
+        else "sync_shims.redis.multidb.failover"
+    )
+    detector_mod = importlib.import_module(
+        "redis.multidb.failure_detector"
+        if lib.name == "redis"
+        else "sync_shims.redis.multidb.failure_detector"
+    )
+
+    class Lightest(failover_mod.FailoverStrategy):  # type: ignore[misc,name-defined]
+        """The healthy database of lowest weight."""
+
+        def set_databases(self, databases: Any) -> None:
+            self.databases = databases
+
+        def database(self) -> Any:
+            healthy = [
+                db
+                for db, _ in self.databases
+                if db.circuit.state == lib.circuit.State.CLOSED
+            ]
+            return healthy[-1]
+
+    class Counting(detector_mod.FailureDetector):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            self.executed = 0
+            self.failed = 0
+
+        def register_failure(self, exception: Exception, cmd: tuple[Any, ...]) -> None:
+            self.failed += 1
+
+        def register_command_execution(self, cmd: tuple[Any, ...]) -> None:
+            self.executed += 1
+
+        def set_command_executor(self, command_executor: Any) -> None:
+            pass
+
+    seen: list[Any] = []
+
+    class CallsBack(lib.listener):  # type: ignore[misc,name-defined]
+        def listen(self, event: Any) -> None:
+            # A listener may use the client (ours runs in a worker thread).
+            seen.append((port_of(event.new_database), client.ping()))
+
+    counting = Counting()
+    config = make_config(
+        lib,
+        [high, low],
+        [1.0, 0.5],
+        failover_strategy=Lightest(),
+        failure_detectors=[counting],
+    )
+    config.event_dispatcher.register_listeners(
+        {lib.event.ActiveDatabaseChanged: [CallsBack()]}
+    )
+    client = lib.client.MultiDBClient(config)
+    opened.append(client)
+    assert client.set("k", "v")
+    assert active_port(client) == high.port  # initialization: by weight
+    assert counting.executed >= 1
+
+    def moved() -> bool:
+        client.ping()  # the fallback asks the strategy: the lightest
+        return active_port(client) == low.port
+
+    eventually(moved)
+    assert seen == [(low.port, True)]
