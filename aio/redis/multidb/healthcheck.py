@@ -31,6 +31,7 @@ import anyio
 from aio.redis.backoff import NoBackoff
 from aio.redis.client import Redis
 from aio.redis.cluster import ClusterNode, RedisCluster
+from aio.redis.multidb._rest import DEFAULT_TIMEOUT, RestClient
 from aio.redis.multidb.exception import UnhealthyDatabaseException
 from aio.redis.retry import Retry
 
@@ -40,6 +41,7 @@ __all__ = (
     "DEFAULT_HEALTH_CHECK_POLICY",
     "DEFAULT_HEALTH_CHECK_PROBES",
     "DEFAULT_HEALTH_CHECK_TIMEOUT",
+    "DEFAULT_LAG_AWARE_TOLERANCE",
     "AbstractHealthCheck",
     "AbstractHealthCheckPolicy",
     "AsyncRedisClientT",
@@ -49,6 +51,7 @@ __all__ = (
     "HealthyAllPolicy",
     "HealthyAnyPolicy",
     "HealthyMajorityPolicy",
+    "LagAwareHealthCheck",
     "PingHealthCheck",
 )
 
@@ -56,6 +59,7 @@ DEFAULT_HEALTH_CHECK_PROBES = 3
 DEFAULT_HEALTH_CHECK_INTERVAL = 5
 DEFAULT_HEALTH_CHECK_TIMEOUT = 3
 DEFAULT_HEALTH_CHECK_DELAY = 0.5
+DEFAULT_LAG_AWARE_TOLERANCE = 5000
 
 AsyncRedisClientT: TypeAlias = Redis | RedisCluster
 
@@ -339,4 +343,93 @@ class PingHealthCheck(AbstractHealthCheck):
         for node in hc_client.get_nodes():
             if not await hc_client.execute_command("PING", target_nodes=node):
                 return False
+        return True
+
+
+class LagAwareHealthCheck(AbstractHealthCheck):
+    """Ask a Redis Enterprise cluster's REST API whether the database is
+    available within ``lag_aware_tolerance`` ms of replication lag.
+
+    The database's ``health_check_url`` (``https://cluster.fqdn``) and
+    ``rest_api_port`` make the API's address; the database is the bdb one of
+    whose endpoints has the client's host as its DNS name or address.
+
+    :param rest_api_port: the REST API's port.
+    :param lag_aware_tolerance: the lag allowed, in milliseconds.
+    :param http_timeout: seconds one request may take.
+    :param auth_basic: ``(user, password)`` of the API.
+    :param verify_tls: verify the API's certificate (with ``ca_*``).
+    :param client_cert_file: a client certificate (with its key) for mutual TLS.
+    """
+
+    def __init__(
+        self,
+        rest_api_port: int = 9443,
+        lag_aware_tolerance: int = DEFAULT_LAG_AWARE_TOLERANCE,
+        http_timeout: float = DEFAULT_TIMEOUT,
+        auth_basic: tuple[str, str] | None = None,
+        verify_tls: bool = True,
+        ca_file: str | None = None,
+        ca_path: str | None = None,
+        ca_data: str | bytes | None = None,
+        client_cert_file: str | None = None,
+        client_key_file: str | None = None,
+        client_key_password: str | None = None,
+        health_check_probes: int = DEFAULT_HEALTH_CHECK_PROBES,
+        health_check_delay: float = DEFAULT_HEALTH_CHECK_DELAY,
+        health_check_timeout: float = DEFAULT_HEALTH_CHECK_TIMEOUT,
+    ) -> None:
+        self._http_client = RestClient(
+            timeout=http_timeout,
+            auth_basic=auth_basic,
+            verify_tls=verify_tls,
+            ca_file=ca_file,
+            ca_path=ca_path,
+            ca_data=ca_data,
+            client_cert_file=client_cert_file,
+            client_key_file=client_key_file,
+            client_key_password=client_key_password,
+        )
+        self._rest_api_port = rest_api_port
+        self._lag_aware_tolerance = lag_aware_tolerance
+        super().__init__(
+            health_check_probes=health_check_probes,
+            health_check_delay=health_check_delay,
+            health_check_timeout=health_check_timeout,
+        )
+
+    async def check_health(self, database: Any, hc_client: AsyncRedisClientT) -> bool:
+        """True when the API reports the database available within the lag.
+
+        :raises ValueError: no ``health_check_url``, or no bdb has the host.
+        :raises HttpError: the API refused (unavailable, lagging, ...).
+        """
+        if database.health_check_url is None:
+            raise ValueError(
+                "Database health check url is not set. Please check "
+                "DatabaseConfig for the current database."
+            )
+        core = getattr(database.client, "_async", database.client)
+        if isinstance(core, RedisCluster):
+            db_host = core.get_nodes()[0].host
+        else:
+            db_host = core.get_connection_kwargs()["host"]
+        self._http_client.base_url = (
+            f"{database.health_check_url}:{self._rest_api_port}"
+        )
+        matching = None
+        for bdb in await self._http_client.get("/v1/bdbs"):
+            # The last bdb with an endpoint on the host, as redis-py.
+            for endpoint in bdb["endpoints"]:
+                if endpoint["dns_name"] == db_host or db_host in endpoint["addr"]:
+                    matching = bdb
+                    break
+        if matching is None:
+            logger.warning("LagAwareHealthCheck failed: Couldn't find a matching bdb")
+            raise ValueError("Could not find a matching bdb")
+        await self._http_client.get(
+            f"/v1/bdbs/{matching['uid']}/availability"
+            f"?extend_check=lag&availability_lag_tolerance_ms={self._lag_aware_tolerance}",
+            expect_json=False,
+        )
         return True
