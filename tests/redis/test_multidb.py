@@ -368,3 +368,22 @@ async def test_close_leaves_no_connection_or_task(
     assert set(asyncio.all_tasks()) - before == set()
     for server in servers:
         assert clients_connected(server) == 0
+
+
+async def test_a_dropped_client_stops_its_health_checks(
+    private_redis_server: Factory,
+) -> None:
+    import gc
+
+    servers = [private_redis_server()]
+    before = set(asyncio.all_tasks())
+    client = MultiDBClient(make_config(servers, [1.0]))
+    await client.ping()
+    assert set(asyncio.all_tasks()) - before
+    del client
+    gc.collect()
+
+    async def no_task_left() -> bool:
+        return not set(asyncio.all_tasks()) - before
+
+    await wait_for(no_task_left)

@@ -98,6 +98,18 @@ class BackgroundTasks:
         except Exception:
             logger.warning("background job %s failed", name, exc_info=True)
 
+    def cancel(self) -> None:
+        """Cancel every job without waiting (from any thread; for a client that
+        was dropped without being closed)."""
+        self._closed = True
+        group = self._group
+        if group is None:
+            return
+        if threading.get_ident() == self._thread:
+            group.cancel_scope.cancel()
+        elif self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(group.cancel_scope.cancel)
+
     async def aclose(self) -> None:
         """Cancel every job and wait until they have ended."""
         self._closed = True

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -162,11 +163,19 @@ class MultiDBClient(CoreCommands):
         """
         await self._perform_initial_health_check()
         await self._background.start()
+        # The recurring job holds the client weakly: a client dropped without
+        # aclose() is collected, and its finalizer cancels the jobs.
+        this = weakref.ref(self)
+
+        async def round_of_checks() -> None:
+            client = this()
+            if client is not None:
+                await client._check_databases_health()
+
         self._background.run_recurring(
-            self._health_check_interval,
-            self._check_databases_health,
-            "multidb health checks",
+            self._health_check_interval, round_of_checks, "multidb health checks"
         )
+        weakref.finalize(self, self._background.cancel)
         active: AsyncDatabase | None = None
         for database, _ in self._databases:
             self._watch_circuit(database)
