@@ -22,6 +22,7 @@ from redis.asyncio.retry import Retry as RpRetry
 from redis.backoff import ConstantBackoff as RpConstantBackoff
 from redis.data_structure import WeightedList as RpWeightedList
 from redis.event import AsyncEventListenerInterface as RpListener
+from redis.event import AsyncOnCommandsFailEvent as RpFail
 from redis.multidb import circuit as rp_circuit
 from redis.multidb.circuit import State as RpState
 
@@ -35,6 +36,7 @@ from aio.redis.multidb.event import (
     AsyncActiveDatabaseChanged,
     AsyncEventListenerInterface,
 )
+from aio.redis.multidb.event import AsyncOnCommandsFailEvent as OurFail
 from aio.redis.retry import Retry
 from tests.plugins.fix_redis import PrivateRedis
 from tests.redis.multidb_setup import FAST, port_of
@@ -201,13 +203,21 @@ async def _failover_trace(
     make_client: Callable[[], Any], listener_base: type, servers: list[PrivateRedis]
 ) -> list[Any]:
     changes: list[tuple[int, int]] = []
+    failures: list[tuple[Any, str]] = []
 
     class Recorder(listener_base):  # type: ignore[misc]
         async def listen(self, event: Any) -> None:
-            changes.append((port_of(event.old_database), port_of(event.new_database)))
+            if hasattr(event, "old_database"):
+                changes.append(
+                    (port_of(event.old_database), port_of(event.new_database))
+                )
+            else:
+                failures.append((event.commands, type(event.exception).__name__))
 
-    client, event_class = make_client()
-    client._event_dispatcher.register_listeners({event_class: [Recorder()]})
+    client, event_class, fail_class = make_client()
+    client._event_dispatcher.register_listeners(
+        {event_class: [Recorder()], fail_class: [Recorder()]}
+    )
     try:
         await client.set("k", 1)
         trace: list[Any] = [port_of(client.command_executor.active_database)]
@@ -215,6 +225,7 @@ async def _failover_trace(
         await client.set("k", 2)
         trace.append(port_of(client.command_executor.active_database))
         trace.append(list(changes))
+        trace.append(list(failures))
         return trace
     finally:
         await client.aclose()
@@ -238,7 +249,7 @@ async def test_failover_as_redis_pys_asyncio_client(
             command_retry=Retry(ConstantBackoff(0.05), 40),
             **options,
         )
-        return MultiDBClient(config), AsyncActiveDatabaseChanged
+        return MultiDBClient(config), AsyncActiveDatabaseChanged, OurFail
 
     def theirs() -> Any:
         config = rp_config.MultiDbConfig(
@@ -251,20 +262,18 @@ async def test_failover_as_redis_pys_asyncio_client(
             command_retry=RpRetry(RpConstantBackoff(0.05), 40),
             **options,
         )
-        return rp_client.MultiDBClient(config), RpChanged
+        return rp_client.MultiDBClient(config), RpChanged, RpFail
 
     expected = await _failover_trace(theirs, RpListener, servers)
     servers[0].start()
     got = await _failover_trace(ours, AsyncEventListenerInterface, servers)
-    assert (
-        got
-        == expected
-        == [
-            servers[0].port,
-            servers[2].port,
-            [(servers[0].port, servers[2].port)],
-        ]
-    )
+    assert got == expected
+    assert got == [
+        servers[0].port,
+        servers[2].port,
+        [(servers[0].port, servers[2].port)],
+        [(("SET", "k", 2), "ConnectionError")],
+    ]
 
 
 Probe = bool | None  # None: the probe raises
