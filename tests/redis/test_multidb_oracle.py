@@ -28,6 +28,7 @@ from redis.multidb.circuit import State as RpState
 
 from aio.redis.backoff import ConstantBackoff
 from aio.redis.multidb import circuit, exception, failover, healthcheck
+from aio.redis.multidb import client as our_client_module
 from aio.redis.multidb import config as our_config
 from aio.redis.multidb import failure_detector as our_detector
 from aio.redis.multidb._weighted import WeightedList
@@ -327,3 +328,79 @@ async def test_health_check_policies_decide_as_redis_pys(
             outcome = ("unhealthy", type(exc.original_exception).__name__)
         outcomes.append(outcome)
     assert outcomes[0] == outcomes[1]
+
+
+def _error_of(
+    build: Callable[[Any, Any], Any], config_mod: Any, client_mod: Any
+) -> Any:
+    try:
+        build(config_mod, client_mod)
+    except Exception as exc:
+        return type(exc).__name__, str(exc)
+    return None
+
+
+async def _aerror_of(
+    build: Callable[[Any, Any], Any], config_mod: Any, client_mod: Any
+) -> Any:
+    try:
+        await build(config_mod, client_mod)
+    except Exception as exc:
+        return type(exc).__name__, str(exc)
+    return None
+
+
+BAD_CONFIGS: dict[str, Callable[[Any, Any], Any]] = {
+    "policy not a policy": lambda c, m: m.MultiDBClient(
+        c.MultiDbConfig([c.DatabaseConfig()], health_check_policy="all")
+    ),
+    "probes below one": lambda c, m: m.MultiDBClient(
+        c.MultiDbConfig([c.DatabaseConfig()], health_check_probes=0)
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CONFIGS))
+def test_bad_configs_raise_as_redis_py(case: str) -> None:
+    build = BAD_CONFIGS[case]
+    theirs = _error_of(build, rp_config, rp_client)
+    ours = _error_of(build, our_config, our_client_module)
+    assert theirs is not None
+    assert ours is not None
+    assert ours == theirs
+
+
+async def _no_database(c: Any, m: Any) -> None:
+    client = m.MultiDBClient(c.MultiDbConfig([]))
+    try:
+        await client.initialize()
+    finally:
+        await client.aclose()
+
+
+async def _all_down(c: Any, m: Any) -> None:
+    config = c.MultiDbConfig(
+        [c.DatabaseConfig(client_kwargs={"host": "127.0.0.1", "port": 1})],
+        health_check_probes=1,
+    )
+    client = m.MultiDBClient(config)
+    try:
+        await client.initialize()
+    finally:
+        await client.aclose()
+
+
+async def _remove_the_last(c: Any, m: Any) -> None:
+    client = m.MultiDBClient(c.MultiDbConfig([c.DatabaseConfig()]))
+    try:
+        await client.remove_database(client.get_databases()[0][0])
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.parametrize("build", [_no_database, _all_down, _remove_the_last])
+async def test_bad_setups_raise_as_redis_py(build: Callable[[Any, Any], Any]) -> None:
+    theirs = await _aerror_of(build, rp_config, rp_client)
+    ours = await _aerror_of(build, our_config, our_client_module)
+    assert theirs is not None
+    assert ours == theirs
