@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 import pytest
 import redis.asyncio.multidb.client as rp_client
 import redis.asyncio.multidb.config as rp_config
@@ -404,3 +405,64 @@ async def test_bad_setups_raise_as_redis_py(build: Callable[[Any, Any], Any]) ->
     ours = await _aerror_of(build, our_config, our_client_module)
     assert theirs is not None
     assert ours == theirs
+
+
+async def _fallback_trace(
+    client: Any, event_class: Any, listener_base: type, server: PrivateRedis
+) -> list[tuple[int, int]]:
+    changes: list[tuple[int, int]] = []
+
+    class Recorder(listener_base):  # type: ignore[misc]
+        async def listen(self, event: Any) -> None:
+            changes.append((port_of(event.old_database), port_of(event.new_database)))
+
+    client._event_dispatcher.register_listeners({event_class: [Recorder()]})
+    try:
+        await client.ping()
+        server.kill()
+        await client.ping()
+        server.start()
+        with anyio.fail_after(10):
+            while port_of(client.command_executor.active_database) != server.port:
+                await client.ping()
+                await anyio.sleep(0.02)
+        return changes
+    finally:
+        await client.aclose()
+
+
+async def test_fallback_as_redis_pys_asyncio_client(
+    private_redis_server: Callable[..., PrivateRedis],
+) -> None:
+    servers = [private_redis_server() for _ in range(2)]
+    weights = [1.0, 0.5]
+
+    def kwargs(s: PrivateRedis) -> dict[str, Any]:
+        return {"host": s.host, "port": s.port}
+
+    theirs = rp_client.MultiDBClient(
+        rp_config.MultiDbConfig(
+            [
+                rp_config.DatabaseConfig(weight=w, client_kwargs=kwargs(s))
+                for s, w in zip(servers, weights, strict=True)
+            ],
+            command_retry=RpRetry(RpConstantBackoff(0.05), 40),
+            **FAST,
+        )
+    )
+    expected = await _fallback_trace(theirs, RpChanged, RpListener, servers[0])
+    ours = MultiDBClient(
+        our_config.MultiDbConfig(
+            [
+                our_config.DatabaseConfig(weight=w, client_kwargs=kwargs(s))
+                for s, w in zip(servers, weights, strict=True)
+            ],
+            command_retry=Retry(ConstantBackoff(0.05), 40),
+            **FAST,
+        )
+    )
+    got = await _fallback_trace(
+        ours, AsyncActiveDatabaseChanged, AsyncEventListenerInterface, servers[0]
+    )
+    a, b = servers[0].port, servers[1].port
+    assert got == expected == [(a, b), (b, a)]
