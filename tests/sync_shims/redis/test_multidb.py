@@ -313,3 +313,54 @@ def test_own_strategy_detector_and_listener(
 
     eventually(moved)
     assert seen == [(low.port, True)]
+
+
+def test_pubsub_get_message(
+    lib: SimpleNamespace, private_redis_server: Factory, opened: list[Any]
+) -> None:
+    server = private_redis_server()
+    client = lib.client.MultiDBClient(make_config(lib, [server], [1.0]))
+    opened.append(client)
+    pubsub = client.pubsub()
+    pubsub.subscribe("news")
+    first = pubsub.get_message(timeout=2)
+    assert first is not None and first["type"] == "subscribe"
+    assert pubsub.subscribed
+    client.publish("news", "hello")
+    message = pubsub.get_message(ignore_subscribe_messages=True, timeout=2)
+    assert message is not None
+    assert (message["type"], message["channel"], message["data"]) == (
+        "message",
+        b"news",
+        b"hello",
+    )
+    pubsub.unsubscribe("news")
+    gone = pubsub.get_message(timeout=2)
+    assert gone is not None and gone["type"] == "unsubscribe"
+    pubsub.close()
+
+
+def test_facade_context_manager_loop_guard_and_tasks(
+    private_redis_server: Factory,
+) -> None:
+    import asyncio
+
+    from sync_shims._portal import EngineThreadError, call
+
+    lib = _library("sync_shims")
+    server = private_redis_server()
+
+    async def engine_tasks() -> set[asyncio.Task[Any]]:
+        return set(asyncio.all_tasks()) - {asyncio.current_task()}
+
+    before = call(engine_tasks)
+    with lib.client.MultiDBClient(make_config(lib, [server], [1.0])) as client:
+        assert client.ping()
+        assert call(engine_tasks) - before  # the background health checks
+
+        async def from_the_loop() -> None:
+            client.ping()
+
+        with pytest.raises(EngineThreadError):
+            call(from_the_loop)
+    assert call(engine_tasks) - before == set()
