@@ -387,3 +387,36 @@ async def test_a_dropped_client_stops_its_health_checks(
         return not set(asyncio.all_tasks()) - before
 
     await wait_for(no_task_left)
+
+
+async def test_cancelled_commands_leave_the_client_usable(
+    private_redis_server: Factory,
+) -> None:
+    primary, secondary = private_redis_server(), private_redis_server()
+    # Slow retries: a command on the dead primary is still retrying when cancelled.
+    config = make_config(
+        [primary, secondary],
+        [1.0, 0.5],
+        command_retry=Retry(ConstantBackoff(0.5), 10),
+        min_num_failures=1000,
+        health_check_interval=60,
+    )
+    client = MultiDBClient(config)
+    # An initialization cancelled (at its first await), then done again.
+    with anyio.move_on_after(0):
+        await client.initialize()
+    assert not client.initialized
+    await client.initialize()
+    assert active_port(client) == primary.port
+    primary.kill()
+    with anyio.move_on_after(0.2) as scope:
+        await client.set("k", "v")
+    assert scope.cancelled_caught
+    # The circuit is opened by hand (no health check round comes soon): the
+    # next command fails over at once.
+    client.get_databases()[0][0].circuit.state = State.OPEN
+    assert await client.set("k", "v")
+    assert active_port(client) == secondary.port
+    tasks_before = len(asyncio.all_tasks())
+    await client.aclose()
+    assert len(asyncio.all_tasks()) < tasks_before

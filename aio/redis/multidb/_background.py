@@ -36,6 +36,7 @@ class BackgroundTasks:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: int | None = None
         self._closed = False
+        self._ready = anyio.Event()
 
     @property
     def running(self) -> bool:
@@ -43,16 +44,18 @@ class BackgroundTasks:
         return self._group is not None and not self._closed
 
     async def start(self) -> None:
-        """Start the hosting task (once) on the running loop."""
-        if self._host is not None or self._closed:
+        """Start the hosting task (once) on the running loop; return when jobs
+        can be started (also after a start that was cancelled while waiting)."""
+        if self._closed:
             return
-        ready = anyio.Event()
-        self._loop = asyncio.get_running_loop()
-        self._thread = threading.get_ident()
-        # The one task not started from a task group: it hosts the group the
-        # client's jobs run in, for as long as the client is open.
-        self._host = self._loop.create_task(self._run(ready))
-        await ready.wait()
+        if self._host is None:
+            self._ready = anyio.Event()
+            self._loop = asyncio.get_running_loop()
+            self._thread = threading.get_ident()
+            # The one task not started from a task group: it hosts the group
+            # the client's jobs run in, for as long as the client is open.
+            self._host = self._loop.create_task(self._run(self._ready))
+        await self._ready.wait()
 
     async def _run(self, ready: anyio.Event) -> None:
         async with anyio.create_task_group() as group:

@@ -125,6 +125,7 @@ class MultiDBClient(CoreCommands):
         self._init_lock = anyio.Lock()
         self._background = BackgroundTasks()
         self._watched: set[int] = set()
+        self._checks_scheduled = False
 
     def __repr__(self) -> str:
         return f"<MultiDBClient databases={[db for db, _ in self._databases]}>"
@@ -163,6 +164,24 @@ class MultiDBClient(CoreCommands):
         """
         await self._perform_initial_health_check()
         await self._background.start()
+        if not self._checks_scheduled:
+            self._schedule_health_checks()
+        active: AsyncDatabase | None = None
+        for database, _ in self._databases:
+            self._watch_circuit(database)
+            if active is None and database.circuit.state == State.CLOSED:
+                active = database
+        if active is None:
+            raise NoValidDatabaseException(
+                "Initial connection failed - no active database found"
+            )
+        # Chosen directly: no ActiveDatabaseChanged for the first choice.
+        self.command_executor._active_database = active
+        self.initialized = True
+
+    def _schedule_health_checks(self) -> None:
+        # Once per client, even if an initialization is cancelled and redone.
+        self._checks_scheduled = True
         # The recurring job holds the client weakly: a client dropped without
         # aclose() is collected, and its finalizer cancels the jobs.
         this = weakref.ref(self)
@@ -176,18 +195,6 @@ class MultiDBClient(CoreCommands):
             self._health_check_interval, round_of_checks, "multidb health checks"
         )
         weakref.finalize(self, self._background.cancel)
-        active: AsyncDatabase | None = None
-        for database, _ in self._databases:
-            self._watch_circuit(database)
-            if active is None and database.circuit.state == State.CLOSED:
-                active = database
-        if active is None:
-            raise NoValidDatabaseException(
-                "Initial connection failed - no active database found"
-            )
-        # Chosen directly: no ActiveDatabaseChanged for the first choice.
-        self.command_executor._active_database = active
-        self.initialized = True
 
     def _watch_circuit(self, database: AsyncDatabase) -> None:
         if id(database) in self._watched:
