@@ -364,3 +364,26 @@ def test_facade_context_manager_loop_guard_and_tasks(
         with pytest.raises(EngineThreadError):
             call(from_the_loop)
     assert call(engine_tasks) - before == set()
+
+
+def test_a_dropped_facade_stops_its_health_checks(
+    private_redis_server: Factory,
+) -> None:
+    import asyncio
+    import gc
+
+    from sync_shims._portal import call
+
+    lib = _library("sync_shims")
+    server = private_redis_server()
+
+    async def engine_tasks() -> set[asyncio.Task[Any]]:
+        return set(asyncio.all_tasks()) - {asyncio.current_task()}
+
+    before = call(engine_tasks)
+    client = lib.client.MultiDBClient(make_config(lib, [server], [1.0]))
+    assert client.ping()
+    assert call(engine_tasks) - before
+    del client
+    gc.collect()
+    eventually(lambda: not call(engine_tasks) - before)
