@@ -387,3 +387,72 @@ def test_a_dropped_facade_stops_its_health_checks(
     del client
     gc.collect()
     eventually(lambda: not call(engine_tasks) - before)
+
+
+COMMANDS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
+    ("set", ("k", "v"), {}),
+    ("get", ("k",), {}),
+    ("hset", ("h",), {"mapping": {"a": 1, "b": 2}}),
+    ("hgetall", ("h",), {}),
+    ("zadd", ("z", {"a": 1.5, "b": 2}), {}),
+    ("zrange", ("z", 0, -1), {"withscores": True}),
+    ("incrbyfloat", ("f", 1.5), {}),
+    ("rpush", ("l", "a", "b"), {}),
+    ("lrange", ("l", 0, -1), {}),
+    ("sadd", ("s", "x", "y"), {}),
+    ("smembers", ("s",), {}),
+    ("eval", ("return {KEYS[1], ARGV[1]}", 1, "x", "y"), {}),
+    ("xadd", ("st", {"f": "v"}), {"id": "1-0"}),
+    ("xrange", ("st",), {}),
+    ("expire", ("k", 100), {}),
+    ("ttl", ("k",), {}),
+    ("type", ("h",), {}),
+    ("exists", ("k", "h", "nope"), {}),
+    ("delete", ("k",), {}),
+]
+
+
+def test_commands_reply_as_redis_pys(
+    private_redis_server: Factory, opened: list[Any]
+) -> None:
+    replies = []
+    for name in ("redis", "sync_shims"):
+        lib = _library(name)
+        server = private_redis_server()
+        client = lib.client.MultiDBClient(make_config(lib, [server], [1.0]))
+        opened.append(client)
+        got = [getattr(client, m)(*args, **kw) for m, args, kw in COMMANDS]
+        got.append(sorted(client.scan_iter(match="*")))
+        replies.append(got)
+    assert replies[0] == replies[1]
+
+
+def test_threads_share_the_client_through_a_failover(
+    private_redis_server: Factory, opened: list[Any]
+) -> None:
+    lib = _library("sync_shims")
+    primary, secondary = private_redis_server(), private_redis_server()
+    client = lib.client.MultiDBClient(make_config(lib, [primary, secondary], [1, 0.5]))
+    opened.append(client)
+    client.ping()
+    errors: list[BaseException] = []
+    finished: list[int] = []
+
+    def worker(n: int) -> None:
+        try:
+            for i in range(30):
+                client.incr(f"t:{n}")
+                if n == 0 and i == 5:
+                    primary.kill()
+            finished.append(n)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert sorted(finished) == list(range(6))
+    assert active_port(client) == secondary.port
