@@ -169,3 +169,57 @@ async def test_cluster_databases(redis_cluster: list[tuple[str, int]]) -> None:
             await client.pubsub()
         for i in range(20):
             await client.delete(f"multidb:{i}")
+
+
+async def test_unix_socket_and_tls_databases(
+    private_redis_server: Factory, tmp_path: Any
+) -> None:
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    paths = {n: str(tmp_path / f"{n}.pem") for n in ("cert", "key", "ca")}
+    ca.cert_pem.write_to_path(paths["ca"])
+    cert.cert_chain_pems[0].write_to_path(paths["cert"])
+    cert.private_key_pem.write_to_path(paths["key"])
+    tls_port = _free_port()
+    private_redis_server(
+        "--tls-port", str(tls_port),
+        "--tls-cert-file", paths["cert"],
+        "--tls-key-file", paths["key"],
+        "--tls-ca-cert-file", paths["ca"],
+        "--tls-auth-clients", "no",
+    )  # fmt: skip
+    unix = private_redis_server()
+    config = MultiDbConfig(
+        databases_config=[
+            DatabaseConfig(weight=1.0, from_url=f"unix://{unix.unix_socket}"),
+            DatabaseConfig(
+                weight=0.5,
+                client_kwargs={
+                    "host": "127.0.0.1",
+                    "port": tls_port,
+                    "ssl": True,
+                    "ssl_ca_certs": paths["ca"],
+                },
+            ),
+        ],
+        health_check_probes=1,
+        command_retry=Retry(ConstantBackoff(0.05), 20),
+    )
+    async with MultiDBClient(config) as client:
+        healthy = await client._check_databases_health()
+        assert list(healthy.values()) == [True, True]
+        assert await client.set("where", "unix")
+        tls_db = client.get_databases()[1][0]
+        await client.set_active_database(tls_db)
+        assert await client.set("where", "tls")
+        assert await client.get("where") == b"tls"
+        assert await tls_db.client.get("where") == b"tls"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

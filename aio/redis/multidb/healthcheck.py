@@ -28,6 +28,7 @@ from typing import Any, TypeAlias
 
 import anyio
 
+from aio.redis._pool import ConnectionPool
 from aio.redis.backoff import NoBackoff
 from aio.redis.client import Redis
 from aio.redis.cluster import ClusterNode, RedisCluster
@@ -65,9 +66,9 @@ AsyncRedisClientT: TypeAlias = Redis | RedisCluster
 
 logger = logging.getLogger("aio.redis.multidb")
 
-# Connection arguments that belong to one pool (its maintenance handler, its
-# HIMPORT registry, the addresses a maintenance event moved it to) or that the
-# health-check client sets itself: not copied to the health-check client.
+# The node connections' arguments not copied to a cluster health-check client:
+# what belongs to one pool (its maintenance handler, its HIMPORT registry, the
+# addresses a maintenance event moved it to), what the client sets itself.
 _NOT_COPIED = frozenset(
     {
         "host",
@@ -82,6 +83,18 @@ _NOT_COPIED = frozenset(
         "orig_socket_connect_timeout",
         "connection_class",
         "response_callbacks",
+    }
+)
+
+
+# What belongs to one pool (its HIMPORT registry, its maintenance handler) and
+# the retry, which the health-check client sets itself.
+_POOL_OWNED = frozenset(
+    {
+        "retry",
+        "himport_registry",
+        "maint_notifications_pool_handler",
+        "maint_notifications_config",
     }
 )
 
@@ -219,13 +232,16 @@ def _health_check_client(client: Any) -> AsyncRedisClientT:
             **_copied(core.get_connection_kwargs()),
         )
     if isinstance(core, Redis):
-        kwargs = core.get_connection_kwargs()
-        where: dict[str, Any] = (
-            {"unix_socket_path": kwargs["path"]}
-            if "path" in kwargs
-            else {"host": kwargs.get("host", "localhost"), "port": kwargs.get("port")}
+        # The same kind of connection (TCP, TLS, unix socket) to the same
+        # place with the same options, in a pool of its own.
+        pool = core.connection_pool
+        kwargs = {
+            k: v for k, v in pool.connection_kwargs.items() if k not in _POOL_OWNED
+        }
+        own_pool = ConnectionPool(
+            connection_class=pool.connection_class, retry=_no_retry(), **kwargs
         )
-        return Redis(**where, retry=_no_retry(), **_copied(kwargs))
+        return Redis.from_pool(own_pool)
     raise TypeError(f"Unsupported client type: {type(client)}")
 
 
