@@ -19,8 +19,10 @@ Timestamps are Unix milliseconds; ``"*"`` (now), ``"-"`` (the earliest) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable, Iterable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from aio.redis._types import KeyT, Number, ResponseT
 from aio.redis.commands._base import CommandsBase
@@ -89,124 +91,69 @@ REVRANGE_CMD = "TS.REVRANGE"
 Labels = dict[str, str]
 
 
-def _range_params(
-    head: list[Any],
-    *,
-    count: int | None,
-    aggregation_type: str | list[str] | None,
-    bucket_size_msec: int | None,
-    filter_by_ts: list[int] | None,
-    filter_by_min_value: Number | None,
-    filter_by_max_value: Number | None,
-    align: int | str | None,
-    latest: bool | None,
-    bucket_timestamp: str | None,
-    empty: bool | None,
-) -> list[Any]:
-    # TS.RANGE/REVRANGE after the key and the two timestamps.
-    params = list(head)
-    add_range_options(
-        params,
-        latest=latest,
-        filter_by_ts=filter_by_ts,
-        filter_by_min_value=filter_by_min_value,
-        filter_by_max_value=filter_by_max_value,
-        count=count,
-        align=align,
+_S = TypeVar("_S")
+_P = ParamSpec("_P")
+
+
+def _sends(
+    command: str,
+) -> Callable[
+    [Callable[Concatenate[_S, str, _P], ResponseT]],
+    Callable[Concatenate[_S, _P], ResponseT],
+]:
+    """Make the decorated builder, whose argument after ``self`` is the
+    command's name, the method that sends ``command`` (see :func:`_sending`)."""
+
+    def decorate(
+        build: Callable[Concatenate[_S, str, _P], ResponseT],
+    ) -> Callable[Concatenate[_S, _P], ResponseT]:
+        return _sending(build, command)
+
+    return decorate
+
+
+def _newest_first(
+    forward: Callable[Concatenate[_S, _P], ResponseT],
+    name: str,
+    command: str,
+    doc: str,
+) -> Callable[Concatenate[_S, _P], ResponseT]:
+    """The twin ``name`` of the :func:`_sends` method ``forward``: the same
+    arguments and words, sent as ``command`` (TS.REVRANGE for TS.RANGE...)."""
+    return _sending(inspect.unwrap(forward), command, name, doc)
+
+
+def _sending(
+    build: Callable[Concatenate[_S, str, _P], ResponseT],
+    command: str,
+    name: str | None = None,
+    doc: str | None = None,
+) -> Callable[Concatenate[_S, _P], ResponseT]:
+    # A range command and its newest-first twin take the same arguments and
+    # build the same words: one builder serves both. The method users see is
+    # the builder without the command's name: its signature (what help() and
+    # inspect.signature show), its name and docstring unless given.
+    def method(self: _S, /, *args: _P.args, **kwargs: _P.kwargs) -> ResponseT:
+        return build(self, command, *args, **kwargs)
+
+    functools.update_wrapper(method, build)
+    if name is not None:
+        method.__name__ = name
+        method.__qualname__ = f"{build.__qualname__.rpartition('.')[0]}.{name}"
+    if doc is not None:
+        method.__doc__ = doc
+    signature = inspect.signature(build)
+    self_parameter, command_parameter, *parameters = signature.parameters.values()
+    # Set through __dict__: typeshed's function type has no __signature__.
+    method.__dict__["__signature__"] = signature.replace(
+        parameters=[self_parameter, *parameters]
     )
-    add_aggregation(params, aggregation_type, bucket_size_msec)
-    add_bucket_options(params, bucket_timestamp, empty)
-    return params
-
-
-def _n_range_params(
-    keys: Sequence[KeyT],
-    from_time: int | str,
-    to_time: int | str,
-    *,
-    count: int | None,
-    aggregators: str | list[str] | None,
-    bucket_size_msec: int | None,
-    filter_by_ts: list[int] | None,
-    filter_by_min_value: Number | None,
-    filter_by_max_value: Number | None,
-    align: int | str | None,
-    latest: bool | None,
-    bucket_timestamp: str | None,
-    empty: bool | None,
-) -> list[Any]:
-    # TS.NRANGE/NREVRANGE: numkeys, the keys (order and repeats kept: each is
-    # a column of the reply), then TS.RANGE's options with one aggregation
-    # spec per key.
-    if not keys:
-        raise DataError("At least one key must be provided.")
-    params: list[Any] = [len(keys), *keys, from_time, to_time]
-    add_range_options(
-        params,
-        latest=latest,
-        filter_by_ts=filter_by_ts,
-        filter_by_min_value=filter_by_min_value,
-        filter_by_max_value=filter_by_max_value,
-        count=count,
-        align=align,
-    )
-    add_per_key_aggregation(params, aggregators, bucket_size_msec, len(keys))
-    add_bucket_options(params, bucket_timestamp, empty)
-    return params
-
-
-def _mrange_params(
-    from_time: int | str,
-    to_time: int | str,
-    filters: list[str],
-    *,
-    count: int | None,
-    aggregation_type: str | list[str] | None,
-    bucket_size_msec: int | None,
-    with_labels: bool | None,
-    filter_by_ts: list[int] | None,
-    filter_by_min_value: Number | None,
-    filter_by_max_value: Number | None,
-    groupby: str | None,
-    reduce: str | None,
-    select_labels: list[str] | None,
-    align: int | str | None,
-    latest: bool | None,
-    bucket_timestamp: str | None,
-    empty: bool | None,
-    exclude_empty: bool | None,
-) -> list[Any]:
-    # TS.MRANGE/MREVRANGE: the range options, FILTER, then GROUPBY ... REDUCE.
-    if (
-        groupby is not None
-        and isinstance(aggregation_type, list)
-        and len(aggregation_type) > 1
-    ):
-        raise DataError(
-            "GROUPBY is not allowed when multiple aggregators are specified"
-        )
-    if exclude_empty and groupby is not None:
-        raise DataError("EXCLUDEEMPTY is not allowed with GROUPBY")
-    params: list[Any] = [from_time, to_time]
-    add_range_options(
-        params,
-        latest=latest,
-        filter_by_ts=filter_by_ts,
-        filter_by_min_value=filter_by_min_value,
-        filter_by_max_value=filter_by_max_value,
-        count=count,
-        align=align,
-        with_labels=with_labels,
-        select_labels=select_labels,
-    )
-    add_aggregation(params, aggregation_type, bucket_size_msec)
-    add_bucket_options(params, bucket_timestamp, empty)
-    add_flag(params, "EXCLUDEEMPTY", exclude_empty)
-    params.extend(("FILTER", *filters))
-    # Both or nothing: one without the other is silently left out, as redis-py.
-    if groupby is not None and reduce is not None:
-        params.extend(("GROUPBY", groupby, "REDUCE", reduce.upper()))
-    return params
+    method.__annotations__ = {
+        parameter: annotation
+        for parameter, annotation in build.__annotations__.items()
+        if parameter != command_parameter.name
+    }
+    return method
 
 
 class TimeSeriesCommands(CommandsBase):
@@ -459,8 +406,13 @@ class TimeSeriesCommands(CommandsBase):
             DELETERULE_CMD, source_key, dest_key, keys=[source_key, dest_key]
         )
 
+    # The range commands: each builder's ``command`` is filled in by
+    # ``_sends`` (TS.RANGE...) and by its newest-first twin (TS.REVRANGE...).
+
+    @_sends(RANGE_CMD)
     def range(
         self,
+        command: str,
         key: KeyT,
         from_time: int | str,
         to_time: int | str,
@@ -495,52 +447,23 @@ class TimeSeriesCommands(CommandsBase):
         :param empty: also report empty buckets.
         :returns: ``[(timestamp, value), ...]``.
         """
-        params = _range_params(
-            [key, from_time, to_time],
-            count=count,
-            aggregation_type=aggregation_type,
-            bucket_size_msec=bucket_size_msec,
+        params: list[Any] = [key, from_time, to_time]
+        add_range_options(
+            params,
+            latest=latest,
             filter_by_ts=filter_by_ts,
             filter_by_min_value=filter_by_min_value,
             filter_by_max_value=filter_by_max_value,
+            count=count,
             align=align,
-            latest=latest,
-            bucket_timestamp=bucket_timestamp,
-            empty=empty,
         )
-        return self.execute_command(RANGE_CMD, *params, keys=[key])
+        add_aggregation(params, aggregation_type, bucket_size_msec)
+        add_bucket_options(params, bucket_timestamp, empty)
+        return self.execute_command(command, *params, keys=[key])
 
-    def revrange(
-        self,
-        key: KeyT,
-        from_time: int | str,
-        to_time: int | str,
-        count: int | None = None,
-        aggregation_type: str | list[str] | None = None,
-        bucket_size_msec: int | None = 0,
-        filter_by_ts: list[int] | None = None,
-        filter_by_min_value: Number | None = None,
-        filter_by_max_value: Number | None = None,
-        align: int | str | None = None,
-        latest: bool | None = False,
-        bucket_timestamp: str | None = None,
-        empty: bool | None = False,
-    ) -> ResponseT:
-        """:meth:`range`, newest first (TS.REVRANGE)."""
-        params = _range_params(
-            [key, from_time, to_time],
-            count=count,
-            aggregation_type=aggregation_type,
-            bucket_size_msec=bucket_size_msec,
-            filter_by_ts=filter_by_ts,
-            filter_by_min_value=filter_by_min_value,
-            filter_by_max_value=filter_by_max_value,
-            align=align,
-            latest=latest,
-            bucket_timestamp=bucket_timestamp,
-            empty=empty,
-        )
-        return self.execute_command(REVRANGE_CMD, *params, keys=[key])
+    revrange = _newest_first(
+        range, "revrange", REVRANGE_CMD, ":meth:`range`, newest first (TS.REVRANGE)."
+    )
 
     def read(
         self,
@@ -575,8 +498,10 @@ class TimeSeriesCommands(CommandsBase):
             READ_CMD, *params, keys=[key], timeout=block_milliseconds / 1000
         )
 
+    @_sends(NRANGE_CMD)
     def nrange(
         self,
+        command: str,
         keys: list[KeyT],
         from_time: int | str,
         to_time: int | str,
@@ -603,62 +528,38 @@ class TimeSeriesCommands(CommandsBase):
 
         The other parameters are :meth:`range`'s.
         """
-        params = _n_range_params(
-            keys,
-            from_time,
-            to_time,
-            count=count,
-            aggregators=aggregators,
-            bucket_size_msec=bucket_size_msec,
+        # numkeys, the keys (order and repeats kept: each is a column of the
+        # reply), then TS.RANGE's options with one aggregation spec per key.
+        if not keys:
+            raise DataError("At least one key must be provided.")
+        params: list[Any] = [len(keys), *keys, from_time, to_time]
+        add_range_options(
+            params,
+            latest=latest,
             filter_by_ts=filter_by_ts,
             filter_by_min_value=filter_by_min_value,
             filter_by_max_value=filter_by_max_value,
+            count=count,
             align=align,
-            latest=latest,
-            bucket_timestamp=bucket_timestamp,
-            empty=empty,
         )
-        return self.execute_command(NRANGE_CMD, *params, keys=list(keys))
+        add_per_key_aggregation(params, aggregators, bucket_size_msec, len(keys))
+        add_bucket_options(params, bucket_timestamp, empty)
+        return self.execute_command(command, *params, keys=list(keys))
 
-    def nrevrange(
-        self,
-        keys: list[KeyT],
-        from_time: int | str,
-        to_time: int | str,
-        count: int | None = None,
-        aggregators: str | list[str] | None = None,
-        bucket_size_msec: int | None = 0,
-        filter_by_ts: list[int] | None = None,
-        filter_by_min_value: Number | None = None,
-        filter_by_max_value: Number | None = None,
-        align: int | str | None = None,
-        latest: bool | None = False,
-        bucket_timestamp: str | None = None,
-        empty: bool | None = False,
-    ) -> ResponseT:
+    nrevrange = _newest_first(
+        nrange,
+        "nrevrange",
+        NREVRANGE_CMD,
         """:meth:`nrange`, newest first (TS.NREVRANGE).
 
         :raises DataError: no keys, or not one aggregation spec per key.
-        """
-        params = _n_range_params(
-            keys,
-            from_time,
-            to_time,
-            count=count,
-            aggregators=aggregators,
-            bucket_size_msec=bucket_size_msec,
-            filter_by_ts=filter_by_ts,
-            filter_by_min_value=filter_by_min_value,
-            filter_by_max_value=filter_by_max_value,
-            align=align,
-            latest=latest,
-            bucket_timestamp=bucket_timestamp,
-            empty=empty,
-        )
-        return self.execute_command(NREVRANGE_CMD, *params, keys=list(keys))
+        """,
+    )
 
+    @_sends(MRANGE_CMD)
     def mrange(
         self,
+        command: str,
         from_time: int | str,
         to_time: int | str,
         filters: list[str],
@@ -696,79 +597,48 @@ class TimeSeriesCommands(CommandsBase):
 
         The other parameters are :meth:`range`'s.
         """
-        params = _mrange_params(
-            from_time,
-            to_time,
-            filters,
-            count=count,
-            aggregation_type=aggregation_type,
-            bucket_size_msec=bucket_size_msec,
-            with_labels=with_labels,
+        # The range options, FILTER, then GROUPBY ... REDUCE.
+        if (
+            groupby is not None
+            and isinstance(aggregation_type, list)
+            and len(aggregation_type) > 1
+        ):
+            raise DataError(
+                "GROUPBY is not allowed when multiple aggregators are specified"
+            )
+        if exclude_empty and groupby is not None:
+            raise DataError("EXCLUDEEMPTY is not allowed with GROUPBY")
+        params: list[Any] = [from_time, to_time]
+        add_range_options(
+            params,
+            latest=latest,
             filter_by_ts=filter_by_ts,
             filter_by_min_value=filter_by_min_value,
             filter_by_max_value=filter_by_max_value,
-            groupby=groupby,
-            reduce=reduce,
-            select_labels=select_labels,
+            count=count,
             align=align,
-            latest=latest,
-            bucket_timestamp=bucket_timestamp,
-            empty=empty,
-            exclude_empty=exclude_empty,
+            with_labels=with_labels,
+            select_labels=select_labels,
         )
-        return self.execute_command(
-            MRANGE_CMD, *params, aggregation_type=aggregation_type
-        )
+        add_aggregation(params, aggregation_type, bucket_size_msec)
+        add_bucket_options(params, bucket_timestamp, empty)
+        add_flag(params, "EXCLUDEEMPTY", exclude_empty)
+        params.extend(("FILTER", *filters))
+        # Both or nothing: one without the other is silently left out, as redis-py.
+        if groupby is not None and reduce is not None:
+            params.extend(("GROUPBY", groupby, "REDUCE", reduce.upper()))
+        return self.execute_command(command, *params, aggregation_type=aggregation_type)
 
-    def mrevrange(
-        self,
-        from_time: int | str,
-        to_time: int | str,
-        filters: list[str],
-        count: int | None = None,
-        aggregation_type: str | list[str] | None = None,
-        bucket_size_msec: int | None = 0,
-        with_labels: bool | None = False,
-        filter_by_ts: list[int] | None = None,
-        filter_by_min_value: Number | None = None,
-        filter_by_max_value: Number | None = None,
-        groupby: str | None = None,
-        reduce: str | None = None,
-        select_labels: list[str] | None = None,
-        align: int | str | None = None,
-        latest: bool | None = False,
-        bucket_timestamp: str | None = None,
-        empty: bool | None = False,
-        exclude_empty: bool | None = False,
-    ) -> ResponseT:
+    mrevrange = _newest_first(
+        mrange,
+        "mrevrange",
+        MREVRANGE_CMD,
         """:meth:`mrange`, newest first (TS.MREVRANGE).
 
         :raises DataError: ``with_labels`` with ``select_labels``, ``groupby``
             with several aggregators or with ``exclude_empty``.
-        """
-        params = _mrange_params(
-            from_time,
-            to_time,
-            filters,
-            count=count,
-            aggregation_type=aggregation_type,
-            bucket_size_msec=bucket_size_msec,
-            with_labels=with_labels,
-            filter_by_ts=filter_by_ts,
-            filter_by_min_value=filter_by_min_value,
-            filter_by_max_value=filter_by_max_value,
-            groupby=groupby,
-            reduce=reduce,
-            select_labels=select_labels,
-            align=align,
-            latest=latest,
-            bucket_timestamp=bucket_timestamp,
-            empty=empty,
-            exclude_empty=exclude_empty,
-        )
-        return self.execute_command(
-            MREVRANGE_CMD, *params, aggregation_type=aggregation_type
-        )
+        """,
+    )
 
     def get(self, key: KeyT, latest: bool | None = False) -> ResponseT:
         """The newest sample of ``key`` (TS.GET).
