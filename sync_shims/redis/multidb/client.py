@@ -20,6 +20,7 @@ from typing import Any, cast
 import anyio
 
 from aio.redis.client import Redis as AsyncRedis
+from aio.redis.exceptions import PubSubError
 from aio.redis.multidb.client import EXPERIMENTAL
 from aio.redis.multidb.client import MultiDBClient as CoreClient
 from aio.redis.multidb.client import Pipeline as CorePipeline
@@ -355,7 +356,13 @@ class PubSub:
         exception_handler: Callable[..., None] | None = None,
         sharded_pubsub: bool = False,
     ) -> PubSubWorkerThread:
-        """Start a thread that feeds every message to its handler; ``.stop()`` it."""
+        """Start a thread that feeds every message to its handler; ``.stop()`` it.
+
+        :raises PubSubError: a subscription has no handler.
+        """
+        for name in (*self.channels, *self.patterns):
+            if self._handlers._key(name) not in self._handlers._handlers:
+                raise PubSubError(f"Channel: '{name}' has no handler registered")
         thread = PubSubWorkerThread(
             cast(Any, self), sleep_time, daemon, exception_handler
         )

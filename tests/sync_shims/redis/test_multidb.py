@@ -456,3 +456,19 @@ def test_threads_share_the_client_through_a_failover(
     assert errors == []
     assert sorted(finished) == list(range(6))
     assert active_port(client) == secondary.port
+
+
+def test_run_in_thread_wants_a_handler_for_every_subscription(
+    lib: SimpleNamespace, private_redis_server: Factory, opened: list[Any]
+) -> None:
+    server = private_redis_server()
+    client = lib.client.MultiDBClient(make_config(lib, [server], [1.0]))
+    opened.append(client)
+    pubsub = client.pubsub()
+    pubsub.subscribe("bare")
+    errors = importlib.import_module(
+        "redis.exceptions" if lib.name == "redis" else "sync_shims.redis.exceptions"
+    )
+    with pytest.raises(errors.PubSubError, match="has no handler registered"):
+        pubsub.run_in_thread(sleep_time=0.01)
+    pubsub.close()
