@@ -207,15 +207,8 @@ class _Channel:
         return f"{self.PREFIX}{self.db}__:{rest}"
 
 
-class KeyspaceChannel(_Channel):
-    """The channel of the events on a key, or on the keys matching a pattern:
-    ``__keyspace@<db>__:<key>`` (``str(channel)``); its messages carry the event.
-
-    :param key_or_pattern: a key, or a glob pattern (``"user:*"``).
-    :param db: the database (0 is a cluster's only one).
-    """
-
-    PREFIX: ClassVar[str] = "__keyspace@"
+class _KeyNamedChannel(_Channel):
+    """A channel named after a key or a key pattern (the keyspace kinds)."""
 
     def __init__(self, key_or_pattern: str, db: int = 0) -> None:
         self.key_or_pattern = key_or_pattern
@@ -228,18 +221,11 @@ class KeyspaceChannel(_Channel):
         return is_glob(self.key_or_pattern)
 
     def __repr__(self) -> str:
-        return f"KeyspaceChannel({self.key_or_pattern!r}, db={self.db})"
+        return f"{type(self).__name__}({self.key_or_pattern!r}, db={self.db})"
 
 
-class KeyeventChannel(_Channel):
-    """The channel of an event on any key: ``__keyevent@<db>__:<event>``; its
-    messages carry the key.
-
-    :param event: an event name (:class:`EventType`) or a glob pattern.
-    :param db: the database (0 is a cluster's only one).
-    """
-
-    PREFIX: ClassVar[str] = "__keyevent@"
+class _EventNamedChannel(_Channel):
+    """A channel named after an event or an event pattern (the keyevent kinds)."""
 
     def __init__(self, event: str, db: int = 0) -> None:
         self.event = event
@@ -251,16 +237,38 @@ class KeyeventChannel(_Channel):
         """Whether the event part has glob characters."""
         return is_glob(self.event)
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.event!r}, db={self.db})"
+
+
+class KeyspaceChannel(_KeyNamedChannel):
+    """The channel of the events on a key, or on the keys matching a pattern:
+    ``__keyspace@<db>__:<key>`` (``str(channel)``); its messages carry the event.
+
+    :param key_or_pattern: a key, or a glob pattern (``"user:*"``).
+    :param db: the database (0 is a cluster's only one).
+    """
+
+    PREFIX: ClassVar[str] = "__keyspace@"
+
+
+class KeyeventChannel(_EventNamedChannel):
+    """The channel of an event on any key: ``__keyevent@<db>__:<event>``; its
+    messages carry the key.
+
+    :param event: an event name (:class:`EventType`) or a glob pattern.
+    :param db: the database (0 is a cluster's only one).
+    """
+
+    PREFIX: ClassVar[str] = "__keyevent@"
+
     @classmethod
     def all_events(cls, db: int = 0) -> KeyeventChannel:
         """The pattern of every event in ``db``: ``__keyevent@<db>__:*``."""
         return cls("*", db=db)
 
-    def __repr__(self) -> str:
-        return f"KeyeventChannel({self.event!r}, db={self.db})"
 
-
-class SubkeyspaceChannel(_Channel):
+class SubkeyspaceChannel(_KeyNamedChannel):
     """The channel of the subkey (hash field) events on a key:
     ``__subkeyspace@<db>__:<key>``; its messages carry the event and the
     subkeys.
@@ -271,21 +279,8 @@ class SubkeyspaceChannel(_Channel):
 
     PREFIX: ClassVar[str] = "__subkeyspace@"
 
-    def __init__(self, key_or_pattern: str, db: int = 0) -> None:
-        self.key_or_pattern = key_or_pattern
-        self.db = db
-        self._channel_str = self._name(key_or_pattern)
 
-    @property
-    def is_pattern(self) -> bool:
-        """Whether the key part has glob characters."""
-        return is_glob(self.key_or_pattern)
-
-    def __repr__(self) -> str:
-        return f"SubkeyspaceChannel({self.key_or_pattern!r}, db={self.db})"
-
-
-class SubkeyeventChannel(_Channel):
+class SubkeyeventChannel(_EventNamedChannel):
     """The channel of a subkey event on any key: ``__subkeyevent@<db>__:<event>``;
     its messages carry the key and the subkeys.
 
@@ -295,23 +290,10 @@ class SubkeyeventChannel(_Channel):
 
     PREFIX: ClassVar[str] = "__subkeyevent@"
 
-    def __init__(self, event: str, db: int = 0) -> None:
-        self.event = event
-        self.db = db
-        self._channel_str = self._name(event)
-
-    @property
-    def is_pattern(self) -> bool:
-        """Whether the event part has glob characters."""
-        return is_glob(self.event)
-
     @classmethod
     def all_events(cls, db: int = 0) -> SubkeyeventChannel:
         """The pattern of every subkey event in ``db``."""
         return cls("*", db=db)
-
-    def __repr__(self) -> str:
-        return f"SubkeyeventChannel({self.event!r}, db={self.db})"
 
 
 class SubkeyspaceitemChannel(_Channel):
