@@ -30,8 +30,7 @@ from aio.redis._keyspace_channels import (
     SubkeyspaceChannel,
     SubkeyspaceeventChannel,
     SubkeyspaceitemChannel,
-    is_glob,
-    text,
+    split_by_glob,
 )
 from aio.redis._keyspace_parse import KeyNotification, KeyNotificationError
 
@@ -229,22 +228,18 @@ class AbstractAsyncKeyspaceNotifications(AsyncKeyspaceNotificationsInterface):
             not block.
         """
         wrapped = None if handler is None else self._message_handler(handler)
-        patterns: dict[str, MessageHandler | None] = {}
-        exact: dict[str, MessageHandler | None] = {}
-        for channel in channels:
-            name = text(channel)
-            (patterns if is_glob(name) else exact)[name] = wrapped
+        pattern_names, exact_names = split_by_glob(channels)
+        patterns: dict[str, MessageHandler | None] = dict.fromkeys(
+            pattern_names, wrapped
+        )
+        exact: dict[str, MessageHandler | None] = dict.fromkeys(exact_names, wrapped)
         # The command first: if it fails, nothing is recorded as subscribed.
         await self._execute_subscribe(patterns, exact)
         self._track_subscribe(patterns, exact)
 
     async def unsubscribe(self, *channels: ChannelT) -> None:
         """Unsubscribe from notification channels (as :meth:`subscribe` names them)."""
-        patterns: list[str] = []
-        exact: list[str] = []
-        for channel in channels:
-            name = text(channel)
-            (patterns if is_glob(name) else exact).append(name)
+        patterns, exact = split_by_glob(channels)
         await self._execute_unsubscribe(patterns, exact)
         self._untrack_subscribe(patterns, exact)
 

@@ -17,6 +17,7 @@ subscribed with PSUBSCRIBE, any other with SUBSCRIBE (:func:`is_glob`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from typing import ClassVar, TypeAlias
 
@@ -32,6 +33,7 @@ __all__ = (
     "SubkeyspaceitemChannel",
     "get_channel_type",
     "is_glob",
+    "split_by_glob",
     "text",
 )
 
@@ -166,6 +168,17 @@ def is_glob(name: object) -> bool:
             return True
         i += 1
     return False
+
+
+def split_by_glob(channels: Iterable[object]) -> tuple[list[str], list[str]]:
+    """The names of ``channels`` (text, bytes or channel objects), in order:
+    those with glob characters (for PSUBSCRIBE), then the others (SUBSCRIBE)."""
+    patterns: list[str] = []
+    exact: list[str] = []
+    for channel in channels:
+        name = text(channel)
+        (patterns if is_glob(name) else exact).append(name)
+    return patterns, exact
 
 
 def _closes(pattern: str, start: int) -> bool:

@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Literal, Self, TypeAlias
 
-from aio.redis._keyspace_channels import is_glob, text
+from aio.redis._keyspace_channels import is_glob, split_by_glob, text
 from aio.redis.exceptions import RedisError
 from aio.redis.keyspace_notifications import (
     AbstractAsyncKeyspaceNotifications,
@@ -230,11 +230,9 @@ class AbstractKeyspaceNotifications(KeyspaceNotificationsInterface):
         """
         deferred = None if handler is None else self._deferred(handler)
         call(self._core.subscribe, *channels, handler=deferred)
-        for channel in channels:
-            name = text(channel)
-            (self._patterns if is_glob(name) else self._channels)[name] = (
-                handler is not None
-            )
+        patterns, exact = split_by_glob(channels)
+        self._patterns.update(dict.fromkeys(patterns, handler is not None))
+        self._channels.update(dict.fromkeys(exact, handler is not None))
         self._subscribed_event.set()
 
     def unsubscribe(self, *channels: ChannelT) -> None:
@@ -362,14 +360,15 @@ class AbstractKeyspaceNotifications(KeyspaceNotificationsInterface):
         return thread
 
     def _validate_all_handlers(self) -> None:
-        for name, has_handler in self._channels.items():
-            if not has_handler:
-                shown = self._shown(name)
-                raise RedisError(f"Channel '{shown}' has no handler registered")
-        for name, has_handler in self._patterns.items():
-            if not has_handler:
-                shown = self._shown(name)
-                raise RedisError(f"Pattern '{shown}' has no handler registered")
+        # Channels first, then patterns, as redis-py looks.
+        for kind, subscriptions in (
+            ("Channel", self._channels),
+            ("Pattern", self._patterns),
+        ):
+            for name, has_handler in subscriptions.items():
+                if not has_handler:
+                    shown = self._shown(name)
+                    raise RedisError(f"{kind} '{shown}' has no handler registered")
 
     def _shown(self, name: str) -> str:
         """``name`` as redis-py's error messages show it."""
