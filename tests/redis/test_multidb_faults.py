@@ -19,6 +19,10 @@ from aio.redis.cluster import RedisCluster
 from aio.redis.multidb.circuit import State
 from aio.redis.multidb.client import MultiDBClient
 from aio.redis.multidb.config import DatabaseConfig, MultiDbConfig
+from aio.redis.multidb.event import (
+    AsyncEventListenerInterface,
+    AsyncOnCommandsFailEvent,
+)
 from aio.redis.retry import Retry
 from tests.plugins.fix_redis import PrivateRedis
 from tests.redis.test_multidb import active_port, make_config, wait_for
@@ -223,3 +227,36 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def test_a_failure_on_the_old_database_does_not_open_the_new_one(
+    private_redis_server: Factory,
+) -> None:
+    primary, secondary = private_redis_server(), private_redis_server()
+    config = make_config([primary, secondary], [1.0, 0.5], health_check_interval=60)
+    failures: list[Any] = []
+
+    class Recorder(AsyncEventListenerInterface):
+        async def listen(self, event: object) -> None:
+            failures.append(event)
+
+    config.event_dispatcher.register_listeners({AsyncOnCommandsFailEvent: [Recorder()]})
+    async with MultiDBClient(config) as client:
+        db_primary, db_secondary = (db for db, _ in client.get_databases())
+        popped: list[Any] = []
+        async with anyio.create_task_group() as tg:
+
+            async def pop() -> None:
+                popped.append(await client.blpop(["q"], timeout=10))
+
+            tg.start_soon(pop)
+            await anyio.sleep(0.2)  # the BLPOP waits on the primary
+            db_primary.circuit.state = State.OPEN
+            await client.ping()  # fails over
+            assert active_port(client) == secondary.port
+            primary.kill()  # the BLPOP in flight fails: on the old database
+            await anyio.sleep(0.2)
+            await client.rpush("q", "job")  # its retry waits on the secondary
+        assert popped == [(b"q", b"job")]
+        assert db_secondary.circuit.state == State.CLOSED
+        assert failures == []

@@ -348,14 +348,21 @@ class DefaultCommandExecutor(BaseCommandExecutor, AsyncCommandExecutor):
     ) -> T:
         """Await ``attempt()`` under the command retry, on the database that is
         active at each try; each failure fires an :class:`AsyncOnCommandsFailEvent`
-        naming ``cmds``."""
+        naming ``cmds``, unless the database it failed on is no longer active."""
+        tried_on: list[AsyncDatabase | None] = [None]
 
         async def on_active() -> T:
             # Each try may find another database active.
             await self._check_active_database()
+            tried_on[0] = self._active_database
             return await attempt()
 
         async def on_fail(error: Exception) -> None:
+            if tried_on[0] is not None and tried_on[0] is not self._active_database:
+                # A command in flight on the old database while another one
+                # failed the client over: its failure says nothing about the
+                # new database, whose circuit the detectors would open.
+                return
             await self._event_dispatcher.dispatch_async(
                 AsyncOnCommandsFailEvent(cmds, error)
             )
