@@ -472,3 +472,31 @@ def test_run_in_thread_wants_a_handler_for_every_subscription(
     with pytest.raises(errors.PubSubError, match="has no handler registered"):
         pubsub.run_in_thread(sleep_time=0.01)
     pubsub.close()
+
+
+def test_from_pool_and_from_url(
+    lib: SimpleNamespace, private_redis_server: Factory, opened: list[Any]
+) -> None:
+    a, b = private_redis_server(), private_redis_server()
+    base = "redis" if lib.name == "redis" else "sync_shims.redis"
+    pool_class = importlib.import_module(base).ConnectionPool
+    pool = pool_class(host=a.host, port=a.port)
+    config = lib.config.MultiDbConfig(
+        databases_config=[
+            lib.config.DatabaseConfig(weight=1.0, from_pool=pool),
+            lib.config.DatabaseConfig(
+                weight=0.5, from_url=f"redis://{b.host}:{b.port}/0"
+            ),
+        ],
+        **FAST,
+    )
+    client = lib.client.MultiDBClient(config)
+    opened.append(client)
+    assert client.set("k", "pooled")
+    assert direct_get(a, "k") == b"pooled"
+    second = client.get_databases()[1][0]
+    client.set_active_database(second)
+    assert client.set("k", "url")
+    assert direct_get(b, "k") == b"url"
+    # The databases' own retries are off: the client's command_retry retries.
+    assert pool.connection_kwargs["retry"].get_retries() == 0
