@@ -112,7 +112,7 @@ def _sends(
     return decorate
 
 
-def _newest_first(
+def _twin(
     forward: Callable[Concatenate[_S, _P], ResponseT],
     name: str,
     command: str,
@@ -129,8 +129,9 @@ def _sending(
     name: str | None = None,
     doc: str | None = None,
 ) -> Callable[Concatenate[_S, _P], ResponseT]:
-    # A range command and its newest-first twin take the same arguments and
-    # build the same words: one builder serves both. The method users see is
+    # A command and its twin (TS.RANGE and TS.REVRANGE, TS.INCRBY and
+    # TS.DECRBY...) take the same arguments and build the same words: one
+    # builder serves both. The method users see is
     # the builder without the command's name: its signature (what help() and
     # inspect.signature show), its name and docstring unless given.
     def method(self: _S, /, *args: _P.args, **kwargs: _P.kwargs) -> ResponseT:
@@ -281,8 +282,13 @@ class TimeSeriesCommands(CommandsBase):
             params.extend(key_timestamp_value)
         return self.execute_command(MADD_CMD, *params, keys=params[::3])
 
+    # A @_sends builder's ``command`` is filled in, for it and for its _twin:
+    # the methods users call take the arguments after it.
+
+    @_sends(INCRBY_CMD)
     def incrby(
         self,
+        command: str,
         key: KeyT,
         value: Number,
         timestamp: int | str | None = None,
@@ -302,65 +308,31 @@ class TimeSeriesCommands(CommandsBase):
         :raises ValueError: only one of the two ``ignore_*`` is given.
         :returns: the timestamp of the sample changed or added.
         """
-        return self._counter(
-            INCRBY_CMD,
-            key,
-            value,
-            timestamp,
+        params: list[Any] = [key, value]
+        add_value(params, "TIMESTAMP", timestamp)
+        add_series_options(
+            params,
             retention_msecs=retention_msecs,
             uncompressed=uncompressed,
-            labels=labels,
             chunk_size=chunk_size,
             duplicate_policy=duplicate_policy,
+            labels=labels,
             ignore_max_time_diff=ignore_max_time_diff,
             ignore_max_val_diff=ignore_max_val_diff,
         )
+        return self.execute_command(command, *params, keys=[key])
 
-    def decrby(
-        self,
-        key: KeyT,
-        value: Number,
-        timestamp: int | str | None = None,
-        retention_msecs: int | None = None,
-        uncompressed: bool | None = False,
-        labels: Labels | None = None,
-        chunk_size: int | None = None,
-        duplicate_policy: str | None = None,
-        ignore_max_time_diff: int | None = None,
-        ignore_max_val_diff: Number | None = None,
-    ) -> ResponseT:
+    decrby = _twin(
+        incrby,
+        "decrby",
+        DECRBY_CMD,
         """Subtract ``value`` from the newest sample of ``key`` (TS.DECRBY):
         :meth:`incrby`'s twin.
 
         :raises ValueError: only one of the two ``ignore_*`` is given.
         :returns: the timestamp of the sample changed or added.
-        """
-        return self._counter(
-            DECRBY_CMD,
-            key,
-            value,
-            timestamp,
-            retention_msecs=retention_msecs,
-            uncompressed=uncompressed,
-            labels=labels,
-            chunk_size=chunk_size,
-            duplicate_policy=duplicate_policy,
-            ignore_max_time_diff=ignore_max_time_diff,
-            ignore_max_val_diff=ignore_max_val_diff,
-        )
-
-    def _counter(
-        self,
-        command: str,
-        key: KeyT,
-        value: Number,
-        timestamp: int | str | None,
-        **series_options: Any,
-    ) -> ResponseT:
-        params: list[Any] = [key, value]
-        add_value(params, "TIMESTAMP", timestamp)
-        add_series_options(params, **series_options)
-        return self.execute_command(command, *params, keys=[key])
+        """,
+    )
 
     def delete(self, key: KeyT, from_time: int, to_time: int) -> ResponseT:
         """Delete the samples of ``key`` from ``from_time`` to ``to_time``, both
@@ -405,9 +377,6 @@ class TimeSeriesCommands(CommandsBase):
         return self.execute_command(
             DELETERULE_CMD, source_key, dest_key, keys=[source_key, dest_key]
         )
-
-    # The range commands: each builder's ``command`` is filled in by
-    # ``_sends`` (TS.RANGE...) and by its newest-first twin (TS.REVRANGE...).
 
     @_sends(RANGE_CMD)
     def range(
@@ -461,7 +430,7 @@ class TimeSeriesCommands(CommandsBase):
         add_bucket_options(params, bucket_timestamp, empty)
         return self.execute_command(command, *params, keys=[key])
 
-    revrange = _newest_first(
+    revrange = _twin(
         range, "revrange", REVRANGE_CMD, ":meth:`range`, newest first (TS.REVRANGE)."
     )
 
@@ -546,7 +515,7 @@ class TimeSeriesCommands(CommandsBase):
         add_bucket_options(params, bucket_timestamp, empty)
         return self.execute_command(command, *params, keys=list(keys))
 
-    nrevrange = _newest_first(
+    nrevrange = _twin(
         nrange,
         "nrevrange",
         NREVRANGE_CMD,
@@ -629,7 +598,7 @@ class TimeSeriesCommands(CommandsBase):
             params.extend(("GROUPBY", groupby, "REDUCE", reduce.upper()))
         return self.execute_command(command, *params, aggregation_type=aggregation_type)
 
-    mrevrange = _newest_first(
+    mrevrange = _twin(
         mrange,
         "mrevrange",
         MREVRANGE_CMD,
