@@ -500,3 +500,35 @@ def test_from_pool_and_from_url(
     assert direct_get(b, "k") == b"url"
     # The databases' own retries are off: the client's command_retry retries.
     assert pool.connection_kwargs["retry"].get_retries() == 0
+
+
+def test_cluster_databases(
+    lib: SimpleNamespace, redis_cluster: list[tuple[str, int]], opened: list[Any]
+) -> None:
+    base = "redis" if lib.name == "redis" else "sync_shims.redis"
+    cluster_class = importlib.import_module(base).RedisCluster
+    (host_a, port_a), (host_b, port_b) = redis_cluster[0], redis_cluster[1]
+    config = lib.config.MultiDbConfig(
+        databases_config=[
+            lib.config.DatabaseConfig(
+                weight=1.0, client_kwargs={"host": host_a, "port": port_a}
+            ),
+            lib.config.DatabaseConfig(
+                weight=0.5, client_kwargs={"host": host_b, "port": port_b}
+            ),
+        ],
+        client_class=cluster_class,
+        **FAST,
+    )
+    client = lib.client.MultiDBClient(config)
+    opened.append(client)
+    keys = [f"multidb-sync:{lib.name}:{i}" for i in range(10)]
+    for i, key in enumerate(keys):
+        assert client.set(key, i)
+    assert [client.get(key) for key in keys] == [str(i).encode() for i in range(10)]
+    with client.pipeline() as pipe:
+        pipe.get(keys[0]).get(keys[1])
+        assert pipe.execute() == [b"0", b"1"]
+    assert client.command_executor.active_database.weight == 1.0
+    for key in keys:
+        client.delete(key)
