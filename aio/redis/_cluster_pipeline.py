@@ -37,6 +37,7 @@ from aio.redis._core import _EMPTY_WHEN_BARE, NEVER_DECODE, empty_response_optio
 from aio.redis._pipeline import NOT_SENT, Command, _arg_text, pipeline_results
 from aio.redis._types import ResponseT
 from aio.redis.commands import CoreCommands
+from aio.redis.commands.modules import ClusterModuleCommands
 from aio.redis.exceptions import (
     AskError,
     ClusterDownError,
@@ -51,18 +52,6 @@ from aio.redis.exceptions import (
 if TYPE_CHECKING:
     from aio.redis._script import Script
     from aio.redis.cluster import RedisCluster
-    from aio.redis.commands.bf import (
-        BFBloom,
-        CFBloom,
-        CMSBloom,
-        TDigestBloom,
-        TOPKBloom,
-    )
-    from aio.redis.commands.json import Decoder, Encoder
-    from aio.redis.commands.json._cluster import ClusterJSON
-    from aio.redis.commands.search import Search
-    from aio.redis.commands.timeseries import ClusterTimeSeries
-    from aio.redis.commands.vectorset import VectorSet
 
 __all__ = ("ClusterPipeline",)
 
@@ -100,7 +89,9 @@ _NODE_FAILURES = (ClusterDownError, ConnectionError, TimeoutError)
 
 # ClusterCommands' readonly()/readwrite() take redis-py's cluster arguments
 # (target_nodes=), which mypy sees as incompatible with the standalone ones.
-class ClusterPipeline(ClusterPipelineHImport, ClusterCommands, CoreCommands):  # type: ignore[misc, unused-ignore]
+class ClusterPipeline(  # type: ignore[misc, unused-ignore]
+    ClusterPipelineHImport, ClusterCommands, ClusterModuleCommands, CoreCommands
+):
     """Commands of a :class:`~aio.redis.cluster.RedisCluster`, queued until
     ``await pipe.execute()``.
 
@@ -172,66 +163,9 @@ class ClusterPipeline(ClusterPipelineHImport, ClusterCommands, CoreCommands):  #
         """Set a response callback on the cluster client (as redis-py)."""
         self.cluster_client.set_response_callback(command, callback)
 
-    def ts(self) -> ClusterTimeSeries:
-        """The RedisTimeSeries commands, queued (``pipe.ts().add("t", 1, 2.5)``)."""
-        from aio.redis.commands.timeseries import ClusterTimeSeries
-
-        return ClusterTimeSeries(self)
-
     def get_connection_kwargs(self) -> dict[str, Any]:
         """The arguments the cluster client's node connections are made with."""
         return self.cluster_client.get_connection_kwargs()
-
-    def bf(self) -> BFBloom:
-        """The Bloom filter commands, queued (``pipe.bf().add("seen", "ada")``)."""
-        from aio.redis.commands.bf import BFBloom
-
-        return BFBloom(self)
-
-    def cf(self) -> CFBloom:
-        """The cuckoo filter commands, queued."""
-        from aio.redis.commands.bf import CFBloom
-
-        return CFBloom(self)
-
-    def cms(self) -> CMSBloom:
-        """The count-min sketch commands, queued."""
-        from aio.redis.commands.bf import CMSBloom
-
-        return CMSBloom(self)
-
-    def topk(self) -> TOPKBloom:
-        """The top-k commands, queued."""
-        from aio.redis.commands.bf import TOPKBloom
-
-        return TOPKBloom(self)
-
-    def tdigest(self) -> TDigestBloom:
-        """The t-digest commands, queued."""
-        from aio.redis.commands.bf import TDigestBloom
-
-        return TDigestBloom(self)
-
-    def json(
-        self, encoder: Encoder | None = None, decoder: Decoder | None = None
-    ) -> ClusterJSON:
-        """The RedisJSON commands, queued (``pipe.json().set(...)``)."""
-        from aio.redis.commands.json._cluster import ClusterJSON
-
-        return ClusterJSON(self, encoder=encoder, decoder=decoder)
-
-    def ft(self, index_name: str = "idx") -> Search:
-        """The search commands of the index ``index_name``, queued (their
-        replies unconverted, as on ``pipe.ft()`` of a standalone pipeline)."""
-        from aio.redis.commands.search import Search
-
-        return Search(self, index_name)
-
-    def vset(self) -> VectorSet:
-        """The vector-set commands, queued (``pipe.vset().vadd(...)``)."""
-        from aio.redis.commands.vectorset import VectorSet
-
-        return VectorSet(self)
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
         """Queue a command (returns the pipeline); in a transaction after

@@ -14,25 +14,15 @@ from aio.redis.commands import (
     RESPONSE_CALLBACKS,
     CoreCommands,
 )
+from aio.redis.commands.modules import ModuleCommands
 
 if TYPE_CHECKING:
-    from aio.redis.commands.bf import (
-        BFBloom,
-        CFBloom,
-        CMSBloom,
-        TDigestBloom,
-        TOPKBloom,
-    )
-    from aio.redis.commands.json import JSON, Decoder, Encoder
-    from aio.redis.commands.search import Search
-    from aio.redis.commands.timeseries import TimeSeries
-    from aio.redis.commands.vectorset import VectorSet
     from aio.redis.keyspace_notifications import AsyncKeyspaceNotifications
 
 __all__ = ("Pipeline", "Redis", "StrictRedis", "from_url")
 
 
-class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
+class Redis(ModuleCommands, CoreCommands, RedisCore):  # type: ignore[misc]
     """An asyncio Redis client with redis-py's API.
 
     ``Redis(host="localhost", port=6379, db=0, password=None, socket_timeout=5,
@@ -74,27 +64,6 @@ class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
     ) -> None:
         RedisCore.__init__(self, host=host, port=port, db=db, **kwargs)
 
-    def json(
-        self, encoder: Encoder | None = None, decoder: Decoder | None = None
-    ) -> JSON:
-        """The RedisJSON commands (``await r.json().get("doc", "$")``); on a
-        pipeline they are queued. See :mod:`aio.redis.commands.json`.
-
-        :param encoder: makes JSON arguments (``json.JSONEncoder()`` by default).
-        :param decoder: parses JSON replies (``json.JSONDecoder()`` by default).
-        """
-        from aio.redis.commands.json import JSON
-
-        return JSON(self, encoder=encoder, decoder=decoder)
-
-    def ft(self, index_name: str = "idx") -> Search:
-        """The search commands of the index ``index_name``
-        (``await r.ft("idx").search("hello")``); on a pipeline they are queued.
-        See :mod:`aio.redis.commands.search`."""
-        from aio.redis.commands.search import Search
-
-        return Search(self, index_name)
-
     def keyspace_notifications(
         self,
         key_prefix: str | bytes | None = None,
@@ -114,52 +83,6 @@ class Redis(CoreCommands, RedisCore):  # type: ignore[misc]
             key_prefix=key_prefix,
             ignore_subscribe_messages=ignore_subscribe_messages,
         )
-
-    def ts(self) -> TimeSeries:
-        """The RedisTimeSeries commands (``await r.ts().range("t", "-", "+")``);
-        on a pipeline they are queued. See :mod:`aio.redis.commands.timeseries`.
-        """
-        from aio.redis.commands.timeseries import TimeSeries
-
-        return TimeSeries(self)
-
-    def vset(self) -> VectorSet:
-        """The vector-set commands (``await r.vset().vcard("points")``); on a
-        pipeline they are queued. See :mod:`aio.redis.commands.vectorset`."""
-        from aio.redis.commands.vectorset import VectorSet
-
-        return VectorSet(self)
-
-    def bf(self) -> BFBloom:
-        """The Bloom filter commands (``await r.bf().add("seen", "ada")``); on a
-        pipeline they are queued. See :mod:`aio.redis.commands.bf`."""
-        from aio.redis.commands.bf import BFBloom
-
-        return BFBloom(self)
-
-    def cf(self) -> CFBloom:
-        """The cuckoo filter commands (``await r.cf().add("seen", "ada")``)."""
-        from aio.redis.commands.bf import CFBloom
-
-        return CFBloom(self)
-
-    def cms(self) -> CMSBloom:
-        """The count-min sketch commands (``await r.cms().query("hits", "/")``)."""
-        from aio.redis.commands.bf import CMSBloom
-
-        return CMSBloom(self)
-
-    def topk(self) -> TOPKBloom:
-        """The top-k commands (``await r.topk().list("top")``)."""
-        from aio.redis.commands.bf import TOPKBloom
-
-        return TOPKBloom(self)
-
-    def tdigest(self) -> TDigestBloom:
-        """The t-digest commands (``await r.tdigest().quantile("lat", 0.99)``)."""
-        from aio.redis.commands.bf import TDigestBloom
-
-        return TDigestBloom(self)
 
 
 StrictRedis = Redis

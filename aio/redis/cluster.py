@@ -86,6 +86,7 @@ from aio.redis.commands import (
     RESPONSE_CALLBACKS,
     CoreCommands,
 )
+from aio.redis.commands.modules import ClusterModuleCommands
 from aio.redis.exceptions import (
     AskError,
     ClusterDownError,
@@ -108,18 +109,7 @@ if TYPE_CHECKING:
     from aio.redis._cluster_pubsub import ClusterPubSub
     from aio.redis._script import Script
     from aio.redis.cache import CacheInterface
-    from aio.redis.commands.bf import (
-        BFBloom,
-        CFBloom,
-        CMSBloom,
-        TDigestBloom,
-        TOPKBloom,
-    )
-    from aio.redis.commands.json import Decoder, Encoder
-    from aio.redis.commands.json._cluster import ClusterJSON
     from aio.redis.commands.search._cluster import ClusterSearch
-    from aio.redis.commands.timeseries import ClusterTimeSeries
-    from aio.redis.commands.vectorset import VectorSet
     from aio.redis.keyspace_notifications import (
         AsyncClusterKeyspaceNotifications,
     )
@@ -151,6 +141,7 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     ClusterNodes,
     ClusterMultiKeyCommands,
     ClusterCommands,
+    ClusterModuleCommands,
     CoreCommands,
     ScriptsAndLocks,
 ):
@@ -449,27 +440,6 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         """Convert the replies of ``command`` with ``callback(reply, **options)``."""
         self.response_callbacks[command.upper()] = callback
 
-    def ts(self) -> ClusterTimeSeries:
-        """The RedisTimeSeries commands, each keyed one sent to its keys' node
-        (``await rc.ts().get("t")``). See :mod:`aio.redis.commands.timeseries`.
-        """
-        from aio.redis.commands.timeseries import ClusterTimeSeries
-
-        return ClusterTimeSeries(self)
-
-    def json(
-        self, encoder: Encoder | None = None, decoder: Decoder | None = None
-    ) -> ClusterJSON:
-        """The RedisJSON commands, each sent to its key's node (``await
-        rc.json().get("doc", "$")``). See :mod:`aio.redis.commands.json`.
-
-        :param encoder: makes JSON arguments (``json.JSONEncoder()`` by default).
-        :param decoder: parses JSON replies (``json.JSONDecoder()`` by default).
-        """
-        from aio.redis.commands.json._cluster import ClusterJSON
-
-        return ClusterJSON(self, encoder=encoder, decoder=decoder)
-
     def ft(self, index_name: str = "idx") -> ClusterSearch:
         """The search commands of the index ``index_name`` (``await
         rc.ft("idx").search("hello")``): the autocomplete ones sent to their
@@ -478,44 +448,6 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         from aio.redis.commands.search._cluster import ClusterSearch
 
         return ClusterSearch(self, index_name)
-
-    def vset(self) -> VectorSet:
-        """The vector-set commands, each sent to its key's node. See
-        :mod:`aio.redis.commands.vectorset`."""
-        from aio.redis.commands.vectorset import VectorSet
-
-        return VectorSet(self)
-
-    def bf(self) -> BFBloom:
-        """The Bloom filter commands, each sent to its key's node (``await
-        rc.bf().add("seen", "ada")``). See :mod:`aio.redis.commands.bf`."""
-        from aio.redis.commands.bf import BFBloom
-
-        return BFBloom(self)
-
-    def cf(self) -> CFBloom:
-        """The cuckoo filter commands, each sent to its key's node."""
-        from aio.redis.commands.bf import CFBloom
-
-        return CFBloom(self)
-
-    def cms(self) -> CMSBloom:
-        """The count-min sketch commands, each sent to its keys' node."""
-        from aio.redis.commands.bf import CMSBloom
-
-        return CMSBloom(self)
-
-    def topk(self) -> TOPKBloom:
-        """The top-k commands, each sent to its key's node."""
-        from aio.redis.commands.bf import TOPKBloom
-
-        return TOPKBloom(self)
-
-    def tdigest(self) -> TDigestBloom:
-        """The t-digest commands, each sent to its keys' node."""
-        from aio.redis.commands.bf import TDigestBloom
-
-        return TDigestBloom(self)
 
     @property
     def cluster_error_retry_attempts(self) -> int:

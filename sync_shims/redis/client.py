@@ -36,6 +36,7 @@ from sync_shims.redis._client_mixin import (
     BlockingPipelineMixin,
 )
 from sync_shims.redis._fork import track_client
+from sync_shims.redis.commands.modules import ModuleCommands
 from sync_shims.redis.connection import (
     DEFAULT,
     DEFAULT_SOCKET_CONNECT_TIMEOUT,
@@ -51,19 +52,6 @@ from sync_shims.redis.lock import Lock
 from sync_shims.redis.retry import Retry
 
 if TYPE_CHECKING:
-    from aio.redis.commands.json import Decoder
-    from aio.redis.commands.json import Encoder as JSONEncoder
-    from sync_shims.redis.commands.bf import (
-        BFBloom,
-        CFBloom,
-        CMSBloom,
-        TDigestBloom,
-        TOPKBloom,
-    )
-    from sync_shims.redis.commands.json import JSON
-    from sync_shims.redis.commands.search import Search
-    from sync_shims.redis.commands.timeseries import TimeSeries
-    from sync_shims.redis.commands.vectorset import VectorSet
     from sync_shims.redis.keyspace_notifications import KeyspaceNotifications
 
 __all__ = (
@@ -100,7 +88,7 @@ def _retry_on_timeout_when_given(init: _InitT) -> _InitT:
     return cast("_InitT", wrapper)
 
 
-class Redis(BlockingClientMixin, RedisTwin):
+class Redis(BlockingClientMixin, ModuleCommands, RedisTwin):
     """A blocking Redis client with redis-py's API (``redis.Redis``).
 
     The arguments are redis-py 8's, with its defaults: ``socket_timeout=5``,
@@ -301,67 +289,6 @@ class Redis(BlockingClientMixin, RedisTwin):
     def response_callbacks(self) -> dict[str, Callable[..., Any]]:
         """Reply converters by upper-case command name (edit to change one)."""
         return self._async.response_callbacks
-
-    def json(
-        self, encoder: JSONEncoder | None = None, decoder: Decoder | None = None
-    ) -> JSON:
-        """The RedisJSON commands, blocking (on a pipeline: queued); see
-        :mod:`sync_shims.redis.commands.json`."""
-        from sync_shims.redis.commands.json import JSON
-
-        return JSON(self, encoder=encoder, decoder=decoder)
-
-    def ft(self, index_name: str = "idx") -> Search:
-        """The search commands of the index ``index_name``, blocking (on a
-        pipeline: queued); see :mod:`sync_shims.redis.commands.search`."""
-        from sync_shims.redis.commands.search import Search
-
-        return Search(self, index_name)
-
-    def ts(self) -> TimeSeries:
-        """The RedisTimeSeries commands, blocking (on a pipeline: queued); see
-        :mod:`sync_shims.redis.commands.timeseries`."""
-        from sync_shims.redis.commands.timeseries import TimeSeries
-
-        return TimeSeries(self)
-
-    def vset(self) -> VectorSet:
-        """The vector-set commands, blocking (on a pipeline: queued); see
-        :mod:`sync_shims.redis.commands.vectorset`."""
-        from sync_shims.redis.commands.vectorset import VectorSet
-
-        return VectorSet(self)
-
-    def bf(self) -> BFBloom:
-        """The Bloom filter commands, blocking (on a pipeline: queued); see
-        :mod:`sync_shims.redis.commands.bf`."""
-        from sync_shims.redis.commands.bf import BFBloom
-
-        return BFBloom(self)
-
-    def cf(self) -> CFBloom:
-        """The cuckoo filter commands, blocking (on a pipeline: queued)."""
-        from sync_shims.redis.commands.bf import CFBloom
-
-        return CFBloom(self)
-
-    def cms(self) -> CMSBloom:
-        """The count-min sketch commands, blocking (on a pipeline: queued)."""
-        from sync_shims.redis.commands.bf import CMSBloom
-
-        return CMSBloom(self)
-
-    def topk(self) -> TOPKBloom:
-        """The top-k commands, blocking (on a pipeline: queued)."""
-        from sync_shims.redis.commands.bf import TOPKBloom
-
-        return TOPKBloom(self)
-
-    def tdigest(self) -> TDigestBloom:
-        """The t-digest commands, blocking (on a pipeline: queued)."""
-        from sync_shims.redis.commands.bf import TDigestBloom
-
-        return TDigestBloom(self)
 
     def bitfield(
         self, key: Any, default_overflow: str | None = None

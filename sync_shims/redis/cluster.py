@@ -42,6 +42,7 @@ from sync_shims.redis._client_mixin import (
 from sync_shims.redis._fork import track_pool
 from sync_shims.redis.backoff import ExponentialWithJitterBackoff
 from sync_shims.redis.client import PubSub, Redis, Script
+from sync_shims.redis.commands.modules import ClusterModuleCommands
 from sync_shims.redis.connection import (
     BlockingConnectionPool,
     Connection,
@@ -64,19 +65,6 @@ from sync_shims.redis.retry import Retry
 
 if TYPE_CHECKING:
     from aio.redis.cache import CacheInterface
-    from aio.redis.commands.json import Decoder
-    from aio.redis.commands.json import Encoder as JSONEncoder
-    from sync_shims.redis.commands.bf import (
-        BFBloom,
-        CFBloom,
-        CMSBloom,
-        TDigestBloom,
-        TOPKBloom,
-    )
-    from sync_shims.redis.commands.json._cluster import ClusterJSON
-    from sync_shims.redis.commands.search import Search
-    from sync_shims.redis.commands.timeseries import ClusterTimeSeries
-    from sync_shims.redis.commands.vectorset import VectorSet
     from sync_shims.redis.keyspace_notifications import (
         ClusterKeyspaceNotifications,
     )
@@ -142,7 +130,7 @@ def _in_a_thread(
     return call_on_connect
 
 
-class RedisCluster(BlockingClientMixin, RedisClusterTwin):
+class RedisCluster(BlockingClientMixin, ClusterModuleCommands, RedisClusterTwin):
     """A blocking Redis Cluster client with redis-py's API (``redis.RedisCluster``).
 
     ``RedisCluster(host=None, port=6379, startup_nodes=None, *, url=None,
@@ -297,37 +285,6 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
         """The :class:`~sync_shims.redis.connection.Encoder` of the node connections."""
         return Encoder(*self._async.get_encoder())
 
-    def bf(self) -> BFBloom:
-        """The Bloom filter commands, blocking, each sent to its key's node; see
-        :mod:`sync_shims.redis.commands.bf`."""
-        from sync_shims.redis.commands.bf import BFBloom
-
-        return BFBloom(self)
-
-    def cf(self) -> CFBloom:
-        """The cuckoo filter commands, blocking, each sent to its key's node."""
-        from sync_shims.redis.commands.bf import CFBloom
-
-        return CFBloom(self)
-
-    def cms(self) -> CMSBloom:
-        """The count-min sketch commands, blocking, each sent to its keys' node."""
-        from sync_shims.redis.commands.bf import CMSBloom
-
-        return CMSBloom(self)
-
-    def topk(self) -> TOPKBloom:
-        """The top-k commands, blocking, each sent to its key's node."""
-        from sync_shims.redis.commands.bf import TOPKBloom
-
-        return TOPKBloom(self)
-
-    def tdigest(self) -> TDigestBloom:
-        """The t-digest commands, blocking, each sent to its keys' node."""
-        from sync_shims.redis.commands.bf import TDigestBloom
-
-        return TDigestBloom(self)
-
     # redis-py's blocking client answers True/False where its asyncio one (and
     # so the generated twin) returns None.
     def set_default_node(self, node: AsyncClusterNode | None) -> bool:  # type: ignore[override]
@@ -393,36 +350,6 @@ class RedisCluster(BlockingClientMixin, RedisClusterTwin):
         :param transaction: MULTI/EXEC; every key must then be in one slot.
         """
         return ClusterPipeline._wrap(self._async.pipeline(transaction, shard_hint))
-
-    def json(
-        self, encoder: JSONEncoder | None = None, decoder: Decoder | None = None
-    ) -> ClusterJSON:
-        """The RedisJSON commands, blocking, each sent to its key's node; see
-        :mod:`sync_shims.redis.commands.json`."""
-        from sync_shims.redis.commands.json._cluster import ClusterJSON
-
-        return ClusterJSON(self, encoder=encoder, decoder=decoder)
-
-    def ft(self, index_name: str = "idx") -> Search:
-        """The search commands of the index ``index_name``, blocking, routed as
-        redis-py's cluster routes them; see :mod:`sync_shims.redis.commands.search`."""
-        from sync_shims.redis.commands.search import Search
-
-        return Search(self, index_name)
-
-    def vset(self) -> VectorSet:
-        """The vector-set commands, blocking, each sent to its key's node; see
-        :mod:`sync_shims.redis.commands.vectorset`."""
-        from sync_shims.redis.commands.vectorset import VectorSet
-
-        return VectorSet(self)
-
-    def ts(self) -> ClusterTimeSeries:
-        """The RedisTimeSeries commands, blocking, each keyed one sent to its
-        keys' node; see :mod:`sync_shims.redis.commands.timeseries`."""
-        from sync_shims.redis.commands.timeseries import ClusterTimeSeries
-
-        return ClusterTimeSeries(self)
 
     def pubsub(
         self,
@@ -557,7 +484,9 @@ def _annotate(error: RedisError, number: int, args: tuple[Any, ...]) -> None:
     error.args = (message, *error.args[1:])
 
 
-class ClusterPipeline(BlockingPipelineMixin, ClusterPipelineTwin):
+class ClusterPipeline(
+    BlockingPipelineMixin, ClusterModuleCommands, ClusterPipelineTwin
+):
     """Commands queued in the calling thread, sent by :meth:`execute`: grouped by
     node, each node's batch written at once, all nodes in parallel.
 
@@ -597,62 +526,6 @@ class ClusterPipeline(BlockingPipelineMixin, ClusterPipelineTwin):
     def get_connection_kwargs(self) -> dict[str, Any]:
         """The arguments the cluster client's node connections are made with."""
         return self._async.get_connection_kwargs()
-
-    def bf(self) -> BFBloom:
-        """The Bloom filter commands, queued (``pipe.bf().add("seen", "ada")``)."""
-        from sync_shims.redis.commands.bf import BFBloom
-
-        return BFBloom(self)
-
-    def cf(self) -> CFBloom:
-        """The cuckoo filter commands, queued."""
-        from sync_shims.redis.commands.bf import CFBloom
-
-        return CFBloom(self)
-
-    def cms(self) -> CMSBloom:
-        """The count-min sketch commands, queued."""
-        from sync_shims.redis.commands.bf import CMSBloom
-
-        return CMSBloom(self)
-
-    def topk(self) -> TOPKBloom:
-        """The top-k commands, queued."""
-        from sync_shims.redis.commands.bf import TOPKBloom
-
-        return TOPKBloom(self)
-
-    def tdigest(self) -> TDigestBloom:
-        """The t-digest commands, queued."""
-        from sync_shims.redis.commands.bf import TDigestBloom
-
-        return TDigestBloom(self)
-
-    def json(
-        self, encoder: JSONEncoder | None = None, decoder: Decoder | None = None
-    ) -> ClusterJSON:
-        """The RedisJSON commands, queued (``pipe.json().set(...)``)."""
-        from sync_shims.redis.commands.json._cluster import ClusterJSON
-
-        return ClusterJSON(self, encoder=encoder, decoder=decoder)
-
-    def ft(self, index_name: str = "idx") -> Search:
-        """The search commands of the index ``index_name``, queued."""
-        from sync_shims.redis.commands.search import Search
-
-        return Search(self, index_name)
-
-    def vset(self) -> VectorSet:
-        """The vector-set commands, queued (``pipe.vset().vadd(...)``)."""
-        from sync_shims.redis.commands.vectorset import VectorSet
-
-        return VectorSet(self)
-
-    def ts(self) -> ClusterTimeSeries:
-        """The RedisTimeSeries commands, queued (``pipe.ts().add("t", 1, 2.5)``)."""
-        from sync_shims.redis.commands.timeseries import ClusterTimeSeries
-
-        return ClusterTimeSeries(self)
 
     def execute(
         self, raise_on_error: bool = True, allow_redirections: bool = True
