@@ -206,7 +206,9 @@ class RedisClusterTwin:
         return _call(self._async.himport_discard_all)
 
     def close(self) -> None:
-        """Close the connections to every node."""
+        """Close the connections to every node (and end the SMIGRATED refreshes
+        under way).
+        """
         return _call(self._async.aclose)
 
     def acl_cat(self, category: str | None = None, **kwargs: Any) -> Any:
