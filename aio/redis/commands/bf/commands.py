@@ -22,6 +22,7 @@ from typing import Any
 
 from aio.redis._types import EncodableT, KeyT, ResponseT
 from aio.redis.commands._base import CommandsBase
+from aio.redis.commands._twins import sends, twin
 from aio.redis.exceptions import DataError
 
 __all__ = (
@@ -137,6 +138,20 @@ TDIGEST_BYRANK = "TDIGEST.BYRANK"
 TDIGEST_BYREVRANK = "TDIGEST.BYREVRANK"
 
 
+def _append_pairs(
+    params: list[Any], items: Sequence[EncodableT], others: Sequence[Any], what: str
+) -> None:
+    # Each item followed by its increment (or weight), refusing a count that
+    # differs: a silent truncation would send other counts than the caller's.
+    if len(items) != len(others):
+        raise DataError(
+            f"items and {what}s differ in length "
+            f"({len(items)} and {len(others)}): one {what} per item"
+        )
+    for item, other in zip(items, others, strict=True):
+        params += [item, other]
+
+
 class AbstractBloom(CommandsBase):
     """The option spellers the command mixins share; public (and static) as in
     redis-py, where code may call them to build its own argument lists."""
@@ -193,26 +208,14 @@ class AbstractBloom(CommandsBase):
         :raises DataError: the two sequences differ in length (redis-py sends
             the first ``len(items)`` pairs, or raises ``IndexError``).
         """
-        if len(items) != len(increments):
-            raise DataError(
-                f"items and increments differ in length "
-                f"({len(items)} and {len(increments)}): one increment per item"
-            )
-        for item, increment in zip(items, increments, strict=True):
-            params += [item, increment]
+        _append_pairs(params, items, increments, "increment")
 
     @staticmethod
     def append_values_and_weights(
         params: list[Any], items: Sequence[EncodableT], weights: Sequence[EncodableT]
     ) -> None:
         """Append ``value weight`` pairs (same rule as the increments)."""
-        if len(items) != len(weights):
-            raise DataError(
-                f"items and weights differ in length "
-                f"({len(items)} and {len(weights)}): one weight per item"
-            )
-        for item, weight in zip(items, weights, strict=True):
-            params += [item, weight]
+        _append_pairs(params, items, weights, "weight")
 
     @staticmethod
     def append_max_iterations(params: list[Any], max_iterations: int | None) -> None:
@@ -337,8 +340,12 @@ class CFCommands(AbstractBloom):
         """Add ``item`` unless it may be there (CF.ADDNX): 1 if added, else 0."""
         return self.execute_command(CF_ADDNX, key, item, keys=[key])
 
+    # CF.INSERT and CF.INSERTNX take the same arguments: one builder, whose
+    # ``command`` is filled in (see aio.redis.commands._twins).
+    @sends(CF_INSERT)
     def insert(
         self,
+        command: str,
         key: KeyT,
         items: Sequence[EncodableT],
         capacity: int | None = None,
@@ -350,22 +357,15 @@ class CFCommands(AbstractBloom):
         self.append_capacity(params, capacity)
         self.append_no_create(params, nocreate)
         self.append_items(params, items)
-        return self.execute_command(CF_INSERT, *params, keys=[key])
+        return self.execute_command(command, *params, keys=[key])
 
-    def insertnx(
-        self,
-        key: KeyT,
-        items: Sequence[EncodableT],
-        capacity: int | None = None,
-        nocreate: bool | None = None,
-    ) -> ResponseT:
+    insertnx = twin(
+        insert,
+        "insertnx",
+        CF_INSERTNX,
         """:meth:`insert` each of ``items`` unless it may be there
-        (CF.INSERTNX): 1 added, 0 there, -1 filter full, per item."""
-        params: list[Any] = [key]
-        self.append_capacity(params, capacity)
-        self.append_no_create(params, nocreate)
-        self.append_items(params, items)
-        return self.execute_command(CF_INSERTNX, *params, keys=[key])
+        (CF.INSERTNX): 1 added, 0 there, -1 filter full, per item.""",
+    )
 
     def exists(self, key: KeyT, item: EncodableT) -> ResponseT:
         """1 if ``item`` may be in the filter, 0 if it surely is not (CF.EXISTS)."""

@@ -19,13 +19,12 @@ Timestamps are Unix milliseconds; ``"*"`` (now), ``"-"`` (the earliest) and
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable, Iterable
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 from aio.redis._types import KeyT, Number, ResponseT
 from aio.redis.commands._base import CommandsBase
+from aio.redis.commands._twins import sends, twin
 from aio.redis.commands.timeseries._options import (
     add_aggregation,
     add_block,
@@ -89,72 +88,6 @@ READ_CMD = "TS.READ"
 REVRANGE_CMD = "TS.REVRANGE"
 
 Labels = dict[str, str]
-
-
-_S = TypeVar("_S")
-_P = ParamSpec("_P")
-
-
-def _sends(
-    command: str,
-) -> Callable[
-    [Callable[Concatenate[_S, str, _P], ResponseT]],
-    Callable[Concatenate[_S, _P], ResponseT],
-]:
-    """Make the decorated builder, whose argument after ``self`` is the
-    command's name, the method that sends ``command`` (see :func:`_sending`)."""
-
-    def decorate(
-        build: Callable[Concatenate[_S, str, _P], ResponseT],
-    ) -> Callable[Concatenate[_S, _P], ResponseT]:
-        return _sending(build, command)
-
-    return decorate
-
-
-def _twin(
-    forward: Callable[Concatenate[_S, _P], ResponseT],
-    name: str,
-    command: str,
-    doc: str,
-) -> Callable[Concatenate[_S, _P], ResponseT]:
-    """The twin ``name`` of the :func:`_sends` method ``forward``: the same
-    arguments and words, sent as ``command`` (TS.REVRANGE for TS.RANGE...)."""
-    return _sending(inspect.unwrap(forward), command, name, doc)
-
-
-def _sending(
-    build: Callable[Concatenate[_S, str, _P], ResponseT],
-    command: str,
-    name: str | None = None,
-    doc: str | None = None,
-) -> Callable[Concatenate[_S, _P], ResponseT]:
-    # A command and its twin (TS.RANGE and TS.REVRANGE, TS.INCRBY and
-    # TS.DECRBY...) take the same arguments and build the same words: one
-    # builder serves both. The method users see is
-    # the builder without the command's name: its signature (what help() and
-    # inspect.signature show), its name and docstring unless given.
-    def method(self: _S, /, *args: _P.args, **kwargs: _P.kwargs) -> ResponseT:
-        return build(self, command, *args, **kwargs)
-
-    functools.update_wrapper(method, build)
-    if name is not None:
-        method.__name__ = name
-        method.__qualname__ = f"{build.__qualname__.rpartition('.')[0]}.{name}"
-    if doc is not None:
-        method.__doc__ = doc
-    signature = inspect.signature(build)
-    self_parameter, command_parameter, *parameters = signature.parameters.values()
-    # Set through __dict__: typeshed's function type has no __signature__.
-    method.__dict__["__signature__"] = signature.replace(
-        parameters=[self_parameter, *parameters]
-    )
-    method.__annotations__ = {
-        parameter: annotation
-        for parameter, annotation in build.__annotations__.items()
-        if parameter != command_parameter.name
-    }
-    return method
 
 
 class TimeSeriesCommands(CommandsBase):
@@ -282,10 +215,10 @@ class TimeSeriesCommands(CommandsBase):
             params.extend(key_timestamp_value)
         return self.execute_command(MADD_CMD, *params, keys=params[::3])
 
-    # A @_sends builder's ``command`` is filled in, for it and for its _twin:
-    # the methods users call take the arguments after it.
+    # A @sends builder's ``command`` is filled in, for it and for its twin:
+    # the methods users call take the arguments after it (see commands._twins).
 
-    @_sends(INCRBY_CMD)
+    @sends(INCRBY_CMD)
     def incrby(
         self,
         command: str,
@@ -322,7 +255,7 @@ class TimeSeriesCommands(CommandsBase):
         )
         return self.execute_command(command, *params, keys=[key])
 
-    decrby = _twin(
+    decrby = twin(
         incrby,
         "decrby",
         DECRBY_CMD,
@@ -378,7 +311,7 @@ class TimeSeriesCommands(CommandsBase):
             DELETERULE_CMD, source_key, dest_key, keys=[source_key, dest_key]
         )
 
-    @_sends(RANGE_CMD)
+    @sends(RANGE_CMD)
     def range(
         self,
         command: str,
@@ -430,7 +363,7 @@ class TimeSeriesCommands(CommandsBase):
         add_bucket_options(params, bucket_timestamp, empty)
         return self.execute_command(command, *params, keys=[key])
 
-    revrange = _twin(
+    revrange = twin(
         range, "revrange", REVRANGE_CMD, ":meth:`range`, newest first (TS.REVRANGE)."
     )
 
@@ -467,7 +400,7 @@ class TimeSeriesCommands(CommandsBase):
             READ_CMD, *params, keys=[key], timeout=block_milliseconds / 1000
         )
 
-    @_sends(NRANGE_CMD)
+    @sends(NRANGE_CMD)
     def nrange(
         self,
         command: str,
@@ -515,7 +448,7 @@ class TimeSeriesCommands(CommandsBase):
         add_bucket_options(params, bucket_timestamp, empty)
         return self.execute_command(command, *params, keys=list(keys))
 
-    nrevrange = _twin(
+    nrevrange = twin(
         nrange,
         "nrevrange",
         NREVRANGE_CMD,
@@ -525,7 +458,7 @@ class TimeSeriesCommands(CommandsBase):
         """,
     )
 
-    @_sends(MRANGE_CMD)
+    @sends(MRANGE_CMD)
     def mrange(
         self,
         command: str,
@@ -598,7 +531,7 @@ class TimeSeriesCommands(CommandsBase):
             params.extend(("GROUPBY", groupby, "REDUCE", reduce.upper()))
         return self.execute_command(command, *params, aggregation_type=aggregation_type)
 
-    mrevrange = _twin(
+    mrevrange = twin(
         mrange,
         "mrevrange",
         MREVRANGE_CMD,
