@@ -348,3 +348,31 @@ def geosearch(response: Any, **options: Any) -> Any:
         ]
         out.append(row)
     return out
+
+
+# Spellings redis-py's parse_to_list leaves as text rather than turning into
+# floats ("inf" is not among them: it becomes float("inf")).
+_KEPT_AS_TEXT = frozenset({"infinity", "-infinity", "nan"})
+
+
+def number_or_text(item: Any) -> Any:
+    """One element of a list reply as redis-py's ``parse_to_list`` gives it
+    (the RedisBloom and RedisTimeSeries lists): an ``int`` if ``int()`` takes
+    it, else a ``float`` if ``float()`` does, else its text (bytes decoded as
+    UTF-8, bad bytes replaced); ``"null"`` is None and ``"nan"``,
+    ``"infinity"``, ``"-infinity"`` stay text. None and RESP3 doubles pass."""
+    if item is None or isinstance(item, float):
+        return item
+    found = item.decode("utf-8", "replace") if isinstance(item, bytes) else item
+    if found == "null":
+        return None
+    if isinstance(found, str) and found.lower() in _KEPT_AS_TEXT:
+        return found
+    try:
+        return int(item)
+    except (ValueError, OverflowError, TypeError):
+        pass
+    try:
+        return float(item)
+    except (ValueError, TypeError):
+        return found

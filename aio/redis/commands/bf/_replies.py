@@ -29,37 +29,13 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from aio.redis.commands._convert import bool_ok
+from aio.redis.commands._convert import bool_ok, number_or_text
 from aio.redis.commands.bf.info import BFInfo, CFInfo, CMSInfo, TDigestInfo, TopKInfo
 from aio.redis.exceptions import InvalidResponse
 
 __all__ = ("bloom_callbacks", "number_list", "to_float")
 
 Callback = Callable[..., Any]
-
-# Spellings redis-py leaves as text rather than turning into floats ("inf" is
-# not among them: it becomes float("inf")).
-_KEPT_AS_TEXT = frozenset({"infinity", "-infinity", "nan"})
-
-
-def _item(item: Any) -> Any:
-    # One element, as redis-py's parse_to_list treats it: an int if int() takes
-    # it, else a float if float() does, else its text; "null" is None.
-    if item is None or isinstance(item, float):
-        return item
-    text = item.decode("utf-8", "replace") if isinstance(item, bytes) else item
-    if text == "null":
-        return None
-    if isinstance(text, str) and text.lower() in _KEPT_AS_TEXT:
-        return text
-    try:
-        return int(item)
-    except (ValueError, OverflowError, TypeError):
-        pass
-    try:
-        return float(item)
-    except (ValueError, TypeError):
-        return text
 
 
 def number_list(command: str, response: Any, **_options: Any) -> list[Any]:
@@ -74,7 +50,7 @@ def number_list(command: str, response: Any, **_options: Any) -> list[Any]:
         raise InvalidResponse(
             f"{command}: expected an array, got {type(response).__name__} {response!r}"
         )
-    return [_item(item) for item in response]
+    return [number_or_text(item) for item in response]
 
 
 def to_float(command: str, response: Any, **_options: Any) -> float:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
+from aio.redis.commands._convert import number_or_text
 from aio.redis.commands.timeseries._text import native_str, pairs_to_dict
 from aio.redis.commands.timeseries.info import TSInfo
 from aio.redis.exceptions import InvalidResponse
@@ -53,8 +54,6 @@ _SHAPE_ERRORS = (
     AttributeError,
     OverflowError,
 )
-# parse_to_list keeps these as text rather than making floats of them.
-_SPECIAL_NUMBERS = {"infinity", "nan", "-infinity"}
 
 
 def _guarded(command: str, convert: Converter) -> Converter:
@@ -172,31 +171,12 @@ def series_samples(reply: Any, **_options: Any) -> list[dict[Any, Any]]:
     )
 
 
-def _number_or_text(item: Any) -> Any:
-    if item is None or isinstance(item, float):
-        return item
-    try:
-        text = native_str(item)
-    except TypeError:
-        return None
-    if isinstance(text, str) and text.lower() in _SPECIAL_NUMBERS:
-        return text
-    try:
-        return int(item)
-    except (ValueError, OverflowError, TypeError):
-        pass
-    try:
-        return float(item)
-    except (ValueError, TypeError):
-        return text
-
-
 def key_list(reply: Any, **_options: Any) -> list[Any]:
     """``TS.QUERYINDEX``: the keys, as redis-py's ``parse_to_list`` gives them
     (text, or a number where the key reads as one)."""
     if reply is None:
         return []
-    return [_number_or_text(item) for item in reply]
+    return [number_or_text(item) for item in reply]
 
 
 def info(reply: Any, **_options: Any) -> TSInfo:
