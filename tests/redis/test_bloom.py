@@ -10,10 +10,10 @@ has, and bad input.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
-import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,6 +34,7 @@ from aio.redis.commands.bf import (
     TopKInfo,
 )
 from aio.redis.commands.bf._replies import bloom_callbacks, number_list, to_float
+from tests.redis import scripted_oracle as oracle
 from tests.redis.scripted_bloom import (
     CASES,
     DUMP,
@@ -43,66 +44,16 @@ from tests.redis.scripted_bloom import (
     doc_example,
     shown,
 )
+from tests.redis.scripted_oracle import Maker
 
 FAMILIES = ("bf", "cf", "cms", "topk", "tdigest")
 
-# (protocol given to aio, protocol given to redis-py, wire protocol): redis-py
-# gives its RESP2 ("legacy") shapes on RESP3 when no protocol is pinned, which
-# aio gives whether or not it is pinned.
-PROTOCOLS = {
-    "resp2": (2, 2, 2),
-    "resp3": (None, None, 3),
-    "resp3-pinned": (3, None, 3),
-}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    yield scripted
-    scripted.close()
-
-
-@pytest.fixture(params=sorted(PROTOCOLS))
-def protocol(request: pytest.FixtureRequest) -> tuple[int | None, int | None, int]:
-    return PROTOCOLS[request.param]
-
-
-@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
-def decode(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
-
-
-Maker = Callable[..., Any]
-
-
-@pytest.fixture
-async def clients(
-    server: ScriptedServer, protocol: tuple[int | None, int | None, int], decode: bool
-) -> AsyncIterator[dict[str, Maker]]:
-    """``{"aio": make, "redis-py": make}``: ``make(**kwargs)`` gives a client of
-    that library on the scripted server (no retries: a wrong script fails once)."""
-    made: list[Any] = []
-    ours, theirs, _ = protocol
-
-    def make_aio(**kwargs: Any) -> Any:
-        kwargs = {"protocol": ours, "decode_responses": decode, "retry": None, **kwargs}
-        made.append(Redis(host="127.0.0.1", port=server.port, **kwargs))
-        return made[-1]
-
-    def make_redispy(**kwargs: Any) -> Any:
-        kwargs = {
-            "protocol": theirs,
-            "decode_responses": decode,
-            "retry": None,
-            **kwargs,
-        }
-        made.append(redispy.Redis(host="127.0.0.1", port=server.port, **kwargs))
-        return made[-1]
-
-    yield {"aio": make_aio, "redis-py": make_redispy}
-    for client in made:
-        await client.aclose()
+# The scripted oracle's fixtures (server, protocol, decode, clients), used here
+# by name.
+server = oracle.server
+protocol = oracle.protocol
+decode = oracle.decode
+clients = oracle.clients
 
 
 def family_of(client: Any, family: str) -> Any:
@@ -113,20 +64,11 @@ def family_of(client: Any, family: str) -> Any:
 async def outcome(
     server: ScriptedServer, reply: object, fn: Callable[..., Any], *args: Any
 ) -> tuple[list[list[bytes]], Any, list[str]]:
-    """Script ``reply``, run ``fn(*args)`` (awaited if need be): (sent commands,
-    the result as :func:`shown` or the error's class name, warning classes)."""
-    server.script(reply)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = fn(*args)
-            if inspect.isawaitable(result):
-                result = await result
-            seen = shown(result)
-        except Exception as exc:  # compared by class name across the libraries
-            seen = f"raised {type(exc).__name__}"
-    categories = sorted({w.category.__name__ for w in caught})
-    return server.received, seen, categories
+    """Script ``reply``, run ``fn(*args)``: :func:`oracle.outcome`, the result
+    as :func:`shown` gives it."""
+    return await oracle.outcome(
+        server, [reply], functools.partial(fn, *args), show=shown
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -12,10 +12,8 @@ cluster pipeline. The merges (several keys) are checked on the real cluster in
 
 from __future__ import annotations
 
-import contextlib
-import inspect
-import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+import functools
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -23,23 +21,24 @@ import redis.asyncio as redispy
 
 from aio.redis import RedisCluster
 from aio.redis.cluster import key_slot
+from tests.redis import scripted_cluster as scripted
+from tests.redis import scripted_oracle as oracle
 from tests.redis.scripted_bloom import CASES, OK, Case, shown
-from tests.redis.test_cluster_json import (
+from tests.redis.scripted_cluster import (
+    KEY_A,
+    KEY_B,
     ScriptedClusterNode,
-    _entry,
+    ScriptedNodes,
+    command_entry,
     received_by,
-    script_both,
+    scripted_cluster,
 )
-
-# Node A serves slots 0-8191, node B the rest.
-KEY_A = "k{b}"
-KEY_B = "k{a}"
 
 SINGLE_KEY = [c for c in CASES if "merge" not in c.id]
 
 #: ``COMMAND`` as a node with RedisBloom lists its commands (first key 1).
 BLOOM_COMMANDS = [
-    _entry(f"{family}.{name}", -2, "write", 1, 1, 1)
+    command_entry(f"{family}.{name}", -2, "write", 1, 1)
     for family, names in {
         "bf": "reserve add madd insert exists mexists scandump loadchunk info card",
         "cf": "reserve add addnx insert insertnx exists mexists del count scandump "
@@ -51,84 +50,36 @@ BLOOM_COMMANDS = [
     }.items()
     for name in names.split()
 ]
-
-
-class BloomClusterNode(ScriptedClusterNode):
-    """A scripted cluster node whose ``COMMAND`` table has RedisBloom's commands."""
-
-    def _next(self, command: list[bytes]) -> object:
-        if bytes(command[0]).upper() == b"COMMAND" and len(command) == 1:
-            return BLOOM_COMMANDS
-        return super()._next(command)
-
-
-@contextlib.contextmanager
-def bloom_cluster() -> Iterator[tuple[BloomClusterNode, BloomClusterNode]]:
-    """Nodes A (slots 0-8191) and B (8192-16383), on threads."""
-    layout: list[tuple[int, int, int]] = []
-    a, b = BloomClusterNode(layout), BloomClusterNode(layout)
-    layout += [(0, 8191, a.port), (8192, 16383, b.port)]
-    try:
-        yield a, b
-    finally:
-        a.close()
-        b.close()
+Nodes = tuple[ScriptedClusterNode, ScriptedClusterNode]
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[tuple[BloomClusterNode, BloomClusterNode]]:
-    with bloom_cluster() as nodes:
+def cluster() -> Iterator[Nodes]:
+    """The scripted cluster, with RedisBloom's ``COMMAND`` table."""
+    with scripted_cluster(BLOOM_COMMANDS) as nodes:
         yield nodes
 
 
-PROTOCOLS = {"resp2": (2, 2, 2), "resp3": (None, None, 3)}
-
-
-@pytest.fixture(params=sorted(PROTOCOLS))
-def protocol(request: pytest.FixtureRequest) -> tuple[int | None, int | None, int]:
-    return PROTOCOLS[request.param]
-
-
-@pytest.fixture
-async def clusters(
-    cluster: tuple[BloomClusterNode, BloomClusterNode],
-    protocol: tuple[int | None, int | None, int],
-) -> AsyncIterator[dict[str, Any]]:
-    """Ours and redis.asyncio's cluster client on the scripted cluster."""
-    port = cluster[0].port
-    ours = RedisCluster(host="127.0.0.1", port=port, protocol=protocol[0])
-    theirs = redispy.RedisCluster(host="127.0.0.1", port=port, protocol=protocol[1])
-    _ = await ours.initialize()
-    _ = await theirs.initialize()
-    try:
-        yield {"aio": ours, "redis-py": theirs}
-    finally:
-        await ours.aclose()
-        await theirs.aclose()
+# The scripted cluster's other fixtures (protocol, clusters), used here by name.
+protocol = scripted.protocol
+clusters = scripted.clusters
 
 
 async def outcome(
-    nodes: tuple[BloomClusterNode, ...], reply: object, fn: Callable[..., Any], obj: Any
+    nodes: Nodes, reply: object, fn: Callable[..., Any], obj: Any
 ) -> tuple[list[tuple[int, list[bytes]]], Any]:
     """(node index and words of what was sent, the result as shown() or the
-    error's class name)."""
-    script_both(nodes, reply)
-    with warnings.catch_warnings(record=True):  # topk().count warns
-        warnings.simplefilter("always")
-        try:
-            result = fn(obj)
-            if inspect.isawaitable(result):
-                result = await result
-            seen = shown(result)
-        except Exception as exc:  # compared by class name across the libraries
-            seen = f"raised {type(exc).__name__}"
-    return received_by(nodes), seen
+    error's class name; topk().count's warning is let be)."""
+    sent, seen, _ = await oracle.outcome(
+        ScriptedNodes(nodes), [reply], functools.partial(fn, obj), show=shown
+    )
+    return sent, seen
 
 
 @pytest.mark.parametrize("case", SINGLE_KEY, ids=[c.id for c in SINGLE_KEY])
 async def test_routed_and_converted_as_redispy(
     case: Case,
-    cluster: tuple[BloomClusterNode, BloomClusterNode],
+    cluster: tuple[ScriptedClusterNode, ScriptedClusterNode],
     clusters: dict[str, Any],
     protocol: tuple[int | None, int | None, int],
 ) -> None:
@@ -146,7 +97,7 @@ async def test_routed_and_converted_as_redispy(
 
 
 async def test_pipeline_as_redispy(
-    cluster: tuple[BloomClusterNode, BloomClusterNode],
+    cluster: tuple[ScriptedClusterNode, ScriptedClusterNode],
     clusters: dict[str, Any],
     protocol: tuple[int | None, int | None, int],
 ) -> None:
@@ -174,7 +125,7 @@ async def test_pipeline_as_redispy(
 
 
 async def test_callbacks_registered_on_the_cluster_client(
-    cluster: tuple[BloomClusterNode, BloomClusterNode],
+    cluster: tuple[ScriptedClusterNode, ScriptedClusterNode],
 ) -> None:
     theirs: Any = redispy.RedisCluster(host="127.0.0.1", port=cluster[0].port)
     _ = await theirs.initialize()

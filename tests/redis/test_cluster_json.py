@@ -1,7 +1,7 @@
 """``RedisCluster.json()`` against redis-py's ``redis.asyncio.RedisCluster``.
 
 The local cluster has no RedisJSON, so two scripted nodes
-(:class:`ScriptedClusterNode`) answer as a two-shard cluster with the module:
+(:mod:`tests.redis.scripted_cluster`) answer as a two-shard cluster with the module:
 ``CLUSTER SLOTS``, and a ``COMMAND`` table with RedisJSON's key positions, which
 is how both clients route a module command by its key. Every JSON call of
 :mod:`tests.redis.scripted_json` runs on both clients; the same node must get
@@ -11,162 +11,46 @@ redis-py's asyncio cluster cannot do: ``rc.json().pipeline()``.
 
 from __future__ import annotations
 
-import contextlib
-import inspect
-import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import redis.asyncio as redispy
 
-from aio.proto.resp import ErrorReply
 from aio.redis import RedisCluster
 from aio.redis.cluster import key_slot
 from aio.redis.commands.json import JSON
 from aio.redis.commands.json._cluster import ClusterJSON, JSONClusterPipeline
 from aio.redis.exceptions import RedisClusterException
+from tests.redis import scripted_cluster as scripted
+from tests.redis import scripted_oracle as oracle
+from tests.redis.scripted_cluster import (
+    KEY_A,
+    KEY_B,
+    ScriptedClusterNode,
+    ScriptedNodes,
+    received_by,
+    script_both,
+)
 from tests.redis.scripted_json import CASES, OK, Case, ScriptedServer, Simple
 
-# Node A serves slots 0-8191, node B the rest.
-KEY_A = "k{b}"  # slot 3300
-KEY_B = "k{a}"  # slot 15495
-
-
-def _entry(
-    name: str, arity: int, flag: str, first: int, last: int, step: int
-) -> list[Any]:
-    return [name.encode(), arity, [flag.encode()], first, last, step, [], [], [], []]
-
-
-#: ``COMMAND`` as a Redis 8 node with RedisJSON and vector sets lists their
-#: commands (the entries routing reads: arity, flags, first/last key, step),
-#: and the core commands the tests use beside them.
-MODULE_COMMANDS = [
-    _entry("json.set", -4, "write", 1, 1, 1),
-    _entry("json.get", -2, "readonly", 1, 1, 1),
-    _entry("json.mget", -3, "readonly", 1, -2, 1),
-    _entry("json.mset", -4, "write", 1, -1, 3),
-    _entry("json.merge", 4, "write", 1, 1, 1),
-    _entry("json.debug", -2, "readonly", 2, 2, 1),
-    *(
-        _entry(f"json.{name}", -2, "write", 1, 1, 1)
-        for name in (
-            "del forget clear arrappend arrindex arrinsert arrlen arrpop arrtrim "
-            "type resp objkeys objlen numincrby nummultby toggle strappend strlen"
-        ).split()
-    ),
-    _entry("exists", -2, "readonly", 1, -1, 1),
-    _entry("del", -2, "write", 1, -1, 1),
-    *(
-        _entry(name.lower(), -2, "write", 1, 1, 1)
-        for name in (
-            "VADD VSIM VREM VDIM VCARD VEMB VLINKS VINFO VSETATTR VGETATTR "
-            "VRANDMEMBER VRANGE"
-        ).split()
-    ),
-]
-
-
-class ScriptedClusterNode(ScriptedServer):
-    """One node of a scripted two-shard cluster: answers ``CLUSTER SLOTS``,
-    ``COMMAND`` (:data:`MODULE_COMMANDS`) and ``READONLY`` itself, everything
-    else from its script (as :class:`ScriptedServer`)."""
-
-    def __init__(self, layout: list[tuple[int, int, int]]) -> None:
-        self.layout = layout  # (first slot, last slot, port), filled in later
-        super().__init__()
-
-    def _next(self, command: list[bytes]) -> object:
-        name = [bytes(w).upper() for w in command[:2]]
-        if name == [b"CLUSTER", b"SLOTS"]:
-            return [
-                [first, last, [b"127.0.0.1", port, b"node%d" % port]]
-                for first, last, port in self.layout
-            ]
-        if name[0] == b"COMMAND" and len(command) == 1:
-            return MODULE_COMMANDS
-        if name == [b"COMMAND", b"GETKEYS"]:
-            # Only the table's commands are used: a test that strays fails here.
-            return ErrorReply("ERR Invalid command specified")
-        if name[0] == b"READONLY":
-            return OK
-        return super()._next(command)
-
-
-@contextlib.contextmanager
-def scripted_cluster() -> Iterator[tuple[ScriptedClusterNode, ScriptedClusterNode]]:
-    """Nodes A (slots 0-8191) and B (8192-16383), on threads."""
-    layout: list[tuple[int, int, int]] = []
-    a, b = ScriptedClusterNode(layout), ScriptedClusterNode(layout)
-    layout += [(0, 8191, a.port), (8192, 16383, b.port)]
-    try:
-        yield a, b
-    finally:
-        a.close()
-        b.close()
-
-
-def script_both(nodes: tuple[ScriptedServer, ...], *replies: object) -> None:
-    """Give every node the same script (whichever gets the command answers)."""
-    for node in nodes:
-        node.script(*replies)
-
-
-def received_by(nodes: tuple[ScriptedServer, ...]) -> list[tuple[int, list[bytes]]]:
-    """(node index, command) for what each node got since its script, minus
-    the clients' own setup (COMMAND, CLUSTER SLOTS: answered, not scripted)."""
-    return [(i, c) for i, node in enumerate(nodes) for c in node.received]
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[tuple[ScriptedClusterNode, ScriptedClusterNode]]:
-    with scripted_cluster() as nodes:
-        yield nodes
-
-
-PROTOCOLS = {"resp2": (2, 2, 2), "resp3": (None, None, 3)}
-
-
-@pytest.fixture(params=sorted(PROTOCOLS))
-def protocol(request: pytest.FixtureRequest) -> tuple[int | None, int | None, int]:
-    return PROTOCOLS[request.param]
-
-
-@pytest.fixture
-async def clusters(
-    cluster: tuple[ScriptedClusterNode, ScriptedClusterNode],
-    protocol: tuple[int | None, int | None, int],
-) -> AsyncIterator[dict[str, Any]]:
-    """Ours and redis.asyncio's cluster client on the scripted cluster."""
-    port = cluster[0].port
-    ours = RedisCluster(host="127.0.0.1", port=port, protocol=protocol[0])
-    theirs = redispy.RedisCluster(host="127.0.0.1", port=port, protocol=protocol[1])
-    _ = await ours.initialize()
-    _ = await theirs.initialize()
-    try:
-        yield {"aio": ours, "redis-py": theirs}
-    finally:
-        await ours.aclose()
-        await theirs.aclose()
+# The scripted cluster's fixtures (cluster, protocol, clusters), used here by
+# name.
+cluster = scripted.cluster
+protocol = scripted.protocol
+clusters = scripted.clusters
 
 
 async def outcome(
     nodes: tuple[ScriptedServer, ...], reply: object, fn: Callable[..., Any], *args: Any
 ) -> tuple[list[tuple[int, list[bytes]]], str]:
     """(node index and words of what was sent, repr of the result or the
-    error's class name)."""
-    script_both(nodes, reply)
-    with warnings.catch_warnings(record=True):  # the deprecated aliases warn
-        warnings.simplefilter("always")
-        try:
-            result = fn(*args)
-            if inspect.isawaitable(result):
-                result = await result
-            shown = repr(result)
-        except Exception as exc:  # compared by class name across the libraries
-            shown = f"raised {type(exc).__name__}"
-    return received_by(nodes), shown
+    error's class name; the deprecated aliases' warnings are let be)."""
+    sent, shown, _ = await oracle.outcome(
+        ScriptedNodes(nodes), [reply], functools.partial(fn, *args)
+    )
+    return sent, shown
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

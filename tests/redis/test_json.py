@@ -8,10 +8,10 @@ with bytes and with ``decode_responses``. Then what only aio has, and bad input.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
-import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path as FilePath
 from typing import Any
@@ -28,6 +28,7 @@ from aio.redis.commands.json import (
     Path,
 )
 from aio.redis.commands.json._replies import json_callbacks
+from tests.redis import scripted_oracle as oracle
 from tests.redis.scripted_json import (
     CASES,
     OK,
@@ -37,80 +38,22 @@ from tests.redis.scripted_json import (
     Simple,
     doc_example,
 )
+from tests.redis.scripted_oracle import Maker
 
-# (protocol given to aio, protocol given to redis-py, wire protocol): redis-py
-# gives its RESP2 ("legacy") shapes on RESP3 when no protocol is pinned, which
-# aio gives whether or not it is pinned.
-PROTOCOLS = {
-    "resp2": (2, 2, 2),
-    "resp3": (None, None, 3),
-    "resp3-pinned": (3, None, 3),
-}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    yield scripted
-    scripted.close()
-
-
-@pytest.fixture(params=sorted(PROTOCOLS))
-def protocol(request: pytest.FixtureRequest) -> tuple[int | None, int | None, int]:
-    return PROTOCOLS[request.param]
-
-
-@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
-def decode(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
-
-
-Maker = Callable[..., Any]
-
-
-@pytest.fixture
-async def clients(
-    server: ScriptedServer, protocol: tuple[int | None, int | None, int], decode: bool
-) -> AsyncIterator[dict[str, Maker]]:
-    """``{"aio": make, "redis-py": make}``: ``make(**kwargs)`` gives a client of
-    that library on the scripted server (no retries: a wrong script fails once)."""
-    made: list[Any] = []
-    ours, theirs, _ = protocol
-
-    def make_aio(**kwargs: Any) -> Any:
-        kwargs = {"protocol": ours, "decode_responses": decode, **kwargs}
-        made.append(Redis(host="127.0.0.1", port=server.port, retry=None, **kwargs))
-        return made[-1]
-
-    def make_redispy(**kwargs: Any) -> Any:
-        kwargs = {"protocol": theirs, "decode_responses": decode, **kwargs}
-        made.append(
-            redispy.Redis(host="127.0.0.1", port=server.port, retry=None, **kwargs)
-        )
-        return made[-1]
-
-    yield {"aio": make_aio, "redis-py": make_redispy}
-    for client in made:
-        await client.aclose()
+# The scripted oracle's fixtures (server, protocol, decode, clients), used here
+# by name.
+server = oracle.server
+protocol = oracle.protocol
+decode = oracle.decode
+clients = oracle.clients
 
 
 async def outcome(
     server: ScriptedServer, reply: object, fn: Callable[..., Any], *args: Any, **kw: Any
 ) -> Any:
-    """Script ``reply``, run ``fn(*args, **kw)`` (awaited if need be): (sent
-    commands, repr of the result or the error's class name, warning classes)."""
-    server.script(reply)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = fn(*args, **kw)
-            if inspect.isawaitable(result):
-                result = await result
-            shown = repr(result)
-        except Exception as exc:  # compared by class name across the libraries
-            shown = f"raised {type(exc).__name__}"
-    categories = sorted({w.category.__name__ for w in caught})
-    return server.received, shown, categories
+    """Script ``reply``, run ``fn(*args, **kw)``: :func:`oracle.outcome`, the
+    result shown by its ``repr``."""
+    return await oracle.outcome(server, [reply], functools.partial(fn, *args, **kw))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

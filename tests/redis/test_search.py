@@ -12,19 +12,19 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
 import pytest
-import redis
-import redis.asyncio as redispy
 
 from aio.redis import Redis
 from aio.redis.commands.search import Search, SearchPipeline, SearchReplyError
 from aio.redis.commands.search.aggregation import AggregateRequest, Cursor
 from aio.redis.commands.search.query import Query
 from aio.redis.commands.search.result import Result
+from tests.redis import scripted_oracle as oracle
+from tests.redis.scripted_oracle import Maker
 from tests.redis.scripted_search import (
     CASES,
     OK,
@@ -35,31 +35,10 @@ from tests.redis.scripted_search import (
     shape,
 )
 
-PROTOCOLS = {
-    "resp2": (2, 2, 2),
-    "resp3": (None, None, 3),
-    "resp3-pinned": (3, None, 3),
-}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    yield scripted
-    scripted.close()
-
-
-@pytest.fixture(params=sorted(PROTOCOLS))
-def protocol(request: pytest.FixtureRequest) -> tuple[int | None, int | None, int]:
-    return PROTOCOLS[request.param]
-
-
-@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
-def decode(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
-
-
-Maker = Callable[..., Any]
+# The scripted oracle's fixtures (server, protocol, decode), used here by name.
+server = oracle.server
+protocol = oracle.protocol
+decode = oracle.decode
 
 
 def ft(client: Any, index: str = "idx") -> Any:
@@ -71,35 +50,12 @@ def ft(client: Any, index: str = "idx") -> Any:
 async def clients(
     server: ScriptedServer, protocol: tuple[int | None, int | None, int], decode: bool
 ) -> AsyncIterator[dict[str, Maker]]:
-    made: list[Any] = []
-    ours, theirs, _ = protocol
-
-    def make_aio(**kwargs: Any) -> Any:
-        kwargs = {"protocol": ours, "decode_responses": decode, **kwargs}
-        made.append(Redis(host="127.0.0.1", port=server.port, retry=None, **kwargs))
-        return made[-1]
-
-    def make_redispy(**kwargs: Any) -> Any:
-        kwargs = {
-            "protocol": theirs,
-            "decode_responses": decode,
-            "retry": None,
-            **kwargs,
-        }
-        made.append(redispy.Redis(host="127.0.0.1", port=server.port, **kwargs))
-        return made[-1]
-
-    def make_blocking(**kwargs: Any) -> Any:
-        kwargs = {"protocol": theirs, "decode_responses": decode, **kwargs}
-        made.append(redis.Redis(host="127.0.0.1", port=server.port, **kwargs))
-        return made[-1]
-
-    yield {"aio": make_aio, "redis-py": make_redispy, "blocking": make_blocking}
-    for client in made:
-        if isinstance(client, redis.Redis):
-            client.close()
-        else:
-            await client.aclose()
+    """The oracle's clients, and redis-py's blocking one as ``"blocking"`` (the
+    oracle of what redis.asyncio cannot run)."""
+    async with oracle.client_makers(
+        server.port, protocol, decode, blocking=True
+    ) as makers:
+        yield makers
 
 
 async def blocking_outcome(
@@ -116,20 +72,9 @@ async def blocking_outcome(
 async def outcome(
     server: ScriptedServer, replies: tuple[object, ...], fn: Callable[[], Any]
 ) -> Any:
-    """Script ``replies``, run ``fn()`` (awaited if need be): (sent commands,
-    the result's shape or the error's class name, warning classes)."""
-    server.script(*replies)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = fn()
-            if inspect.isawaitable(result):
-                result = await result
-            shown = shape(result)
-        except Exception as exc:  # compared by class name across the libraries
-            shown = f"raised {type(exc).__name__}"
-    categories = sorted({w.category.__name__ for w in caught})
-    return server.received, shown, categories
+    """Script ``replies``, run ``fn()``: :func:`oracle.outcome`, the result as
+    its :func:`shape`."""
+    return await oracle.outcome(server, replies, fn, show=shape)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -11,7 +11,6 @@ keyed commands are compared by node.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import warnings
@@ -23,40 +22,38 @@ import pytest
 import redis
 import redis.asyncio as redispy
 
-from aio.proto.resp import ErrorReply
 from aio.redis import RedisCluster
 from aio.redis.cluster import key_slot
 from aio.redis.commands.search import Search
 from aio.redis.commands.search._cluster import ClusterSearch
 from aio.redis.commands.search.aggregation import AggregateRequest, Cursor
 from aio.redis.exceptions import RedisClusterException
+from tests.redis.scripted_cluster import (
+    KEY_A,
+    KEY_B,
+    ScriptedClusterNode,
+    command_entry,
+    script_both,
+    scripted_cluster,
+)
 from tests.redis.scripted_search import (
     CASES,
-    OK,
     Case,
     ScriptedServer,
     modules,
     shape,
 )
 
-KEY_A = "k{b}"  # slot 3300: node A (slots 0-8191)
-KEY_B = "k{a}"  # slot 15495: node B
-
-
-def _entry(name: str, arity: int, flag: str, first: int, last: int) -> list[Any]:
-    return [name.encode(), arity, [flag.encode()], first, last, 1, [], [], [], []]
-
-
 #: ``COMMAND`` as a Redis 8 node lists the commands the tests send: the
 #: autocomplete commands name their key first; FT.SEARCH & co. have none.
-COMMANDS = [
-    _entry("ft.sugadd", -4, "write", 1, 1),
-    _entry("ft.sugget", -3, "readonly", 1, 1),
-    _entry("ft.sugdel", 3, "write", 1, 1),
-    _entry("ft.suglen", 2, "readonly", 1, 1),
-    _entry("hgetall", 2, "readonly", 1, 1),
+SEARCH_COMMANDS = [
+    command_entry("ft.sugadd", -4, "write", 1, 1),
+    command_entry("ft.sugget", -3, "readonly", 1, 1),
+    command_entry("ft.sugdel", 3, "write", 1, 1),
+    command_entry("ft.suglen", 2, "readonly", 1, 1),
+    command_entry("hgetall", 2, "readonly", 1, 1),
     *(
-        _entry(f"ft.{name}", -2, "readonly", 0, 0)
+        command_entry(f"ft.{name}", -2, "readonly", 0, 0)
         for name in (
             "search aggregate cursor info explain explaincli spellcheck dictadd "
             "dictdel dictdump tagvals aliasadd aliasupdate aliasdel aliaslist "
@@ -67,56 +64,15 @@ COMMANDS = [
 ]
 
 
-class ScriptedClusterNode(ScriptedServer):
-    """One node of a scripted two-shard cluster: answers ``CLUSTER SLOTS``,
-    ``COMMAND`` and ``READONLY`` itself, everything else from its script."""
-
-    def __init__(self, layout: list[tuple[int, int, int]]) -> None:
-        self.layout = layout
-        super().__init__()
-
-    def _next(self, command: list[bytes]) -> object:
-        name = [bytes(w).upper() for w in command[:2]]
-        if name == [b"CLUSTER", b"SLOTS"]:
-            return [
-                [first, last, [b"127.0.0.1", port, b"node%d" % port]]
-                for first, last, port in self.layout
-            ]
-        if name[0] == b"COMMAND" and len(command) == 1:
-            return COMMANDS
-        if name == [b"COMMAND", b"GETKEYS"]:
-            return ErrorReply("ERR Invalid command specified")
-        if name[0] == b"READONLY":
-            return OK
-        return super()._next(command)
-
-
-@contextlib.contextmanager
-def scripted_cluster() -> Iterator[tuple[ScriptedClusterNode, ScriptedClusterNode]]:
-    layout: list[tuple[int, int, int]] = []
-    a, b = ScriptedClusterNode(layout), ScriptedClusterNode(layout)
-    layout += [(0, 8191, a.port), (8192, 16383, b.port)]
-    try:
-        yield a, b
-    finally:
-        a.close()
-        b.close()
-
-
 @pytest.fixture(scope="module")
 def nodes() -> Iterator[tuple[ScriptedClusterNode, ScriptedClusterNode]]:
-    with scripted_cluster() as pair:
+    with scripted_cluster(SEARCH_COMMANDS) as pair:
         yield pair
 
 
 @pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
 def wire(request: pytest.FixtureRequest) -> int:
     return int(request.param)
-
-
-def script_both(nodes: tuple[ScriptedServer, ...], *replies: object) -> None:
-    for node in nodes:
-        node.script(*replies)
 
 
 def sent(nodes: tuple[ScriptedServer, ...]) -> list[list[bytes]]:

@@ -10,9 +10,10 @@ results spelled out, what only aio has, bad input and malformed replies.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import math
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,6 +32,8 @@ from aio.redis.commands.timeseries import (
     TSInfo,
 )
 from aio.redis.commands.timeseries._replies import CALLBACKS
+from tests.redis import scripted_oracle as oracle
+from tests.redis.scripted_oracle import Maker
 from tests.redis.scripted_timeseries import (
     CASES,
     INFO_RESP2,
@@ -44,79 +47,23 @@ from tests.redis.scripted_timeseries import (
     shown,
 )
 
-# (protocol given to aio, protocol given to redis-py, wire protocol): redis-py
-# gives its RESP2 ("legacy") shapes on RESP3 when no protocol is pinned, which
-# aio gives whether or not it is pinned.
-PROTOCOLS = {
-    "resp2": (2, 2, 2),
-    "resp3": (None, None, 3),
-    "resp3-pinned": (3, None, 3),
-}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    yield scripted
-    scripted.close()
-
-
-@pytest.fixture(params=sorted(PROTOCOLS))
-def protocol(request: pytest.FixtureRequest) -> tuple[int | None, int | None, int]:
-    return PROTOCOLS[request.param]
-
-
-@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
-def decode(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
-
-
-Maker = Callable[..., Any]
-
-
-@pytest.fixture
-async def clients(
-    server: ScriptedServer, protocol: tuple[int | None, int | None, int], decode: bool
-) -> AsyncIterator[dict[str, Maker]]:
-    """``{"aio": make, "redis-py": make}``: ``make(**kwargs)`` gives a client of
-    that library on the scripted server (no retries: a wrong script fails once)."""
-    made: list[Any] = []
-    ours, theirs, _ = protocol
-
-    def make_aio(**kwargs: Any) -> Any:
-        kwargs = {"protocol": ours, "decode_responses": decode, **kwargs}
-        made.append(Redis(host="127.0.0.1", port=server.port, retry=None, **kwargs))
-        return made[-1]
-
-    def make_redispy(**kwargs: Any) -> Any:
-        kwargs = {
-            "protocol": theirs,
-            "decode_responses": decode,
-            "retry": None,
-            **kwargs,
-        }
-        made.append(redispy.Redis(host="127.0.0.1", port=server.port, **kwargs))
-        return made[-1]
-
-    yield {"aio": make_aio, "redis-py": make_redispy}
-    for client in made:
-        await client.aclose()
+# The scripted oracle's fixtures (server, protocol, decode, clients), used here
+# by name.
+server = oracle.server
+protocol = oracle.protocol
+decode = oracle.decode
+clients = oracle.clients
 
 
 async def outcome(
     server: ScriptedServer, reply: object, fn: Callable[..., Any], *args: Any
 ) -> tuple[list[list[bytes]], Any]:
-    """Script ``reply``, run ``fn(*args)`` (awaited if need be): (sent commands,
-    the result as :func:`shown` gives it, or the error's class name)."""
-    server.script(reply)
-    try:
-        result = fn(*args)
-        if inspect.isawaitable(result):
-            result = await result
-        seen = shown(result)
-    except Exception as exc:  # compared by class name across the libraries
-        seen = f"raised {type(exc).__name__}"
-    return server.received, seen
+    """Script ``reply``, run ``fn(*args)``: (sent commands, the result as
+    :func:`shown` gives it, or the error's class name; a warning raises)."""
+    sent, seen, _ = await oracle.outcome(
+        server, [reply], functools.partial(fn, *args), show=shown, warnings_raise=True
+    )
+    return sent, seen
 
 
 def _redispy_info_is_broken(

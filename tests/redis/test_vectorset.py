@@ -9,10 +9,10 @@ input and malformed replies.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
-import warnings
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -33,6 +33,8 @@ from aio.redis.commands.vectorset._replies import vectorset_callbacks
 from aio.redis.commands.vectorset.commands import (
     QuantizationOptions as PublicPathQuantization,
 )
+from tests.redis import scripted_oracle as oracle
+from tests.redis.scripted_oracle import Maker
 from tests.redis.scripted_vectorset import (
     BLOB,
     CASES,
@@ -43,60 +45,12 @@ from tests.redis.scripted_vectorset import (
     doc_example,
 )
 
-# (protocol given to aio, protocol given to redis-py, wire protocol): redis-py
-# gives its legacy shapes on RESP3 when no protocol is pinned, which aio gives
-# whether or not it is pinned.
-PROTOCOLS = {
-    "resp2": (2, 2, 2),
-    "resp3": (None, None, 3),
-    "resp3-pinned": (3, None, 3),
-}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    yield scripted
-    scripted.close()
-
-
-@pytest.fixture(params=sorted(PROTOCOLS))
-def protocol(request: pytest.FixtureRequest) -> tuple[int | None, int | None, int]:
-    return PROTOCOLS[request.param]
-
-
-@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
-def decode(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
-
-
-Maker = Callable[..., Any]
-
-
-@pytest.fixture
-async def clients(
-    server: ScriptedServer, protocol: tuple[int | None, int | None, int], decode: bool
-) -> AsyncIterator[dict[str, Maker]]:
-    """``{"aio": make, "redis-py": make}``: ``make(**kwargs)`` gives a client of
-    that library on the scripted server (no retries: a wrong script fails once)."""
-    made: list[Any] = []
-    ours, theirs, _ = protocol
-
-    def make_aio(**kwargs: Any) -> Any:
-        kwargs = {"protocol": ours, "decode_responses": decode, "retry": None, **kwargs}
-        made.append(Redis(host="127.0.0.1", port=server.port, **kwargs))
-        return made[-1]
-
-    def make_redispy(**kwargs: Any) -> Any:
-        kwargs = {"protocol": theirs, "decode_responses": decode, **kwargs}
-        kwargs["retry"] = None
-        made.append(redispy.Redis(host="127.0.0.1", port=server.port, **kwargs))
-        return made[-1]
-
-    yield {"aio": make_aio, "redis-py": make_redispy}
-    for client in made:
-        await client.aclose()
-
+# The scripted oracle's fixtures (server, protocol, decode, clients), used here
+# by name.
+server = oracle.server
+protocol = oracle.protocol
+decode = oracle.decode
+clients = oracle.clients
 
 QUANTIZATION = {"aio": QuantizationOptions, "redis-py": TheirQuantization}
 
@@ -111,19 +65,12 @@ def vset_of(lib: str, client: Any) -> Any:
 async def outcome(
     server: ScriptedServer, replies: list[object], fn: Callable[..., Any], *args: Any
 ) -> Any:
-    """Script ``replies``, run ``fn(*args)`` (awaited if need be): (sent
-    commands, repr of the result or the error's class name)."""
-    server.script(*replies)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            result = fn(*args)
-            if inspect.isawaitable(result):
-                result = await result
-            shown = repr(result)
-        except Exception as exc:  # compared by class name across the libraries
-            shown = f"raised {type(exc).__name__}"
-    return server.received, shown
+    """Script ``replies``, run ``fn(*args)``: (sent commands, repr of the result
+    or the error's class name; a warning raises)."""
+    sent, shown, _ = await oracle.outcome(
+        server, replies, functools.partial(fn, *args), warnings_raise=True
+    )
+    return sent, shown
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -1,5 +1,5 @@
 """``RedisCluster.vset()`` against redis-py's ``redis.asyncio.RedisCluster``, on
-the scripted two-shard cluster of :mod:`tests.redis.test_cluster_json` (whose
+the scripted two-shard cluster of :mod:`tests.redis.scripted_cluster` (whose
 ``COMMAND`` lists the vector-set commands, as a Redis 8 node does; redis-py
 routes by it, aio by the key each command names).
 
@@ -12,7 +12,7 @@ does not list the commands (Redis before 8), which redis-py refuses.
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,8 +23,8 @@ from redis.commands.vectorset.commands import (
 
 from aio.redis import RedisCluster
 from aio.redis.commands.vectorset import QuantizationOptions, VectorSet
-from tests.redis.scripted_vectorset import CASES, Case
-from tests.redis.test_cluster_json import (
+from tests.redis import scripted_cluster as scripted
+from tests.redis.scripted_cluster import (
     KEY_A,
     KEY_B,
     ScriptedClusterNode,
@@ -32,37 +32,16 @@ from tests.redis.test_cluster_json import (
     script_both,
     scripted_cluster,
 )
+from tests.redis.scripted_vectorset import CASES, Case
 
-PROTOCOLS = {"resp2": (2, 2, 2), "resp3": (None, None, 3)}
 QUANTIZATION = {"aio": QuantizationOptions, "redis-py": TheirQuantization}
 Nodes = tuple[ScriptedClusterNode, ScriptedClusterNode]
 
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Nodes]:
-    with scripted_cluster() as nodes:
-        yield nodes
-
-
-@pytest.fixture(params=sorted(PROTOCOLS))
-def protocol(request: pytest.FixtureRequest) -> tuple[int | None, int | None, int]:
-    return PROTOCOLS[request.param]
-
-
-@pytest.fixture
-async def clusters(
-    cluster: Nodes, protocol: tuple[int | None, int | None, int]
-) -> AsyncIterator[dict[str, Any]]:
-    port = cluster[0].port
-    ours = RedisCluster(host="127.0.0.1", port=port, protocol=protocol[0])
-    theirs = redispy.RedisCluster(host="127.0.0.1", port=port, protocol=protocol[1])
-    _ = await ours.initialize()
-    _ = await theirs.initialize()
-    try:
-        yield {"aio": ours, "redis-py": theirs}
-    finally:
-        await ours.aclose()
-        await theirs.aclose()
+# The scripted cluster's fixtures (cluster, protocol, clusters), used here by
+# name.
+cluster = scripted.cluster
+protocol = scripted.protocol
+clusters = scripted.clusters
 
 
 def vset_of(lib: str, client: Any) -> Any:
@@ -147,17 +126,7 @@ async def test_routed_by_key_without_the_servers_command_table() -> None:
     """A node whose ``COMMAND`` does not list the vector-set commands (as
     Redis 7): aio still sends each to its key's node (it names its key);
     redis-py refuses them there (unknown to its command parser)."""
-
-    class OldNode(ScriptedClusterNode):
-        def _next(self, command: list[bytes]) -> object:
-            if bytes(command[0]).upper() == b"COMMAND" and len(command) == 1:
-                return []
-            return super()._next(command)
-
-    layout: list[tuple[int, int, int]] = []
-    a, b = OldNode(layout), OldNode(layout)
-    layout += [(0, 8191, a.port), (8192, 16383, b.port)]
-    try:
+    with scripted_cluster(commands=[]) as (a, b):
         async with RedisCluster(host="127.0.0.1", port=a.port) as rc:
             for key, node in ((KEY_A, 0), (KEY_B, 1)):
                 script_both((a, b), 3)
@@ -168,6 +137,3 @@ async def test_routed_by_key_without_the_servers_command_table() -> None:
         with pytest.raises(redispy.RedisError, match="doesn't exist in Redis commands"):
             await theirs.vset().vcard(KEY_A)
         await theirs.aclose()
-    finally:
-        a.close()
-        b.close()

@@ -9,14 +9,13 @@ input and the deprecation warning come in the calling thread, as redis-py's.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Callable, Iterator
-from types import ModuleType
 from typing import Any
 
 import pytest
-import redis
 
 import sync_shims.redis as shim
 from aio.redis import DataError, InvalidResponse
@@ -39,50 +38,17 @@ from tests.redis.scripted_bloom import (
     doc_example,
     shown,
 )
+from tests.sync_shims.redis import scripted_oracle as oracle
+from tests.sync_shims.redis.scripted_oracle import LIBS
 
-LIBS: dict[str, ModuleType] = {"redis-py": redis, "sync_shims": shim}
 FAMILIES = ("bf", "cf", "cms", "topk", "tdigest")
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    yield scripted
-    scripted.close()
-
-
-@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
-def wire(request: pytest.FixtureRequest) -> int:
-    return int(request.param)
-
-
-@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
-def decode(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
-
-
-@pytest.fixture
-def clients(
-    server: ScriptedServer, wire: int, decode: bool
-) -> Iterator[dict[str, Callable[..., Any]]]:
-    """``{"redis-py": make, "sync_shims": make}``; RESP3 as the default (no
-    ``protocol``), where redis-py gives the shapes aio gives."""
-    made: list[Any] = []
-
-    def maker(mod: ModuleType) -> Callable[..., Any]:
-        def make(**kwargs: Any) -> Any:
-            kwargs = {"decode_responses": decode, "retry": None, **kwargs}
-            if wire == 2:
-                kwargs["protocol"] = 2
-            client = mod.Redis(host="127.0.0.1", port=server.port, **kwargs)
-            made.append(client)
-            return client
-
-        return make
-
-    yield {lib: maker(mod) for lib, mod in LIBS.items()}
-    for client in made:
-        client.close()
+# The scripted oracle's fixtures (server, wire, decode, clients), used here by
+# name.
+server = oracle.server
+wire = oracle.wire
+decode = oracle.decode
+clients = oracle.clients
 
 
 def outcome(
@@ -90,14 +56,7 @@ def outcome(
 ) -> tuple[list[list[bytes]], Any, list[str]]:
     """(sent commands, the result as shown() or the error's class name, warning
     classes)."""
-    server.script(reply)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            seen = shown(fn(*args))
-        except Exception as exc:  # compared by class name across the libraries
-            seen = f"raised {type(exc).__name__}"
-    return server.received, seen, sorted({w.category.__name__ for w in caught})
+    return oracle.outcome(server, [reply], functools.partial(fn, *args), show=shown)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -347,9 +306,10 @@ def test_cluster_pipeline_queues_and_routes(
 
 @pytest.fixture(scope="module")
 def scripted_cluster() -> Iterator[tuple[Any, Any]]:
-    from tests.redis.test_bloom_cluster_oracle import bloom_cluster
+    from tests.redis.scripted_cluster import scripted_cluster as two_nodes
+    from tests.redis.test_bloom_cluster_oracle import BLOOM_COMMANDS
 
-    with bloom_cluster() as nodes:
+    with two_nodes(BLOOM_COMMANDS) as nodes:
         yield nodes
 
 
@@ -360,8 +320,8 @@ def test_cluster_as_redispy_on_a_scripted_cluster(
     """Every single-key case on the blocking cluster clients of both libraries
     (a two-shard scripted cluster with RedisBloom's COMMAND table): the same
     node gets the same words, the same value comes back."""
+    from tests.redis.scripted_cluster import received_by, script_both
     from tests.redis.test_bloom_cluster_oracle import SINGLE_KEY
-    from tests.redis.test_cluster_json import received_by, script_both
 
     wire = 2 if wire_protocol == 2 else 3
     port = scripted_cluster[0].port

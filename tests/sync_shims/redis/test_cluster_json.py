@@ -1,6 +1,6 @@
 """The blocking ``RedisCluster.json()`` (and ``.vset()``) against redis-py's
 blocking ``RedisCluster``, on the scripted two-shard cluster of
-:mod:`tests.redis.test_cluster_json` (whose ``COMMAND`` lists RedisJSON's and
+:mod:`tests.redis.scripted_cluster` (whose ``COMMAND`` lists RedisJSON's and
 the vector sets' key positions): the same node gets the same words and the same
 value comes back, on RESP2 and RESP3; pipelines, and ``rc.json().pipeline()``
 (a cluster pipeline with the JSON commands) as redis-py's.
@@ -10,39 +10,32 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator
-from types import ModuleType
 from typing import Any
 
 import pytest
-import redis
 
 import sync_shims.redis as shim
 from sync_shims.redis.commands.json._cluster import ClusterJSON, JSONClusterPipeline
 from sync_shims.redis.commands.vectorset import VectorSet
-from tests.redis.scripted_json import CASES, OK, Case, Simple
-from tests.redis.scripted_vectorset import CASES as VSET_CASES
-from tests.redis.test_cluster_json import (
+from tests.redis import scripted_cluster as scripted
+from tests.redis.scripted_cluster import (
     KEY_A,
     KEY_B,
     ScriptedClusterNode,
     received_by,
     script_both,
-    scripted_cluster,
 )
+from tests.redis.scripted_json import CASES, OK, Case, Simple
+from tests.redis.scripted_vectorset import CASES as VSET_CASES
+from tests.sync_shims.redis import scripted_oracle as oracle
+from tests.sync_shims.redis.scripted_oracle import LIBS
 
-LIBS: dict[str, ModuleType] = {"redis-py": redis, "sync_shims": shim}
 Nodes = tuple[ScriptedClusterNode, ScriptedClusterNode]
 
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Nodes]:
-    with scripted_cluster() as nodes:
-        yield nodes
-
-
-@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
-def wire(request: pytest.FixtureRequest) -> int:
-    return int(request.param)
+# The scripted cluster (cluster) and the blocking oracle's protocols (wire),
+# used here by name.
+cluster = scripted.cluster
+wire = oracle.wire
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ thread, as redis-py's.
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path as FilePath
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -30,63 +30,21 @@ from tests.redis.scripted_json import (
     Simple,
     doc_example,
 )
+from tests.sync_shims.redis import scripted_oracle as oracle
 
-LIBS: dict[str, ModuleType] = {"redis-py": redis, "sync_shims": shim}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    yield scripted
-    scripted.close()
-
-
-@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
-def wire(request: pytest.FixtureRequest) -> int:
-    return int(request.param)
-
-
-@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
-def decode(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
-
-
-@pytest.fixture
-def clients(
-    server: ScriptedServer, wire: int, decode: bool
-) -> Iterator[dict[str, Callable[..., Any]]]:
-    """``{"redis-py": make, "sync_shims": make}``; RESP3 as the default (no
-    ``protocol``), where redis-py gives the shapes aio gives."""
-    made: list[Any] = []
-
-    def maker(mod: ModuleType) -> Callable[..., Any]:
-        def make(**kwargs: Any) -> Any:
-            kwargs = {"decode_responses": decode, **kwargs}
-            if wire == 2:
-                kwargs["protocol"] = 2
-            client = mod.Redis(host="127.0.0.1", port=server.port, retry=None, **kwargs)
-            made.append(client)
-            return client
-
-        return make
-
-    yield {lib: maker(mod) for lib, mod in LIBS.items()}
-    for client in made:
-        client.close()
+# The scripted oracle's fixtures (server, wire, decode, clients), used here by
+# name.
+server = oracle.server
+wire = oracle.wire
+decode = oracle.decode
+clients = oracle.clients
 
 
 def outcome(
     server: ScriptedServer, reply: object, fn: Callable[..., Any], *args: Any, **kw: Any
 ) -> tuple[list[list[bytes]], str, list[str]]:
     """(sent commands, repr of the result or error class name, warning classes)."""
-    server.script(reply)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            shown = repr(fn(*args, **kw))
-        except Exception as exc:  # compared by class name across the libraries
-            shown = f"raised {type(exc).__name__}"
-    return server.received, shown, sorted({w.category.__name__ for w in caught})
+    return oracle.outcome(server, [reply], functools.partial(fn, *args, **kw))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

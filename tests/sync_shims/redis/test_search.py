@@ -9,13 +9,10 @@ raises in the calling thread, as redis-py's.
 from __future__ import annotations
 
 import functools
-import warnings
-from collections.abc import Callable, Iterator
-from types import ModuleType
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-import redis
 
 import sync_shims.redis as shim
 from aio.redis.commands.search import SearchReplyError
@@ -29,49 +26,14 @@ from tests.redis.scripted_search import (
     modules,
     shape,
 )
+from tests.sync_shims.redis import scripted_oracle as oracle
 
-LIBS: dict[str, ModuleType] = {"redis-py": redis, "sync_shims": shim}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    yield scripted
-    scripted.close()
-
-
-@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
-def wire(request: pytest.FixtureRequest) -> int:
-    return int(request.param)
-
-
-@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
-def decode(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
-
-
-@pytest.fixture
-def clients(
-    server: ScriptedServer, wire: int, decode: bool
-) -> Iterator[dict[str, Callable[..., Any]]]:
-    """``{"redis-py": make, "sync_shims": make}``; RESP3 as the default (no
-    ``protocol``), where redis-py gives the shapes aio gives."""
-    made: list[Any] = []
-
-    def maker(mod: ModuleType) -> Callable[..., Any]:
-        def make(**kwargs: Any) -> Any:
-            kwargs = {"decode_responses": decode, "retry": None, **kwargs}
-            if wire == 2:
-                kwargs["protocol"] = 2
-            client = mod.Redis(host="127.0.0.1", port=server.port, **kwargs)
-            made.append(client)
-            return client
-
-        return make
-
-    yield {lib: maker(mod) for lib, mod in LIBS.items()}
-    for client in made:
-        client.close()
+# The scripted oracle's fixtures (server, wire, decode, clients), used here by
+# name.
+server = oracle.server
+wire = oracle.wire
+decode = oracle.decode
+clients = oracle.clients
 
 
 def ft(client: Any, index: str = "idx") -> Any:
@@ -83,14 +45,7 @@ def outcome(
     server: ScriptedServer, replies: tuple[object, ...], fn: Callable[[], Any]
 ) -> tuple[list[list[bytes]], Any, list[str]]:
     """(sent commands, the result's shape or error class name, warning classes)."""
-    server.script(*replies)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            shown = shape(fn())
-        except Exception as exc:  # compared by class name across the libraries
-            shown = f"raised {type(exc).__name__}"
-    return server.received, shown, sorted({w.category.__name__ for w in caught})
+    return oracle.outcome(server, replies, fn, show=shape)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

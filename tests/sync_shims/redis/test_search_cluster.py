@@ -16,20 +16,19 @@ from aio.redis.commands.search._cluster import ClusterSearch
 from aio.redis.exceptions import RedisClusterException
 from sync_shims.redis.commands.search import Search
 from sync_shims.redis.commands.search.aggregation import AggregateRequest
-from tests.redis.scripted_search import modules, shape
-from tests.redis.test_search_cluster import (
-    CLUSTER_CASES,
+from tests.redis.scripted_cluster import (
     KEY_B,
     ScriptedClusterNode,
     script_both,
     scripted_cluster,
-    sent,
 )
+from tests.redis.scripted_search import modules, shape
+from tests.redis.test_search_cluster import CLUSTER_CASES, SEARCH_COMMANDS, sent
 
 
 @pytest.fixture(scope="module")
 def nodes() -> Iterator[tuple[ScriptedClusterNode, ScriptedClusterNode]]:
-    with scripted_cluster() as pair:
+    with scripted_cluster(SEARCH_COMMANDS) as pair:
         yield pair
 
 

@@ -9,12 +9,11 @@ thread, as redis-py's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from types import ModuleType
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-import redis
 
 import sync_shims.redis as shim
 from aio.redis.exceptions import InvalidResponse
@@ -35,61 +34,26 @@ from tests.redis.scripted_timeseries import (
     doc_example,
     shown,
 )
+from tests.sync_shims.redis import scripted_oracle as oracle
+from tests.sync_shims.redis.scripted_oracle import LIBS
 
-LIBS: dict[str, ModuleType] = {"redis-py": redis, "sync_shims": shim}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    yield scripted
-    scripted.close()
-
-
-@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
-def wire(request: pytest.FixtureRequest) -> int:
-    return int(request.param)
-
-
-@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
-def decode(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
-
-
-@pytest.fixture
-def clients(
-    server: ScriptedServer, wire: int, decode: bool
-) -> Iterator[dict[str, Callable[..., Any]]]:
-    """``{"redis-py": make, "sync_shims": make}``; RESP3 as the default (no
-    ``protocol``), where redis-py gives the shapes aio gives."""
-    made: list[Any] = []
-
-    def maker(mod: ModuleType) -> Callable[..., Any]:
-        def make(**kwargs: Any) -> Any:
-            kwargs = {"decode_responses": decode, "retry": None, **kwargs}
-            if wire == 2:
-                kwargs["protocol"] = 2
-            client = mod.Redis(host="127.0.0.1", port=server.port, **kwargs)
-            made.append(client)
-            return client
-
-        return make
-
-    yield {lib: maker(mod) for lib, mod in LIBS.items()}
-    for client in made:
-        client.close()
+# The scripted oracle's fixtures (server, wire, decode, clients), used here by
+# name.
+server = oracle.server
+wire = oracle.wire
+decode = oracle.decode
+clients = oracle.clients
 
 
 def outcome(
     server: ScriptedServer, reply: object, fn: Callable[..., Any], *args: Any
 ) -> tuple[list[list[bytes]], Any]:
-    """(sent commands, the result as ``shown`` gives it, or the error's class)."""
-    server.script(reply)
-    try:
-        seen = shown(fn(*args))
-    except Exception as exc:  # compared by class name across the libraries
-        seen = f"raised {type(exc).__name__}"
-    return server.received, seen
+    """(sent commands, the result as ``shown`` gives it, or the error's class;
+    a warning raises)."""
+    sent, seen, _ = oracle.outcome(
+        server, [reply], functools.partial(fn, *args), show=shown, warnings_raise=True
+    )
+    return sent, seen
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

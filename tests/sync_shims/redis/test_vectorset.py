@@ -8,14 +8,12 @@ input raises in the calling thread, as redis-py's.
 
 from __future__ import annotations
 
+import functools
 import struct
-import warnings
-from collections.abc import Callable, Iterator
-from types import ModuleType
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-import redis
 from redis.commands.vectorset.commands import (
     QuantizationOptions as TheirQuantization,
 )
@@ -38,50 +36,17 @@ from tests.redis.scripted_vectorset import (
     Simple,
 )
 from tests.redis.scripted_vectorset import doc_example as vset_doc_example
+from tests.sync_shims.redis import scripted_oracle as oracle
+from tests.sync_shims.redis.scripted_oracle import LIBS
 
-LIBS: dict[str, ModuleType] = {"redis-py": redis, "sync_shims": shim}
 QUANTIZATION = {"redis-py": TheirQuantization, "sync_shims": QuantizationOptions}
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    yield scripted
-    scripted.close()
-
-
-@pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
-def wire(request: pytest.FixtureRequest) -> int:
-    return int(request.param)
-
-
-@pytest.fixture(params=[False, True], ids=["bytes", "decoded"])
-def decode(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
-
-
-@pytest.fixture
-def clients(
-    server: ScriptedServer, wire: int, decode: bool
-) -> Iterator[dict[str, Callable[..., Any]]]:
-    """``{"redis-py": make, "sync_shims": make}``; RESP3 as the default (no
-    ``protocol``), where redis-py gives the shapes aio gives."""
-    made: list[Any] = []
-
-    def maker(mod: ModuleType) -> Callable[..., Any]:
-        def make(**kwargs: Any) -> Any:
-            kwargs = {"decode_responses": decode, "retry": None, **kwargs}
-            if wire == 2:
-                kwargs["protocol"] = 2
-            client = mod.Redis(host="127.0.0.1", port=server.port, **kwargs)
-            made.append(client)
-            return client
-
-        return make
-
-    yield {lib: maker(mod) for lib, mod in LIBS.items()}
-    for client in made:
-        client.close()
+# The scripted oracle's fixtures (server, wire, decode, clients), used here by
+# name.
+server = oracle.server
+wire = oracle.wire
+decode = oracle.decode
+clients = oracle.clients
 
 
 def vset_of(lib: str, client: Any) -> Any:
@@ -94,15 +59,12 @@ def vset_of(lib: str, client: Any) -> Any:
 def outcome(
     server: ScriptedServer, replies: list[object], fn: Callable[..., Any], *args: Any
 ) -> tuple[list[list[bytes]], str]:
-    """(sent commands, repr of the result or the error's class name)."""
-    server.script(*replies)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            shown = repr(fn(*args))
-        except Exception as exc:  # compared by class name across the libraries
-            shown = f"raised {type(exc).__name__}"
-    return server.received, shown
+    """(sent commands, repr of the result or the error's class name; a warning
+    raises)."""
+    sent, shown, _ = oracle.outcome(
+        server, replies, functools.partial(fn, *args), warnings_raise=True
+    )
+    return sent, shown
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
