@@ -23,58 +23,15 @@ from typing import Any
 from aio.redis._types import EncodableT, KeyT, ResponseT
 from aio.redis.commands._base import CommandsBase
 from aio.redis.commands._twins import sends, twin
+
+# The command names (BF_ADD...) come from _names, whose __all__ is their list:
+# public here as in redis-py, and used bare by the builders below.
+# ruff: noqa: F405
+from aio.redis.commands.bf._names import *  # noqa: F403
+from aio.redis.commands.bf._names import __all__ as __all__
 from aio.redis.exceptions import DataError
 
-__all__ = (
-    "BF_ADD",
-    "BF_CARD",
-    "BF_EXISTS",
-    "BF_INFO",
-    "BF_INSERT",
-    "BF_LOADCHUNK",
-    "BF_MADD",
-    "BF_MEXISTS",
-    "BF_RESERVE",
-    "BF_SCANDUMP",
-    "CF_ADD",
-    "CF_ADDNX",
-    "CF_COUNT",
-    "CF_DEL",
-    "CF_EXISTS",
-    "CF_INFO",
-    "CF_INSERT",
-    "CF_INSERTNX",
-    "CF_LOADCHUNK",
-    "CF_MEXISTS",
-    "CF_RESERVE",
-    "CF_SCANDUMP",
-    "CMS_INCRBY",
-    "CMS_INFO",
-    "CMS_INITBYDIM",
-    "CMS_INITBYPROB",
-    "CMS_MERGE",
-    "CMS_QUERY",
-    "TDIGEST_ADD",
-    "TDIGEST_BYRANK",
-    "TDIGEST_BYREVRANK",
-    "TDIGEST_CDF",
-    "TDIGEST_CREATE",
-    "TDIGEST_INFO",
-    "TDIGEST_MAX",
-    "TDIGEST_MERGE",
-    "TDIGEST_MIN",
-    "TDIGEST_QUANTILE",
-    "TDIGEST_RANK",
-    "TDIGEST_RESET",
-    "TDIGEST_REVRANK",
-    "TDIGEST_TRIMMED_MEAN",
-    "TOPK_ADD",
-    "TOPK_COUNT",
-    "TOPK_INCRBY",
-    "TOPK_INFO",
-    "TOPK_LIST",
-    "TOPK_QUERY",
-    "TOPK_RESERVE",
+__all__ += (
     "AbstractBloom",
     "BFCommands",
     "CFCommands",
@@ -82,60 +39,6 @@ __all__ = (
     "TDigestCommands",
     "TOPKCommands",
 )
-
-BF_RESERVE = "BF.RESERVE"
-BF_ADD = "BF.ADD"
-BF_MADD = "BF.MADD"
-BF_INSERT = "BF.INSERT"
-BF_EXISTS = "BF.EXISTS"
-BF_MEXISTS = "BF.MEXISTS"
-BF_SCANDUMP = "BF.SCANDUMP"
-BF_LOADCHUNK = "BF.LOADCHUNK"
-BF_INFO = "BF.INFO"
-BF_CARD = "BF.CARD"
-
-CF_RESERVE = "CF.RESERVE"
-CF_ADD = "CF.ADD"
-CF_ADDNX = "CF.ADDNX"
-CF_INSERT = "CF.INSERT"
-CF_INSERTNX = "CF.INSERTNX"
-CF_EXISTS = "CF.EXISTS"
-CF_MEXISTS = "CF.MEXISTS"
-CF_DEL = "CF.DEL"
-CF_COUNT = "CF.COUNT"
-CF_SCANDUMP = "CF.SCANDUMP"
-CF_LOADCHUNK = "CF.LOADCHUNK"
-CF_INFO = "CF.INFO"
-
-CMS_INITBYDIM = "CMS.INITBYDIM"
-CMS_INITBYPROB = "CMS.INITBYPROB"
-CMS_INCRBY = "CMS.INCRBY"
-CMS_QUERY = "CMS.QUERY"
-CMS_MERGE = "CMS.MERGE"
-CMS_INFO = "CMS.INFO"
-
-TOPK_RESERVE = "TOPK.RESERVE"
-TOPK_ADD = "TOPK.ADD"
-TOPK_INCRBY = "TOPK.INCRBY"
-TOPK_QUERY = "TOPK.QUERY"
-TOPK_COUNT = "TOPK.COUNT"
-TOPK_LIST = "TOPK.LIST"
-TOPK_INFO = "TOPK.INFO"
-
-TDIGEST_CREATE = "TDIGEST.CREATE"
-TDIGEST_RESET = "TDIGEST.RESET"
-TDIGEST_ADD = "TDIGEST.ADD"
-TDIGEST_MERGE = "TDIGEST.MERGE"
-TDIGEST_CDF = "TDIGEST.CDF"
-TDIGEST_QUANTILE = "TDIGEST.QUANTILE"
-TDIGEST_MIN = "TDIGEST.MIN"
-TDIGEST_MAX = "TDIGEST.MAX"
-TDIGEST_INFO = "TDIGEST.INFO"
-TDIGEST_TRIMMED_MEAN = "TDIGEST.TRIMMED_MEAN"
-TDIGEST_RANK = "TDIGEST.RANK"
-TDIGEST_REVRANK = "TDIGEST.REVRANK"
-TDIGEST_BYRANK = "TDIGEST.BYRANK"
-TDIGEST_BYREVRANK = "TDIGEST.BYREVRANK"
 
 
 def _append_pairs(
