@@ -10,33 +10,24 @@ flat arrays and text). :func:`shown` makes results comparable across libraries
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path as FilePath
 from typing import Any
 
-from tests.redis.scripted_server import OK, Raw, ScriptedServer, Simple
+from tests.redis.docs_example import example_in
+from tests.redis.scripted_case import SAME, RepliesByProtocol
+from tests.redis.scripted_server import OK
 
-__all__ = (
-    "CASES",
-    "OK",
-    "Case",
-    "Raw",
-    "ScriptedServer",
-    "Simple",
-    "doc_example",
-    "shown",
-)
+__all__ = ("CASES", "FAMILIES", "Case", "doc_example", "shown")
 
-#: A case's RESP3 reply when it is the RESP2 one.
-SAME: Any = object()
+#: The accessors, as ``r.bf()``...
+FAMILIES = ("bf", "cf", "cms", "topk", "tdigest")
 INF = float("inf")
 NAN = float("nan")
 
 
 @dataclass(frozen=True)
-class Case:
+class Case(RepliesByProtocol):
     """One call of a RedisBloom method and RedisBloom's reply on each protocol.
 
     :param family: the accessor (``"bf"``, ``"cf"``, ``"cms"``, ``"topk"``,
@@ -52,10 +43,6 @@ class Case:
     resp2: object
     resp3: object = SAME
     same_decoded: bool = True
-
-    def reply(self, protocol: int) -> object:
-        """The scripted reply for ``protocol``."""
-        return self.resp2 if protocol == 2 or self.resp3 is SAME else self.resp3
 
 
 def _pairs(fields: Mapping[bytes, object]) -> list[object]:
@@ -304,13 +291,6 @@ def shown(value: Any) -> Any:
     return value
 
 
-REDIS_DOCS = FilePath(__file__).resolve().parents[2] / "docs" / "redis_probabilistic.md"
-
-
 def doc_example(name: str) -> str:
     """The ``# example: <name>`` block of docs/redis_probabilistic.md."""
-    match = re.search(
-        rf"```python\n(# example: {name}\n.*?)```", REDIS_DOCS.read_text(), re.DOTALL
-    )
-    assert match, f"docs/redis_probabilistic.md has no '# example: {name}' block"
-    return match.group(1)
+    return example_in("redis_probabilistic.md", name)

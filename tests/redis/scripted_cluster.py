@@ -10,7 +10,8 @@ test gives both nodes the same script (:func:`script_both`): whichever node a
 client picks answers, and :func:`received_by` tells which one it was.
 
 The fixtures are used by name, as :mod:`tests.redis.scripted_oracle`'s: a test
-module binds them as its own attributes (``cluster = scripted.cluster``).
+module binds them as its own attributes
+(``cluster, protocol, clusters = scripted.FIXTURES``).
 
 - ``cluster``: the two nodes with :data:`MODULE_COMMANDS`, per test module.
 - ``protocol``: (aio's, redis-py's, the wire's) over :data:`CLUSTER_PROTOCOLS`.
@@ -32,6 +33,7 @@ from tests.redis.scripted_oracle import ProtocolTriple, protocol_fixture
 from tests.redis.scripted_server import OK, ScriptedServer
 
 __all__ = (
+    "FIXTURES",
     "CLUSTER_PROTOCOLS",
     "KEY_A",
     "KEY_B",
@@ -209,3 +211,7 @@ async def clusters(
     """Ours and redis.asyncio's cluster client on the scripted cluster."""
     async with cluster_clients(cluster, protocol) as made:
         yield made
+
+
+#: The fixtures, for a test module to bind by their names.
+FIXTURES = (cluster, protocol, clusters)

@@ -6,46 +6,13 @@ path kind) with the replies RedisJSON gives it on RESP2 and on RESP3.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path as FilePath
 from typing import Any
 
-from tests.redis.scripted_server import OK, Raw, ScriptedServer, Simple
+from tests.redis.docs_example import example_in
+from tests.redis.scripted_case import Case
+from tests.redis.scripted_server import OK, Simple
 
-__all__ = (
-    "CASES",
-    "OK",
-    "Case",
-    "Raw",
-    "ScriptedServer",
-    "Simple",
-    "doc_example",
-)
-
-#: A case's RESP3 reply when it is the RESP2 one.
-SAME: Any = object()
-
-
-@dataclass(frozen=True)
-class Case:
-    """One JSON method call and RedisJSON's reply to it on each protocol.
-
-    :param resp3: the RESP3 reply, when not the RESP2 one.
-    :param call: ``call(json_object)``: the method call (an awaitable, the reply,
-        or the pipeline, depending on the object).
-    """
-
-    id: str
-    call: Callable[[Any], Any]
-    resp2: object
-    resp3: object = SAME
-
-    def reply(self, protocol: int) -> object:
-        """The scripted reply for ``protocol``."""
-        return self.resp2 if protocol == 2 or self.resp3 is SAME else self.resp3
-
+__all__ = ("CASES", "Case", "doc_example")
 
 DOC = {"a": ["foo"], "nested1": {"a": ["hello", None, "world"]}, "nested2": {"a": 31}}
 
@@ -223,13 +190,6 @@ def _path(text: str) -> Any:
     return Path(text)
 
 
-REDIS_DOCS = FilePath(__file__).resolve().parents[2] / "docs" / "redis.md"
-
-
 def doc_example(name: str) -> str:
     """The ``# example: <name>`` block of docs/redis.md."""
-    match = re.search(
-        rf"```python\n(# example: {name}\n.*?)```", REDIS_DOCS.read_text(), re.DOTALL
-    )
-    assert match, f"docs/redis.md has no '# example: {name}' block"
-    return match.group(1)
+    return example_in("redis.md", name)

@@ -2,8 +2,9 @@
 :class:`~tests.redis.scripted_server.ScriptedServer`.
 
 The fixtures are used by name: a test module binds them as its own attributes
-(``server = oracle.server``), which is where pytest looks for them, so each
-module gets its own scripted server and nothing here is a global fixture.
+(``server, protocol, decode, clients = oracle.FIXTURES``), which is where pytest
+looks for them, so each module gets its own scripted server and nothing here
+is a global fixture.
 
 - ``server``: a scripted server per test module.
 - ``protocol``: (protocol given to aio, protocol given to redis-py, wire
@@ -33,6 +34,7 @@ from aio.redis import Redis
 from tests.redis.scripted_server import ScriptedServer
 
 __all__ = (
+    "FIXTURES",
     "PROTOCOLS",
     "Maker",
     "ProtocolTriple",
@@ -134,6 +136,10 @@ async def clients(
         yield makers
 
 
+#: The fixtures, for a test module to bind by their names.
+FIXTURES = (server, protocol, decode, clients)
+
+
 class Scripted(Protocol):
     """What :func:`outcome` scripts: a :class:`ScriptedServer`, or the nodes
     of a scripted cluster as one."""
@@ -155,10 +161,11 @@ async def outcome(
     call: Callable[[], Any],
     *,
     show: Callable[[Any], Any] = repr,
+    show_error: Callable[[Exception], str] = raised,
     warnings_raise: bool = False,
 ) -> tuple[Any, Any, list[str]]:
     """Script ``replies``, run ``call()`` (awaited if need be): (what was sent,
-    ``show(result)`` or :func:`raised`, the classes of the warnings issued).
+    ``show(result)`` or ``show_error(exc)``, the classes of the warnings issued).
 
     :param warnings_raise: a warning raises instead (so a result is one that
         came without any).
@@ -171,6 +178,6 @@ async def outcome(
             if inspect.isawaitable(result):
                 result = await result
             shown = show(result)
-        except Exception as exc:  # compared by class name across the libraries
-            shown = raised(exc)
+        except Exception as exc:  # compared as shown across the libraries
+            shown = show_error(exc)
     return scripted.received, shown, sorted({w.category.__name__ for w in caught})

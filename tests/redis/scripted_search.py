@@ -10,28 +10,16 @@ compare by (class name and attributes, without the measured ``duration``).
 
 from __future__ import annotations
 
-import re
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path as FilePath
 from typing import Any
 
-from tests.redis.scripted_server import OK, Raw, ScriptedServer, Simple
+from tests.redis.docs_example import example_in
+from tests.redis.scripted_case import SAME
+from tests.redis.scripted_server import OK
 
-__all__ = (
-    "CASES",
-    "OK",
-    "Case",
-    "Raw",
-    "ScriptedServer",
-    "Simple",
-    "doc_example",
-    "modules",
-    "shape",
-)
-
-SAME: Any = object()
+__all__ = ("CASES", "Case", "doc_example", "modules", "shape")
 
 
 @dataclass(frozen=True)
@@ -695,13 +683,6 @@ CASES: tuple[Case, ...] = (
 )
 
 
-REDIS_DOCS = FilePath(__file__).resolve().parents[2] / "docs" / "redis_search.md"
-
-
 def doc_example(name: str) -> str:
     """The ``# example: <name>`` block of docs/redis_search.md."""
-    match = re.search(
-        rf"```python\n(# example: {name}\n.*?)```", REDIS_DOCS.read_text(), re.DOTALL
-    )
-    assert match, f"docs/redis_search.md has no '# example: {name}' block"
-    return match.group(1)
+    return example_in("redis_search.md", name)

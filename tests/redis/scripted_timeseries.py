@@ -11,49 +11,14 @@ TS.QUERYINDEX/TS.QUERYLABELS with sets).
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path as FilePath
 from typing import Any
 
 from aio.proto.resp import ErrorReply
-from tests.redis.scripted_server import OK, Raw, ScriptedServer, Simple
+from tests.redis.docs_example import example_in
+from tests.redis.scripted_case import Case
+from tests.redis.scripted_server import OK, Simple
 
-__all__ = (
-    "CASES",
-    "INFO_RESP2",
-    "INFO_RESP3",
-    "OK",
-    "Case",
-    "Raw",
-    "ScriptedServer",
-    "Simple",
-    "doc_example",
-    "shown",
-)
-
-#: A case's RESP3 reply when it is the RESP2 one.
-SAME: Any = object()
-
-
-@dataclass(frozen=True)
-class Case:
-    """One TS method call and RedisTimeSeries' reply to it on each protocol.
-
-    :param call: ``call(ts_object)``: the method call (an awaitable, the reply,
-        or the pipeline, depending on the object).
-    :param resp3: the RESP3 reply, when not the RESP2 one.
-    """
-
-    id: str
-    call: Callable[[Any], Any]
-    resp2: object
-    resp3: object = SAME
-
-    def reply(self, protocol: int) -> object:
-        """The scripted reply for ``protocol``."""
-        return self.resp2 if protocol == 2 or self.resp3 is SAME else self.resp3
+__all__ = ("CASES", "INFO_RESP2", "INFO_RESP3", "Case", "doc_example", "shown")
 
 
 def shown(value: Any) -> Any:
@@ -487,13 +452,6 @@ CASES: tuple[Case, ...] = (
 )
 
 
-REDIS_DOCS = FilePath(__file__).resolve().parents[2] / "docs" / "redis_timeseries.md"
-
-
 def doc_example(name: str) -> str:
     """The ``# example: <name>`` block of docs/redis_timeseries.md."""
-    match = re.search(
-        rf"```python\n(# example: {name}\n.*?)```", REDIS_DOCS.read_text(), re.DOTALL
-    )
-    assert match, f"docs/redis_timeseries.md has no '# example: {name}' block"
-    return match.group(1)
+    return example_in("redis_timeseries.md", name)

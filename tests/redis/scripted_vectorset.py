@@ -8,52 +8,18 @@ command pages: maps and doubles on RESP3, flat arrays of text on RESP2).
 
 from __future__ import annotations
 
-import re
 import struct
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-from tests.redis.scripted_server import OK, Raw, ScriptedServer, Simple
+from tests.redis.docs_example import example_in
+from tests.redis.scripted_case import Case
+from tests.redis.scripted_server import Simple
 
-__all__ = (
-    "CASES",
-    "OK",
-    "Case",
-    "Raw",
-    "ScriptedServer",
-    "Simple",
-    "doc_example",
-)
-
-#: A case's RESP3 reply when it is the RESP2 one.
-SAME: Any = object()
-
-
-@dataclass(frozen=True)
-class Case:
-    """One ``vset()`` method call and the server's reply to it on each protocol.
-
-    :param call: ``call(vset_object)``: the method call (an awaitable, the
-        reply, or the pipeline, depending on the object); ``vset_object.Q`` is
-        its library's ``QuantizationOptions``.
-    :param resp3: the RESP3 reply, when not the RESP2 one.
-    """
-
-    id: str
-    call: Callable[[Any], Any]
-    resp2: object
-    resp3: object = SAME
-
-    def reply(self, protocol: int) -> object:
-        """The scripted reply for ``protocol``."""
-        return self.resp2 if protocol == 2 or self.resp3 is SAME else self.resp3
-
+__all__ = ("CASES", "Case", "doc_example")
 
 BLOB = struct.pack("<3f", 0.5, 1.0, -2.25)
 ATTRS = {"color": "red", "n": 1}
 
+# A case's call finds its library's QuantizationOptions as ``vset_object.Q``.
 CASES: tuple[Case, ...] = (
     Case("vadd-values", lambda v: v.vadd("pts", [0.5, 1.0, -2.25], "a"), 1, True),
     Case(
@@ -179,13 +145,7 @@ CASES: tuple[Case, ...] = (
     Case("vrange-count", lambda v: v.vrange("pts", "[a", "(c", 1), [b"a"]),
 )
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "redis_vectorset.md"
-
 
 def doc_example(name: str) -> str:
     """The ``# example: <name>`` block of docs/redis_vectorset.md."""
-    match = re.search(
-        rf"```python\n(# example: {name}\n.*?)```", DOCS.read_text(), re.DOTALL
-    )
-    assert match, f"docs/redis_vectorset.md has no '# example: {name}' block"
-    return match.group(1)
+    return example_in("redis_vectorset.md", name)

@@ -35,25 +35,12 @@ from aio.redis.commands.bf import (
 )
 from aio.redis.commands.bf._replies import bloom_callbacks, number_list, to_float
 from tests.redis import scripted_oracle as oracle
-from tests.redis.scripted_bloom import (
-    CASES,
-    DUMP,
-    OK,
-    Case,
-    ScriptedServer,
-    doc_example,
-    shown,
-)
+from tests.redis.scripted_bloom import CASES, DUMP, FAMILIES, Case, doc_example, shown
 from tests.redis.scripted_oracle import Maker
+from tests.redis.scripted_server import OK, ScriptedServer
 
-FAMILIES = ("bf", "cf", "cms", "topk", "tdigest")
-
-# The scripted oracle's fixtures (server, protocol, decode, clients), used here
-# by name.
-server = oracle.server
-protocol = oracle.protocol
-decode = oracle.decode
-clients = oracle.clients
+# The scripted oracle's fixtures, used here by name.
+server, protocol, decode, clients = oracle.FIXTURES
 
 
 def family_of(client: Any, family: str) -> Any:

@@ -12,9 +12,6 @@ RedisBloom (whose key specs give the same first key).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Any
-
 import pytest
 
 from aio.redis import Redis
@@ -22,53 +19,11 @@ from aio.redis._cluster_slots import key_slot
 from aio.redis.cluster import RedisCluster
 from aio.redis.commands.bf import BFBloom, TDigestBloom
 from aio.redis.exceptions import RedisClusterException, ResponseError
+from tests.redis import cluster_errorstats as errorstats
+from tests.redis.cluster_errorstats import errors_by_node, nodes_that_ran, owner_of
 
-Nodes = list[tuple[str, int]]
-
-
-@pytest.fixture
-async def rc(redis_cluster: Nodes) -> AsyncIterator[RedisCluster]:
-    host, port = redis_cluster[0]
-    client = RedisCluster(host=host, port=port)
-    _ = await client.initialize()
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
-@pytest.fixture
-async def admin(redis_cluster: Nodes) -> AsyncIterator[dict[str, Redis]]:
-    """One plain client per node (no routing), by node name."""
-    clients = {f"{h}:{p}": Redis(host=h, port=p) for h, p in redis_cluster}
-    try:
-        yield clients
-    finally:
-        for client in clients.values():
-            await client.aclose()
-
-
-async def _errors_by_node(admin: dict[str, Redis]) -> dict[str, int]:
-    counts = {}
-    for name, client in admin.items():
-        stats = await client.info("errorstats")
-        counts[name] = int(stats.get("errorstat_ERR", {}).get("count", 0))
-    return counts
-
-
-async def _node_that_ran(admin: dict[str, Redis], call: Callable[[], Any]) -> list[str]:
-    """The nodes whose error count grew while ``call()`` failed."""
-    before = await _errors_by_node(admin)
-    with pytest.raises(ResponseError, match="unknown command"):
-        await call()
-    after = await _errors_by_node(admin)
-    return [name for name in admin if after[name] > before[name]]
-
-
-def _owner(rc: RedisCluster, key: str) -> str:
-    node = rc.get_node_from_key(key)
-    assert node is not None
-    return node.name
+# The cluster's errorstats fixtures, used here by name.
+rc, admin = errorstats.FIXTURES
 
 
 KEYS = ["alpha", "beta", "gamma", "{user:7}.seen", "delta", "epsilon"]
@@ -78,7 +33,7 @@ KEYS = ["alpha", "beta", "gamma", "{user:7}.seen", "delta", "epsilon"]
 async def test_each_command_goes_to_its_keys_node(
     rc: RedisCluster, admin: dict[str, Redis], key: str
 ) -> None:
-    owner = _owner(rc, key)
+    owner = owner_of(rc, key)
     calls = [
         lambda: rc.bf().add(key, "x"),
         lambda: rc.cf().insertnx(key, ["x"], capacity=10),
@@ -87,17 +42,17 @@ async def test_each_command_goes_to_its_keys_node(
         lambda: rc.tdigest().quantile(key, 0.5),
     ]
     for call in calls:
-        assert await _node_that_ran(admin, call) == [owner]
+        assert await nodes_that_ran(admin, call) == [owner]
 
 
 async def test_merges_route_by_all_their_keys(
     rc: RedisCluster, admin: dict[str, Redis]
 ) -> None:
     dest, sources = "{m}dest", ["{m}a", "{m}b"]
-    owner = _owner(rc, "{m}")
-    ran = await _node_that_ran(admin, lambda: rc.cms().merge(dest, 2, sources))
+    owner = owner_of(rc, "{m}")
+    ran = await nodes_that_ran(admin, lambda: rc.cms().merge(dest, 2, sources))
     assert ran == [owner]
-    ran = await _node_that_ran(
+    ran = await nodes_that_ran(
         admin, lambda: rc.tdigest().merge(dest, 2, *sources, override=True)
     )
     assert ran == [owner]
@@ -107,12 +62,12 @@ async def test_keys_in_several_slots_are_refused_before_sending(
     rc: RedisCluster, admin: dict[str, Redis]
 ) -> None:
     assert key_slot("a") != key_slot("b")
-    before = await _errors_by_node(admin)
+    before = await errors_by_node(admin)
     with pytest.raises(RedisClusterException, match="same key slot"):
         await rc.cms().merge("a", 1, ["b"])
     with pytest.raises(RedisClusterException, match="same key slot"):
         await rc.tdigest().merge("a", 1, "b")
-    assert await _errors_by_node(admin) == before
+    assert await errors_by_node(admin) == before
 
 
 async def test_objects_and_callbacks_on_the_cluster(rc: RedisCluster) -> None:
@@ -130,16 +85,16 @@ async def test_cluster_pipeline_queues_and_routes(
     rc: RedisCluster, admin: dict[str, Redis]
 ) -> None:
     keys = ["alpha", "beta", "gamma"]
-    owners = sorted({_owner(rc, key) for key in keys})
+    owners = sorted({owner_of(rc, key) for key in keys})
     assert len(owners) > 1  # the keys span nodes
     pipe = rc.pipeline()
     b = pipe.bf()
     assert b.client is pipe and b.add(keys[0], "x") is pipe
     pipe.cms().query(keys[1], "x")
     pipe.tdigest().min(keys[2])
-    before = await _errors_by_node(admin)
+    before = await errors_by_node(admin)
     results = await pipe.execute(raise_on_error=False)
-    after = await _errors_by_node(admin)
+    after = await errors_by_node(admin)
     assert [type(r) for r in results] == [ResponseError] * 3
     assert sorted(n for n in admin if after[n] > before[n]) == owners
     assert "BF.INFO" in rc.response_callbacks  # registered on the cluster client
@@ -148,12 +103,12 @@ async def test_cluster_pipeline_queues_and_routes(
 async def test_cluster_transaction_in_one_slot(
     rc: RedisCluster, admin: dict[str, Redis]
 ) -> None:
-    owner = _owner(rc, "{tx}")
+    owner = owner_of(rc, "{tx}")
     pipe = rc.pipeline(transaction=True)
     pipe.topk().add("{tx}a", "x")
     pipe.cf().exists("{tx}b", "x")
-    before = await _errors_by_node(admin)
+    before = await errors_by_node(admin)
     with pytest.raises(ResponseError):
         await pipe.execute()
-    after = await _errors_by_node(admin)
+    after = await errors_by_node(admin)
     assert [n for n in admin if after[n] > before[n]] == [owner]

@@ -23,7 +23,7 @@ from aio.redis import RedisCluster
 from aio.redis.cluster import key_slot
 from tests.redis import scripted_cluster as scripted
 from tests.redis import scripted_oracle as oracle
-from tests.redis.scripted_bloom import CASES, OK, Case, shown
+from tests.redis.scripted_bloom import CASES, Case, shown
 from tests.redis.scripted_cluster import (
     KEY_A,
     KEY_B,
@@ -33,6 +33,7 @@ from tests.redis.scripted_cluster import (
     received_by,
     scripted_cluster,
 )
+from tests.redis.scripted_server import OK
 
 SINGLE_KEY = [c for c in CASES if "merge" not in c.id]
 
@@ -61,8 +62,7 @@ def cluster() -> Iterator[Nodes]:
 
 
 # The scripted cluster's other fixtures (protocol, clusters), used here by name.
-protocol = scripted.protocol
-clusters = scripted.clusters
+protocol, clusters = scripted.protocol, scripted.clusters
 
 
 async def outcome(

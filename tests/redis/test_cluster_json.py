@@ -33,13 +33,11 @@ from tests.redis.scripted_cluster import (
     received_by,
     script_both,
 )
-from tests.redis.scripted_json import CASES, OK, Case, ScriptedServer, Simple
+from tests.redis.scripted_json import CASES, Case
+from tests.redis.scripted_server import OK, ScriptedServer, Simple
 
-# The scripted cluster's fixtures (cluster, protocol, clusters), used here by
-# name.
-cluster = scripted.cluster
-protocol = scripted.protocol
-clusters = scripted.clusters
+# The scripted cluster's fixtures, used here by name.
+cluster, protocol, clusters = scripted.FIXTURES
 
 
 async def outcome(

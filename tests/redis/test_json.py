@@ -29,23 +29,12 @@ from aio.redis.commands.json import (
 )
 from aio.redis.commands.json._replies import json_callbacks
 from tests.redis import scripted_oracle as oracle
-from tests.redis.scripted_json import (
-    CASES,
-    OK,
-    Case,
-    Raw,
-    ScriptedServer,
-    Simple,
-    doc_example,
-)
+from tests.redis.scripted_json import CASES, Case, doc_example
 from tests.redis.scripted_oracle import Maker
+from tests.redis.scripted_server import OK, Raw, ScriptedServer, Simple
 
-# The scripted oracle's fixtures (server, protocol, decode, clients), used here
-# by name.
-server = oracle.server
-protocol = oracle.protocol
-decode = oracle.decode
-clients = oracle.clients
+# The scripted oracle's fixtures, used here by name.
+server, protocol, decode, clients = oracle.FIXTURES
 
 
 async def outcome(

@@ -25,20 +25,11 @@ from aio.redis.commands.search.query import Query
 from aio.redis.commands.search.result import Result
 from tests.redis import scripted_oracle as oracle
 from tests.redis.scripted_oracle import Maker
-from tests.redis.scripted_search import (
-    CASES,
-    OK,
-    Case,
-    ScriptedServer,
-    Simple,
-    modules,
-    shape,
-)
+from tests.redis.scripted_search import CASES, Case, modules, shape
+from tests.redis.scripted_server import OK, ScriptedServer, Simple
 
-# The scripted oracle's fixtures (server, protocol, decode), used here by name.
-server = oracle.server
-protocol = oracle.protocol
-decode = oracle.decode
+# The scripted oracle's fixtures (not its clients: see below), used here by name.
+server, protocol, decode = oracle.server, oracle.protocol, oracle.decode
 
 
 def ft(client: Any, index: str = "idx") -> Any:

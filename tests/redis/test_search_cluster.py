@@ -12,8 +12,6 @@ keyed commands are compared by node.
 from __future__ import annotations
 
 import functools
-import inspect
-import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -28,21 +26,18 @@ from aio.redis.commands.search import Search
 from aio.redis.commands.search._cluster import ClusterSearch
 from aio.redis.commands.search.aggregation import AggregateRequest, Cursor
 from aio.redis.exceptions import RedisClusterException
+from tests.redis import scripted_oracle as oracle
 from tests.redis.scripted_cluster import (
     KEY_A,
     KEY_B,
     ScriptedClusterNode,
+    ScriptedNodes,
     command_entry,
     script_both,
     scripted_cluster,
 )
-from tests.redis.scripted_search import (
-    CASES,
-    Case,
-    ScriptedServer,
-    modules,
-    shape,
-)
+from tests.redis.scripted_search import CASES, Case, modules, shape
+from tests.redis.scripted_server import ScriptedServer
 
 #: ``COMMAND`` as a Redis 8 node lists the commands the tests send: the
 #: autocomplete commands name their key first; FT.SEARCH & co. have none.
@@ -111,17 +106,16 @@ async def outcome(
     replies: tuple[object, ...],
     fn: Callable[[], Any],
 ) -> Any:
-    script_both(nodes, *replies)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = fn()
-            if inspect.isawaitable(result):
-                result = await result
-            shown = shape(result)
-        except Exception as exc:  # compared by class name across the libraries
-            shown = f"raised {type(exc).__name__}: {exc}"
-    return sent(nodes), shown, sorted({w.category.__name__ for w in caught})
+    """:func:`oracle.outcome` on both nodes: (the words they got, the result's
+    :func:`shape` or the error's class name and message, warning classes)."""
+    _, shown, categories = await oracle.outcome(
+        ScriptedNodes(nodes), replies, fn, show=shape, show_error=raised_with_message
+    )
+    return sent(nodes), shown, categories
+
+
+def raised_with_message(exc: Exception) -> str:
+    return f"raised {type(exc).__name__}: {exc}"
 
 
 @pytest.mark.parametrize("case", CLUSTER_CASES, ids=[c.id for c in CLUSTER_CASES])

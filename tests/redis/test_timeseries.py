@@ -34,25 +34,18 @@ from aio.redis.commands.timeseries import (
 from aio.redis.commands.timeseries._replies import CALLBACKS
 from tests.redis import scripted_oracle as oracle
 from tests.redis.scripted_oracle import Maker
+from tests.redis.scripted_server import OK, Raw, ScriptedServer, Simple
 from tests.redis.scripted_timeseries import (
     CASES,
     INFO_RESP2,
     INFO_RESP3,
-    OK,
     Case,
-    Raw,
-    ScriptedServer,
-    Simple,
     doc_example,
     shown,
 )
 
-# The scripted oracle's fixtures (server, protocol, decode, clients), used here
-# by name.
-server = oracle.server
-protocol = oracle.protocol
-decode = oracle.decode
-clients = oracle.clients
+# The scripted oracle's fixtures, used here by name.
+server, protocol, decode, clients = oracle.FIXTURES
 
 
 async def outcome(

@@ -13,7 +13,7 @@ RedisTimeSeries (whose key specs give the same keys).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any, cast
 
 import pytest
@@ -27,55 +27,11 @@ from aio.redis.commands.timeseries import (
     TimeSeriesClusterPipeline,
 )
 from aio.redis.exceptions import RedisClusterException, ResponseError
+from tests.redis import cluster_errorstats as errorstats
+from tests.redis.cluster_errorstats import errors_by_node, nodes_that_ran, owner_of
 
-Nodes = list[tuple[str, int]]
-
-
-@pytest.fixture
-async def rc(redis_cluster: Nodes) -> AsyncIterator[RedisCluster]:
-    host, port = redis_cluster[0]
-    client = RedisCluster(host=host, port=port)
-    _ = await client.initialize()
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
-@pytest.fixture
-async def admin(redis_cluster: Nodes) -> AsyncIterator[dict[str, Redis]]:
-    """One plain client per node (no routing), by node name."""
-    clients = {f"{h}:{p}": Redis(host=h, port=p) for h, p in redis_cluster}
-    try:
-        yield clients
-    finally:
-        for client in clients.values():
-            await client.aclose()
-
-
-async def _errors_by_node(admin: dict[str, Redis]) -> dict[str, int]:
-    counts = {}
-    for name, client in admin.items():
-        stats = await client.info("errorstats")
-        counts[name] = int(stats.get("errorstat_ERR", {}).get("count", 0))
-    return counts
-
-
-async def _nodes_that_ran(
-    admin: dict[str, Redis], call: Callable[[], Any]
-) -> list[str]:
-    """The nodes whose error count grew while ``call()`` failed."""
-    before = await _errors_by_node(admin)
-    with pytest.raises(ResponseError, match="unknown command"):
-        await call()
-    after = await _errors_by_node(admin)
-    return [name for name in admin if after[name] > before[name]]
-
-
-def _owner(rc: RedisCluster, key: str) -> str:
-    node = rc.get_node_from_key(key)
-    assert node is not None
-    return node.name
+# The cluster's errorstats fixtures, used here by name.
+rc, admin = errorstats.FIXTURES
 
 
 KEYS = ["alpha", "beta", "gamma", "{sensor:7}.temp", "delta"]
@@ -85,7 +41,7 @@ KEYS = ["alpha", "beta", "gamma", "{sensor:7}.temp", "delta"]
 async def test_each_keyed_command_goes_to_its_keys_node(
     rc: RedisCluster, admin: dict[str, Redis], key: str
 ) -> None:
-    owner = _owner(rc, key)
+    owner = owner_of(rc, key)
     ts = rc.ts()
     calls = [
         lambda: ts.create(key, labels={"a": "1"}),
@@ -104,26 +60,24 @@ async def test_each_keyed_command_goes_to_its_keys_node(
         lambda: ts.info(key),
     ]
     for call in calls:
-        assert await _nodes_that_ran(admin, call) == [owner]
+        assert await nodes_that_ran(admin, call) == [owner]
 
 
 async def test_rules_route_by_both_keys(
     rc: RedisCluster, admin: dict[str, Redis]
 ) -> None:
-    owner = _owner(rc, "{t}")
+    owner = owner_of(rc, "{t}")
     ts = rc.ts()
-    ran = await _nodes_that_ran(admin, lambda: ts.createrule("{t}a", "{t}b", "avg", 10))
+    ran = await nodes_that_ran(admin, lambda: ts.createrule("{t}a", "{t}b", "avg", 10))
     assert ran == [owner]
-    assert await _nodes_that_ran(admin, lambda: ts.deleterule("{t}a", "{t}b")) == [
-        owner
-    ]
+    assert await nodes_that_ran(admin, lambda: ts.deleterule("{t}a", "{t}b")) == [owner]
 
 
 async def test_keys_in_several_slots_are_refused_before_sending(
     rc: RedisCluster, admin: dict[str, Redis]
 ) -> None:
     assert key_slot(b"a") != key_slot(b"b")
-    before = await _errors_by_node(admin)
+    before = await errors_by_node(admin)
     ts = rc.ts()
     calls: list[Callable[[], Any]] = [
         lambda: ts.createrule("a", "b", "avg", 10),
@@ -133,7 +87,7 @@ async def test_keys_in_several_slots_are_refused_before_sending(
     for call in calls:
         with pytest.raises(RedisClusterException, match="same key slot"):
             await call()
-    assert await _errors_by_node(admin) == before
+    assert await errors_by_node(admin) == before
 
 
 async def test_label_selected_commands_go_to_the_default_node(
@@ -149,7 +103,7 @@ async def test_label_selected_commands_go_to_the_default_node(
         lambda: ts.queryindex(["a=1"]),
         lambda: ts.querylabels(),
     ):
-        assert await _nodes_that_ran(admin, call) == [default.name]
+        assert await nodes_that_ran(admin, call) == [default.name]
 
 
 async def test_objects_callbacks_and_pipelines(
@@ -168,14 +122,14 @@ async def test_objects_callbacks_and_pipelines(
         assert pipe.ts().get("beta") is pipe
         if not _:
             await pipe.execute(raise_on_error=False)
-    before = await _errors_by_node(admin)
+    before = await errors_by_node(admin)
     replies = await pipe.execute(raise_on_error=False)
-    after = await _errors_by_node(admin)
+    after = await errors_by_node(admin)
     assert all(isinstance(r, ResponseError) for r in replies)
     grown = {name: after[name] - before[name] for name in admin}
     expected: dict[str, int] = dict.fromkeys(admin, 0)
     for key in ("alpha", "beta"):
-        expected[_owner(rc, key)] += 1
+        expected[owner_of(rc, key)] += 1
     assert grown == expected
     # rc.ts().pipeline(): the TS commands in place of get/delete/info, never a
     # transaction (as redis-py's).

@@ -35,22 +35,11 @@ from aio.redis.commands.vectorset.commands import (
 )
 from tests.redis import scripted_oracle as oracle
 from tests.redis.scripted_oracle import Maker
-from tests.redis.scripted_vectorset import (
-    BLOB,
-    CASES,
-    Case,
-    Raw,
-    ScriptedServer,
-    Simple,
-    doc_example,
-)
+from tests.redis.scripted_server import Raw, ScriptedServer, Simple
+from tests.redis.scripted_vectorset import BLOB, CASES, Case, doc_example
 
-# The scripted oracle's fixtures (server, protocol, decode, clients), used here
-# by name.
-server = oracle.server
-protocol = oracle.protocol
-decode = oracle.decode
-clients = oracle.clients
+# The scripted oracle's fixtures, used here by name.
+server, protocol, decode, clients = oracle.FIXTURES
 
 QUANTIZATION = {"aio": QuantizationOptions, "redis-py": TheirQuantization}
 

@@ -37,11 +37,8 @@ from tests.redis.scripted_vectorset import CASES, Case
 QUANTIZATION = {"aio": QuantizationOptions, "redis-py": TheirQuantization}
 Nodes = tuple[ScriptedClusterNode, ScriptedClusterNode]
 
-# The scripted cluster's fixtures (cluster, protocol, clusters), used here by
-# name.
-cluster = scripted.cluster
-protocol = scripted.protocol
-clusters = scripted.clusters
+# The scripted cluster's fixtures, used here by name.
+cluster, protocol, clusters = scripted.FIXTURES
 
 
 def vset_of(lib: str, client: Any) -> Any:

@@ -2,7 +2,8 @@
 redis-py side by side on :class:`~tests.redis.scripted_server.ScriptedServer`.
 
 As in :mod:`tests.redis.scripted_oracle`, the fixtures are used by name: a test
-module binds them as its own attributes (``clients = oracle.clients``).
+module binds them as its own attributes
+(``server, wire, decode, clients = oracle.FIXTURES``).
 
 - ``server``, ``decode``: those of :mod:`tests.redis.scripted_oracle`.
 - ``wire``: RESP2 (``protocol=2``) and RESP3 (the default, no ``protocol``,
@@ -10,26 +11,25 @@ module binds them as its own attributes (``clients = oracle.clients``).
 - ``clients``: ``{"redis-py": make, "sync_shims": make}``; ``make(**kwargs)``
   gives a client of that library on the server, closed after the test.
 
-:func:`outcome` is :func:`tests.redis.scripted_oracle.outcome` for blocking
-calls.
+:func:`outcome` is :func:`tests.redis.scripted_oracle.outcome` of a blocking
+call.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import redis
 
 import sync_shims.redis as shim
 from tests.redis import scripted_oracle
-from tests.redis.scripted_oracle import Scripted, raised
+from tests.redis.scripted_oracle import Scripted
 from tests.redis.scripted_server import ScriptedServer
 
-__all__ = ("LIBS", "clients", "decode", "outcome", "server", "wire")
+__all__ = ("FIXTURES", "LIBS", "clients", "decode", "outcome", "server", "wire")
 
 LIBS: dict[str, ModuleType] = {"redis-py": redis, "sync_shims": shim}
 
@@ -67,6 +67,10 @@ def clients(
         client.close()
 
 
+#: The fixtures, for a test module to bind by their names.
+FIXTURES = (server, wire, decode, clients)
+
+
 def outcome(
     scripted: Scripted,
     replies: Sequence[object],
@@ -75,14 +79,15 @@ def outcome(
     show: Callable[[Any], Any] = repr,
     warnings_raise: bool = False,
 ) -> tuple[Any, Any, list[str]]:
-    """Script ``replies``, run ``call()``: (what was sent, ``show(result)`` or
-    :func:`~tests.redis.scripted_oracle.raised`, the classes of the warnings
-    issued; with ``warnings_raise`` a warning raises instead)."""
-    scripted.script(*replies)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("error" if warnings_raise else "always")
-        try:
-            shown = show(call())
-        except Exception as exc:  # compared by class name across the libraries
-            shown = raised(exc)
-    return scripted.received, shown, sorted({w.category.__name__ for w in caught})
+    """:func:`tests.redis.scripted_oracle.outcome` of a blocking ``call``."""
+    running = scripted_oracle.outcome(
+        scripted, replies, call, show=show, warnings_raise=warnings_raise
+    )
+    # A call that returns no awaitable leaves that coroutine nothing to wait
+    # for: it finishes on its first step, without an event loop.
+    try:
+        running.send(None)
+    except StopIteration as done:
+        return cast("tuple[Any, Any, list[str]]", done.value)
+    running.close()
+    raise AssertionError(f"{call!r} returned an awaitable: not a blocking call")

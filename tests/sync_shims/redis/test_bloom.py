@@ -29,26 +29,13 @@ from sync_shims.redis.commands.bf import (
 )
 from sync_shims.redis.commands.bf.commands import BF_ADD, TOPKCommands
 from sync_shims.redis.commands.bf.info import CFInfo
-from tests.redis.scripted_bloom import (
-    CASES,
-    DUMP,
-    OK,
-    Case,
-    ScriptedServer,
-    doc_example,
-    shown,
-)
+from tests.redis.scripted_bloom import CASES, DUMP, FAMILIES, Case, doc_example, shown
+from tests.redis.scripted_server import OK, ScriptedServer
 from tests.sync_shims.redis import scripted_oracle as oracle
 from tests.sync_shims.redis.scripted_oracle import LIBS
 
-FAMILIES = ("bf", "cf", "cms", "topk", "tdigest")
-
-# The scripted oracle's fixtures (server, wire, decode, clients), used here by
-# name.
-server = oracle.server
-wire = oracle.wire
-decode = oracle.decode
-clients = oracle.clients
+# The scripted oracle's fixtures, used here by name.
+server, wire, decode, clients = oracle.FIXTURES
 
 
 def outcome(

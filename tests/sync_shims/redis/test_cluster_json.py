@@ -25,7 +25,8 @@ from tests.redis.scripted_cluster import (
     received_by,
     script_both,
 )
-from tests.redis.scripted_json import CASES, OK, Case, Simple
+from tests.redis.scripted_json import CASES, Case
+from tests.redis.scripted_server import OK, Simple
 from tests.redis.scripted_vectorset import CASES as VSET_CASES
 from tests.sync_shims.redis import scripted_oracle as oracle
 from tests.sync_shims.redis.scripted_oracle import LIBS
@@ -34,8 +35,7 @@ Nodes = tuple[ScriptedClusterNode, ScriptedClusterNode]
 
 # The scripted cluster (cluster) and the blocking oracle's protocols (wire),
 # used here by name.
-cluster = scripted.cluster
-wire = oracle.wire
+cluster, wire = scripted.cluster, oracle.wire
 
 
 @pytest.fixture

@@ -22,22 +22,12 @@ import redis
 import sync_shims.redis as shim
 from aio.redis.commands.json import JSONReplyError
 from sync_shims.redis.commands.json import JSON, JSONPipeline
-from tests.redis.scripted_json import (
-    CASES,
-    OK,
-    Case,
-    ScriptedServer,
-    Simple,
-    doc_example,
-)
+from tests.redis.scripted_json import CASES, Case, doc_example
+from tests.redis.scripted_server import OK, ScriptedServer, Simple
 from tests.sync_shims.redis import scripted_oracle as oracle
 
-# The scripted oracle's fixtures (server, wire, decode, clients), used here by
-# name.
-server = oracle.server
-wire = oracle.wire
-decode = oracle.decode
-clients = oracle.clients
+# The scripted oracle's fixtures, used here by name.
+server, wire, decode, clients = oracle.FIXTURES
 
 
 def outcome(

@@ -18,22 +18,12 @@ import sync_shims.redis as shim
 from aio.redis.commands.search import SearchReplyError
 from sync_shims.redis.commands.search import BatchIndexer, Pipeline, Search
 from sync_shims.redis.commands.search.query import Query
-from tests.redis.scripted_search import (
-    CASES,
-    OK,
-    Case,
-    ScriptedServer,
-    modules,
-    shape,
-)
+from tests.redis.scripted_search import CASES, Case, modules, shape
+from tests.redis.scripted_server import OK, ScriptedServer
 from tests.sync_shims.redis import scripted_oracle as oracle
 
-# The scripted oracle's fixtures (server, wire, decode, clients), used here by
-# name.
-server = oracle.server
-wire = oracle.wire
-decode = oracle.decode
-clients = oracle.clients
+# The scripted oracle's fixtures, used here by name.
+server, wire, decode, clients = oracle.FIXTURES
 
 
 def ft(client: Any, index: str = "idx") -> Any:

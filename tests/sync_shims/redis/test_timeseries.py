@@ -23,26 +23,20 @@ from sync_shims.redis.commands.timeseries import (
     TimeSeriesPipeline,
     TSInfo,
 )
+from tests.redis.scripted_server import OK, ScriptedServer, Simple
 from tests.redis.scripted_timeseries import (
     CASES,
     INFO_RESP2,
     INFO_RESP3,
-    OK,
     Case,
-    ScriptedServer,
-    Simple,
     doc_example,
     shown,
 )
 from tests.sync_shims.redis import scripted_oracle as oracle
 from tests.sync_shims.redis.scripted_oracle import LIBS
 
-# The scripted oracle's fixtures (server, wire, decode, clients), used here by
-# name.
-server = oracle.server
-wire = oracle.wire
-decode = oracle.decode
-clients = oracle.clients
+# The scripted oracle's fixtures, used here by name.
+server, wire, decode, clients = oracle.FIXTURES
 
 
 def outcome(

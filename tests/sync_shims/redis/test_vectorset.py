@@ -29,24 +29,16 @@ from sync_shims.redis.commands.vectorset.commands import VSIM_CMD
 from sync_shims.redis.commands.vectorset.commands import (
     QuantizationOptions as PublicPathQuantization,
 )
-from tests.redis.scripted_vectorset import (
-    CASES,
-    Case,
-    ScriptedServer,
-    Simple,
-)
+from tests.redis.scripted_server import ScriptedServer, Simple
+from tests.redis.scripted_vectorset import CASES, Case
 from tests.redis.scripted_vectorset import doc_example as vset_doc_example
 from tests.sync_shims.redis import scripted_oracle as oracle
 from tests.sync_shims.redis.scripted_oracle import LIBS
 
 QUANTIZATION = {"redis-py": TheirQuantization, "sync_shims": QuantizationOptions}
 
-# The scripted oracle's fixtures (server, wire, decode, clients), used here by
-# name.
-server = oracle.server
-wire = oracle.wire
-decode = oracle.decode
-clients = oracle.clients
+# The scripted oracle's fixtures, used here by name.
+server, wire, decode, clients = oracle.FIXTURES
 
 
 def vset_of(lib: str, client: Any) -> Any:
