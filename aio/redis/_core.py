@@ -13,6 +13,7 @@ suspension is the caller's wait for its reply future.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 import ssl as _ssl
@@ -31,7 +32,12 @@ from aio.redis._defaults import DEFAULT_SOCKET_CONNECT_TIMEOUT, DEFAULT_SOCKET_T
 from aio.redis._pool import ConnectionPool
 from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 from aio.redis.driver_info import UNSET, DriverInfo, driver_info_from_args
-from aio.redis.exceptions import ConnectionError, ResponseError, WatchError
+from aio.redis.exceptions import (
+    ConnectionError,
+    RedisError,
+    ResponseError,
+    WatchError,
+)
 from aio.redis.himport import (
     HIMPORT_SET,
     HImportRegistry,
@@ -253,6 +259,63 @@ async def run_transaction(
                     await asyncio.sleep(watch_delay)
 
 
+#: Keyword arguments a client takes besides its own and its connection
+#: classes' parameters: what the pool takes out (caching), maintenance
+#: notifications, and redis-py's that aio accepts and ignores.
+_POOL_KWARGS = frozenset(
+    {
+        "cache",
+        "cache_config",
+        "cache_factory",
+        "maint_notifications_config",
+        "maint_notifications_pool_handler",
+        "oss_cluster_maint_notifications_handler",
+        "event_dispatcher",
+        "legacy_responses",
+        "socket_read_size",
+        "redis_connect_func",
+    }
+)
+#: redis-py's sync-only OCSP arguments: refused by name, never ignored (a
+#: certificate check asked for must not silently not happen).
+_OCSP_KWARGS = frozenset(
+    {
+        "ssl_validate_ocsp",
+        "ssl_validate_ocsp_stapled",
+        "ssl_ocsp_context",
+        "ssl_ocsp_expected_cert",
+    }
+)
+
+
+@functools.cache
+def _client_kwargs() -> frozenset[str]:
+    """Every keyword a client passes on to its pool and connections."""
+    names = set(_POOL_KWARGS)
+    for cls in (Connection, SSLConnection, UnixDomainSocketConnection):
+        for param in inspect.signature(cls.__init__).parameters.values():
+            if param.kind in (param.KEYWORD_ONLY, param.POSITIONAL_OR_KEYWORD):
+                names.add(param.name)
+    names.discard("self")
+    return frozenset(names)
+
+
+def refuse_unknown_kwargs(owner: str, kwargs: Mapping[str, Any]) -> None:
+    """Raise TypeError for a keyword no client takes, as redis-py's signature
+    does (a misspelt ``socket_timout=`` must not be silently ignored)."""
+    accepted = _client_kwargs()
+    for name, value in kwargs.items():
+        if name in accepted:
+            continue
+        if name in _OCSP_KWARGS:
+            if value is None or value is False:
+                continue  # redis-py's defaults: nothing asked for
+            raise RedisError(f"{name}: OCSP validation is not supported by aio.redis")
+        raise TypeError(
+            f"{owner}.__init__() got an unexpected keyword argument {name!r}"
+        )
+
+
 class RedisCore(ScriptsAndLocks):
     """Connection handling, ``execute_command``, pipelines, pub/sub, scripts, locks.
 
@@ -302,6 +365,7 @@ class RedisCore(ScriptsAndLocks):
         lib_version: str | None = UNSET,
         **kwargs: Any,
     ) -> None:
+        refuse_unknown_kwargs(type(self).__name__, kwargs)
         if retry_on_timeout is not UNSET:
             # As redis-py's client: whenever given (True or False), before the
             # lib_* warnings.
