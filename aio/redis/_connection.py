@@ -329,9 +329,7 @@ class Connection(ConnectionMaintenance):
     ) -> None:
         #: What ``CLIENT SETINFO`` sends at connect (None: nothing), resolved
         #: as redis-py's from ``driver_info`` or the deprecated ``lib_*``.
-        self.driver_info = driver_info_from_args(
-            type(self).__name__, driver_info, lib_name, lib_version
-        )
+        self.driver_info = driver_info_from_args(driver_info, lib_name, lib_version)
         #: The fieldsets ``himport_set`` prepares on this connection on first
         #: use (its pool's, shared by every connection of the pool).
         self.himport_registry = himport_registry

@@ -377,7 +377,7 @@ class RedisCore(ScriptsAndLocks):
         # Resolved (and lib_* warned about) here, once, as redis-py's client:
         # its pool carries the result in connection_kwargs["driver_info"].
         resolved_info = driver_info_from_args(
-            type(self).__name__, driver_info, lib_name, lib_version
+            driver_info, lib_name, lib_version, stacklevel=_caller_stacklevel() + 1
         )
         if retry is DEFAULT_RETRY:
             # As redis-py 8: a client that makes its own pool retries by default;
@@ -675,6 +675,9 @@ class RedisCore(ScriptsAndLocks):
         finally:
             if pool is not None:
                 pool._release(conn)
+            elif conn._should_reconnect and not conn.pending_replies:
+                # As any command on the dedicated connection (execute_command).
+                await _reconnect_for_maintenance(conn)
         callback = self.response_callbacks.get(HIMPORT_SET)
         if callback is None:
             return reply

@@ -195,6 +195,12 @@ class AbstractAsyncKeyspaceNotifications(AsyncKeyspaceNotificationsInterface):
         self.ignore_subscribe_messages = ignore_subscribe_messages
         self._closed = False
 
+    @property
+    def _is_closed(self) -> bool:
+        """Whether :meth:`aclose` was called (read-only). Internal, for the
+        blocking facade: redis-py's managers have no public name for it."""
+        return self._closed
+
     # -- subscribing ----------------------------------------------------------------
 
     def _message_handler(self, handler: AsyncHandlerT) -> MessageHandler:

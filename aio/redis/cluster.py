@@ -75,6 +75,7 @@ from aio.redis._core import (
     EMPTY_RESPONSE,
     ResponseCallbacks,
     ScriptsAndLocks,
+    _caller_stacklevel,
     empty_response_option,
     run_transaction,
 )
@@ -87,6 +88,7 @@ from aio.redis.commands import (
     CoreCommands,
 )
 from aio.redis.commands.modules import ClusterModuleCommands
+from aio.redis.driver_info import UNSET, driver_info_from_args
 from aio.redis.exceptions import (
     AskError,
     ClusterDownError,
@@ -224,6 +226,15 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         address_remap: AddressRemap | None = None,
         **connection_kwargs: Any,
     ) -> None:
+        if "lib_name" in connection_kwargs or "lib_version" in connection_kwargs:
+            # As redis.asyncio's cluster: warned about once, by the constructor
+            # (before anything is checked), and resolved for every node.
+            connection_kwargs["driver_info"] = driver_info_from_args(
+                connection_kwargs.pop("driver_info", UNSET),
+                connection_kwargs.pop("lib_name", UNSET),
+                connection_kwargs.pop("lib_version", UNSET),
+                stacklevel=_caller_stacklevel() + 1,
+            )
         if db:
             raise RedisClusterException(
                 "Argument 'db' must be 0 or None in cluster mode"

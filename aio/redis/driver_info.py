@@ -145,14 +145,15 @@ def resolve_driver_info(
 
 
 def driver_info_from_args(
-    where: str,
     driver_info: DriverInfo | None,
     lib_name: str | None,
     lib_version: str | None,
     stacklevel: int = 3,
 ) -> DriverInfo | None:
     """:func:`resolve_driver_info`, with redis-py's DeprecationWarning when
-    ``lib_name`` or ``lib_version`` is given (``where`` names the callee)."""
+    ``lib_name`` or ``lib_version`` is given: one per argument, naming
+    ``'__init__'`` whatever the class (redis-py's decorator names the function
+    it wraps, every client's and connection's constructor)."""
     given = [
         name
         for name, value in (("lib_name", lib_name), ("lib_version", lib_version))
@@ -160,7 +161,7 @@ def driver_info_from_args(
     ]
     for name in given:
         warnings.warn(
-            f"Call to '{where}' function with deprecated usage of input argument/s"
+            "Call to '__init__' function with deprecated usage of input argument/s"
             f" '{name}'. (Use 'driver_info' parameter instead. lib_name and"
             " lib_version will be removed in a future version.)",
             DeprecationWarning,

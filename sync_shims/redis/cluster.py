@@ -65,6 +65,7 @@ from sync_shims.redis.retry import Retry
 
 if TYPE_CHECKING:
     from aio.redis.cache import CacheInterface
+    from aio.redis.maint_notifications import MaintNotificationsConfig
     from sync_shims.redis.keyspace_notifications import (
         ClusterKeyspaceNotifications,
     )
@@ -221,6 +222,14 @@ class RedisCluster(BlockingClientMixin, ClusterModuleCommands, RedisClusterTwin)
         """The HIMPORT fieldsets declared on this cluster client, shared by every
         node's connections (change it through ``himport_prepare``/``himport_discard``)."""
         return self._async.himport_registry
+
+    @property
+    def maint_notifications_config(self) -> MaintNotificationsConfig | None:
+        """The maintenance notifications configuration, as redis-py's: the
+        ``maint_notifications_config`` given, else an ``"auto"`` one with
+        ``protocol=3`` (an ``SMIGRATED`` on any node then re-reads the slot map),
+        else None."""
+        return self._async.maint_notifications_config
 
     def get_cache(self) -> CacheInterface | None:
         """The client-side cache every node shares (``protocol=3`` with

@@ -300,7 +300,7 @@ class AbstractKeyspaceNotifications(KeyspaceNotificationsInterface):
         closed. While nothing is subscribed it waits up to ``timeout`` for a
         subscription made in another thread, as redis-py does.
         """
-        if self._core._closed:
+        if self._core._is_closed:
             return None
         if not self._core.subscribed:
             # Clear, then look again: a subscription made in between (which
