@@ -37,7 +37,7 @@ import logging
 import warnings
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -65,6 +65,9 @@ from aio.redis.multidb.exception import (
 )
 from aio.redis.multidb.failure_detector import AsyncFailureDetector
 from aio.redis.multidb.healthcheck import HealthCheck, HealthCheckPolicy
+
+if TYPE_CHECKING:
+    from aio.redis.multidb._search import ActiveDatabaseSearch
 
 __all__ = ("Database", "MultiDBClient", "Pipeline", "PubSub")
 
@@ -337,6 +340,16 @@ class MultiDBClient(CoreCommands):
     def pipeline(self) -> Pipeline:
         """A pipeline: commands queued, sent by ``await pipe.execute()``."""
         return Pipeline(self)
+
+    def ft(self, index_name: str = "idx") -> ActiveDatabaseSearch:
+        """The search commands of the index ``index_name``, each run on the
+        active database (``await client.ft("idx").search("hello")``), as
+        redis-py's; its ``pipeline()`` and ``batch_indexer()`` raise
+        :class:`~aio.redis.exceptions.DataError`. See
+        :mod:`aio.redis.commands.search`."""
+        from aio.redis.multidb._search import ActiveDatabaseSearch
+
+        return ActiveDatabaseSearch(self, index_name)
 
     async def transaction(
         self,

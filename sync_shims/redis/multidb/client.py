@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import anyio
 
@@ -44,6 +44,9 @@ from sync_shims.redis.multidb._bridge import (
 )
 from sync_shims.redis.multidb.config import DatabaseConfig, MultiDbConfig, make_database
 from sync_shims.redis.multidb.database import Database, Databases, SyncDatabase
+
+if TYPE_CHECKING:
+    from sync_shims.redis.multidb._search import ActiveDatabaseSearch
 
 __all__ = ("MultiDBClient", "Pipeline", "PubSub")
 
@@ -183,6 +186,15 @@ class MultiDBClient(BlockingClientMixin, RedisTwin):
     def pipeline(self) -> Pipeline:
         """A pipeline: commands queued in this thread, sent by ``execute()``."""
         return Pipeline(self._core.pipeline())
+
+    def ft(self, index_name: str = "idx") -> ActiveDatabaseSearch:
+        """The search commands of the index ``index_name``, each run on the
+        active database, blocking; its ``pipeline()`` and ``batch_indexer()``
+        raise :class:`~aio.redis.exceptions.DataError`. See
+        :mod:`sync_shims.redis.commands.search`."""
+        from sync_shims.redis.multidb._search import ActiveDatabaseSearch
+
+        return ActiveDatabaseSearch(self, index_name)
 
     def transaction(
         self,
