@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from aio.redis._cluster_cache import share_cache
 from aio.redis._cluster_commands import CLUSTER_RESPONSE_CALLBACKS, ClusterCommands
+from aio.redis._cluster_deprecated import warns_deprecated_cluster_args
 from aio.redis._cluster_himport import ClusterHImport, himport_set_on
 from aio.redis._cluster_multikey import ClusterMultiKeyCommands, gather_all
 from aio.redis._cluster_nodes import ClusterNodes
@@ -207,6 +208,7 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
     # (redis-py's blocking cluster, whose nodes have pools, says more).
     _max_connections_words: tuple[str, ...] = ()
 
+    @warns_deprecated_cluster_args
     def __init__(
         self,
         host: str | None = None,

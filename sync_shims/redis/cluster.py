@@ -175,8 +175,9 @@ class RedisCluster(BlockingClientMixin, ClusterModuleCommands, RedisClusterTwin)
         **kwargs: Any,
     ) -> None:
         if kwargs.get("retry") is None:
-            # redis-py's default policy, as this module's (blocking) Retry
-            attempts = kwargs.pop("cluster_error_retry_attempts", 10)
+            # redis-py's default policy, as this module's (blocking) Retry; the
+            # attempts stay in kwargs for the core's DeprecationWarning
+            attempts = kwargs.get("cluster_error_retry_attempts", 10)
             backoff = ExponentialWithJitterBackoff(base=0.01, cap=1.0)
             kwargs["retry"] = Retry(backoff, attempts)
         on_connect = kwargs.get("redis_connect_func")

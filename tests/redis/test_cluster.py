@@ -388,7 +388,8 @@ async def test_startup_nodes_fallback_and_unreachable(redis_cluster: Nodes) -> N
         assert len(client.get_primaries()) == 3
     finally:
         await client.aclose()
-    nobody = RedisCluster(startup_nodes=[dead], cluster_error_retry_attempts=0)
+    with pytest.warns(DeprecationWarning, match="cluster_error_retry_attempts"):
+        nobody = RedisCluster(startup_nodes=[dead], cluster_error_retry_attempts=0)
     with pytest.raises(RedisClusterException, match="cannot be connected"):
         await nobody.initialize()
     await nobody.aclose()
@@ -431,7 +432,8 @@ async def _pipeline_gets(rc: RedisCluster, keys: list[str]) -> list[str]:
 
 async def test_read_from_replicas_without_replicas(redis_cluster: Nodes) -> None:
     host, port = redis_cluster[0]
-    client = RedisCluster(host=host, port=port, read_from_replicas=True)
+    with pytest.warns(DeprecationWarning, match="read_from_replicas"):
+        client = RedisCluster(host=host, port=port, read_from_replicas=True)
     try:
         await client.set("r", "1")
         assert await client.get("r") == b"1"

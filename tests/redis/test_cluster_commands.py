@@ -352,6 +352,6 @@ def test_retry_object_gives_the_retry_count() -> None:
     assert rc.cluster_error_retry_attempts == 7
     rc.set_retry(Retry(NoBackoff(), 2))
     assert rc.cluster_error_retry_attempts == 2
-    assert (
-        RedisCluster(host="h", cluster_error_retry_attempts=4).retry.get_retries() == 4
-    )
+    with pytest.warns(DeprecationWarning, match="cluster_error_retry_attempts"):
+        fewer = RedisCluster(host="h", cluster_error_retry_attempts=4)
+    assert fewer.retry.get_retries() == 4

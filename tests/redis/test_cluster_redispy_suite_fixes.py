@@ -106,7 +106,8 @@ async def test_default_retry_is_redis_py_policy(redis_cluster: Nodes) -> None:
         assert (backoff._base, backoff._cap) == (0.01, 1)
     assert isinstance(ours.retry._backoff, ExponentialWithJitterBackoff)
     assert ours.cluster_error_retry_attempts == 10
-    fewer = RedisCluster(host=host, port=port, cluster_error_retry_attempts=2)
+    with pytest.warns(DeprecationWarning, match="cluster_error_retry_attempts"):
+        fewer = RedisCluster(host=host, port=port, cluster_error_retry_attempts=2)
     assert fewer.retry.get_retries() == 2
 
 

@@ -110,7 +110,8 @@ async def _gets(port: int) -> int:
 
 async def test_read_from_replicas(shard_with_replica: tuple[int, int]) -> None:
     primary, replica = shard_with_replica
-    rc = RedisCluster(host=HOST, port=primary, read_from_replicas=True)
+    with pytest.warns(DeprecationWarning, match="read_from_replicas"):
+        rc = RedisCluster(host=HOST, port=primary, read_from_replicas=True)
     try:
         await rc.initialize()
         assert [n.port for n in rc.get_primaries()] == [primary]

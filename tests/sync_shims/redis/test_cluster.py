@@ -353,7 +353,10 @@ def test_errors_match_redis_py(
     dead = _closed_port()
     with pytest.raises(redispy.exceptions.RedisClusterException):
         redispy_cluster.RedisCluster(host=host, port=dead)
-    with pytest.raises(shim.RedisClusterException, match="cannot be connected"):
+    with (
+        pytest.raises(shim.RedisClusterException, match="cannot be connected"),
+        pytest.warns(DeprecationWarning, match="cluster_error_retry_attempts"),
+    ):
         RedisCluster(host=host, port=dead, cluster_error_retry_attempts=0)
 
 
