@@ -143,13 +143,16 @@ class MultiDBClient(CoreCommands):
     async def aclose(self) -> None:
         """Stop the background health checks (waiting for them to end), close
         the health-check clients, the pub/sub and every database's client."""
-        await self._background.aclose()
-        await self._health_check_policy.close()
-        pubsub = self.command_executor.active_pubsub
-        if pubsub is not None:
-            await pubsub.aclose()
-        for database, _ in self._databases:
-            await database.client.aclose()
+        # Shielded: a caller cancelled while closing must not leave the
+        # remaining clients' connections open (each close is bounded).
+        with anyio.CancelScope(shield=True):
+            await self._background.aclose()
+            await self._health_check_policy.close()
+            pubsub = self.command_executor.active_pubsub
+            if pubsub is not None:
+                await pubsub.aclose()
+            for database, _ in self._databases:
+                await database.client.aclose()
 
     async def _ensure_initialized(self) -> None:
         if not self.initialized:
@@ -257,6 +260,7 @@ class MultiDBClient(CoreCommands):
             await self._check_db_health(database)
         except UnhealthyDatabaseException:
             if not skip_initial_health_check:
+                await self._health_check_policy.release(database)
                 await database.client.aclose()
                 raise
         highest, _ = self._databases.get_top_n(1)[0]
@@ -283,6 +287,7 @@ class MultiDBClient(CoreCommands):
         :raises ValueError: it is not one of the client's databases.
         """
         weight = self._databases.remove(database)
+        await self._health_check_policy.release(database)
         highest, highest_weight = self._databases.get_top_n(1)[0]
         if highest_weight <= weight and highest.circuit.state == State.CLOSED:
             await self.command_executor.set_active_database(

@@ -157,6 +157,10 @@ class HealthCheckPolicy(ABC):
     async def close(self) -> None:
         """Close every health-check client."""
 
+    async def release(self, database: Any) -> None:  # noqa: B027 - optional hook
+        """Close the health-check client of ``database``, which left the client
+        (a policy without clients of its own has nothing to do)."""
+
 
 async def _gather(calls: list[Callable[[], Awaitable[bool]]]) -> list[Any]:
     """Run ``calls`` concurrently; each result, or the exception it raised."""
@@ -178,7 +182,9 @@ class AbstractHealthCheckPolicy(HealthCheckPolicy):
     """Concurrent checks with timeouts, and one health-check client per database."""
 
     def __init__(self) -> None:
-        self._clients: dict[int, AsyncRedisClientT] = {}
+        # By id, with the database itself: held, its id cannot be reused by
+        # another database (which would be checked on this one's server).
+        self._clients: dict[int, tuple[Any, AsyncRedisClientT]] = {}
 
     async def execute(self, health_checks: list[HealthCheck], database: Any) -> bool:
         def timed(check: HealthCheck) -> Callable[[], Awaitable[bool]]:
@@ -197,14 +203,22 @@ class AbstractHealthCheckPolicy(HealthCheckPolicy):
         return True
 
     async def get_client(self, database: Any) -> AsyncRedisClientT:
-        client = self._clients.get(id(database))
-        if client is None:
-            client = _health_check_client(database.client)
-            self._clients[id(database)] = client
-        return client
+        entry = self._clients.get(id(database))
+        if entry is None:
+            entry = (database, _health_check_client(database.client))
+            self._clients[id(database)] = entry
+        return entry[1]
+
+    async def release(self, database: Any) -> None:
+        entry = self._clients.pop(id(database), None)
+        if entry is not None:
+            await self._close_clients([entry[1]])
 
     async def close(self) -> None:
-        clients, self._clients = list(self._clients.values()), {}
+        entries, self._clients = list(self._clients.values()), {}
+        await self._close_clients([client for _, client in entries])
+
+    async def _close_clients(self, clients: list[AsyncRedisClientT]) -> None:
         for client in clients:
             try:
                 await client.aclose()
