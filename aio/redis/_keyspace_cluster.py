@@ -25,6 +25,8 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+import anyio
+
 from aio.redis._cluster_pubsub import _wait_any
 from aio.redis._keyspace_base import (
     AbstractAsyncKeyspaceNotifications,
@@ -171,7 +173,18 @@ class AsyncClusterKeyspaceNotifications(AbstractAsyncKeyspaceNotifications):
             except Exception:
                 await self._cleanup_node(node.name)
                 failed.append(node.name)
+            except BaseException:
+                await self._drop_half_subscribed(node.name)
+                raise
         self._retry_later(failed, "Subscribing")
+
+    async def _drop_half_subscribed(self, node_name: str) -> None:
+        # Cancelled mid-subscription: what the node got is unknown, and a
+        # pub/sub kept would never be caught up. Dropped, the node is
+        # subscribed to everything by the next subscription or read.
+        with anyio.CancelScope(shield=True):
+            await self._cleanup_node(node_name)
+        self._retry_at = asyncio.get_running_loop().time()
 
     async def _execute_unsubscribe(
         self, patterns: list[str], exact_channels: list[str]
@@ -313,6 +326,9 @@ class AsyncClusterKeyspaceNotifications(AbstractAsyncKeyspaceNotifications):
                     except Exception:
                         await self._cleanup_node(name)
                         failed.append(name)
+                    except BaseException:
+                        await self._drop_half_subscribed(name)
+                        raise
             self._retry_at = None
             if failed:
                 self._retry_at = asyncio.get_running_loop().time() + RETRY_INTERVAL
