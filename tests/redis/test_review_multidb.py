@@ -5,11 +5,19 @@ reused for another database."""
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+from typing import Any
 
 import anyio
 import pytest
 
+from aio.redis import Redis
 from aio.redis.multidb.client import MultiDBClient
+from aio.redis.multidb.healthcheck import LagAwareHealthCheck
 from tests.redis.multidb_setup import clients_connected
 from tests.redis.test_multidb import Factory, make_config, wait_for
 
@@ -63,3 +71,58 @@ async def test_a_health_check_client_is_held_with_its_database(
         await hc_client.ping()
         await policy.release(database)
         assert await policy.get_client(database) is not hc_client
+
+
+class SlowApi:
+    """A Redis Enterprise REST API whose bdb list takes a while; it records the
+    Host header of each request (one server, reached by two names)."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str]] = []
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                api.requests.append((self.path, self.headers["Host"].split(":")[0]))
+                if self.path == "/v1/bdbs":
+                    time.sleep(0.3)  # both checks are waiting here at once
+                    bdbs = [
+                        {"uid": 1, "endpoints": [{"dns_name": "a.db", "addr": []}]},
+                        {"uid": 2, "endpoints": [{"dns_name": "b.db", "addr": []}]},
+                    ]
+                    body = json.dumps(bdbs).encode()
+                else:
+                    body = b"{}"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+
+
+async def test_concurrent_lag_aware_checks_ask_their_own_api() -> None:
+    # One LagAwareHealthCheck checks every database, concurrently: each
+    # database's availability must be asked of its own cluster's API.
+    api = SlowApi()
+    thread = threading.Thread(target=api.server.serve_forever, daemon=True)
+    thread.start()
+    check = LagAwareHealthCheck(rest_api_port=api.port, http_timeout=5)
+    databases = [
+        SimpleNamespace(client=Redis(host="a.db"), health_check_url="http://127.0.0.1"),
+        SimpleNamespace(client=Redis(host="b.db"), health_check_url="http://localhost"),
+    ]
+    try:
+        async with anyio.create_task_group() as tg:
+            for database in databases:
+                tg.start_soon(check.check_health, database, database.client)
+    finally:
+        api.server.shutdown()
+        api.server.server_close()
+    asked = {path.split("?")[0]: host for path, host in api.requests}
+    assert asked["/v1/bdbs/1/availability"] == "127.0.0.1"
+    assert asked["/v1/bdbs/2/availability"] == "localhost"

@@ -76,8 +76,8 @@ class RestClient:
             context.load_cert_chain(cert_file, key_file, password)
         return context
 
-    def _get(self, path: str, expect_json: bool) -> Any:
-        base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+    def _get(self, path: str, expect_json: bool, base_url: str) -> Any:
+        base = base_url if base_url.endswith("/") else base_url + "/"
         url = urljoin(base, path.lstrip("/"))
         headers = {"Accept": "application/json"}
         if self._auth_basic is not None:
@@ -97,10 +97,15 @@ class RestClient:
             raise HttpError(status, url, body.decode("utf-8", "replace"))
         return json.loads(body) if expect_json else body
 
-    async def get(self, path: str, expect_json: bool = True) -> Any:
-        """GET ``path`` under :attr:`base_url`: its JSON, or its body.
+    async def get(
+        self, path: str, expect_json: bool = True, base_url: str | None = None
+    ) -> Any:
+        """GET ``path`` under ``base_url`` (default :attr:`base_url`): its JSON,
+        or its body. Checks of several databases share one client and run
+        concurrently: each passes its own ``base_url``.
 
         :raises HttpError: the status is not 2xx or 3xx.
         :raises OSError: the API could not be reached (``URLError``).
         """
-        return await anyio.to_thread.run_sync(self._get, path, expect_json)
+        base = self.base_url if base_url is None else base_url
+        return await anyio.to_thread.run_sync(self._get, path, expect_json, base)

@@ -444,11 +444,11 @@ class LagAwareHealthCheck(AbstractHealthCheck):
             db_host = core.get_nodes()[0].host
         else:
             db_host = core.get_connection_kwargs()["host"]
-        self._http_client.base_url = (
-            f"{database.health_check_url}:{self._rest_api_port}"
-        )
+        # Not stored in the shared client: the checks of the other databases
+        # run concurrently, against their own APIs.
+        api = f"{database.health_check_url}:{self._rest_api_port}"
         matching = None
-        for bdb in await self._http_client.get("/v1/bdbs"):
+        for bdb in await self._http_client.get("/v1/bdbs", base_url=api):
             # The last bdb with an endpoint on the host, as redis-py.
             for endpoint in bdb["endpoints"]:
                 if endpoint["dns_name"] == db_host or db_host in endpoint["addr"]:
@@ -461,5 +461,6 @@ class LagAwareHealthCheck(AbstractHealthCheck):
             f"/v1/bdbs/{matching['uid']}/availability"
             f"?extend_check=lag&availability_lag_tolerance_ms={self._lag_aware_tolerance}",
             expect_json=False,
+            base_url=api,
         )
         return True
