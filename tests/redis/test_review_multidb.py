@@ -16,10 +16,11 @@ import anyio
 import pytest
 
 from aio.redis import Redis
+from aio.redis.multidb.circuit import State
 from aio.redis.multidb.client import MultiDBClient
 from aio.redis.multidb.healthcheck import LagAwareHealthCheck
 from tests.redis.multidb_setup import clients_connected
-from tests.redis.test_multidb import Factory, make_config, wait_for
+from tests.redis.test_multidb import Factory, active_port, make_config, wait_for
 
 pytestmark = pytest.mark.filterwarnings("ignore:MultiDBClient is an experimental")
 
@@ -126,3 +127,38 @@ async def test_concurrent_lag_aware_checks_ask_their_own_api() -> None:
     asked = {path.split("?")[0]: host for path, host in api.requests}
     assert asked["/v1/bdbs/1/availability"] == "127.0.0.1"
     assert asked["/v1/bdbs/2/availability"] == "localhost"
+
+
+async def test_clients_of_one_config_do_not_count_each_others_failures(
+    private_redis_server: Factory,
+) -> None:
+    # The config's dispatcher is shared: a failure of one client's command
+    # must not reach the other client's failure detectors (which would open
+    # its healthy database's circuit and fail it over).
+    primary, secondary = private_redis_server(), private_redis_server()
+    config = make_config([primary, secondary], [1.0, 0.5], health_check_interval=60)
+    async with MultiDBClient(config) as first, MultiDBClient(config) as second:
+        assert active_port(first) == active_port(second) == primary.port
+        broken: Any = second.get_databases()[0][0].client
+        broken.connection_pool.connection_kwargs["port"] = secondary.port + 1
+        await broken.connection_pool.disconnect()
+        with anyio.fail_after(10):
+            assert await second.set("k", "v")  # on its secondary, after a failure
+        assert active_port(second) == secondary.port
+        assert first.get_databases()[0][0].circuit.state == State.CLOSED
+        assert await first.set("k", "v")
+        assert active_port(first) == primary.port
+
+
+async def test_closed_clients_leave_the_config_dispatcher_as_it_was(
+    private_redis_server: Factory,
+) -> None:
+    server = private_redis_server()
+    config = make_config([server], [1.0])
+    dispatcher: Any = config.event_dispatcher
+    before = {event: list(found) for event, found in dispatcher._listeners.items()}
+    for _ in range(3):
+        async with MultiDBClient(config) as client:
+            await client.ping()
+    after = {event: found for event, found in dispatcher._listeners.items() if found}
+    assert after == before

@@ -145,6 +145,7 @@ class MultiDBClient(CoreCommands):
         the health-check clients, the pub/sub and every database's client."""
         # Shielded: a caller cancelled while closing must not leave the
         # remaining clients' connections open (each close is bounded).
+        self.command_executor.unregister_listeners()
         with anyio.CancelScope(shield=True):
             await self._background.aclose()
             await self._health_check_policy.close()

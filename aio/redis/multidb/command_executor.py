@@ -364,7 +364,7 @@ class DefaultCommandExecutor(BaseCommandExecutor, AsyncCommandExecutor):
                 # new database, whose circuit the detectors would open.
                 return
             await self._event_dispatcher.dispatch_async(
-                AsyncOnCommandsFailEvent(cmds, error)
+                AsyncOnCommandsFailEvent(cmds, error, command_executor=self)
             )
 
         # The first try without the retry's wrapper, then its awaitable loop
@@ -390,14 +390,18 @@ class DefaultCommandExecutor(BaseCommandExecutor, AsyncCommandExecutor):
             await detector.register_command_execution(cmd)
 
     def _setup_event_dispatcher(self) -> None:
-        self._event_dispatcher.register_listeners(
-            {
-                AsyncOnCommandsFailEvent: [
-                    RegisterCommandFailure(self._failure_detectors)
-                ],
-                AsyncActiveDatabaseChanged: [
-                    CloseConnectionOnActiveDatabaseChanged(),
-                    ResubscribeOnActiveDatabaseChanged(),
-                ],
-            }
-        )
+        self._own_listeners: dict[type[object], list[Any]] = {
+            AsyncOnCommandsFailEvent: [
+                RegisterCommandFailure(self._failure_detectors, self)
+            ],
+            AsyncActiveDatabaseChanged: [
+                CloseConnectionOnActiveDatabaseChanged(),
+                ResubscribeOnActiveDatabaseChanged(),
+            ],
+        }
+        self._event_dispatcher.register_listeners(self._own_listeners)
+
+    def unregister_listeners(self) -> None:
+        """Take this executor's listeners off the dispatcher (the client
+        closes): a config's dispatcher outlives its clients."""
+        self._event_dispatcher.unregister_listeners(self._own_listeners)

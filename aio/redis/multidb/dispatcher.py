@@ -145,4 +145,22 @@ class OnCommandsFailEvent:
 
 
 class AsyncOnCommandsFailEvent(OnCommandsFailEvent):
-    """:class:`OnCommandsFailEvent` of the asyncio client."""
+    """:class:`OnCommandsFailEvent` of the asyncio client.
+
+    :param command_executor: the executor whose command failed (clients made
+        from one config share its dispatcher: each counts its own failures).
+    """
+
+    def __init__(
+        self,
+        commands: tuple[object, ...],
+        exception: Exception,
+        command_executor: object = None,
+    ) -> None:
+        super().__init__(commands, exception)
+        self._command_executor = command_executor
+
+    @property
+    def command_executor(self) -> object:
+        """The executor whose command failed (None: not told)."""
+        return self._command_executor

@@ -114,10 +114,20 @@ class CloseConnectionOnActiveDatabaseChanged(AsyncEventListenerInterface):
 class RegisterCommandFailure(AsyncEventListenerInterface):
     """Hand failed commands to the failure detectors."""
 
-    def __init__(self, failure_detectors: list[AsyncFailureDetector]) -> None:
+    def __init__(
+        self,
+        failure_detectors: list[AsyncFailureDetector],
+        command_executor: object = None,
+    ) -> None:
         self._failure_detectors = failure_detectors
+        self._command_executor = command_executor
 
     async def listen(self, event: object) -> None:
         assert isinstance(event, OnCommandsFailEvent)
+        source = getattr(event, "command_executor", None)
+        if None not in (source, self._command_executor) and (
+            source is not self._command_executor
+        ):
+            return  # another client's failure (the dispatcher is shared)
         for detector in self._failure_detectors:
             await detector.register_failure(event.exception, event.commands)
