@@ -319,8 +319,13 @@ class AbstractKeyspaceNotifications(KeyspaceNotificationsInterface):
         return notification
 
     def _run_handlers(self) -> None:
-        while self._pending:
-            handler, notification = self._pending.popleft()
+        # Taken, not looked at first: readers in other threads empty the
+        # same queue.
+        while True:
+            try:
+                handler, notification = self._pending.popleft()
+            except IndexError:
+                return
             handler(notification)
 
     def listen(self) -> Iterator[KeyNotification]:
