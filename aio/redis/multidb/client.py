@@ -44,6 +44,7 @@ import anyio
 from aio.redis.commands import CoreCommands
 from aio.redis.exceptions import DataError
 from aio.redis.multidb._background import BackgroundTasks
+from aio.redis.multidb._fork import abandon, track_client
 from aio.redis.multidb._pipeline import HIMPORT_UNSUPPORTED, Pipeline
 from aio.redis.multidb._pubsub import PubSub
 from aio.redis.multidb.circuit import CircuitBreaker, State
@@ -64,7 +65,11 @@ from aio.redis.multidb.exception import (
     UnhealthyDatabaseException,
 )
 from aio.redis.multidb.failure_detector import AsyncFailureDetector
-from aio.redis.multidb.healthcheck import HealthCheck, HealthCheckPolicy
+from aio.redis.multidb.healthcheck import (
+    AbstractHealthCheckPolicy,
+    HealthCheck,
+    HealthCheckPolicy,
+)
 
 if TYPE_CHECKING:
     from aio.redis.multidb._search import ActiveDatabaseSearch
@@ -129,6 +134,9 @@ class MultiDBClient(CoreCommands):
         self._background = BackgroundTasks()
         self._watched: set[int] = set()
         self._checks_scheduled = False
+        # Set in a forked child: the background jobs start again on next use.
+        self._resume_after_fork = False
+        track_client(self)
 
     def __repr__(self) -> str:
         return f"<MultiDBClient databases={[db for db, _ in self._databases]}>"
@@ -160,6 +168,38 @@ class MultiDBClient(CoreCommands):
             async with self._init_lock:
                 if not self.initialized:
                     await self.initialize()
+        elif self._resume_after_fork:
+            async with self._init_lock:
+                if self._resume_after_fork:
+                    await self._resume_background()
+
+    def _after_fork_in_child(self) -> None:
+        # The parent's loop is not the child's: its background tasks and the
+        # health-check clients' sockets are left to it (see _fork).
+        parent = self._background
+        parent._closed, parent._group = True, None  # its finalizer: a no-op
+        self._background = BackgroundTasks()
+        self._checks_scheduled = False
+        self._init_lock = anyio.Lock()
+        self._hc_lock = anyio.Lock()
+        policy = self._health_check_policy
+        if isinstance(policy, AbstractHealthCheckPolicy):
+            abandon(parent, *policy.forget_clients())
+        self._resume_after_fork = self.initialized
+
+    async def _resume_background(self) -> None:
+        await self._background.start()
+        if not self._checks_scheduled:
+            self._schedule_health_checks()
+        for database, _ in self._databases:
+            # Their timers and checks were the parent's.
+            if database.circuit.state == State.OPEN:
+                self._half_open_later(database.circuit)
+            elif database.circuit.state == State.HALF_OPEN:
+                self._on_circuit_state_change(
+                    database, database.circuit, State.OPEN, State.HALF_OPEN
+                )
+        self._resume_after_fork = False
 
     async def initialize(self) -> None:
         """Health-check every database, start the background checks and choose
@@ -446,13 +486,15 @@ class MultiDBClient(CoreCommands):
             logger.warning(
                 "Database %s is unreachable. Failover has been initiated.", database
             )
-
-            async def half_open() -> None:
-                if circuit.state == State.OPEN:
-                    circuit.state = State.HALF_OPEN
-
-            self._background.call_later(
-                circuit.grace_period, half_open, "multidb grace period"
-            )
+            self._half_open_later(circuit)
         if old_state != State.CLOSED and new_state == State.CLOSED:
             logger.info("Database %s is reachable again.", database)
+
+    def _half_open_later(self, circuit: CircuitBreaker) -> None:
+        async def half_open() -> None:
+            if circuit.state == State.OPEN:
+                circuit.state = State.HALF_OPEN
+
+        self._background.call_later(
+            circuit.grace_period, half_open, "multidb grace period"
+        )

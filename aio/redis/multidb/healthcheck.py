@@ -209,6 +209,12 @@ class AbstractHealthCheckPolicy(HealthCheckPolicy):
             self._clients[id(database)] = entry
         return entry[1]
 
+    def forget_clients(self) -> list[AsyncRedisClientT]:
+        """Forget the health-check clients without closing them (a forked
+        child: their sockets are the parent's); new ones are made on use."""
+        entries, self._clients = list(self._clients.values()), {}
+        return [client for _, client in entries]
+
     async def release(self, database: Any) -> None:
         entry = self._clients.pop(id(database), None)
         if entry is not None:
