@@ -162,3 +162,20 @@ async def test_closed_clients_leave_the_config_dispatcher_as_it_was(
             await client.ping()
     after = {event: found for event, found in dispatcher._listeners.items() if found}
     assert after == before
+
+
+async def test_removing_the_active_database_when_the_next_one_is_unhealthy(
+    private_redis_server: Factory,
+) -> None:
+    # The next database by weight has an open circuit: the active one, removed,
+    # must not stay active (its commands would go to a removed database).
+    servers = [private_redis_server() for _ in range(3)]
+    config = make_config(servers, [1.0, 0.5, 0.2], health_check_interval=60)
+    async with MultiDBClient(config) as client:
+        first, second, third = (db for db, _ in client.get_databases())
+        assert active_port(client) == servers[0].port
+        second.circuit.state = State.OPEN
+        await client.remove_database(first)
+        assert client.command_executor.active_database is third
+        assert await client.set("k", "v")
+        assert active_port(client) == servers[2].port

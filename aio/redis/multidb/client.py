@@ -26,7 +26,9 @@ Differences from redis-py: the half-open check comes after the circuit's own
 ``grace_period`` (redis-py waits its default, 60 s, whatever the config says);
 leaving ``async with client.pipeline()`` does not close the client; failure
 detectors added later are attached to the executor; :meth:`MultiDBClient.aclose`
-closes every database's client and waits for the background tasks to end.
+closes every database's client and waits for the background tasks to end;
+removing the active database while the next by weight is unhealthy makes the
+healthy one of highest weight active (redis-py's stays on the removed one).
 
 .. versionadded:: 0.1
 """
@@ -323,7 +325,7 @@ class MultiDBClient(CoreCommands):
 
     async def remove_database(self, database: AsyncDatabase) -> None:
         """Remove a database; the healthy one of highest weight becomes active
-        if the removed one weighed as much or more.
+        if the removed one weighed as much or more (or was the active one).
 
         :raises ValueError: it is not one of the client's databases.
         """
@@ -334,6 +336,15 @@ class MultiDBClient(CoreCommands):
             await self.command_executor.set_active_database(
                 highest, GeoFailoverReason.MANUAL
             )
+        elif self.command_executor.active_database is database:
+            # The next by weight is unhealthy: the healthy one of highest
+            # weight, rather than commands going on to the removed database.
+            for candidate, _ in self._databases:
+                if candidate.circuit.state == State.CLOSED:
+                    await self.command_executor.set_active_database(
+                        candidate, GeoFailoverReason.MANUAL
+                    )
+                    break
 
     async def update_database_weight(
         self, database: AsyncDatabase, weight: float
