@@ -504,6 +504,22 @@ class PubSub(PubSubTwin):
         async ``PubSub.reset``)."""
         self.close()
 
+    def close(self) -> None:
+        """Unsubscribe from everything, forget the handlers, release the connection."""
+        super().close()
+        self._handlers.clear()
+
+    def _follow(self, async_pubsub: AsyncPubSub) -> None:
+        """Read the subscriptions from ``async_pubsub`` from now on (the
+        multi-database client's pub/sub moves to another database's)."""
+        self._async = async_pubsub
+
+    def _subscribed(self, key: Any) -> bool:
+        core = self._async
+        return (
+            key in core.channels or key in core.patterns or key in core.shard_channels
+        )
+
     @property
     def connection(self) -> Connection | None:
         """The dedicated connection (None until the first subscription)."""
@@ -529,6 +545,11 @@ class PubSub(PubSubTwin):
     def _register(
         self, args: tuple[Any, ...], handlers: dict[str, Handler]
     ) -> list[Any]:
+        # As redis-py's channels dict: a handler lives while its channel is
+        # subscribed (the core drops a name when its unsubscribe is confirmed),
+        # and subscribing again without one takes the old one away.
+        for key in [k for k in self._handlers if not self._subscribed(k)]:
+            del self._handlers[key]
         names: list[Any] = []
         for arg in args:
             # redis-py 8's ``Subscription(name, handler)`` (any object with a
@@ -536,14 +557,18 @@ class PubSub(PubSubTwin):
             name, handler = getattr(arg, "name", arg), getattr(arg, "handler", None)
             if isinstance(arg, str | bytes | bytearray | memoryview):
                 name, handler = arg, None
-            if handler is not None:
-                self._handlers[self._key(name)] = handler
+            self._set_handler(name, handler)
             names.append(name)
         for key, handler in handlers.items():
-            if handler is not None:
-                self._handlers[self._key(key)] = handler
+            self._set_handler(key, handler)
             names.append(key)
         return names
+
+    def _set_handler(self, name: Any, handler: Handler | None) -> None:
+        if handler is None:
+            self._handlers.pop(self._key(name), None)
+        else:
+            self._handlers[self._key(name)] = handler
 
     def subscribe(self, *args: Any, **kwargs: Handler) -> None:
         """Subscribe to channels (names or ``Subscription(name, handler)``);
@@ -569,6 +594,10 @@ class PubSub(PubSubTwin):
         )
         handler = self._handlers.get(key)
         if handler is None:
+            return message
+        if not self._subscribed(key):
+            # Unsubscribed (confirmed) since: the handler went with it.
+            del self._handlers[key]
             return message
         handler(message)
         return None

@@ -290,6 +290,15 @@ class PubSub:
         return call(self._executor.execute_pubsub_method, method, *args, **kwargs)
 
     @property
+    def _dispatcher(self) -> BlockingPubSub:
+        # The handlers live while their subscriptions do, and those are the
+        # active database's pub/sub's, which a failover replaces.
+        active = self._executor.active_pubsub
+        if active is not None:
+            self._handlers._follow(active)
+        return self._handlers
+
+    @property
     def subscribed(self) -> bool:
         """Whether anything is subscribed."""
         active = self._executor.active_pubsub
@@ -321,15 +330,15 @@ class PubSub:
 
     def subscribe(self, *args: Any, **kwargs: Any) -> None:
         """Subscribe to channels (keywords name a channel's handler)."""
-        self._call("subscribe", *self._handlers._register(args, kwargs))
+        self._call("subscribe", *self._dispatcher._register(args, kwargs))
 
     def psubscribe(self, *args: Any, **kwargs: Any) -> None:
         """Subscribe to patterns (keywords name a pattern's handler)."""
-        self._call("psubscribe", *self._handlers._register(args, kwargs))
+        self._call("psubscribe", *self._dispatcher._register(args, kwargs))
 
     def ssubscribe(self, *args: Any, **kwargs: Any) -> None:
         """Subscribe to shard channels."""
-        self._call("ssubscribe", *self._handlers._register(args, kwargs))
+        self._call("ssubscribe", *self._dispatcher._register(args, kwargs))
 
     def unsubscribe(self, *args: Any) -> None:
         """Unsubscribe from channels (all when none is named)."""
@@ -353,7 +362,7 @@ class PubSub:
             ignore_subscribe_messages=ignore_subscribe_messages,
             timeout=timeout,
         )
-        return self._handlers._dispatch(message)
+        return self._dispatcher._dispatch(message)
 
     def get_sharded_message(
         self, ignore_subscribe_messages: bool = False, timeout: float | None = 0.0
