@@ -179,3 +179,32 @@ async def test_removing_the_active_database_when_the_next_one_is_unhealthy(
         assert client.command_executor.active_database is third
         assert await client.set("k", "v")
         assert active_port(client) == servers[2].port
+
+
+async def test_failover_periods_ignore_wall_clock_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The executor counts one failover attempt per delay period. A wall-clock
+    # step (NTP, a suspended VM) must neither end a period early nor stretch it.
+    from aio.redis.multidb.exception import (
+        NoValidDatabaseException,
+        TemporaryUnavailableException,
+    )
+    from aio.redis.multidb.failover import DefaultFailoverStrategyExecutor
+
+    class NoDatabase:
+        async def database(self) -> Any:
+            raise NoValidDatabaseException("none")
+
+    executor = DefaultFailoverStrategyExecutor(
+        NoDatabase(),  # type: ignore[arg-type]
+        failover_attempts=2,
+        failover_delay=60,
+    )
+    wall = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: wall[0])
+    for _ in range(5):
+        with pytest.raises(TemporaryUnavailableException):
+            await executor.execute()
+        wall[0] += 3600  # an hour per call, by the wall clock only
+    assert executor._failover_counter == 1

@@ -138,7 +138,8 @@ class DefaultFailoverStrategyExecutor(FailoverStrategyExecutor):
 
     def _count_attempt(self) -> None:
         # One attempt per delay period, however often the strategy is asked.
-        now = time.time()
+        # A monotonic clock: a wall-clock step must not end or stretch a period.
+        now = time.monotonic()
         if self._next_attempt_ts == 0:
             self._next_attempt_ts = now + self._failover_delay
             self._failover_counter += 1
