@@ -866,7 +866,15 @@ class Connection(ConnectionMaintenance):
 
     async def execute(self, args: tuple[Any, ...], options: dict[str, Any]) -> Any:
         """Connect if needed, send one command and return its raw reply."""
-        if self._transport is None:
+        transport = self._transport
+        if transport is None:
+            await self.connect()
+        elif transport.is_closing():
+            # The server closed it (its EOF is read) and the loss is not
+            # reported yet: connect again rather than write into a closed
+            # transport, as redis-py's pool replaces a connection that has
+            # become readable (EOF) before handing it out.
+            await self.disconnect(nowait=True)
             await self.connect()
         elif self.health_check_interval:
             await self.check_health()

@@ -11,7 +11,13 @@ import pytest
 
 import aio
 from aio.proto.resp import Push, encode_reply
-from aio.redis import Connection, ConnectionError, ResponseError, TimeoutError
+from aio.redis import (
+    Connection,
+    ConnectionError,
+    Redis,
+    ResponseError,
+    TimeoutError,
+)
 from aio.redis.driver_info import DriverInfo
 from aio.redis.exceptions import ExecAbortError, NoScriptError
 
@@ -264,3 +270,25 @@ async def test_hello3_folds_auth_and_setname(fake_server: Any) -> None:
         ]
     ]
     await conn.disconnect()
+
+
+async def test_command_reconnects_when_server_close_is_not_yet_reported(
+    redis_url: str,
+) -> None:
+    # The server's close (CLIENT KILL, a restart) is read by the transport,
+    # which closes, but the loss reaches the connection one loop iteration
+    # later: a command sent in between must get a new connection, even with
+    # no retry policy (redis-py's pool would find the socket readable, EOF,
+    # and reconnect before handing it out).
+    r = Redis.from_url(redis_url, retry=None)
+    try:
+        assert await r.set("closing", "v")
+        [conn] = list(r.connection_pool._available)
+        transport = conn._transport
+        assert transport is not None
+        transport.close()  # closing; connection_lost comes on a later iteration
+        assert await r.get("closing") == b"v"
+        assert conn._transport is not transport and conn.is_connected
+    finally:
+        await r.delete("closing")
+        await r.aclose()
