@@ -33,7 +33,8 @@ from aio.redis._cluster_route import (
 )
 from aio.redis._cluster_slots import ClusterNode
 from aio.redis._cluster_transaction import ClusterTransaction, load_scripts
-from aio.redis._core import _EMPTY_WHEN_BARE, NEVER_DECODE, empty_response_option
+from aio.redis._connection import NEVER_DECODE
+from aio.redis._core import _EMPTY_WHEN_BARE, empty_response_option
 from aio.redis._pipeline import NOT_SENT, Command, _arg_text, pipeline_results
 from aio.redis._types import ResponseT
 from aio.redis.commands import CoreCommands

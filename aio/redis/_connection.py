@@ -80,6 +80,9 @@ from aio.redis.retry import Retry, resolve_retry
 
 __all__ = ("Connection", "SSLConnection", "UnixDomainSocketConnection")
 
+#: redis-py's option for a reply kept in bytes even with ``decode_responses``.
+NEVER_DECODE = "NEVER_DECODE"
+
 logger = logging.getLogger("aio.redis")
 
 #: Extra seconds a blocking command (BLPOP, XREAD BLOCK, ...) may take beyond its own
@@ -867,14 +870,10 @@ class Connection(ConnectionMaintenance):
     async def execute(self, args: tuple[Any, ...], options: dict[str, Any]) -> Any:
         """Connect if needed, send one command and return its raw reply."""
         transport = self._transport
-        if transport is None:
-            await self.connect()
-        elif transport.is_closing():
-            # The server closed it (its EOF is read) and the loss is not
-            # reported yet: connect again rather than write into a closed
-            # transport, as redis-py's pool replaces a connection that has
-            # become readable (EOF) before handing it out.
-            await self.disconnect(nowait=True)
+        # A transport that is closing (the server's close read, the loss not yet
+        # reported) is replaced rather than written into, as redis-py's pool
+        # replaces a connection that has become readable (EOF).
+        if transport is None or transport.is_closing():
             await self.connect()
         elif self.health_check_interval:
             await self.check_health()
@@ -885,7 +884,7 @@ class Connection(ConnectionMaintenance):
             timeout = self.command_timeout(options)
         self._write(self._pack(args))
         future = self._enqueue(
-            1, timeout, None if "NEVER_DECODE" in options else self._encoding, False
+            1, timeout, None if NEVER_DECODE in options else self._encoding, False
         )
         if self._protocol is not None and self._protocol.paused:
             await self.drain()
@@ -904,7 +903,7 @@ class Connection(ConnectionMaintenance):
         future = self.send_requests(
             commands,
             timeout=self.command_timeout(options) if self.socket_timeout else None,
-            decode="NEVER_DECODE" not in options,
+            decode=NEVER_DECODE not in options,
         )
         await self.drain()
         return await future

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aio.redis._connection import (
+    NEVER_DECODE,
     Connection,
     SSLConnection,
     UnixDomainSocketConnection,
@@ -62,8 +63,6 @@ _R = TypeVar("_R", bound="RedisCore")
 #: redis-py's option: the value to return when the server refuses the command
 #: (``mget([])`` passes ``[]``), instead of raising its ResponseError.
 EMPTY_RESPONSE = "EMPTY_RESPONSE"
-#: redis-py's option for a reply kept in bytes even with ``decode_responses``.
-NEVER_DECODE = "NEVER_DECODE"
 
 #: redis-py 8's defaults (``redis/_defaults.py``): ten retries after the first
 #: failure, full-jitter exponential backoff from 10 ms capped at 1 s.

@@ -27,13 +27,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aio.redis._connection import Connection
-from aio.redis._core import (
-    _CLIENT_OPTIONS,
-    EMPTY_RESPONSE,
-    NEVER_DECODE,
-    empty_response_option,
-)
+from aio.redis._connection import NEVER_DECODE, Connection
+from aio.redis._core import _CLIENT_OPTIONS, EMPTY_RESPONSE, empty_response_option
 from aio.redis.exceptions import (
     ConnectionError,
     ExecAbortError,

@@ -292,3 +292,28 @@ async def test_command_reconnects_when_server_close_is_not_yet_reported(
     finally:
         await r.delete("closing")
         await r.aclose()
+
+
+async def test_connect_over_a_closing_transport_fails_its_waiters(
+    redis_url: str,
+) -> None:
+    # connect() on a transport that is closing but whose loss is not yet
+    # reported replaces it; a reply awaited on the old one must fail (the loss
+    # is reported while the new transport opens), not be dropped with the old
+    # transport and waited for for ever.
+    r = Redis.from_url(redis_url, retry=None)
+    try:
+        await r.ping()
+        [conn] = list(r.connection_pool._available)
+        old = conn._transport
+        assert old is not None
+        waiter = conn.send_request(("BLPOP", "never-pushed", 0))
+        old.close()
+        await conn.connect()
+        assert waiter.done()
+        with pytest.raises(ConnectionError):
+            waiter.result()
+        assert conn.is_connected and conn._transport is not old
+        assert await conn.execute(("PING",), {}) == b"PONG"
+    finally:
+        await r.aclose()
