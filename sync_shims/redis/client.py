@@ -595,10 +595,6 @@ class PubSub(PubSubTwin):
         handler = self._handlers.get(key)
         if handler is None:
             return message
-        if not self._subscribed(key):
-            # Unsubscribed (confirmed) since: the handler went with it.
-            del self._handlers[key]
-            return message
         handler(message)
         return None
 
