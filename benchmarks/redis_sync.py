@@ -13,7 +13,10 @@ Redis on 127.0.0.1:6379, database 11, keys under ``bench:``. Cases:
 
 The number is commands per second (higher is better). ``aio.redis (async)`` is the
 async client awaited in its own loop: the floor without any thread hand-off, in
-its own group (no ratio).
+its own group (no ratio). ``sketch: aio.proto.resp, blocking socket`` is
+:mod:`benchmarks._resp_blocking`: aio's sans-I/O RESP core driven from the calling
+thread, with none of a client's features: the ceiling a blocking shell over the
+core could reach, also without a ratio.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ SUITE = Suite(
 )
 
 HOST, PORT, DB = "127.0.0.1", 6379, 11
+SKETCH = "sketch: aio.proto.resp, blocking socket"
 
 
 def contenders() -> list[Contender]:
@@ -48,6 +52,7 @@ def contenders() -> list[Contender]:
         Contender("aio sync_shims.redis", is_ours=True, dist="aio-stack"),
         Contender("redis-py", dist="redis", requires=("redis",), also=("hiredis",)),
         Contender("aio.redis (async)", is_ours=True, dist="aio-stack", group="async"),
+        Contender(SKETCH, is_ours=True, dist="aio-stack", group="sketch"),
     ]
 
 
@@ -82,6 +87,16 @@ def contender_session(contender: Contender, run: RunInfo) -> Iterator[object]:
     if contender.name == "aio.redis (async)":
         yield None  # measure() runs its own loop
         return
+    if contender.name == SKETCH:
+        from benchmarks._resp_blocking import BlockingRESP
+
+        sketch = BlockingRESP(HOST, PORT, DB)
+        try:
+            yield sketch
+        finally:
+            sketch.execute_command("DEL", "bench:k", "bench:big")
+            sketch.close()
+        return
     if contender.name == "redis-py":
         import redis
 
@@ -98,7 +113,18 @@ def contender_session(contender: Contender, run: RunInfo) -> Iterator[object]:
         client.close()
 
 
-def _run_sync(client: Any, kind: str, n: int) -> float:
+def _run_sketch(client: Any, kind: str, n: int) -> float:
+    if kind == "pipe":
+        start = time.perf_counter()
+        for _ in range(n):
+            client.execute_many([("SET", "bench:k", i) for i in range(1000)])
+        return 1000 * n / (time.perf_counter() - start)
+    return _run_sync(client, kind, n, command=client.execute_command)
+
+
+def _run_sync(client: Any, kind: str, n: int, command: Any = None) -> float:
+    if command is not None:  # the sketch has no set()/get(): raw commands
+        client = _RawCommands(command)
     if kind == "seq":
         value = b"x" * 16
         start = time.perf_counter()
@@ -121,6 +147,19 @@ def _run_sync(client: Any, kind: str, n: int) -> float:
         if len(client.get("bench:big")) != len(big):
             raise Unavailable("wrong reply length")
     return 2 * n / (time.perf_counter() - start)
+
+
+class _RawCommands:
+    """``set``/``get`` spelt as raw commands, for the sketch."""
+
+    def __init__(self, command: Any) -> None:
+        self._command = command
+
+    def set(self, key: str, value: bytes) -> Any:
+        return self._command("SET", key, value)
+
+    def get(self, key: str) -> Any:
+        return self._command("GET", key)
 
 
 async def _run_async(kind: str, n: int) -> float:
@@ -161,4 +200,6 @@ def measure(contender: Contender, case: Case, run: RunInfo) -> float:
     n = _quick_n(case, run.quick)
     if contender.name == "aio.redis (async)":
         return asyncio.run(_run_async(kind, n))
+    if contender.name == SKETCH:
+        return _run_sketch(run.session, kind, n)
     return _run_sync(run.session, kind, n)
