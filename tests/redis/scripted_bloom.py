@@ -18,7 +18,15 @@ from tests.redis.docs_example import example_in
 from tests.redis.scripted_case import SAME, RepliesByProtocol
 from tests.redis.scripted_server import OK
 
-__all__ = ("CASES", "FAMILIES", "Case", "doc_example", "shown")
+__all__ = (
+    "CASES",
+    "FAMILIES",
+    "HELPER_CALLS",
+    "Case",
+    "doc_example",
+    "helper_outcome",
+    "shown",
+)
 
 #: The accessors, as ``r.bf()``...
 FAMILIES = ("bf", "cf", "cms", "topk", "tdigest")
@@ -276,6 +284,45 @@ CASES: tuple[Case, ...] = (
         [3.0, -INF],
     ),
 )
+
+
+#: Calls of the static ``append_*`` option spellers of redis-py's
+#: ``AbstractBloom`` (every one, each with and without its option), as
+#: ``(name, arguments after params)``; the pair helpers with sequences of one
+#: length (on unequal ones aio refuses, see ``test_mismatched_*``).
+HELPER_CALLS: tuple[tuple[str, tuple[Any, ...]], ...] = (
+    ("append_items", (["a", b"b", 3],)),
+    ("append_items", ((),)),
+    ("append_error", (0.01,)),
+    ("append_error", (None,)),
+    ("append_capacity", (1000,)),
+    ("append_capacity", (None,)),
+    ("append_expansion", (2,)),
+    ("append_expansion", (None,)),
+    ("append_no_scale", (True,)),
+    ("append_no_scale", (False,)),
+    ("append_no_scale", (None,)),
+    ("append_weights", ([1, 2.5],)),
+    ("append_weights", ([],)),
+    ("append_no_create", (True,)),
+    ("append_no_create", (False,)),
+    ("append_no_create", (None,)),
+    ("append_items_and_increments", (["a", "b"], [1, 2])),
+    ("append_items_and_increments", ([], [])),
+    ("append_values_and_weights", ([1.5, 2.5], [3, 4])),
+    ("append_max_iterations", (20,)),
+    ("append_max_iterations", (None,)),
+    ("append_bucket_size", (4,)),
+    ("append_bucket_size", (None,)),
+)
+
+
+def helper_outcome(owner: Any, name: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Call ``owner.<name>(params, *args)`` (a class or an object) on a fresh
+    ``params``: (its return value, the params after)."""
+    params: list[Any] = ["key"]
+    returned = getattr(owner, name)(params, *args)
+    return returned, params
 
 
 def shown(value: Any) -> Any:

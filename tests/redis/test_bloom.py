@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import redis.asyncio as redispy
+import redis.commands.bf as theirs_bf
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,7 +36,16 @@ from aio.redis.commands.bf import (
 )
 from aio.redis.commands.bf._replies import bloom_callbacks, number_list, to_float
 from tests.redis import scripted_oracle as oracle
-from tests.redis.scripted_bloom import CASES, DUMP, FAMILIES, Case, doc_example, shown
+from tests.redis.scripted_bloom import (
+    CASES,
+    DUMP,
+    FAMILIES,
+    HELPER_CALLS,
+    Case,
+    doc_example,
+    helper_outcome,
+    shown,
+)
 from tests.redis.scripted_oracle import Maker
 from tests.redis.scripted_server import OK, ScriptedServer
 
@@ -194,6 +204,64 @@ async def test_objects_as_redispy(server: ScriptedServer) -> None:
         assert bf.AsyncBFBloom is BFBloom and bf.AsyncTDigestBloom is TDigestBloom
         assert BFBloom.reserve is BFBloom.create
         assert bf.BF_ADD == "BF.ADD" and bf.TDIGEST_BYREVRANK == "TDIGEST.BYREVRANK"
+
+
+#: The names of ``redis.commands.bf`` an object of a family may be an instance
+#: of; ``BFBloom``... are left out, being aio's ``AsyncBFBloom``... as well.
+ASYNC_BLOOM_CLASSES = (
+    "AbstractBloom",
+    "BFCommands",
+    "CFCommands",
+    "CMSCommands",
+    "TOPKCommands",
+    "TDigestCommands",
+    "AsyncBFBloom",
+    "AsyncCFBloom",
+    "AsyncCMSBloom",
+    "AsyncTOPKBloom",
+    "AsyncTDigestBloom",
+)
+
+
+async def test_objects_are_instances_as_redispy(server: ScriptedServer) -> None:
+    """Of ``AbstractBloom`` (which holds the ``append_*`` helpers), their
+    command mixin and their class, as redis-py's, on a client and a pipeline."""
+
+    def relations(mod: Any, client: Any) -> dict[tuple[str, str, str], bool]:
+        return {
+            (where, family, name): isinstance(
+                family_of(owner, family), getattr(mod, name)
+            )
+            for where, owner in (("client", client), ("pipeline", client.pipeline()))
+            for family in FAMILIES
+            for name in ASYNC_BLOOM_CLASSES
+        }
+
+    theirs = redispy.Redis(port=server.port)
+    async with Redis(port=server.port) as r:
+        assert relations(bf, r) == relations(theirs_bf, theirs)
+    await theirs.aclose()
+
+
+def test_static_helper_names_as_redispy() -> None:
+    def helpers(cls: type) -> set[str]:
+        return {name for name in dir(cls) if name.startswith("append_")}
+
+    wanted = helpers(theirs_bf.AbstractBloom)
+    assert {name for name, _ in HELPER_CALLS} == wanted
+    assert helpers(bf.AbstractBloom) == wanted
+    for name in wanted:
+        assert isinstance(inspect.getattr_static(bf.AbstractBloom, name), staticmethod)
+
+
+@pytest.mark.parametrize(("name", "args"), HELPER_CALLS)
+def test_static_helpers_as_redispy(name: str, args: tuple[Any, ...]) -> None:
+    """Each ``append_*`` appends what redis-py's does, on ``AbstractBloom`` and
+    on each command object's class."""
+    expected = helper_outcome(theirs_bf.AbstractBloom, name, args)
+    owners = (bf.AbstractBloom, BFBloom, CFBloom, CMSBloom, TOPKBloom, TDigestBloom)
+    for owner in owners:
+        assert helper_outcome(owner, name, args) == expected
 
 
 def _queue(pipe: Any) -> None:

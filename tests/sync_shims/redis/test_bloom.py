@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import redis
+import redis.commands.bf as theirs
 
 import sync_shims.redis as shim
 from aio.redis import DataError, InvalidResponse
@@ -29,7 +31,16 @@ from sync_shims.redis.commands.bf import (
 )
 from sync_shims.redis.commands.bf.commands import BF_ADD, TOPKCommands
 from sync_shims.redis.commands.bf.info import CFInfo
-from tests.redis.scripted_bloom import CASES, DUMP, FAMILIES, Case, doc_example, shown
+from tests.redis.scripted_bloom import (
+    CASES,
+    DUMP,
+    FAMILIES,
+    HELPER_CALLS,
+    Case,
+    doc_example,
+    helper_outcome,
+    shown,
+)
 from tests.redis.scripted_server import OK, ScriptedServer
 from tests.sync_shims.redis import scripted_oracle as oracle
 from tests.sync_shims.redis.scripted_oracle import LIBS
@@ -82,6 +93,95 @@ def test_objects(server: ScriptedServer) -> None:
         server.script([b"a", 3])
         assert r.topk().list("t", withcount=True) == ["a", 3]
         assert server.received == [[b"TOPK.LIST", b"t", b"WITHCOUNT"]]
+
+
+#: The names of ``redis.commands.bf`` an object of a family may be an instance of.
+BLOOM_CLASSES = (
+    "AbstractBloom",
+    "BFCommands",
+    "CFCommands",
+    "CMSCommands",
+    "TOPKCommands",
+    "TDigestCommands",
+    "BFBloom",
+    "CFBloom",
+    "CMSBloom",
+    "TOPKBloom",
+    "TDigestBloom",
+)
+
+
+def test_objects_are_instances_as_redispy(server: ScriptedServer) -> None:
+    """Of redis-py's ``AbstractBloom`` (which holds the ``append_*``
+    helpers), its command mixin and its own class, on a client and a pipeline;
+    the classes relate as redis-py's do."""
+
+    def relations(mod: Any, client: Any) -> dict[tuple[str, str], bool]:
+        pipe = client.pipeline()
+        found = {
+            (f"{where}.{family}", name): isinstance(
+                getattr(owner, family)(), getattr(mod, name)
+            )
+            for where, owner in (("client", client), ("pipeline", pipe))
+            for family in FAMILIES
+            for name in BLOOM_CLASSES
+        }
+        found |= {
+            (sub, name): issubclass(getattr(mod, sub), getattr(mod, name))
+            for sub in BLOOM_CLASSES
+            for name in BLOOM_CLASSES
+        }
+        pipe.reset()
+        return found
+
+    with (
+        shim.Redis(port=server.port) as ours,
+        redis.Redis(port=server.port) as them,
+    ):
+        assert relations(bf, ours) == relations(theirs, them)
+        assert isinstance(ours.bf(), bf.AbstractBloom)
+
+
+def test_static_helper_names_as_redispy() -> None:
+    def helpers(cls: type) -> set[str]:
+        return {name for name in dir(cls) if name.startswith("append_")}
+
+    wanted = helpers(theirs.AbstractBloom)
+    assert {name for name, _ in HELPER_CALLS} == wanted
+    with shim.Redis() as r:
+        for family in FAMILIES:
+            assert helpers(type(getattr(r, family)())) == wanted
+
+
+@pytest.mark.parametrize(("name", "args"), HELPER_CALLS)
+def test_static_helpers_as_redispy(
+    server: ScriptedServer, name: str, args: tuple[Any, ...]
+) -> None:
+    """Each helper appends what redis-py's does, called on the class or on an
+    object (no command sent); it is the core's function, not a copy."""
+    with (
+        shim.Redis(port=server.port) as ours,
+        redis.Redis(port=server.port) as them,
+    ):
+        for family in FAMILIES:
+            theirs_obj, ours_obj = getattr(them, family)(), getattr(ours, family)()
+            expected = helper_outcome(theirs_obj, name, args)
+            assert helper_outcome(ours_obj, name, args) == expected
+            assert helper_outcome(type(ours_obj), name, args) == expected
+            assert getattr(ours_obj, name) is getattr(bf.AbstractBloom, name)
+    assert helper_outcome(bf.AbstractBloom, name, args) == expected
+
+
+def test_static_pair_helpers_refuse_unequal_lengths() -> None:
+    """redis-py drops extra increments or raises IndexError; the helpers here
+    (the core's) refuse, as the commands that use them do."""
+    with shim.Redis() as r:
+        cms = r.cms()
+        for name in ("append_items_and_increments", "append_values_and_weights"):
+            params: list[Any] = []
+            with pytest.raises(DataError, match="differ in length"):
+                getattr(cms, name)(params, ["a", "b"], [1])
+            assert params == []
 
 
 def _queue(pipe: Any) -> None:

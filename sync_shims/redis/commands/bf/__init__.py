@@ -7,7 +7,10 @@ redis-py's names, arguments and results; behaviour and reply conversion are
 :mod:`aio.redis.commands.bf`'s. The command is built in the calling thread, so
 bad arguments raise and ``topk().count``'s ``DeprecationWarning`` is issued
 there, as in redis-py. The command names are constants here too
-(``BF_ADD == "BF.ADD"``).
+(``BF_ADD == "BF.ADD"``). As redis-py's, each object is an
+:class:`AbstractBloom` (aio's, which is ``redis.commands.bf.AbstractBloom``
+here) and so has its static ``append_*`` option spellers; the command mixins
+(``BFCommands``...) are not.
 """
 
 from __future__ import annotations
@@ -98,21 +101,21 @@ class _BlockingBloom:
         return result
 
 
-class BFBloom(_BlockingBloom, BFCommands):
+class BFBloom(_BlockingBloom, BFCommands, AbstractBloom):
     """The Bloom filter commands of a blocking client or pipeline (``r.bf()``)."""
 
     _ASYNC = AsyncBFBloom
     commandmixin = BFCommands
 
 
-class CFBloom(_BlockingBloom, CFCommands):
+class CFBloom(_BlockingBloom, CFCommands, AbstractBloom):
     """The cuckoo filter commands of a blocking client or pipeline (``r.cf()``)."""
 
     _ASYNC = AsyncCFBloom
     commandmixin = CFCommands
 
 
-class CMSBloom(_BlockingBloom, CMSCommands):
+class CMSBloom(_BlockingBloom, CMSCommands, AbstractBloom):
     """The count-min sketch commands of a blocking client or pipeline
     (``r.cms()``)."""
 
@@ -120,14 +123,14 @@ class CMSBloom(_BlockingBloom, CMSCommands):
     commandmixin = CMSCommands
 
 
-class TOPKBloom(_BlockingBloom, TOPKCommands):
+class TOPKBloom(_BlockingBloom, TOPKCommands, AbstractBloom):
     """The top-k commands of a blocking client or pipeline (``r.topk()``)."""
 
     _ASYNC = AsyncTOPKBloom
     commandmixin = TOPKCommands
 
 
-class TDigestBloom(_BlockingBloom, TDigestCommands):
+class TDigestBloom(_BlockingBloom, TDigestCommands, AbstractBloom):
     """The t-digest commands of a blocking client or pipeline (``r.tdigest()``)."""
 
     _ASYNC = AsyncTDigestBloom
