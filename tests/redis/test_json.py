@@ -337,6 +337,25 @@ async def test_bad_arguments_raise_data_error(
     assert server.received == []
 
 
+async def test_nx_with_xx_message_as_redispy(
+    server: ScriptedServer, clients: dict[str, Maker]
+) -> None:
+    """redis-py's words (its class is a bare Exception; aio's DataError), on
+    a client and on a pipeline."""
+    server.script()
+    raised = await oracle_raises(clients, lambda j: j.set("k", ".", 1, nx=1, xx=1))
+    assert str(raised["aio"]) == str(raised["redis-py"])
+    assert "but not both" in str(raised["aio"])
+    messages = set()
+    for make in clients.values():
+        pipe = make().pipeline()
+        with pytest.raises(Exception) as info:
+            pipe.json().set("k", "$", [], nx=True, xx=True)
+        messages.add(str(info.value))
+    assert messages == {str(raised["redis-py"])}
+    assert server.received == []
+
+
 async def test_invalid_json_reply_bytes(
     server: ScriptedServer, clients: dict[str, Maker]
 ) -> None:

@@ -219,6 +219,26 @@ def test_bad_input_raises_in_the_calling_thread(
     assert server.received == []
 
 
+def test_nx_with_xx_message_as_redispy(
+    server: ScriptedServer, clients: dict[str, Callable[..., Any]]
+) -> None:
+    """redis-py's words, on a client and a pipeline (its class is a bare
+    Exception; the facade's DataError)."""
+    server.script()
+    messages: dict[str, set[str]] = {}
+    for lib, make in clients.items():
+        r = make()
+        for j in (r.json(), r.pipeline().json()):
+            with pytest.raises(Exception) as info:
+                j.set("k", "$", {"a": 1}, nx=True, xx=True)
+            messages.setdefault(lib, set()).add(str(info.value))
+            if lib == "sync_shims":
+                assert isinstance(info.value, shim.DataError)
+    assert messages["sync_shims"] == messages["redis-py"]
+    assert len(messages["redis-py"]) == 1
+    assert server.received == []
+
+
 def test_deprecated_methods_warn_before_sending(
     server: ScriptedServer, clients: dict[str, Callable[..., Any]], wire: int
 ) -> None:

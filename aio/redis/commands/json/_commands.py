@@ -273,7 +273,8 @@ class JSONCommands(CommandsBase):
         pieces: list[Any] = [name, str(path), self._encode(obj)]
         if nx and xx:
             raise DataError(
-                "nx and xx are mutually exclusive: use one, the other or neither"
+                "nx and xx are mutually exclusive: use one, the other or "
+                "neither - but not both"
             )
         if nx:
             pieces.append("NX")
