@@ -36,6 +36,7 @@ from sync_shims.redis._client_mixin import (
     BlockingPipelineMixin,
 )
 from sync_shims.redis._fork import track_client
+from sync_shims.redis._worker import PollingThread
 from sync_shims.redis.commands.modules import ModuleCommands
 from sync_shims.redis.connection import (
     DEFAULT,
@@ -642,22 +643,51 @@ class PubSub(PubSubTwin):
         daemon: bool = False,
         exception_handler: Callable[[BaseException, PubSub, PubSubWorkerThread], None]
         | None = None,
+        pubsub: PubSub | None = None,
+        sharded_pubsub: bool = False,
     ) -> PubSubWorkerThread:
         """Start a thread that feeds every message to its handler; ``.stop()`` it.
 
+        :param sleep_time: how long each read waits.
+        :param daemon: make the thread a daemon.
+        :param exception_handler: called with an error, the pub/sub and the
+            thread; without one, the error ends the thread.
+        :param pubsub: the pub/sub the thread reads (this one by default); the
+            handlers checked are still this one's.
+        :param sharded_pubsub: read with :meth:`get_sharded_message`.
         :raises PubSubError: a subscription has no handler.
         """
-        for name in (*self._async.channels, *self._async.patterns):
-            if self._key(name) not in self._handlers:
-                raise PubSubError(f"Channel: '{name}' has no handler registered")
-        thread = PubSubWorkerThread(self, sleep_time, daemon, exception_handler)
+        # As redis-py: channels, then patterns, then shard channels.
+        for kind, names in (
+            ("Channel", self._async.channels),
+            ("Pattern", self._async.patterns),
+            ("Shard Channel", self._async.shard_channels),
+        ):
+            for name in names:
+                if self._key(name) not in self._handlers:
+                    raise PubSubError(f"{kind}: '{name}' has no handler registered")
+        thread = PubSubWorkerThread(
+            self if pubsub is None else pubsub,
+            sleep_time,
+            daemon=daemon,
+            exception_handler=exception_handler,
+            sharded_pubsub=sharded_pubsub,
+        )
         thread.start()
         return thread
 
 
-class PubSubWorkerThread(threading.Thread):
+class PubSubWorkerThread(PollingThread["PubSub"]):
     """The thread of :meth:`PubSub.run_in_thread`: reads until :meth:`stop`,
-    then closes the pub/sub."""
+    then closes the pub/sub.
+
+    :param pubsub: the pub/sub it reads.
+    :param sleep_time: how long each read waits.
+    :param daemon: make the thread a daemon.
+    :param exception_handler: called with an error, the pub/sub and the thread;
+        without one, the error ends the thread.
+    :param sharded_pubsub: read with :meth:`PubSub.get_sharded_message`.
+    """
 
     def __init__(
         self,
@@ -666,31 +696,27 @@ class PubSubWorkerThread(threading.Thread):
         daemon: bool = False,
         exception_handler: Callable[[BaseException, PubSub, PubSubWorkerThread], None]
         | None = None,
+        sharded_pubsub: bool = False,
     ) -> None:
-        super().__init__(daemon=daemon)
+        super().__init__(daemon, exception_handler)
         self.pubsub = pubsub
         self.sleep_time = sleep_time
-        self.exception_handler = exception_handler
-        self._running = threading.Event()
+        self.sharded_pubsub = sharded_pubsub
 
-    def run(self) -> None:
-        if self._running.is_set():
-            return
-        self._running.set()
-        while self._running.is_set():
-            try:
-                self.pubsub.get_message(
-                    ignore_subscribe_messages=True, timeout=self.sleep_time
+    def _start_reading(self) -> tuple[PubSub, Callable[[], object]]:
+        pubsub, sleep_time = self.pubsub, self.sleep_time
+
+        def read_once() -> object:
+            # sharded_pubsub is looked up on every read, as redis-py does.
+            if self.sharded_pubsub:
+                return pubsub.get_sharded_message(
+                    ignore_subscribe_messages=True, timeout=sleep_time
                 )
-            except BaseException as exc:
-                if self.exception_handler is None:
-                    raise
-                self.exception_handler(exc, self.pubsub, self)
-        self.pubsub.close()
+            return pubsub.get_message(
+                ignore_subscribe_messages=True, timeout=sleep_time
+            )
 
-    def stop(self) -> None:
-        """Stop after the current wait (at most ``sleep_time`` seconds)."""
-        self._running.clear()
+        return pubsub, read_once
 
 
 def from_url(url: str, **kwargs: Any) -> Redis:

@@ -43,6 +43,7 @@ from aio.redis.keyspace_notifications import (
     get_channel_type,
 )
 from sync_shims._portal import call
+from sync_shims.redis._worker import PollingThread
 
 if TYPE_CHECKING:
     from sync_shims.redis.client import Redis
@@ -396,9 +397,15 @@ class AbstractKeyspaceNotifications(KeyspaceNotificationsInterface):
         return False
 
 
-class KeyspaceWorkerThread(threading.Thread):
+class KeyspaceWorkerThread(PollingThread[KeyspaceNotificationsInterface]):
     """The thread of :meth:`~AbstractKeyspaceNotifications.run_in_thread`: reads
     notifications for their handlers until :meth:`stop`, then closes the manager.
+
+    :param notifications: the manager it reads.
+    :param poll_timeout: how long each read waits.
+    :param daemon: make the thread a daemon.
+    :param exception_handler: called with an error, the manager and the thread;
+        without one, the error ends the thread.
     """
 
     def __init__(
@@ -408,32 +415,21 @@ class KeyspaceWorkerThread(threading.Thread):
         daemon: bool = False,
         exception_handler: ExceptionHandlerT | None = None,
     ) -> None:
-        super().__init__()
-        self.daemon = daemon
+        super().__init__(daemon, exception_handler)
         self.notifications = notifications
         self.poll_timeout = poll_timeout
-        self.exception_handler = exception_handler
-        self._running = threading.Event()
 
-    def run(self) -> None:
-        """Read until stopped (errors go to the exception handler)."""
-        if self._running.is_set():
-            return
-        self._running.set()
-        while self._running.is_set():
-            try:
-                _ = self.notifications.get_message(
-                    ignore_subscribe_messages=True, timeout=self.poll_timeout
-                )
-            except Exception as exc:
-                if self.exception_handler is None:
-                    raise
-                self.exception_handler(exc, self.notifications, self)
-        self.notifications.close()
+    def _start_reading(
+        self,
+    ) -> tuple[KeyspaceNotificationsInterface, Callable[[], object]]:
+        notifications, poll_timeout = self.notifications, self.poll_timeout
 
-    def stop(self) -> None:
-        """Stop after the current read (at most ``poll_timeout`` seconds)."""
-        self._running.clear()
+        def read_once() -> object:
+            return notifications.get_message(
+                ignore_subscribe_messages=True, timeout=poll_timeout
+            )
+
+        return notifications, read_once
 
 
 class KeyspaceNotifications(AbstractKeyspaceNotifications):

@@ -274,3 +274,50 @@ def test_names_as_redis_py() -> None:
         assert name in shim.__all__
         assert getattr(shim, name) is getattr(shim_ksn, name)
     assert shim.keyspace_notifications is shim_ksn
+
+
+@pytest.mark.parametrize("mod", MODULES)
+def test_run_in_thread_exception_handler_gets_every_error(
+    mod: str, server: tuple[str, int], prefix: str
+) -> None:
+    # As redis-py: what a handler raises, SystemExit included, goes to the
+    # exception handler with the manager and the thread, and the loop goes on.
+    redis_mod = importlib.import_module(mod)
+    client = redis_mod.Redis(host=server[0], port=server[1], db=DB)
+    ksn = client.keyspace_notifications(key_prefix=prefix)
+    probed, done = threading.Event(), threading.Event()
+
+    def handler(n: Any) -> None:
+        if n.key == "probe":
+            probed.set()
+        if n.key == "one":
+            raise ValueError(n.key)
+        if n.key == "two":
+            raise SystemExit(2)
+        if n.key == "three":
+            done.set()
+
+    errors: list[tuple[type[BaseException], bool, bool]] = []
+
+    def on_error(exc: BaseException, notifications: Any, thread: Any) -> None:
+        errors.append((type(exc), notifications is ksn, thread is worker))
+
+    ksn.subscribe_keyevent("set", db=DB, handler=handler)
+    deadline = time.monotonic() + 10
+    while not probed.is_set():  # until the subscription is in place
+        assert time.monotonic() < deadline, "the subscription never took effect"
+        client.set(f"{prefix}probe", "1")
+        assert ksn.get_message(timeout=0.3) is None
+    worker = ksn.run_in_thread(
+        poll_timeout=0.05, daemon=True, exception_handler=on_error
+    )
+    for key in ("one", "two", "three"):
+        client.set(f"{prefix}{key}", "1")
+    assert done.wait(10)
+    worker.stop()
+    worker.join(5)
+    assert not worker.is_alive()
+    assert errors == [(ValueError, True, True), (SystemExit, True, True)]
+    assert not ksn.subscribed  # the stopped thread closed it
+    client.delete(*(f"{prefix}{key}" for key in ("probe", "one", "two", "three")))
+    client.close()

@@ -133,3 +133,109 @@ def test_resubscribes_after_connection_loss(r: Any, make: Callable[..., Any]) ->
     make().publish("a", "after")
     assert _next_message(p)["data"] == b"after"
     p.close()
+
+
+def test_run_in_thread_exception_handler_gets_every_error(
+    r: Any, make: Callable[..., Any]
+) -> None:
+    # As redis-py: what a handler raises, SystemExit included, goes to the
+    # exception handler with the pub/sub and the thread, and the loop goes on.
+    p = r.pubsub()
+    done = threading.Event()
+
+    def handler(message: dict[str, Any]) -> None:
+        if message["data"] == b"1":
+            raise ValueError("one")
+        if message["data"] == b"2":
+            raise SystemExit(2)
+        done.set()
+
+    errors: list[tuple[type[BaseException], bool, bool]] = []
+
+    def on_error(exc: BaseException, pubsub: Any, thread: Any) -> None:
+        errors.append((type(exc), pubsub is p, thread is worker))
+
+    p.subscribe(work=handler)
+    assert _next_message(p)["type"] == "subscribe"
+    worker = p.run_in_thread(sleep_time=0.01, daemon=True, exception_handler=on_error)
+    publisher = make()
+    for data in ("1", "2", "3"):
+        publisher.publish("work", data)
+    assert done.wait(5)
+    worker.stop()
+    worker.join(5)
+    assert not worker.is_alive()
+    assert errors == [(ValueError, True, True), (SystemExit, True, True)]
+    assert not p.subscribed  # the stopped thread closed it
+
+
+def test_run_in_thread_error_without_handler_ends_thread(
+    r: Any, make: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The error leaves run(): the thread ends without closing the pub/sub.
+    raised: list[type[BaseException]] = []
+    monkeypatch.setattr(
+        threading, "excepthook", lambda args: raised.append(args.exc_type)
+    )
+    p = r.pubsub()
+
+    def handler(message: dict[str, Any]) -> None:
+        raise ValueError(message["data"])
+
+    p.subscribe(work=handler)
+    assert _next_message(p)["type"] == "subscribe"
+    worker = p.run_in_thread(sleep_time=0.01, daemon=True)
+    make().publish("work", "boom")
+    worker.join(5)
+    assert not worker.is_alive()
+    assert raised == [ValueError]
+    assert p.subscribed
+    p.close()
+
+
+def test_run_in_thread_sharded_and_other_pubsub(
+    r: Any, make: Callable[..., Any]
+) -> None:
+    got: list[bytes] = []
+    done = threading.Event()
+
+    def handler(message: dict[str, Any]) -> None:
+        got.append(message["data"])
+        done.set()
+
+    p = r.pubsub()
+    p.ssubscribe(shard=handler)
+    assert p.get_sharded_message(timeout=5)["type"] == "ssubscribe"
+    starter = r.pubsub()  # reads p, with no subscription of its own
+    worker = starter.run_in_thread(
+        sleep_time=0.01, daemon=True, pubsub=p, sharded_pubsub=True
+    )
+    assert worker.pubsub is p
+    assert worker.sharded_pubsub is True
+    assert worker.sleep_time == 0.01
+    make().spublish("shard", "s1")
+    assert done.wait(5)
+    worker.stop()
+    worker.join(5)
+    assert not worker.is_alive()
+    assert got == [b"s1"]
+    starter.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "shown"),
+    [
+        ("subscribe", "c", "Channel: 'b'c''"),
+        ("psubscribe", "p*", "Pattern: 'b'p*''"),
+        ("ssubscribe", "s", "Shard Channel: 'b's''"),
+    ],
+)
+def test_run_in_thread_names_the_subscription_without_handler(
+    redis_mod: ModuleType, r: Any, kind: str, name: str, shown: str
+) -> None:
+    p = r.pubsub()
+    getattr(p, kind)(name)
+    with pytest.raises(redis_mod.exceptions.PubSubError) as info:
+        p.run_in_thread()
+    assert str(info.value) == f"{shown} has no handler registered"
+    p.close()
