@@ -16,7 +16,11 @@ Contenders:
   type as its own phase (all the SETs, then all the GETs) and reports a rate per
   command type; the number shown is their harmonic mean, commands per second over
   both phases, the unit of the other contenders. A C client with its own costs
-  (it reads a 1 MiB reply 16 KiB at a time): a reference point, not a ceiling.
+  (it reads a 1 MiB reply 16 KiB at a time): a reference point, not a ceiling;
+- ``bare asyncio client``: :mod:`benchmarks._bare_resp`, the issue's yardstick
+  (a bare-bones ``asyncio.Protocol`` RESP client: one connection, aio's
+  sans-I/O encoder and parser, no client features), on the default loop; not
+  run on ``64 tasks`` (it has no pool).
 
 Cases (operations per second, higher is better):
 
@@ -68,6 +72,7 @@ PORT = 6379
 DB = 9
 #: The RESP version every contender speaks (both libraries' default).
 PROTOCOL = 3
+BARE = "bare asyncio client"
 
 
 def contenders() -> list[Contender]:
@@ -97,6 +102,7 @@ def contenders() -> list[Contender]:
             group="uvloop",
         ),
         Contender("redis-benchmark", dist=None),
+        Contender(BARE, dist=None),
     ]
 
 
@@ -115,6 +121,10 @@ def cases() -> list[Case]:
 
 
 def _client(name: str) -> Any:
+    if name == BARE:
+        from benchmarks._bare_resp import BareRESP
+
+        return BareRESP(HOST, PORT, DB)
     if name.startswith("aio"):
         from aio.redis import Redis
 
@@ -293,6 +303,8 @@ def measure(contender: Contender, case: Case, run: RunInfo) -> Sample:
     kind = str(case.params["kind"])
     if contender.name == "redis-benchmark":
         return _redis_benchmark(kind, run.quick)
+    if contender.name == BARE and kind == "conc":
+        raise Unavailable("not applicable: one connection, no pool")
 
     async def main() -> Sample:
         client = _client(contender.name)
