@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aio.proto.resp import Push
-from aio.redis._connection import Connection, resp_version
+from aio.redis._connection import NEVER_DECODE, Connection, resp_version
 from aio.redis.cache import (
     CacheConfig,
     CacheEntry,
@@ -275,7 +275,7 @@ class _CachingConnection(Connection):
         name = args[0]
         if not keys or not isinstance(name, str):
             return False
-        if self.decode_responses and "NEVER_DECODE" in options:
+        if self.decode_responses and NEVER_DECODE in options:
             return False
         tracker = self._cache
         return tracker.is_cachable(name) and tracker.covers(keys)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any
 
-from aio.redis._connection import Connection
+from aio.redis._connection import NEVER_DECODE, Connection
 from aio.redis._core import EMPTY_RESPONSE
 from aio.redis._pool import ConnectionPool
 from aio.redis.exceptions import (
@@ -114,7 +114,7 @@ def node_name(host: str, port: int) -> str:
 
 
 # Options that steer the cluster client, never given to a response callback.
-CLIENT_OPTIONS = ("NEVER_DECODE", "keys", "target_nodes", EMPTY_RESPONSE)
+CLIENT_OPTIONS = (NEVER_DECODE, "keys", "target_nodes", EMPTY_RESPONSE)
 
 
 def convert_reply(

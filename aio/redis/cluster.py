@@ -70,7 +70,12 @@ from aio.redis._cluster_slots import (
     key_slot,
 )
 from aio.redis._cluster_slots import ClusterUnreachableError as _TopologyError
-from aio.redis._connection import Connection, SSLConnection, resp_version
+from aio.redis._connection import (
+    NEVER_DECODE,
+    Connection,
+    SSLConnection,
+    resp_version,
+)
 from aio.redis._core import (
     _EMPTY_WHEN_BARE,
     EMPTY_RESPONSE,
@@ -735,7 +740,7 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
                     )
                 if asking:
                     asking = False
-                    decode = "NEVER_DECODE" not in options
+                    decode = NEVER_DECODE not in options
                     future = conn.send_requests(
                         [("ASKING",), args], timeout=conn.socket_timeout, decode=decode
                     )

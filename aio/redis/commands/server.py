@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from aio.redis import exceptions
+from aio.redis._connection import NEVER_DECODE
 from aio.redis._types import EncodableT, KeysT, KeyT, PatternT, ResponseT
 from aio.redis.commands._base import CommandsBase
 from aio.redis.commands._util import list_or_args, option_word
@@ -380,7 +381,7 @@ class ServerCommands(CommandsBase):
         conn = await pool.get_connection()
         try:
             reply = await conn.execute(
-                ("PSYNC", replicationid, offset), {"NEVER_DECODE": True}
+                ("PSYNC", replicationid, offset), {NEVER_DECODE: True}
             )
         finally:
             await conn.disconnect()

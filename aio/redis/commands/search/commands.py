@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from aio.redis._connection import NEVER_DECODE
 from aio.redis._types import KeyT, ResponseT
 from aio.redis.commands._base import CommandsBase
 from aio.redis.commands._convert import as_list
@@ -385,7 +386,7 @@ class SearchCommands(CommandsBase):
         args, parsed = self._mk_query_args(query, query_params)
         # Field values may be binary (vectors): read as bytes, decoded per field.
         options = {
-            "NEVER_DECODE": True,
+            NEVER_DECODE: True,
             **self._pipeline_options(query=parsed, duration=0),
         }
         started = time.monotonic()
@@ -430,7 +431,7 @@ class SearchCommands(CommandsBase):
         if cursor:
             args += cursor.build_args()
         # Row values may be binary: read as bytes (as redis-py keeps them).
-        options = {"NEVER_DECODE": True, **self._pipeline_options(**marks)}
+        options = {NEVER_DECODE: True, **self._pipeline_options(**marks)}
         sent = self.execute_command(*args, **options)
         return self._then(sent, self._converting(HYBRID_CMD, **marks))
 

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any, Protocol
 
-from aio.redis._connection import resp_version
+from aio.redis._connection import NEVER_DECODE, resp_version
 from aio.redis._types import EncodableT, KeyT, Number, ResponseT
 from aio.redis.commands._base import CommandsBase
 from aio.redis.exceptions import DataError
@@ -303,7 +303,7 @@ class VectorSetCommands(CommandsBase):
         if raw:
             pieces.append("RAW")
             # The blob is bytes; the converter decodes the name itself.
-            options["NEVER_DECODE"] = True
+            options[NEVER_DECODE] = True
             if self._decodes():
                 options[CallbacksOptions.ALLOW_DECODING.value] = True
             options[CallbacksOptions.RAW.value] = True
