@@ -10,6 +10,7 @@ the same exception names (in :mod:`aio.redis.exceptions`, re-exported here).
 from __future__ import annotations
 
 from aio.redis import cache as cache
+from aio.redis import credentials as credentials
 from aio.redis import exceptions as exceptions
 from aio.redis import keyspace_notifications as keyspace_notifications
 from aio.redis import maint_notifications as maint_notifications
@@ -24,8 +25,10 @@ from aio.redis._pool import ConnectionPool as ConnectionPool
 from aio.redis._pubsub import Monitor as Monitor
 from aio.redis._pubsub import PubSub as PubSub
 from aio.redis._script import Script as Script
+from aio.redis._types import Subscription as Subscription
 from aio.redis.backoff import ExponentialBackoff as ExponentialBackoff
 from aio.redis.backoff import NoBackoff as NoBackoff
+from aio.redis.backoff import default_backoff as default_backoff
 from aio.redis.cache import CacheConfig as CacheConfig
 from aio.redis.cache import CacheStats as CacheStats
 from aio.redis.client import Pipeline as Pipeline
@@ -37,8 +40,12 @@ from aio.redis.cluster import ClusterPipeline as ClusterPipeline
 from aio.redis.cluster import ClusterPubSub as ClusterPubSub
 from aio.redis.cluster import RedisCluster as RedisCluster
 from aio.redis.exceptions import AuthenticationError as AuthenticationError
+from aio.redis.exceptions import (
+    AuthenticationWrongNumberOfArgsError as AuthenticationWrongNumberOfArgsError,
+)
 from aio.redis.exceptions import AuthorizationError as AuthorizationError
 from aio.redis.exceptions import BusyLoadingError as BusyLoadingError
+from aio.redis.exceptions import ChildDeadlockedError as ChildDeadlockedError
 from aio.redis.exceptions import ConnectionError as ConnectionError
 from aio.redis.exceptions import DataError as DataError
 from aio.redis.exceptions import InvalidResponse as InvalidResponse
@@ -78,11 +85,13 @@ __all__ = (
     "AsyncKeyspaceNotifications",
     "AsyncKeyspaceNotificationsInterface",
     "AuthenticationError",
+    "AuthenticationWrongNumberOfArgsError",
     "AuthorizationError",
     "BlockingConnectionPool",
     "BusyLoadingError",
     "CacheConfig",
     "CacheStats",
+    "ChildDeadlockedError",
     "ClusterNode",
     "ClusterPipeline",
     "ClusterPubSub",
@@ -118,11 +127,14 @@ __all__ = (
     "SentinelManagedSSLConnection",
     "SlaveNotFoundError",
     "StrictRedis",
+    "Subscription",
     "TimeoutError",
     "UnixDomainSocketConnection",
     "WatchError",
     "WrongTypeError",
     "cache",
+    "credentials",
+    "default_backoff",
     "exceptions",
     "from_url",
     "keyspace_notifications",

@@ -9,7 +9,8 @@ and the pipeline itself on ``Pipeline``.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeAlias
 
@@ -55,6 +56,27 @@ BitfieldOffsetT: TypeAlias = int | str
 TimeoutSecT: TypeAlias = int | float | _StringLikeT
 #: A command's result: awaitable on ``Redis``, the pipeline on ``Pipeline``.
 ResponseT: TypeAlias = Awaitable[Any] | Any
+#: A pub/sub message handler: called with the message dict (the async client
+#: also awaits what a coroutine function returns).
+PubSubHandler: TypeAlias = Callable[[dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A channel or pattern with an optional handler, as redis-py 8's
+    ``redis.Subscription``: ``pubsub.subscribe(Subscription(b"\\xff", handler))``
+    attaches a handler to a name that cannot be a keyword argument.
+
+    :param name: the channel or pattern.
+    :param handler: called with each of its messages instead of returning them
+        from ``get_message()``/``listen()``; None returns them.
+
+    .. versionadded:: 0.1
+    """
+
+    name: ChannelT
+    handler: PubSubHandler | None = None
+
 
 __all__ = (
     "AbsExpiryT",
@@ -72,9 +94,11 @@ __all__ = (
     "KeysT",
     "Number",
     "PatternT",
+    "PubSubHandler",
     "ResponseT",
     "ScriptTextT",
     "StreamIdT",
+    "Subscription",
     "TimeoutSecT",
     "ZScoreBoundT",
 )

@@ -13,16 +13,19 @@ See ``docs/redis.md`` ("Blocking API", "Blocking cluster and sentinel").
 
 from __future__ import annotations
 
+from aio.redis import Subscription as Subscription
 from sync_shims.redis import backoff as backoff
 from sync_shims.redis import cache as cache
 from sync_shims.redis import client as client
 from sync_shims.redis import cluster as cluster
 from sync_shims.redis import connection as connection
+from sync_shims.redis import credentials as credentials
 from sync_shims.redis import exceptions as exceptions
 from sync_shims.redis import keyspace_notifications as keyspace_notifications
 from sync_shims.redis import lock as lock
 from sync_shims.redis import retry as retry
 from sync_shims.redis import sentinel as sentinel
+from sync_shims.redis.backoff import default_backoff as default_backoff
 from sync_shims.redis.client import Pipeline as Pipeline
 from sync_shims.redis.client import PubSub as PubSub
 from sync_shims.redis.client import Redis as Redis
@@ -37,6 +40,11 @@ from sync_shims.redis.connection import SSLConnection as SSLConnection
 from sync_shims.redis.connection import (
     UnixDomainSocketConnection as UnixDomainSocketConnection,
 )
+from sync_shims.redis.credentials import CredentialProvider as CredentialProvider
+from sync_shims.redis.credentials import (
+    UsernamePasswordCredentialProvider as UsernamePasswordCredentialProvider,
+)
+from sync_shims.redis.driver_info import DriverInfo as DriverInfo
 from sync_shims.redis.exceptions import AuthenticationError as AuthenticationError
 from sync_shims.redis.exceptions import (
     AuthenticationWrongNumberOfArgsError as AuthenticationWrongNumberOfArgsError,
@@ -100,6 +108,9 @@ from sync_shims.redis.sentinel import SentinelConnectionPool as SentinelConnecti
 from sync_shims.redis.sentinel import (
     SentinelManagedConnection as SentinelManagedConnection,
 )
+from sync_shims.redis.sentinel import (
+    SentinelManagedSSLConnection as SentinelManagedSSLConnection,
+)
 
 __all__ = (
     "AuthenticationError",
@@ -111,8 +122,10 @@ __all__ = (
     "Connection",
     "ConnectionError",
     "ConnectionPool",
+    "CredentialProvider",
     "CrossSlotTransactionError",
     "DataError",
+    "DriverInfo",
     "ExecAbortError",
     "InvalidPipelineStack",
     "InvalidResponse",
@@ -136,15 +149,20 @@ __all__ = (
     "Sentinel",
     "SentinelConnectionPool",
     "SentinelManagedConnection",
+    "SentinelManagedSSLConnection",
     "StrictRedis",
+    "Subscription",
     "TimeoutError",
     "UnixDomainSocketConnection",
+    "UsernamePasswordCredentialProvider",
     "WatchError",
     "backoff",
     "cache",
     "client",
     "cluster",
     "connection",
+    "credentials",
+    "default_backoff",
     "exceptions",
     "from_url",
     "lock",

@@ -1,7 +1,14 @@
-"""The Redis error tree and the error-reply lookup table (``__all__`` of every
-public module is checked by ``tests/test_exports.py``)."""
+"""The Redis error tree and the error-reply lookup table, and the import surface
+against redis-py's: every name of ``redis.__all__`` in ``sync_shims.redis``, of
+``redis.asyncio.__all__`` in ``aio.redis``, and of ``redis.credentials`` in both
+(that every ``__all__`` names what exists is checked by ``tests/test_exports.py``)."""
 
 from __future__ import annotations
+
+import dataclasses
+import importlib
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -74,3 +81,111 @@ def test_redirect_attributes() -> None:
     error = error_from_reply("MOVED 3999 127.0.0.1:6381")
     assert isinstance(error, MovedError)
     assert (error.slot_id, error.host, error.port) == (3999, "127.0.0.1", 6381)
+
+
+def _public_names(module: ModuleType) -> set[str]:
+    """The classes and functions a redis-py module defines (not what it imports)."""
+    return {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and getattr(value, "__module__", None) == module.__name__
+    }
+
+
+@pytest.mark.parametrize(
+    ("theirs", "ours"),
+    [
+        ("redis", "sync_shims.redis"),
+        ("redis.asyncio", "aio.redis"),
+        ("redis.credentials", "aio.redis.credentials"),
+        ("redis.credentials", "sync_shims.redis.credentials"),
+    ],
+)
+def test_import_surface_covers_redis_py(theirs: str, ours: str) -> None:
+    their_module = importlib.import_module(theirs)
+    our_module = importlib.import_module(ours)
+    names = set(getattr(their_module, "__all__", ())) or _public_names(their_module)
+    assert names, theirs
+    assert sorted(names - set(our_module.__all__)) == []
+    for name in names:
+        assert hasattr(our_module, name), (ours, name)
+
+
+def test_top_level_names_are_the_submodules_objects() -> None:
+    import aio.redis
+    import sync_shims.redis
+    from aio.redis import backoff, credentials, exceptions
+    from sync_shims.redis import credentials as sync_credentials
+    from sync_shims.redis import driver_info, sentinel
+
+    assert sync_credentials.CredentialProvider is credentials.CredentialProvider
+    assert sync_credentials.__all__ == credentials.__all__
+    for name in credentials.__all__:
+        assert getattr(sync_credentials, name) is getattr(credentials, name)
+    for module in (aio.redis, sync_shims.redis):
+        assert module.credentials.__name__.endswith(".redis.credentials")
+        assert module.default_backoff is backoff.default_backoff
+        assert module.Subscription is aio.redis.Subscription
+        for name in ("AuthenticationWrongNumberOfArgsError", "ChildDeadlockedError"):
+            assert getattr(module, name) is getattr(exceptions, name)
+    assert sync_shims.redis.CredentialProvider is credentials.CredentialProvider
+    assert sync_shims.redis.DriverInfo is driver_info.DriverInfo
+    assert (
+        sync_shims.redis.SentinelManagedSSLConnection
+        is sentinel.SentinelManagedSSLConnection
+    )
+
+
+def test_exception_classes_as_redis_py() -> None:
+    import redis.exceptions as theirs
+
+    from aio.redis import exceptions as ours
+
+    for name in ("AuthenticationWrongNumberOfArgsError", "ChildDeadlockedError"):
+        their_cls, our_cls = getattr(theirs, name), getattr(ours, name)
+        their_bases = [
+            c.__name__ for c in their_cls.__mro__ if c.__module__ == theirs.__name__
+        ]
+        our_bases = [
+            c.__name__ for c in our_cls.__mro__ if c.__module__ == ours.__name__
+        ]
+        # ours also derive from RedisError where redis-py's ChildDeadlockedError
+        # is a bare Exception (one root per component)
+        assert set(their_bases) <= set(our_bases), name
+        assert issubclass(our_cls, ours.RedisError)
+
+
+def test_subscription_as_redis_py() -> None:
+    import redis
+
+    from aio.redis import Subscription
+
+    def handler(message: dict[str, Any]) -> None:
+        del message
+
+    for cls in (redis.Subscription, Subscription):
+        sub = cls(b"\xff")
+        assert (sub.name, sub.handler) == (b"\xff", None)
+        assert cls("a", handler) == cls("a", handler)
+        assert hash(cls("a", handler)) == hash(cls("a", handler))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            sub.name = "b"  # type: ignore[misc]
+    assert [f.name for f in dataclasses.fields(Subscription)] == [
+        f.name for f in dataclasses.fields(redis.Subscription)
+    ]
+
+
+async def test_subscription_attaches_a_handler_to_a_binary_channel(r: Any) -> None:
+    from aio.redis import Subscription
+
+    seen: list[dict[str, Any]] = []
+    channel = b"\x80exports-core"
+    async with r.pubsub(ignore_subscribe_messages=True) as p:
+        await p.subscribe(Subscription(channel, seen.append))
+        assert await p.get_message(timeout=1) is None  # the confirmation
+        assert await r.publish(channel, b"hi") == 1
+        assert await p.get_message(timeout=1) is None  # went to the handler
+    assert seen == [
+        {"type": "message", "pattern": None, "channel": channel, "data": b"hi"}
+    ]

@@ -1,0 +1,231 @@
+"""Credential providers (``aio.redis.credentials``) against a private
+``redis-server`` with an ACL user, with redis-py's ``redis.asyncio`` and
+``redis.credentials`` doing the same as the oracle.
+
+The server has a ``default`` password (``--requirepass``) and a user ``app``
+created through ACL SETUSER; each test subclasses the library's own
+``CredentialProvider`` as users do. The example of docs/redis.md
+("Credential providers") runs at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import pytest
+import redis.asyncio as redispy
+import redis.credentials as redispy_credentials
+
+import aio.redis as aio_redis
+from aio.redis import credentials as aio_credentials
+from tests.plugins.fix_redis import PrivateRedis
+from tests.plugins.fix_services import require_service
+from tests.redis.docs_example import example_in
+
+ADMIN_PASSWORD = "admin-s3cret"
+USER, USER_PASSWORD = "app", "app-s3cret"
+
+LIBS = pytest.mark.parametrize(
+    ("lib", "creds"),
+    [(aio_redis, aio_credentials), (redispy, redispy_credentials)],
+    ids=["aio", "redis-py"],
+)
+
+
+@pytest.fixture
+async def server(private_redis_server: Callable[..., PrivateRedis]) -> PrivateRedis:
+    """A private server: ``default`` with a password, and the ACL user ``app``."""
+    server = private_redis_server("--requirepass", ADMIN_PASSWORD)
+    admin = aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
+    try:
+        await admin.acl_setuser(USER, enabled=True, passwords=[f"+{USER_PASSWORD}"], commands=["+@all"], keys=["*"])  # fmt: skip
+    finally:
+        await admin.aclose()
+    return server
+
+
+def _client(lib: ModuleType, server: PrivateRedis, provider: Any) -> Any:
+    # retry=None: a refused AUTH is raised at once, by both libraries
+    return lib.Redis(
+        host=server.host, port=server.port, credential_provider=provider, retry=None
+    )
+
+
+async def _whoami(lib: ModuleType, server: PrivateRedis, provider: Any) -> str:
+    client = _client(lib, server, provider)
+    try:
+        name = await client.acl_whoami()
+    finally:
+        await client.aclose()
+    return name.decode() if isinstance(name, bytes) else str(name)
+
+
+@LIBS
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_subclass_with_a_blocking_source_authenticates(
+    server: PrivateRedis, lib: ModuleType, creds: ModuleType, protocol: int
+) -> None:
+    asked: list[str] = []
+
+    class FromVault(creds.CredentialProvider):  # type: ignore[name-defined,misc]
+        def get_credentials(self) -> tuple[str, str]:
+            asked.append("sync")
+            return USER, USER_PASSWORD
+
+    client = lib.Redis(
+        host=server.host,
+        port=server.port,
+        protocol=protocol,
+        credential_provider=FromVault(),
+    )
+    try:
+        assert await client.acl_whoami() in (USER, USER.encode())
+        # asked anew at every connect (here, after the pool dropped the connection)
+        await client.connection_pool.disconnect()
+        assert await client.ping() is True
+    finally:
+        await client.aclose()
+    # the default get_credentials_async calls get_credentials
+    assert asked == ["sync", "sync"]
+
+
+@LIBS
+async def test_subclass_with_an_async_source_is_awaited(
+    server: PrivateRedis, lib: ModuleType, creds: ModuleType
+) -> None:
+    asked: list[str] = []
+
+    class FromTokenService(creds.CredentialProvider):  # type: ignore[name-defined,misc]
+        def get_credentials(self) -> tuple[str, str]:
+            asked.append("sync")
+            return USER, "not-this-one"
+
+        async def get_credentials_async(self) -> tuple[str, str]:
+            asked.append("async")
+            return USER, USER_PASSWORD
+
+    assert await _whoami(lib, server, FromTokenService()) == USER
+    assert asked == ["async"]
+
+
+@LIBS
+@pytest.mark.parametrize(
+    ("args", "user"),
+    [((USER, USER_PASSWORD), USER), ((None, ADMIN_PASSWORD), "default")],
+    ids=["acl-user", "password-only"],
+)
+async def test_username_password_provider(
+    server: PrivateRedis,
+    lib: ModuleType,
+    creds: ModuleType,
+    args: tuple[str | None, str],
+    user: str,
+) -> None:
+    provider = creds.UsernamePasswordCredentialProvider(*args)
+    assert await _whoami(lib, server, provider) == user
+
+
+@LIBS
+@pytest.mark.parametrize(
+    "args",
+    [(USER, "wrong"), ("nobody", USER_PASSWORD), (None, "wrong")],
+    ids=["wrong-password", "unknown-user", "wrong-default-password"],
+)
+async def test_wrong_credentials_raise_authentication_error(
+    server: PrivateRedis, lib: ModuleType, creds: ModuleType, args: tuple[str, ...]
+) -> None:
+    provider = creds.UsernamePasswordCredentialProvider(*args)
+    with pytest.raises(lib.AuthenticationError) as caught:
+        await _whoami(lib, server, provider)
+    assert "invalid username-password pair" in str(caught.value)
+
+
+@LIBS
+async def test_changed_credentials_apply_at_the_next_connect(
+    server: PrivateRedis, lib: ModuleType, creds: ModuleType
+) -> None:
+    class Rotating(creds.CredentialProvider):  # type: ignore[name-defined,misc]
+        password = USER_PASSWORD
+
+        def get_credentials(self) -> tuple[str, str]:
+            return USER, self.password
+
+    provider = Rotating()
+    client = _client(lib, server, provider)
+    try:
+        assert await client.ping() is True
+        provider.password = "rotated-away"
+        assert await client.ping() is True  # the open connection stays
+        await client.connection_pool.disconnect()
+        with pytest.raises(lib.AuthenticationError):
+            await client.ping()
+    finally:
+        await client.aclose()
+
+
+@LIBS
+async def test_provider_with_no_source_fails_the_connect(
+    server: PrivateRedis,
+    lib: ModuleType,
+    creds: ModuleType,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # redis-py's base logs a warning from its get_credentials_async; ours does not
+    with caplog.at_level(logging.CRITICAL), pytest.raises(NotImplementedError):
+        await _whoami(lib, server, creds.CredentialProvider())
+
+
+@pytest.mark.parametrize("creds", [aio_credentials, redispy_credentials])
+def test_streaming_provider_is_abstract(creds: ModuleType) -> None:
+    with pytest.raises(TypeError, match="abstract"):
+        creds.StreamingCredentialProvider()
+
+    class Streaming(creds.StreamingCredentialProvider):  # type: ignore[name-defined,misc]
+        def __init__(self) -> None:
+            self.callbacks: list[Any] = []
+
+        def get_credentials(self) -> tuple[str, str]:
+            return USER, USER_PASSWORD
+
+        def on_next(self, callback: Any) -> None:
+            self.callbacks.append(callback)
+
+        def on_error(self, callback: Any) -> None:
+            self.callbacks.append(callback)
+
+        def is_streaming(self) -> bool:
+            return False
+
+    provider = Streaming()
+    assert isinstance(provider, creds.CredentialProvider)
+    assert provider.is_streaming() is False
+    provider.on_next(print)
+    assert provider.callbacks == [print]
+
+
+@pytest.mark.parametrize("creds", [aio_credentials, redispy_credentials])
+async def test_username_password_provider_values(creds: ModuleType) -> None:
+    cases: list[tuple[tuple[str | None, ...], tuple[str, ...]]] = [
+        ((USER, "pw"), (USER, "pw")),
+        ((None, "pw"), ("pw",)),
+        (("", "pw"), ("pw",)),
+        ((USER, None), (USER, "")),
+        ((), ("",)),
+    ]
+    for args, expected in cases:
+        provider = creds.UsernamePasswordCredentialProvider(*args)
+        assert provider.get_credentials() == expected
+        assert await provider.get_credentials_async() == expected
+        assert (provider.username, provider.password) == (
+            args[0] if args and args[0] else "",
+            args[1] if len(args) > 1 and args[1] else "",
+        )
+
+
+def test_docs_example(capsys: pytest.CaptureFixture[str]) -> None:
+    require_service("redis")  # the example uses the shared server's ACL
+    exec(compile(example_in("redis.md", "credentials"), "docs/redis.md", "exec"), {"__name__": "doc"})  # fmt: skip
+    assert capsys.readouterr().out.splitlines() == ["docs-credentials-app"]

@@ -1,0 +1,175 @@
+"""Credential providers with the blocking client (``sync_shims.redis.credentials``)
+against a private ``redis-server`` with an ACL user, with redis-py's blocking
+``redis`` and ``redis.credentials`` doing the same as the oracle.
+
+The server has a ``default`` password (``--requirepass``) and a user ``app``
+created through ACL SETUSER; each test subclasses the library's own
+``CredentialProvider`` as users do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import pytest
+import redis
+import redis.credentials as redispy_credentials
+
+import sync_shims.redis
+from sync_shims.redis import credentials as shim_credentials
+from tests.plugins.fix_redis import PrivateRedis
+
+ADMIN_PASSWORD = "admin-s3cret"
+USER, USER_PASSWORD = "app", "app-s3cret"
+
+LIBS = pytest.mark.parametrize(
+    ("lib", "creds"),
+    [(sync_shims.redis, shim_credentials), (redis, redispy_credentials)],
+    ids=["sync_shims", "redis-py"],
+)
+
+
+@pytest.fixture
+def server(private_redis_server: Callable[..., PrivateRedis]) -> PrivateRedis:
+    """A private server: ``default`` with a password, and the ACL user ``app``."""
+    server = private_redis_server("--requirepass", ADMIN_PASSWORD)
+    admin = redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
+    try:
+        admin.acl_setuser(USER, enabled=True, passwords=[f"+{USER_PASSWORD}"], commands=["+@all"], keys=["*"])  # fmt: skip
+    finally:
+        admin.close()
+    return server
+
+
+def _client(lib: ModuleType, server: PrivateRedis, provider: Any, **kwargs: Any) -> Any:
+    # retry=None: a refused AUTH is raised at once, by both libraries
+    return lib.Redis(
+        host=server.host,
+        port=server.port,
+        credential_provider=provider,
+        retry=None,
+        **kwargs,
+    )
+
+
+def _whoami(lib: ModuleType, server: PrivateRedis, provider: Any) -> str:
+    client = _client(lib, server, provider)
+    try:
+        name = client.acl_whoami()
+    finally:
+        client.close()
+    return name.decode() if isinstance(name, bytes) else str(name)
+
+
+def test_the_shim_classes_are_the_async_ones() -> None:
+    import aio.redis.credentials
+
+    assert (
+        shim_credentials.CredentialProvider is aio.redis.credentials.CredentialProvider
+    )
+    assert sync_shims.redis.CredentialProvider is shim_credentials.CredentialProvider
+    assert (
+        sync_shims.redis.UsernamePasswordCredentialProvider
+        is shim_credentials.UsernamePasswordCredentialProvider
+    )
+
+
+@LIBS
+@pytest.mark.parametrize("protocol", [2, 3])
+def test_subclass_authenticates_an_acl_user(
+    server: PrivateRedis, lib: ModuleType, creds: ModuleType, protocol: int
+) -> None:
+    asked: list[str] = []
+
+    class FromVault(creds.CredentialProvider):  # type: ignore[name-defined,misc]
+        def get_credentials(self) -> tuple[str, str]:
+            asked.append(USER)
+            return USER, USER_PASSWORD
+
+    client = _client(lib, server, FromVault(), protocol=protocol)
+    try:
+        assert client.acl_whoami() in (USER, USER.encode())
+        # asked anew at every connect (here, after the pool dropped the connection)
+        client.connection_pool.disconnect()
+        assert client.ping() is True
+    finally:
+        client.close()
+    assert asked == [USER, USER]
+
+
+@LIBS
+@pytest.mark.parametrize(
+    ("args", "user"),
+    [((USER, USER_PASSWORD), USER), ((None, ADMIN_PASSWORD), "default")],
+    ids=["acl-user", "password-only"],
+)
+def test_username_password_provider(
+    server: PrivateRedis,
+    lib: ModuleType,
+    creds: ModuleType,
+    args: tuple[str | None, str],
+    user: str,
+) -> None:
+    provider = creds.UsernamePasswordCredentialProvider(*args)
+    assert _whoami(lib, server, provider) == user
+
+
+@LIBS
+@pytest.mark.parametrize(
+    "args",
+    [(USER, "wrong"), ("nobody", USER_PASSWORD), (None, "wrong")],
+    ids=["wrong-password", "unknown-user", "wrong-default-password"],
+)
+def test_wrong_credentials_raise_authentication_error(
+    server: PrivateRedis, lib: ModuleType, creds: ModuleType, args: tuple[str, ...]
+) -> None:
+    provider = creds.UsernamePasswordCredentialProvider(*args)
+    with pytest.raises(lib.AuthenticationError) as caught:
+        _whoami(lib, server, provider)
+    assert "invalid username-password pair" in str(caught.value)
+
+
+@LIBS
+def test_changed_credentials_apply_at_the_next_connect(
+    server: PrivateRedis, lib: ModuleType, creds: ModuleType
+) -> None:
+    class Rotating(creds.CredentialProvider):  # type: ignore[name-defined,misc]
+        password = USER_PASSWORD
+
+        def get_credentials(self) -> tuple[str, str]:
+            return USER, self.password
+
+    provider = Rotating()
+    client = _client(lib, server, provider)
+    try:
+        assert client.ping() is True
+        provider.password = "rotated-away"
+        assert client.ping() is True  # the open connection stays
+        client.connection_pool.disconnect()
+        with pytest.raises(lib.AuthenticationError):
+            client.ping()
+    finally:
+        client.close()
+
+
+@LIBS
+def test_provider_with_no_source_fails_the_connect(
+    server: PrivateRedis, lib: ModuleType, creds: ModuleType
+) -> None:
+    with pytest.raises(NotImplementedError):
+        _whoami(lib, server, creds.CredentialProvider())
+
+
+@LIBS
+def test_credentials_with_username_or_password_is_refused(
+    server: PrivateRedis, lib: ModuleType, creds: ModuleType
+) -> None:
+    provider = creds.UsernamePasswordCredentialProvider(USER, USER_PASSWORD)
+    with pytest.raises(lib.DataError, match="cannot be passed along"):
+        client = _client(lib, server, provider, password=USER_PASSWORD)
+        try:
+            client.ping()
+        finally:
+            client.close()
