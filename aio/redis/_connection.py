@@ -41,6 +41,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
+from aio.engine import to_thread
 from aio.proto.resp import (
     NEED_DATA,
     Push,
@@ -56,6 +57,7 @@ from aio.redis._defaults import (
     DEFAULT_SOCKET_TIMEOUT,
 )
 from aio.redis._maint import ConnectionMaintenance
+from aio.redis.credentials import CredentialProvider
 from aio.redis.driver_info import UNSET, DriverInfo, driver_info_from_args
 from aio.redis.exceptions import (
     AuthenticationError,
@@ -109,6 +111,22 @@ def _connect_message(exc: OSError, where: str) -> str:
     if len(exc.args) > 1:
         return f"Error {exc.args[0]} connecting to {where}. {exc.args[1]}."
     return f"Error connecting to {where}."
+
+
+async def _ask_provider(provider: Any) -> Any:
+    """A credential provider's answer, without blocking the loop.
+
+    A provider with its own ``get_credentials_async`` is awaited. One with only
+    a blocking ``get_credentials`` (the base class's async default just calls it,
+    and every provider written for redis-py's blocking client is of that kind)
+    runs in a worker thread: it may read a file or fetch a token, and on the
+    engine's shared loop it would stall every client of the process. redis-py's
+    async client calls it on the loop; the result is the same.
+    """
+    getter = getattr(type(provider), "get_credentials_async", None)
+    if getter is None or getter is CredentialProvider.get_credentials_async:
+        return await to_thread(provider.get_credentials)
+    return await provider.get_credentials_async()
 
 
 def refuse_unified_responses(options: dict[str, Any]) -> None:
@@ -543,9 +561,7 @@ class Connection(ConnectionMaintenance):
         password alone not at all)."""
         provider = self.credential_provider
         if provider is not None:
-            getter = getattr(provider, "get_credentials_async", None)
-            found = await getter() if getter is not None else provider.get_credentials()
-            creds = tuple(found)
+            creds = tuple(await _ask_provider(provider))
         elif self.username:
             creds = (self.username, self.password or "")
         elif self.password:

@@ -16,8 +16,9 @@ blocking source (a file, an environment variable) overrides that one alone::
 
 A provider whose source is asynchronous (a token service) overrides
 ``get_credentials_async`` too. ``sync_shims.redis.credentials`` holds these very
-classes: the blocking client hands the provider to the async core, which calls
-it on the engine's loop thread.
+classes: the blocking client hands the provider to the async core. A provider
+whose ``get_credentials_async`` is the default (it only has a blocking source)
+is asked in a worker thread, never on the event loop's thread.
 
 :class:`StreamingCredentialProvider` is redis-py's interface for providers that
 push new credentials (``on_next``/``on_error``); aio's clients ask it at each
@@ -71,8 +72,10 @@ class CredentialProvider:
     async def get_credentials_async(self) -> Credentials:
         """The credentials, for the async client (which awaits this method).
 
-        By default the result of :meth:`get_credentials`, called on the event
-        loop: override this one when getting them takes I/O.
+        By default the result of :meth:`get_credentials`. aio's connections do
+        not call this default on the event loop: they run
+        :meth:`get_credentials` in a worker thread instead, so a blocking source
+        never stalls the loop. Override this one for an asynchronous source.
 
         :returns: ``(password,)`` or ``(username, password)``.
         """

@@ -11,6 +11,7 @@ created through ACL SETUSER; each test subclasses the library's own
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -229,3 +230,37 @@ def test_docs_example(capsys: pytest.CaptureFixture[str]) -> None:
     require_service("redis")  # the example uses the shared server's ACL
     exec(compile(example_in("redis.md", "credentials"), "docs/redis.md", "exec"), {"__name__": "doc"})  # fmt: skip
     assert capsys.readouterr().out.splitlines() == ["docs-credentials-app"]
+
+
+async def test_a_blocking_source_runs_off_the_loop(server: PrivateRedis) -> None:
+    # A provider that only has get_credentials may block (a file, a token
+    # fetch): it runs in a worker thread, never on the loop's own thread.
+    # (redis-py calls it on the loop; the credentials are the same.)
+    loop_thread = threading.get_ident()
+    threads: list[int] = []
+
+    class FromVault(aio_credentials.CredentialProvider):
+        def get_credentials(self) -> tuple[str, str]:
+            threads.append(threading.get_ident())
+            return USER, USER_PASSWORD
+
+    assert await _whoami(aio_redis, server, FromVault()) == USER
+    assert len(threads) == 1
+    assert threads[0] != loop_thread
+
+
+async def test_a_duck_typed_provider_is_asked_off_the_loop(
+    server: PrivateRedis,
+) -> None:
+    # Not a CredentialProvider subclass: only get_credentials, as redis-py's
+    # clients also accept.
+    loop_thread = threading.get_ident()
+    threads: list[int] = []
+
+    class Plain:
+        def get_credentials(self) -> tuple[str, str]:
+            threads.append(threading.get_ident())
+            return USER, USER_PASSWORD
+
+    assert await _whoami(aio_redis, server, Plain()) == USER
+    assert threads and loop_thread not in threads

@@ -9,6 +9,7 @@ created through ACL SETUSER; each test subclasses the library's own
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -173,3 +174,21 @@ def test_credentials_with_username_or_password_is_refused(
             client.ping()
         finally:
             client.close()
+
+
+def test_a_blocking_source_runs_off_the_engine_loop(server: PrivateRedis) -> None:
+    # On the blocking client a provider would otherwise run on the engine's
+    # shared loop thread, where a slow one stalls every client of the process.
+    from sync_shims._portal import run_sync
+
+    threads: list[int] = []
+
+    class FromVault(shim_credentials.CredentialProvider):
+        def get_credentials(self) -> tuple[str, str]:
+            threads.append(threading.get_ident())
+            return USER, USER_PASSWORD
+
+    assert _whoami(sync_shims.redis, server, FromVault()) == USER
+    loop_thread = run_sync(threading.get_ident)
+    assert len(threads) == 1
+    assert threads[0] not in (loop_thread, threading.get_ident())
