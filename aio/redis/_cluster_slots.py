@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import random
+from binascii import crc_hqx
 from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any
@@ -56,26 +57,14 @@ class ClusterUnreachableError(RedisClusterException):
     """No known node answered with a usable slot map."""
 
 
-def _crc16_table() -> list[int]:
-    table = []
-    for byte in range(256):
-        crc = byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
-        table.append(crc & 0xFFFF)
-    return table
+def crc16(data: bytes | bytearray | memoryview) -> int:
+    """CRC16/XMODEM of ``data`` (the checksum Redis Cluster hashes keys with).
 
-
-_CRC16 = _crc16_table()
-
-
-def crc16(data: bytes) -> int:
-    """CRC16/XMODEM of ``data`` (the checksum Redis Cluster hashes keys with)."""
-    crc = 0
-    table = _CRC16
-    for byte in data:
-        crc = ((crc << 8) & 0xFFFF) ^ table[(crc >> 8) ^ byte]
-    return crc
+    That is CRC-CCITT with polynomial 0x1021 and a zero start, which the standard
+    library computes in C as ``binascii.crc_hqx``: every cluster command hashes
+    its keys, so a table loop in Python would be paid per command.
+    """
+    return crc_hqx(data, 0)
 
 
 def encode_key(key: Any, encoding: str = "utf-8") -> bytes:
