@@ -144,6 +144,28 @@ class RedisTwin:
         """Forget every declared fieldset; returns how many there were."""
         return _call(self._async.himport_discard_all)
 
+    def cluster(self, cluster_arg: str, *args: Any, **kwargs: Any) -> Any:
+        """Send ``CLUSTER <cluster_arg>`` (upper-cased) with ``args``, as
+        redis-py's generic ``cluster()``; the reply goes through that command's
+        converter when there is one (``r.cluster("info")`` as ``cluster_info``).
+        On a pipeline it is queued.
+        """
+        return self._execute(self._async.cluster, cluster_arg, *args, **kwargs)
+
+    def watch(self, *names: Any) -> None:
+        """Not a command on a client: WATCH only means something on the
+        connection of a transaction, so, as redis-py, this warns
+        (``DeprecationWarning``) and sends nothing: call it on a
+        :meth:`pipeline`.
+        """
+        return _call(self._async.watch, *names)
+
+    def unwatch(self) -> None:
+        """As :meth:`watch`: warns (``DeprecationWarning``) and sends nothing;
+        call it on a :meth:`pipeline`.
+        """
+        return _call(self._async.unwatch)
+
     def close(self, close_connection_pool: bool | None = None) -> None:
         """Give back the dedicated connection and, if this client made its pool
         (or ``close_connection_pool``), close the pool's connections.

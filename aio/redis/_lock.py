@@ -1,7 +1,10 @@
 """A distributed lock on one Redis key, redis-py's ``Lock``.
 
 The key holds a random token; only the holder of the token may release, extend or
-reacquire it, which three short Lua scripts check atomically on the server.
+reacquire it, which three short Lua scripts check atomically on the server. As in
+redis-py, the scripts are class attributes (``LUA_*_SCRIPT`` the sources,
+``lua_*`` the :class:`~aio.redis.Script` objects, registered by the first lock of
+the class and run on each lock's own client), so a subclass may replace them.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import logging
 import threading
 import uuid
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aio.redis.exceptions import LockError, LockNotOwnedError
 
@@ -74,6 +77,19 @@ class Lock:
     Use it as ``async with r.lock("name", timeout=10):``.
     """
 
+    #: Deletes ``KEYS[1]`` if it holds the token ``ARGV[1]``; 1 if deleted.
+    LUA_RELEASE_SCRIPT: ClassVar[str] = _RELEASE
+    #: ``ARGV``: token, milliseconds, ``"1"`` to replace the TTL or ``"0"`` to
+    #: add to it; 1 if extended.
+    LUA_EXTEND_SCRIPT: ClassVar[str] = _EXTEND
+    #: ``ARGV``: token, milliseconds: sets the TTL of a held lock; 1 if set.
+    LUA_REACQUIRE_SCRIPT: ClassVar[str] = _REACQUIRE
+    #: The registered scripts (None until the class's first lock registers
+    #: them: see :meth:`register_scripts`).
+    lua_release: ClassVar[Script | None] = None
+    lua_extend: ClassVar[Script | None] = None
+    lua_reacquire: ClassVar[Script | None] = None
+
     def __init__(
         self,
         redis: RedisCore,
@@ -97,14 +113,28 @@ class Lock:
         self.local.token = None
         if self.timeout is not None and self.sleep > self.timeout:
             raise LockError("'sleep' must be less than 'timeout'", lock_name=str(name))
+        self.register_scripts()
 
-    def _script(self, source: str) -> Script:
-        cache = self.redis._lock_scripts
-        script = cache.get(source)
+    def register_scripts(self) -> None:
+        """Register the class's ``LUA_*_SCRIPT`` sources as its ``lua_*``
+        scripts, those not registered yet (once per class, as redis-py: they
+        are run with ``client=`` each lock's own client)."""
+        cls = type(self)
+        if cls.lua_release is None:
+            cls.lua_release = self.redis.register_script(cls.LUA_RELEASE_SCRIPT)
+        if cls.lua_extend is None:
+            cls.lua_extend = self.redis.register_script(cls.LUA_EXTEND_SCRIPT)
+        if cls.lua_reacquire is None:
+            cls.lua_reacquire = self.redis.register_script(cls.LUA_REACQUIRE_SCRIPT)
+
+    async def _run(self, attribute: str, keys: list[Any], args: list[Any]) -> Any:
+        script: Script | None = getattr(self, attribute)
+        if script is None:  # reset to None (by a subclass, a test) since __init__
+            self.register_scripts()
+            script = getattr(self, attribute)
         if script is None:
-            script = self.redis.register_script(source)
-            cache[source] = script
-        return script
+            raise LockError(f"{attribute} is None", lock_name=str(self.name))
+        return await script(keys=keys, args=args, client=self.redis)
 
     def _token(self) -> bytes | None:
         return getattr(self.local, "token", None)
@@ -199,7 +229,7 @@ class Lock:
 
     async def do_release(self, expected_token: bytes) -> None:
         """Run the compare-and-delete script."""
-        released = await self._script(_RELEASE)(keys=[self.name], args=[expected_token])
+        released = await self._run("lua_release", [self.name], [expected_token])
         if not released:
             raise LockNotOwnedError(
                 "Cannot release a lock that's no longer owned", lock_name=str(self.name)
@@ -223,9 +253,10 @@ class Lock:
     async def do_extend(self, additional_time: float, replace_ttl: bool) -> bool:
         """Run the extend script."""
         ms = int(additional_time * 1000)
-        done = await self._script(_EXTEND)(
-            keys=[self.name],
-            args=[self._token() or b"", ms, "1" if replace_ttl else "0"],
+        done = await self._run(
+            "lua_extend",
+            [self.name],
+            [self._token() or b"", ms, "1" if replace_ttl else "0"],
         )
         if not done:
             raise LockNotOwnedError(
@@ -254,9 +285,7 @@ class Lock:
         """Run the reacquire script."""
         assert self.timeout is not None
         ms = int(self.timeout * 1000)
-        done = await self._script(_REACQUIRE)(
-            keys=[self.name], args=[self._token() or b"", ms]
-        )
+        done = await self._run("lua_reacquire", [self.name], [self._token() or b"", ms])
         if not done:
             raise LockNotOwnedError(
                 "Cannot reacquire a lock that's no longer owned",

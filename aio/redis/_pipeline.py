@@ -40,7 +40,7 @@ from aio.redis.exceptions import (
 from aio.redis.retry import resolve_retry
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Iterable, Sequence
 
     from aio.redis._core import RedisCore
     from aio.redis._script import Script
@@ -218,6 +218,10 @@ class PipelineCore:
     pipeline, so they chain) and ``await pipe.execute()``.
     """
 
+    #: Commands after which the server holds no WATCHed key any more (run at
+    #: once, they take the pipeline out of immediate mode), as redis-py's.
+    UNWATCH_COMMANDS = frozenset({"DISCARD", "EXEC", "UNWATCH"})
+
     # Set by __init__; declared for the type checker.
     connection_pool: Any
     response_callbacks: dict[str, Any]
@@ -352,7 +356,7 @@ class PipelineCore:
         name = args[0]
         if name == "WATCH":
             self.watching = True
-        elif name == "UNWATCH":
+        elif name in self.UNWATCH_COMMANDS:
             self.watching = False
         callback = self.response_callbacks.get(name)
         if callback is not None:
@@ -420,6 +424,30 @@ class PipelineCore:
         if not self.watching:
             return True
         return await self.immediate_execute_command("UNWATCH")
+
+    def annotate_exception(
+        self, exception: Exception, number: int, command: Iterable[Any]
+    ) -> None:
+        """Prefix ``exception``'s message with the position (from 1) and the
+        text (shortened to 100 characters) of the pipeline ``command`` that
+        caused it, as :meth:`execute` reports the first error: ``Command # 2
+        (LPUSH k 1) of pipeline caused error: WRONGTYPE ...``. (The message
+        is that of sync redis-py; ``redis.asyncio`` shows the arguments'
+        tuple instead: ``... caused error: ('WRONGTYPE ...',)``.)"""
+        _annotate(exception, number, tuple(command))
+
+    def raise_first_error(
+        self,
+        commands: Sequence[tuple[tuple[Any, ...], dict[str, Any]]],
+        response: Iterable[Any],
+    ) -> None:
+        """Raise the first :class:`~aio.redis.exceptions.ResponseError` of
+        ``response`` (the replies to ``commands``, ``(args, options)`` pairs),
+        annotated by :meth:`annotate_exception`; nothing when there is none."""
+        for i, reply in enumerate(response):
+            if isinstance(reply, ResponseError):
+                self.annotate_exception(reply, i + 1, commands[i][0])
+                raise reply
 
     async def load_scripts(self) -> None:
         """Make sure every script used in the pipeline is loaded on the server:

@@ -17,6 +17,7 @@ unless ``maint_notifications_config`` says otherwise; see
 from __future__ import annotations
 
 import asyncio
+import secrets
 import ssl
 from collections import deque
 from typing import Any, TypeVar
@@ -28,6 +29,7 @@ from aio.redis._connection import (
     UnixDomainSocketConnection,
     refuse_unified_responses,
 )
+from aio.redis._encoder import Encoder
 from aio.redis._maint import PoolMaintenance
 from aio.redis.exceptions import ConnectionError, MaxConnectionsError
 from aio.redis.himport import HImportRegistry
@@ -192,6 +194,14 @@ class ConnectionPool(PoolMaintenance):
 
             self.cache = enable_cache(self, cache, cache_config, cache_factory)
         self.max_connections = max_connections
+        #: The class of the pool's :class:`~aio.redis._encoder.Encoder` objects
+        #: (``encoder_class=`` among the connection arguments, as redis-py),
+        #: what a pub/sub's ``encoder`` is made of.
+        self.encoder_class: type[Encoder] = connection_kwargs.get(
+            "encoder_class", Encoder
+        )
+        # Names the pool in get_connection_count() (redis-py's shape).
+        self._pool_id = secrets.token_hex(4)
         self._available: deque[Connection] = deque()
         self._in_use: set[Connection] = set()
         self._closed = False
@@ -247,6 +257,32 @@ class ConnectionPool(PoolMaintenance):
             kw.get("encoding_errors", "strict"),
             bool(kw.get("decode_responses", False)),
         )
+
+    def get_protocol(self) -> int | str | None:
+        """The ``protocol`` the pool's connections were given (2 or 3), or None
+        when it was not (they speak the default, RESP3), as redis-py."""
+        protocol: int | str | None = self.connection_kwargs.get("protocol")
+        return protocol
+
+    def get_connection_count(self) -> list[tuple[int, dict[str, Any]]]:
+        """redis-py's observability count: ``[(idle, attributes), (in use,
+        attributes)]``, the attributes in its OpenTelemetry names
+        (``db.client.connection.state`` is ``"idle"`` or ``"used"``; the pool
+        is named ``host:port_<id>``; the library is ``aio-redis``)."""
+        from aio import __version__
+
+        kw = self.connection_kwargs
+        base = {
+            "db.system": "redis",
+            "redis.client.library": f"aio-redis:v{__version__}",
+            "db.client.connection.pool.name": (
+                f"{kw.get('host', 'unknown')}:{kw.get('port', 6379)}_{self._pool_id}"
+            ),
+        }
+        return [
+            (len(self._available), {**base, "db.client.connection.state": "idle"}),
+            (len(self._in_use), {**base, "db.client.connection.state": "used"}),
+        ]
 
     def make_connection(self) -> Connection:
         """Create a new (not yet connected) connection with the pool's arguments."""

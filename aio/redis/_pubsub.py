@@ -25,6 +25,7 @@ from typing import Any
 
 from aio.proto.resp import Push
 from aio.redis._connection import Connection
+from aio.redis._encoder import Encoder
 from aio.redis._pool import ConnectionPool
 from aio.redis.backoff import NoBackoff
 from aio.redis.exceptions import ConnectionError, PubSubError, RedisError, TimeoutError
@@ -69,10 +70,23 @@ class PubSub:
         self.shard_hint = shard_hint
         self.ignore_subscribe_messages = ignore_subscribe_messages
         self.push_handler_func = push_handler_func
-        encoding, errors, decode = connection_pool.get_encoder()
-        self._encoding = encoding
-        self._errors = errors
-        self._decode = decode
+        if encoder is None:
+            encoder_class = getattr(connection_pool, "encoder_class", Encoder)
+            encoder = encoder_class(*connection_pool.get_encoder())
+        #: The :class:`~aio.redis._encoder.Encoder` channel names are keyed
+        #: with (the ``encoder`` given, else one of the pool's settings).
+        self.encoder: Encoder = encoder
+        self._encoding = encoder.encoding
+        self._errors = encoder.encoding_errors
+        self._decode = bool(encoder.decode_responses)
+        message = self.HEALTH_CHECK_MESSAGE
+        #: The replies to the health-check PING, while subscribed and not (as
+        #: the messages carry them: str with ``decode_responses``, else bytes).
+        self.health_check_response: list[Any] = (
+            [["pong", message], message]
+            if self._decode
+            else [[b"pong", encoder.encode(message)], encoder.encode(message)]
+        )
         self.connection: Connection | None = None
         self.channels: dict[Any, Handler | None] = {}
         self.patterns: dict[Any, Handler | None] = {}
@@ -202,6 +216,23 @@ class PubSub:
             return
         conn._write(conn._pack(("PING", self.HEALTH_CHECK_MESSAGE)))
         conn._touch()
+
+    async def check_health(self) -> None:
+        """PING with :attr:`HEALTH_CHECK_MESSAGE` when the connection has been
+        idle past ``health_check_interval`` (nothing otherwise); the pong is
+        consumed by :meth:`get_message`, as redis-py.
+
+        :raises RuntimeError: nothing was ever subscribed (no connection yet).
+        """
+        conn = self.connection
+        if conn is None:
+            raise RuntimeError(
+                "pubsub connection not set: "
+                "did you forget to call subscribe() or psubscribe()?"
+            )
+        self._send_health_check()
+        if conn.is_connected:
+            await conn.drain()
 
     def _key(self, name: Any) -> Any:
         # Channel names are keyed as the messages will carry them.

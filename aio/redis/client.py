@@ -5,10 +5,13 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
+from aio.redis._cluster_commands import CLUSTER_RESPONSE_CALLBACKS
 from aio.redis._core import RedisCore
 from aio.redis._pipeline import PipelineCore, register_pipeline_class
+from aio.redis._types import ResponseT
 from aio.redis.commands import (
     RESP3_RESPONSE_CALLBACKS,
     RESPONSE_CALLBACKS,
@@ -20,6 +23,31 @@ if TYPE_CHECKING:
     from aio.redis.keyspace_notifications import AsyncKeyspaceNotifications
 
 __all__ = ("Pipeline", "Redis", "StrictRedis", "from_url")
+
+# The CLUSTER replies redis-py's plain client converts too (for ``cluster()``
+# or ``execute_command`` sent to a cluster node): the same converters as the
+# cluster client's, for the subcommands redis-py's ``Redis`` knows.
+_PLAIN_CLUSTER_CALLBACKS = {
+    name: CLUSTER_RESPONSE_CALLBACKS[name]
+    for name in (
+        "CLUSTER ADDSLOTS",
+        "CLUSTER ADDSLOTSRANGE",
+        "CLUSTER DELSLOTS",
+        "CLUSTER DELSLOTSRANGE",
+        "CLUSTER FAILOVER",
+        "CLUSTER FORGET",
+        "CLUSTER INFO",
+        "CLUSTER MEET",
+        "CLUSTER NODES",
+        "CLUSTER REPLICAS",
+        "CLUSTER REPLICATE",
+        "CLUSTER RESET",
+        "CLUSTER SAVECONFIG",
+        "CLUSTER SET-CONFIG-EPOCH",
+        "CLUSTER SETSLOT",
+        "CLUSTER SLAVES",
+    )
+}
 
 
 class Redis(ModuleCommands, CoreCommands, RedisCore):  # type: ignore[misc]
@@ -56,13 +84,36 @@ class Redis(ModuleCommands, CoreCommands, RedisCore):  # type: ignore[misc]
     closed, never reused.
     """
 
-    RESPONSE_CALLBACKS = RESPONSE_CALLBACKS
+    RESPONSE_CALLBACKS = {**RESPONSE_CALLBACKS, **_PLAIN_CLUSTER_CALLBACKS}
     RESP3_RESPONSE_CALLBACKS = RESP3_RESPONSE_CALLBACKS
 
     def __init__(
         self, host: str = "localhost", port: int = 6379, db: int = 0, **kwargs: Any
     ) -> None:
         RedisCore.__init__(self, host=host, port=port, db=db, **kwargs)
+
+    def cluster(self, cluster_arg: str, *args: Any, **kwargs: Any) -> ResponseT:
+        """Send ``CLUSTER <cluster_arg>`` (upper-cased) with ``args``, as
+        redis-py's generic ``cluster()``; the reply goes through that command's
+        converter when there is one (``r.cluster("info")`` as ``cluster_info``).
+        On a pipeline it is queued."""
+        return self.execute_command(f"CLUSTER {cluster_arg.upper()}", *args, **kwargs)
+
+    async def watch(self, *names: Any) -> None:
+        """Not a command on a client: WATCH only means something on the
+        connection of a transaction, so, as redis-py, this warns
+        (``DeprecationWarning``) and sends nothing: call it on a
+        :meth:`pipeline`."""
+        warnings.warn(
+            DeprecationWarning("Call WATCH from a Pipeline object"), stacklevel=2
+        )
+
+    async def unwatch(self) -> None:
+        """As :meth:`watch`: warns (``DeprecationWarning``) and sends nothing;
+        call it on a :meth:`pipeline`."""
+        warnings.warn(
+            DeprecationWarning("Call UNWATCH from a Pipeline object"), stacklevel=2
+        )
 
     def keyspace_notifications(
         self,

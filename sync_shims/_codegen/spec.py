@@ -52,6 +52,11 @@ FACADES: tuple[Facade, ...] = (
                     "himport_prepare",
                     "himport_discard",
                     "himport_discard_all",
+                    # redis-py's plain-client cluster(), watch() and unwatch()
+                    # (the last two only warn: WATCH belongs on a pipeline)
+                    "cluster",
+                    "watch",
+                    "unwatch",
                     "aclose",
                 ),
                 members_of=("aio.redis.commands:CoreCommands",),

@@ -23,8 +23,9 @@ from aio.redis import Connection as AsyncConnection
 from aio.redis import ConnectionPool as AsyncConnectionPool
 from aio.redis import SSLConnection as AsyncSSLConnection
 from aio.redis import UnixDomainSocketConnection as AsyncUnixDomainSocketConnection
+from aio.redis._encoder import Encoder
 from aio.redis.cache import CacheInterface
-from aio.redis.exceptions import DataError, RedisError
+from aio.redis.exceptions import RedisError
 from aio.redis.himport import HImportRegistry
 from aio.redis.maint_notifications import (
     MaintNotificationsConfig,
@@ -128,51 +129,6 @@ def _takes_maintenance(connection_class: Any) -> bool:
     if isinstance(connection_class, type) and issubclass(connection_class, Connection):
         connection_class = connection_class._async_class
     return bool(getattr(connection_class, "maint_notifications_supported", False))
-
-
-class Encoder:
-    """redis-py's ``Encoder``: turns command arguments into bytes and, with
-    ``decode_responses``, replies into str (what ``get_encoder()`` returns)."""
-
-    def __init__(self, encoding: str, encoding_errors: str, decode_responses: bool):
-        self.encoding = encoding
-        self.encoding_errors = encoding_errors
-        self.decode_responses = decode_responses
-
-    def __repr__(self) -> str:
-        return (
-            f"Encoder(encoding={self.encoding!r}, errors={self.encoding_errors!r}, "
-            f"decode_responses={self.decode_responses!r})"
-        )
-
-    def encode(self, value: Any) -> bytes | memoryview:
-        """``value`` as it goes on the wire: bytes as given, str encoded, int and
-        float as their text; bool, None and other types are refused.
-
-        :raises DataError: a value of another type.
-        """
-        if isinstance(value, bytes | memoryview):
-            return value
-        if isinstance(value, bytearray):
-            return bytes(value)
-        if isinstance(value, str):
-            return value.encode(self.encoding, self.encoding_errors)
-        # bool is an int: refused like None (a likely mistake, as redis-py says)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return repr(value).encode()
-        raise DataError(
-            f"Invalid input of type: {type(value).__name__!r}. "
-            "Convert to a bytes, string, int or float first."
-        )
-
-    def decode(self, value: Any, force: bool = False) -> Any:
-        """``value`` as str when decoding responses (or ``force``), else as given."""
-        if self.decode_responses or force:
-            if isinstance(value, memoryview):
-                value = value.tobytes()
-            if isinstance(value, bytes):
-                return value.decode(self.encoding, self.encoding_errors)
-        return value
 
 
 class Connection:
@@ -542,8 +498,21 @@ class ConnectionPool:
         call(self._async.update_maint_notifications_config, maint_notifications_config)
 
     def get_encoder(self) -> Encoder:
-        """The pool's :class:`Encoder` (encoding, errors, decode_responses)."""
-        return Encoder(*self._async.get_encoder())
+        """The pool's :class:`Encoder` (encoding, errors, decode_responses), of
+        the ``encoder_class`` given among the connection arguments if any."""
+        encoder_class = getattr(self._async, "encoder_class", Encoder)
+        encoder: Encoder = encoder_class(*self._async.get_encoder())
+        return encoder
+
+    def get_protocol(self) -> int | str | None:
+        """The ``protocol`` the connections were given, None when not given
+        (they speak RESP3)."""
+        return self._async.get_protocol()
+
+    def get_connection_count(self) -> list[tuple[int, dict[str, Any]]]:
+        """``[(idle, attributes), (in use, attributes)]``, redis-py's count for
+        its metrics (see :meth:`aio.redis.ConnectionPool.get_connection_count`)."""
+        return self._async.get_connection_count()
 
     def get_connection(self, *args: Any, **kwargs: Any) -> Connection:
         """Take a connection out of the pool (connected), as redis-py does; give

@@ -5,6 +5,11 @@ per *calling* thread. The async lock runs on the engine's loop thread, where
 ``threading.local`` would see one thread for all callers, so the token store is
 keyed by a context variable that each blocking call sets in its own thread (the
 portal runs the call in a copy of the caller's context).
+
+The Lua scripts are redis-py's class attributes: ``LUA_*_SCRIPT`` sources and
+``lua_*`` scripts (blocking :class:`~sync_shims.redis.client.Script` objects,
+registered by the first lock of the class); the async lock underneath runs
+the scripts of its facade's class, so a subclass that replaces them is obeyed.
 """
 
 from __future__ import annotations
@@ -13,14 +18,14 @@ import logging
 import threading
 from contextvars import ContextVar
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from aio.redis import Lock as AsyncLock
 from aio.redis.exceptions import LockError
 from sync_shims._generated_redis import LockTwin
 
 if TYPE_CHECKING:
-    from sync_shims.redis.client import Redis
+    from sync_shims.redis.client import Redis, Script
 
 __all__ = ("Lock",)
 
@@ -61,6 +66,15 @@ class Lock(LockTwin):
     :raises LockNotOwnedError: releasing or extending a lock not owned.
     """
 
+    LUA_RELEASE_SCRIPT: ClassVar[str] = AsyncLock.LUA_RELEASE_SCRIPT
+    LUA_EXTEND_SCRIPT: ClassVar[str] = AsyncLock.LUA_EXTEND_SCRIPT
+    LUA_REACQUIRE_SCRIPT: ClassVar[str] = AsyncLock.LUA_REACQUIRE_SCRIPT
+    #: The registered scripts (None until the class's first lock registers
+    #: them: see :meth:`register_scripts`).
+    lua_release: ClassVar[Script | None] = None
+    lua_extend: ClassVar[Script | None] = None
+    lua_reacquire: ClassVar[Script | None] = None
+
     def __init__(
         self,
         redis: Redis,
@@ -87,6 +101,23 @@ class Lock(LockTwin):
         lock.thread_local = thread_local
         super().__init__(lock)
         self.redis = redis
+        self.register_scripts()
+
+    def register_scripts(self) -> None:
+        """Register the class's ``LUA_*_SCRIPT`` sources as its ``lua_*``
+        scripts, those not registered yet (once per class, as redis-py), and
+        hand them to the async lock, which runs them on this lock's client."""
+        cls = type(self)
+        if cls.lua_release is None:
+            cls.lua_release = self.redis.register_script(cls.LUA_RELEASE_SCRIPT)
+        if cls.lua_extend is None:
+            cls.lua_extend = self.redis.register_script(cls.LUA_EXTEND_SCRIPT)
+        if cls.lua_reacquire is None:
+            cls.lua_reacquire = self.redis.register_script(cls.LUA_REACQUIRE_SCRIPT)
+        core = self._async
+        core.lua_release = cls.lua_release._async  # type: ignore[misc]
+        core.lua_extend = cls.lua_extend._async  # type: ignore[misc]
+        core.lua_reacquire = cls.lua_reacquire._async  # type: ignore[misc]
 
     def __getattr__(self, name: str) -> Any:
         # name, timeout, sleep, blocking, blocking_timeout, local, thread_local
