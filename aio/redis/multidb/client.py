@@ -134,7 +134,9 @@ class MultiDBClient(CoreCommands):
         self._hc_lock = anyio.Lock()
         self._init_lock = anyio.Lock()
         self._background = BackgroundTasks()
-        self._watched: set[int] = set()
+        # Weakly: a removed database is not kept, and a new one is never taken
+        # for it (as by an id() reused).
+        self._watched: weakref.WeakSet[AsyncDatabase] = weakref.WeakSet()
         self._checks_scheduled = False
         # Set in a forked child: the background jobs start again on next use.
         self._resume_after_fork = False
@@ -246,9 +248,9 @@ class MultiDBClient(CoreCommands):
         weakref.finalize(self, self._background.cancel)
 
     def _watch_circuit(self, database: AsyncDatabase) -> None:
-        if id(database) in self._watched:
+        if database in self._watched:
             return
-        self._watched.add(id(database))
+        self._watched.add(database)
 
         def on_change(circuit: CircuitBreaker, old: State, new: State) -> None:
             self._on_circuit_state_change(database, circuit, old, new)
@@ -259,8 +261,11 @@ class MultiDBClient(CoreCommands):
         """The databases, highest weight first."""
         return self._databases
 
+    def _is_member(self, database: AsyncDatabase) -> bool:
+        return any(existing == database for existing, _ in self._databases)
+
     def _require_member(self, database: AsyncDatabase) -> None:
-        if not any(existing == database for existing, _ in self._databases):
+        if not self._is_member(database):
             raise ValueError("Given database is not a member of database list")
 
     async def set_active_database(self, database: AsyncDatabase) -> None:
@@ -450,6 +455,10 @@ class MultiDBClient(CoreCommands):
                 logger.debug("Health check failed, due to exception", exc_info=original)
                 database.circuit.state = State.OPEN
                 results[database] = False
+            if not self._is_member(database):
+                # Removed during its check, which may have made it a new
+                # health-check client after remove_database released the last.
+                await self._health_check_policy.release(database)
 
         async with anyio.create_task_group() as tg:
             for database in databases:
@@ -488,6 +497,11 @@ class MultiDBClient(CoreCommands):
         old_state: State,
         new_state: State,
     ) -> None:
+        if not self._is_member(database):
+            # Removed: its circuit is not the client's business any more (a
+            # half-open check would make it a health-check client, and timers
+            # would hold it for ever).
+            return
         if new_state == State.HALF_OPEN:
             self._background.spawn(
                 lambda: self._check_db_health(database), "multidb half-open check"

@@ -27,7 +27,7 @@ from aio.redis.multidb.failure_detector import (
     FailureDetector,
     FailureDetectorAsyncWrapper,
 )
-from sync_shims.redis.multidb.database import Database, Databases
+from sync_shims.redis.multidb.database import Database, Databases, _FacadeCore
 from sync_shims.redis.multidb.event import ActiveDatabaseChanged
 from sync_shims.redis.multidb.failover import FailoverStrategy
 
@@ -37,6 +37,7 @@ __all__ = (
     "StrategyAdapter",
     "adapt_detector",
     "core_of",
+    "facade_of",
 )
 
 
@@ -45,6 +46,15 @@ def core_of(database: Any) -> AsyncDatabase:
     if not isinstance(database, Database):
         raise ValueError("Given database is not a member of database list")
     return database._core
+
+
+def facade_of(database: AsyncDatabase) -> Database:
+    """The blocking :class:`Database` a core database is the core of (held by
+    the core: found for a database the client has removed as well, and never
+    another's, as a lookup by ``id()`` could once an id is reused)."""
+    if not isinstance(database, _FacadeCore):
+        raise TypeError(f"{database!r} is not the core of a blocking Database")
+    return database.facade
 
 
 @dataclass
@@ -105,18 +115,15 @@ class EventBridge(AsyncEventListenerInterface):
     """Fires the core's events, in their blocking form, at the user's
     dispatcher, in a worker thread."""
 
-    def __init__(
-        self, dispatcher: EventDispatcherInterface, facades: dict[int, Database]
-    ) -> None:
+    def __init__(self, dispatcher: EventDispatcherInterface) -> None:
         self._dispatcher = dispatcher
-        self._facades = facades
 
     async def listen(self, event: object) -> None:
         converted: object
         if isinstance(event, AsyncActiveDatabaseChanged):
             converted = ActiveDatabaseChanged(
-                self._facades[id(event.old_database)],
-                self._facades[id(event.new_database)],
+                facade_of(event.old_database),
+                facade_of(event.new_database),
                 event.command_executor,
                 **event.kwargs,
             )

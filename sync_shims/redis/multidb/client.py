@@ -41,6 +41,7 @@ from sync_shims.redis.multidb._bridge import (
     StrategyAdapter,
     adapt_detector,
     core_of,
+    facade_of,
 )
 from sync_shims.redis.multidb.config import DatabaseConfig, MultiDbConfig, make_database
 from sync_shims.redis.multidb.database import Database, Databases, SyncDatabase
@@ -67,11 +68,9 @@ class MultiDBClient(BlockingClientMixin, RedisTwin):
     def __init__(self, config: MultiDbConfig) -> None:
         self._config = config
         self._databases: Databases = config.databases()
-        self._facades: dict[int, Database] = {}
         core_databases: CoreDatabases = WeightedList()
         for database, weight in self._databases:
             assert isinstance(database, Database)
-            self._facades[id(database._core)] = database
             core_databases.add(database._core, weight)
         detectors = config.failure_detectors or config.default_failure_detectors()
         core_dispatcher = EventDispatcher()
@@ -97,7 +96,7 @@ class MultiDBClient(BlockingClientMixin, RedisTwin):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # said once, above
             self._core = CoreClient(core_config)
-        bridge = EventBridge(config.event_dispatcher, self._facades)
+        bridge = EventBridge(config.event_dispatcher)
         core_dispatcher.register_listeners(
             {AsyncActiveDatabaseChanged: [bridge], AsyncOnCommandsFailEvent: [bridge]}
         )
@@ -120,7 +119,7 @@ class MultiDBClient(BlockingClientMixin, RedisTwin):
     def active_database(self) -> SyncDatabase | None:
         """The database commands go to now (None before initialization)."""
         core = self._core.command_executor.active_database
-        return None if core is None else self._facades[id(core)]
+        return None if core is None else facade_of(core)
 
     def initialize(self) -> None:
         """Health-check every database, start the background checks, choose
@@ -153,13 +152,13 @@ class MultiDBClient(BlockingClientMixin, RedisTwin):
     ) -> None:
         """Add a database (active if healthy and heavier than every other)."""
         database = make_database(self._config.client_class, config)
-        self._facades[id(database._core)] = database
         try:
             call(self._core._add_database, database._core, skip_initial_health_check)
-        except Exception:
-            del self._facades[id(database._core)]
-            raise
-        self._databases.add(database, database.weight)
+        finally:
+            # The core may have added it before failing (a listener of the
+            # change of active database raised): the lists stay alike.
+            if any(core is database._core for core, _ in self._core.get_databases()):
+                self._databases.add(database, database.weight)
 
     def remove_database(self, database: SyncDatabase) -> None:
         """Remove a database (see the async client's ``remove_database``)."""
@@ -213,7 +212,7 @@ class MultiDBClient(BlockingClientMixin, RedisTwin):
         async def attempt() -> Any:
             active = executor.active_database
             assert active is not None
-            client: Any = self._facades[id(active)].client
+            client: Any = facade_of(active).client
 
             def run() -> Any:
                 return client.transaction(

@@ -2,7 +2,10 @@
 
 A :class:`Database` is a view of the async core's database (which holds the
 async client under the blocking one, the circuit and the weight): both see the
-same circuit and weight.
+same circuit and weight. The core database holds its view in turn: the core's
+events and its active database name core databases, and the blocking client
+gives the user their views, also of a database it has just removed. The two
+live and die together (a cycle the collector frees once both are unreachable).
 """
 
 from __future__ import annotations
@@ -50,6 +53,24 @@ class SyncDatabase(AbstractDatabase):
 Databases: TypeAlias = WeightedList[SyncDatabase]
 
 
+class _FacadeCore(CoreDatabase):
+    """The async core's database behind a blocking :class:`Database`.
+
+    :param facade: the blocking database it is the core of.
+    """
+
+    def __init__(
+        self,
+        facade: Database,
+        client: Any,
+        circuit: CircuitBreaker,
+        weight: float,
+        health_check_url: str | None,
+    ) -> None:
+        super().__init__(client, circuit, weight, health_check_url)
+        self.facade = facade
+
+
 class Database(SyncDatabase):
     """A database: blocking ``client``, ``circuit``, ``weight``.
 
@@ -68,7 +89,7 @@ class Database(SyncDatabase):
     ) -> None:
         self._client = client
         core_client: Any = client._async
-        self._core = CoreDatabase(core_client, circuit, weight, health_check_url)
+        self._core = _FacadeCore(self, core_client, circuit, weight, health_check_url)
         circuit.database = self
 
     @property
