@@ -33,6 +33,7 @@ from aio.redis.multidb.event import (
     CloseConnectionOnActiveDatabaseChanged,
     RegisterCommandFailure,
     ResubscribeOnActiveDatabaseChanged,
+    _move_pubsub,
 )
 from aio.redis.multidb.failover import (
     DEFAULT_FAILOVER_ATTEMPTS,
@@ -321,10 +322,30 @@ class DefaultCommandExecutor(BaseCommandExecutor, AsyncCommandExecutor):
 
         return await self.execute_with_failure_detection(attempt)
 
+    def _pubsub_elsewhere(self) -> bool:
+        # On a database no longer active: its move failed (the new database
+        # was unreachable when it became active).
+        pubsub, active = self._active_pubsub, self._active_database
+        return (
+            pubsub is not None
+            and active is not None
+            and pubsub.connection_pool
+            is not getattr(active.client, "connection_pool", None)
+        )
+
+    async def _pubsub_on_active(self) -> None:
+        # The move the change of active database could not make, made now;
+        # its failure fails this try, as a command's would.
+        if self._pubsub_elsewhere():
+            assert self._active_database is not None
+            await _move_pubsub(self, self._active_database, self._active_pubsub_kwargs)
+
     async def execute_pubsub_method(
         self, method_name: str, *args: Any, **kwargs: Any
     ) -> Any:
         async def attempt() -> Any:
+            if method_name != "aclose":  # closed where it is
+                await self._pubsub_on_active()
             response = getattr(self._active_pubsub, method_name)(*args, **kwargs)
             if inspect.isawaitable(response):
                 response = await response
@@ -335,6 +356,7 @@ class DefaultCommandExecutor(BaseCommandExecutor, AsyncCommandExecutor):
 
     async def execute_pubsub_run(self, sleep_time: float, **kwargs: Any) -> Any:
         async def attempt() -> Any:
+            await self._pubsub_on_active()
             assert self._active_pubsub is not None
             return await self._active_pubsub.run(
                 poll_timeout=sleep_time,

@@ -4,7 +4,9 @@ events are in :mod:`aio.redis.multidb.dispatcher`, re-exported here.
 
 :class:`AsyncActiveDatabaseChanged` fires after the active database changed
 (failover, fallback, or a manual change); the client's own listeners then close
-the old database's connections and move an open pub/sub to the new database.
+the old database's connections and move an open pub/sub to the new database
+(if the new database cannot be reached the pub/sub stays where it was, and is
+moved on its next call).
 Register more listeners on ``MultiDbConfig.event_dispatcher`` to be told too.
 
 .. versionadded:: 0.1
@@ -13,6 +15,8 @@ Register more listeners on ``MultiDbConfig.event_dispatcher`` to be told too.
 from __future__ import annotations
 
 from typing import Any
+
+import anyio
 
 from aio.redis.multidb.database import AsyncDatabase
 from aio.redis.multidb.dispatcher import (
@@ -81,25 +85,49 @@ class AsyncActiveDatabaseChanged:
 
 class ResubscribeOnActiveDatabaseChanged(AsyncEventListenerInterface):
     """Move the client's pub/sub, with its subscriptions and handlers, to the new
-    active database, and close the old one."""
+    active database, and close the old one (see :func:`_move_pubsub`)."""
 
     async def listen(self, event: object) -> None:
         assert isinstance(event, AsyncActiveDatabaseChanged)
-        executor = event.command_executor
-        old = executor.active_pubsub
-        if old is None:
-            return
-        new = event.new_database.client.pubsub(**event.kwargs)
-        new.channels = dict(old.channels)
-        new.patterns = dict(old.patterns)
-        new.shard_channels = dict(getattr(old, "shard_channels", {}))
-        executor.active_pubsub = new
-        if new.subscribed:
-            # The new connection subscribes to everything the old one had.
+        await _move_pubsub(event.command_executor, event.new_database, event.kwargs)
+
+
+async def _move_pubsub(
+    executor: Any, database: AsyncDatabase, kwargs: dict[str, Any]
+) -> None:
+    """Make ``executor.active_pubsub`` a pub/sub on ``database`` with the same
+    subscriptions and handlers, subscribed there, then close the old one.
+
+    The switch happens only once the new connection is made and the
+    subscriptions are sent on it. If that fails (or is cancelled), the new
+    pub/sub is closed and the old one stays the client's, its subscriptions
+    intact, and the error propagates (redis-py keeps the old one as well); the
+    executor moves it on the next pub/sub call (redis-py leaves it on the old
+    database until the active database changes again).
+
+    :param kwargs: the arguments the pub/sub was made with.
+    :raises ConnectionError: the new database could not be reached.
+    """
+    old = executor.active_pubsub
+    if old is None:
+        return
+    new = database.client.pubsub(**kwargs)
+    new.channels = dict(old.channels)
+    new.patterns = dict(old.patterns)
+    new.shard_channels = dict(getattr(old, "shard_channels", {}))
+    if new.subscribed:
+        try:
+            # The connection comes connected from the pool, before the
+            # pub/sub registers its callback: subscribe explicitly.
             await new.connect()
             if new.connection is not None:
                 await new.on_connect(new.connection)
-        await old.aclose()
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await new.aclose()
+            raise
+    executor.active_pubsub = new
+    await old.aclose()
 
 
 class CloseConnectionOnActiveDatabaseChanged(AsyncEventListenerInterface):

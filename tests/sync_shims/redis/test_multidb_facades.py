@@ -1,8 +1,10 @@
 """The blocking multi-database client's databases over the async core's: a
 database the client removed is not kept alive by it (after add/remove cycles,
 removing the active database, closing), events about a database it has just
-removed name the user's database, and a database whose addition failed after
-the core took it stays in the client's list. Where redis-py's ``redis.multidb``
+removed name the user's database, a database whose addition failed after
+the core took it stays in the client's list, and a pub/sub that could not move
+to the new active database stays subscribed where it was and moves on its next
+call. Where redis-py's ``redis.multidb``
 can say the same, it runs too, as the oracle."""
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from typing import Any
 
 import pytest
 
+from aio.redis.exceptions import ConnectionError as OurConnectionError
 from tests.plugins.fix_redis import PrivateRedis
 from tests.redis.multidb_setup import FAST, GRACE, port_of
+from tests.redis.test_multidb_pubsub_switch import Full
 
 Factory = Callable[..., PrivateRedis]
 
@@ -206,3 +210,39 @@ def test_a_database_added_despite_a_failing_listener_is_the_clients(
     if lib.name == "sync_shims":
         assert client.active_database is added
     assert client.set("k", "v")
+
+
+def test_a_pubsub_that_could_not_move_moves_on_its_next_call(
+    private_redis_server: Factory, opened: list[Any]
+) -> None:
+    lib = _library("sync_shims")
+    a, b = private_redis_server(), private_redis_server()
+    # No fallback, and no circuit opened by the failed calls.
+    client = make_client(
+        lib,
+        [a, b],
+        [1.0, 0.5],
+        opened,
+        auto_fallback_interval=0,
+        min_num_failures=1000,
+        command_retry=lib.Retry(lib.ConstantBackoff(0.05), 2),
+    )
+    pubsub = client.pubsub()
+    pubsub.subscribe("news")
+    first = pubsub.get_message(timeout=2)
+    assert first is not None and first["type"] == "subscribe"
+    second = weighing(client, 0.5)
+    with Full(b):
+        with pytest.raises(OurConnectionError):
+            client.set_active_database(second)
+        assert client.active_database is second
+        with pytest.raises(OurConnectionError):
+            pubsub.get_message(timeout=0)
+        assert list(pubsub.channels) == [b"news"]
+    confirmed = pubsub.get_message(timeout=2)
+    assert confirmed is not None
+    assert (confirmed["type"], confirmed["channel"]) == ("subscribe", b"news")
+    assert client.publish("news", "hello") == 1  # on the second
+    got = pubsub.get_message(ignore_subscribe_messages=True, timeout=2)
+    assert got is not None and got["data"] == b"hello"
+    pubsub.close()
