@@ -39,7 +39,7 @@ import ssl as _ssl
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from aio.engine import to_thread
 from aio.proto.resp import (
@@ -70,6 +70,9 @@ from aio.redis.exceptions import (
     TimeoutError,
     error_from_reply,
 )
+
+if TYPE_CHECKING:
+    from aio.redis.auth.token import TokenInterface
 from aio.redis.himport import (
     HImportFieldset,
     HImportRegistry,
@@ -266,6 +269,11 @@ class _Protocol(asyncio.BufferedProtocol):
                 sink = conn.message_sink
                 if sink is not None:
                     sink(reply)
+                elif isinstance(reply, ConnectionError):
+                    # A server refusing the connection (at maxclients) says why
+                    # before it closes, maybe before the first command is sent:
+                    # that is the reason to report for the loss.
+                    conn._lost_error = reply
                 else:
                     logger.warning(
                         "dropping a reply no command waits for: %.80r", reply
@@ -367,6 +375,9 @@ class Connection(ConnectionMaintenance):
         #: password)``, asked anew at every connect.
         self.credential_provider = credential_provider
         self._auth: tuple[str | None, str] | None = None
+        # A streamed token to AUTH with when this connection is released
+        # (set while it is in use; see _reauth.py).
+        self._re_auth_token: TokenInterface | None = None
         self.host = host
         self.port = int(port)
         self.db = int(db)
@@ -641,7 +652,7 @@ class Connection(ConnectionMaintenance):
 
     def _on_lost(self, exc: Exception | None) -> None:
         self._transport = None
-        error = self._lost_error
+        error = self._lost_error or self._refusal()
         if error is None:
             error = ConnectionError(
                 f"Connection closed by server ({self._description()})"
@@ -651,6 +662,17 @@ class Connection(ConnectionMaintenance):
         sink = self.message_sink
         if sink is not None:
             sink(error)
+
+    def _refusal(self) -> ConnectionError | None:
+        """The error a server sent before closing, among the replies a batch
+        (the handshake) has collected so far: a server at maxclients answers the
+        first command with ``-ERR max number of clients reached`` and closes."""
+        if not self._pending:
+            return None
+        for reply in self._pending[0].results or ():
+            if isinstance(reply, ConnectionError):
+                return reply
+        return None
 
     def _fail_pending(self, error: Exception) -> None:
         pending = self._pending
@@ -1027,6 +1049,22 @@ class Connection(ConnectionMaintenance):
             raise error
 
     # -- redis-py's lower-level API ------------------------------------------------
+
+    def set_re_auth_token(self, token: TokenInterface) -> None:
+        """Keep ``token`` for :meth:`re_auth` (the pool re-authenticates a
+        connection marked so when it is released)."""
+        self._re_auth_token = token
+
+    async def re_auth(self) -> None:
+        """Send ``AUTH <oid> <token>`` with the token given to
+        :meth:`set_re_auth_token`, if any, and forget it.
+
+        :raises AuthenticationError: the server refused the token.
+        """
+        token = self._re_auth_token
+        if token is not None:
+            await self.execute(("AUTH", token.try_get("oid"), token.get_value()), {})
+            self._re_auth_token = None
 
     async def send_command(self, *args: Any, **kwargs: Any) -> None:
         """Send a command whose reply is read later with :meth:`read_response`."""

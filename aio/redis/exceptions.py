@@ -8,6 +8,7 @@ catches a Redis timeout too::
     ├── ConnectionError (TransportError)
     │   ├── AuthenticationError
     │   ├── BusyLoadingError
+    │   ├── ExternalAuthProviderError        ``-ERR problem with LDAP service``
     │   └── MaxConnectionsError
     ├── TimeoutError (AioTimeoutError, builtin TimeoutError)
     ├── AuthorizationError
@@ -47,6 +48,7 @@ __all__ = (
     "CrossSlotTransactionError",
     "DataError",
     "ExecAbortError",
+    "ExternalAuthProviderError",
     "InvalidResponse",
     "LockError",
     "LockNotOwnedError",
@@ -95,6 +97,11 @@ class AuthorizationError(ConnectionError):
 
 class BusyLoadingError(ConnectionError):
     """The server is still loading its dataset into memory."""
+
+
+class ExternalAuthProviderError(ConnectionError):
+    """The server's external authentication provider failed (``-ERR problem with
+    LDAP service``)."""
 
 
 class MaxConnectionsError(ConnectionError):
@@ -262,6 +269,11 @@ _PREFIXES: dict[str, type[RedisError]] = {
 # Messages recognised by their full text rather than by a prefix.
 _MESSAGES: dict[str, type[RedisError]] = {
     "wrong number of arguments for 'auth' command": AuthenticationWrongNumberOfArgsError,
+    # some server versions spell the command in upper case
+    "wrong number of arguments for 'AUTH' command": AuthenticationWrongNumberOfArgsError,
+    # sent by a server at maxclients, before it closes the new connection
+    "max number of clients reached": ConnectionError,
+    "problem with LDAP service": ExternalAuthProviderError,
     "Client sent AUTH, but no password is set": AuthenticationError,
     "invalid password": AuthenticationError,
     # Redis 6+: AUTH while the default user has no password (redis-py maps it too)
@@ -270,6 +282,8 @@ _MESSAGES: dict[str, type[RedisError]] = {
     "Error loading the extension. Please check the server logs.": ModuleError,
     "Error unloading module: no such module with that name": ModuleError,
     "Error unloading module: operation not possible.": ModuleError,
+    "Error unloading module: the module exports one or more module-side data "
+    "types, can't unload": ModuleError,
     "no such fieldset": NoSuchFieldsetError,
 }
 

@@ -25,6 +25,9 @@ from aio.redis.exceptions import ConnectionError as ConnectionError
 from aio.redis.exceptions import CrossSlotTransactionError as CrossSlotTransactionError
 from aio.redis.exceptions import DataError as DataError
 from aio.redis.exceptions import ExecAbortError as ExecAbortError
+from aio.redis.exceptions import (
+    ExternalAuthProviderError as ExternalAuthProviderError,
+)
 from aio.redis.exceptions import InvalidResponse as InvalidResponse
 from aio.redis.exceptions import LockError as LockError
 from aio.redis.exceptions import LockNotOwnedError as LockNotOwnedError
@@ -71,6 +74,7 @@ __all__ = (
     "CrossSlotTransactionError",
     "DataError",
     "ExecAbortError",
+    "ExternalAuthProviderError",
     "InvalidPipelineStack",
     "InvalidResponse",
     "LockError",

@@ -189,3 +189,32 @@ async def test_subscription_attaches_a_handler_to_a_binary_channel(r: Any) -> No
     assert seen == [
         {"type": "message", "pattern": None, "channel": channel, "data": b"hi"}
     ]
+
+
+def _redispy_error_table() -> list[tuple[str, str]]:
+    """Every error reply redis-py's parsers classify, with its class's name."""
+    from redis._parsers.base import BaseParser
+
+    table: list[tuple[str, str]] = []
+    for word, entry in BaseParser.EXCEPTION_CLASSES.items():
+        if isinstance(entry, dict):
+            table += [(f"{word} {text}", cls.__name__) for text, cls in entry.items()]
+        else:
+            # a redirection carries a slot and an address; the others any text
+            rest = "3999 127.0.0.1:6381" if word in ("MOVED", "ASK") else "it failed"
+            table.append((f"{word} {rest}", entry.__name__))
+    return table
+
+
+@pytest.mark.parametrize(("reply", "cls"), _redispy_error_table())
+def test_error_replies_classified_as_redispy(reply: str, cls: str) -> None:
+    # The oracle is redis-py's own table, so a message it learns to classify
+    # fails here until ours does too.
+    from redis._parsers.base import BaseParser
+
+    from aio.redis import exceptions as e
+
+    ours = e.error_from_reply(reply)
+    theirs = BaseParser.parse_error(reply)
+    assert type(ours).__name__ == cls == type(theirs).__name__
+    assert str(ours) == str(theirs)
