@@ -24,7 +24,7 @@ from sync_shims._portal import (
     iterate as _iterate,
 )
 from types import TracebackType
-from typing import Any, NoReturn, Self
+from typing import Any, NoReturn, Self, TypeVar
 
 __all__ = (
     "LockTwin",
@@ -32,6 +32,9 @@ __all__ = (
     "PubSubTwin",
     "RedisTwin",
 )
+
+FieldKeyT = TypeVar("FieldKeyT", bytes, bytearray, memoryview, str, int, float)
+AnyKeyT = TypeVar("AnyKeyT", bytes, str, memoryview)
 
 
 class RedisTwin:
@@ -1461,10 +1464,7 @@ class RedisTwin:
     def hmset(
         self,
         name: bytes | str | memoryview,
-        mapping: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ],
+        mapping: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float],
     ) -> Any:
         """Deprecated alias of ``hset(name, mapping=...)``; returns True."""
         return self._execute(self._async.hmset, name, mapping)
@@ -1615,10 +1615,7 @@ class RedisTwin:
         name: bytes | str | memoryview,
         key: bytes | bytearray | memoryview | str | int | float | None = None,
         value: bytes | bytearray | memoryview | str | int | float | None = None,
-        mapping: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ]
+        mapping: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float]
         | None = None,
         items: Sequence[bytes | bytearray | memoryview | str | int | float]
         | None = None,
@@ -1635,10 +1632,7 @@ class RedisTwin:
         name: bytes | str | memoryview,
         key: bytes | bytearray | memoryview | str | int | float | None = None,
         value: bytes | bytearray | memoryview | str | int | float | None = None,
-        mapping: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ]
+        mapping: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float]
         | None = None,
         items: Sequence[bytes | bytearray | memoryview | str | int | float]
         | None = None,
@@ -2041,18 +2035,14 @@ class RedisTwin:
 
     def mset(
         self,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
     ) -> Any:
         """Set every key of ``mapping`` to its value; returns True."""
         return self._execute(self._async.mset, mapping)
 
     def msetex(
         self,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
         data_persist_option: DataPersistOptions | None = None,
         ex: int | timedelta | None = None,
         px: int | timedelta | None = None,
@@ -2080,9 +2070,7 @@ class RedisTwin:
 
     def msetnx(
         self,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
     ) -> Any:
         """Set all keys only if none exists; returns whether they were set."""
         return self._execute(self._async.msetnx, mapping)
@@ -2859,10 +2847,7 @@ class RedisTwin:
     def xadd(
         self,
         name: bytes | str | memoryview,
-        fields: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ],
+        fields: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float],
         id: int | bytes | str | memoryview = "*",
         maxlen: int | None = None,
         approximate: bool = True,
@@ -3137,7 +3122,7 @@ class RedisTwin:
 
     def xread(
         self,
-        streams: Mapping[bytes | str | memoryview, int | bytes | str | memoryview],
+        streams: Mapping[AnyKeyT, int | bytes | str | memoryview],
         count: int | None = None,
         block: int | None = None,
         max_count: int | None = None,
@@ -3160,7 +3145,7 @@ class RedisTwin:
         self,
         groupname: bytes | str | memoryview,
         consumername: bytes | str | memoryview,
-        streams: Mapping[bytes | str | memoryview, int | bytes | str | memoryview],
+        streams: Mapping[AnyKeyT, int | bytes | str | memoryview],
         count: int | None = None,
         block: int | None = None,
         noack: bool = False,
@@ -3222,9 +3207,7 @@ class RedisTwin:
     def zadd(
         self,
         name: bytes | str | memoryview,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
         nx: bool = False,
         xx: bool = False,
         ch: bool = False,
@@ -3276,8 +3259,7 @@ class RedisTwin:
 
     def zinter(
         self,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
         withscores: bool = False,
     ) -> Any:
@@ -3293,8 +3275,7 @@ class RedisTwin:
     def zinterstore(
         self,
         dest: bytes | str | memoryview,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
     ) -> Any:
         """Store the intersection in ``dest`` (a dict of keys gives WEIGHTS)."""
@@ -3571,8 +3552,7 @@ class RedisTwin:
 
     def zunion(
         self,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
         withscores: bool = False,
         score_cast_func: _builtin_type | Callable[[Any], Any] = float,
@@ -3585,8 +3565,7 @@ class RedisTwin:
     def zunionstore(
         self,
         dest: bytes | str | memoryview,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
     ) -> Any:
         """Store the union in ``dest`` (a dict of keys gives WEIGHTS)."""

@@ -18,12 +18,15 @@ from builtins import type as _builtin_type
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from sync_shims._portal import call as _call, iterate as _iterate
-from typing import Any, NoReturn, Self
+from typing import Any, NoReturn, Self, TypeVar
 
 __all__ = (
     "ClusterPipelineTwin",
     "RedisClusterTwin",
 )
+
+FieldKeyT = TypeVar("FieldKeyT", bytes, bytearray, memoryview, str, int, float)
+AnyKeyT = TypeVar("AnyKeyT", bytes, str, memoryview)
 
 
 class RedisClusterTwin:
@@ -1508,10 +1511,7 @@ class RedisClusterTwin:
     def hmset(
         self,
         name: bytes | str | memoryview,
-        mapping: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ],
+        mapping: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float],
     ) -> Any:
         """Deprecated alias of ``hset(name, mapping=...)``; returns True."""
         return self._execute(self._async.hmset, name, mapping)
@@ -1662,10 +1662,7 @@ class RedisClusterTwin:
         name: bytes | str | memoryview,
         key: bytes | bytearray | memoryview | str | int | float | None = None,
         value: bytes | bytearray | memoryview | str | int | float | None = None,
-        mapping: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ]
+        mapping: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float]
         | None = None,
         items: Sequence[bytes | bytearray | memoryview | str | int | float]
         | None = None,
@@ -1682,10 +1679,7 @@ class RedisClusterTwin:
         name: bytes | str | memoryview,
         key: bytes | bytearray | memoryview | str | int | float | None = None,
         value: bytes | bytearray | memoryview | str | int | float | None = None,
-        mapping: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ]
+        mapping: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float]
         | None = None,
         items: Sequence[bytes | bytearray | memoryview | str | int | float]
         | None = None,
@@ -2088,18 +2082,14 @@ class RedisClusterTwin:
 
     def mset(
         self,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
     ) -> Any:
         """Set every key of ``mapping`` to its value; returns True."""
         return self._execute(self._async.mset, mapping)
 
     def msetex(
         self,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
         data_persist_option: DataPersistOptions | None = None,
         ex: int | timedelta | None = None,
         px: int | timedelta | None = None,
@@ -2127,9 +2117,7 @@ class RedisClusterTwin:
 
     def msetnx(
         self,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
     ) -> Any:
         """Set all keys only if none exists; returns whether they were set."""
         return self._execute(self._async.msetnx, mapping)
@@ -2909,10 +2897,7 @@ class RedisClusterTwin:
     def xadd(
         self,
         name: bytes | str | memoryview,
-        fields: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ],
+        fields: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float],
         id: int | bytes | str | memoryview = "*",
         maxlen: int | None = None,
         approximate: bool = True,
@@ -3187,7 +3172,7 @@ class RedisClusterTwin:
 
     def xread(
         self,
-        streams: Mapping[bytes | str | memoryview, int | bytes | str | memoryview],
+        streams: Mapping[AnyKeyT, int | bytes | str | memoryview],
         count: int | None = None,
         block: int | None = None,
         max_count: int | None = None,
@@ -3210,7 +3195,7 @@ class RedisClusterTwin:
         self,
         groupname: bytes | str | memoryview,
         consumername: bytes | str | memoryview,
-        streams: Mapping[bytes | str | memoryview, int | bytes | str | memoryview],
+        streams: Mapping[AnyKeyT, int | bytes | str | memoryview],
         count: int | None = None,
         block: int | None = None,
         noack: bool = False,
@@ -3272,9 +3257,7 @@ class RedisClusterTwin:
     def zadd(
         self,
         name: bytes | str | memoryview,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
         nx: bool = False,
         xx: bool = False,
         ch: bool = False,
@@ -3326,8 +3309,7 @@ class RedisClusterTwin:
 
     def zinter(
         self,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
         withscores: bool = False,
     ) -> Any:
@@ -3343,8 +3325,7 @@ class RedisClusterTwin:
     def zinterstore(
         self,
         dest: bytes | str | memoryview,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
     ) -> Any:
         """Store the intersection in ``dest`` (a dict of keys gives WEIGHTS)."""
@@ -3621,8 +3602,7 @@ class RedisClusterTwin:
 
     def zunion(
         self,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
         withscores: bool = False,
         score_cast_func: _builtin_type | Callable[[Any], Any] = float,
@@ -3635,8 +3615,7 @@ class RedisClusterTwin:
     def zunionstore(
         self,
         dest: bytes | str | memoryview,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
     ) -> Any:
         """Store the union in ``dest`` (a dict of keys gives WEIGHTS)."""
@@ -5182,10 +5161,7 @@ class ClusterPipelineTwin:
     def hmset(
         self,
         name: bytes | str | memoryview,
-        mapping: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ],
+        mapping: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float],
     ) -> Any:
         """Deprecated alias of ``hset(name, mapping=...)``; returns True."""
         return self._execute(self._async.hmset, name, mapping)
@@ -5336,10 +5312,7 @@ class ClusterPipelineTwin:
         name: bytes | str | memoryview,
         key: bytes | bytearray | memoryview | str | int | float | None = None,
         value: bytes | bytearray | memoryview | str | int | float | None = None,
-        mapping: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ]
+        mapping: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float]
         | None = None,
         items: Sequence[bytes | bytearray | memoryview | str | int | float]
         | None = None,
@@ -5356,10 +5329,7 @@ class ClusterPipelineTwin:
         name: bytes | str | memoryview,
         key: bytes | bytearray | memoryview | str | int | float | None = None,
         value: bytes | bytearray | memoryview | str | int | float | None = None,
-        mapping: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ]
+        mapping: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float]
         | None = None,
         items: Sequence[bytes | bytearray | memoryview | str | int | float]
         | None = None,
@@ -5762,18 +5732,14 @@ class ClusterPipelineTwin:
 
     def mset(
         self,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
     ) -> Any:
         """Set every key of ``mapping`` to its value; returns True."""
         return self._execute(self._async.mset, mapping)
 
     def msetex(
         self,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
         data_persist_option: DataPersistOptions | None = None,
         ex: int | timedelta | None = None,
         px: int | timedelta | None = None,
@@ -5801,9 +5767,7 @@ class ClusterPipelineTwin:
 
     def msetnx(
         self,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
     ) -> Any:
         """Set all keys only if none exists; returns whether they were set."""
         return self._execute(self._async.msetnx, mapping)
@@ -6576,10 +6540,7 @@ class ClusterPipelineTwin:
     def xadd(
         self,
         name: bytes | str | memoryview,
-        fields: Mapping[
-            bytes | bytearray | memoryview | str | int | float,
-            bytes | bytearray | memoryview | str | int | float,
-        ],
+        fields: Mapping[FieldKeyT, bytes | bytearray | memoryview | str | int | float],
         id: int | bytes | str | memoryview = "*",
         maxlen: int | None = None,
         approximate: bool = True,
@@ -6854,7 +6815,7 @@ class ClusterPipelineTwin:
 
     def xread(
         self,
-        streams: Mapping[bytes | str | memoryview, int | bytes | str | memoryview],
+        streams: Mapping[AnyKeyT, int | bytes | str | memoryview],
         count: int | None = None,
         block: int | None = None,
         max_count: int | None = None,
@@ -6877,7 +6838,7 @@ class ClusterPipelineTwin:
         self,
         groupname: bytes | str | memoryview,
         consumername: bytes | str | memoryview,
-        streams: Mapping[bytes | str | memoryview, int | bytes | str | memoryview],
+        streams: Mapping[AnyKeyT, int | bytes | str | memoryview],
         count: int | None = None,
         block: int | None = None,
         noack: bool = False,
@@ -6939,9 +6900,7 @@ class ClusterPipelineTwin:
     def zadd(
         self,
         name: bytes | str | memoryview,
-        mapping: Mapping[
-            bytes | str | memoryview, bytes | bytearray | memoryview | str | int | float
-        ],
+        mapping: Mapping[AnyKeyT, bytes | bytearray | memoryview | str | int | float],
         nx: bool = False,
         xx: bool = False,
         ch: bool = False,
@@ -6993,8 +6952,7 @@ class ClusterPipelineTwin:
 
     def zinter(
         self,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
         withscores: bool = False,
     ) -> Any:
@@ -7010,8 +6968,7 @@ class ClusterPipelineTwin:
     def zinterstore(
         self,
         dest: bytes | str | memoryview,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
     ) -> Any:
         """Store the intersection in ``dest`` (a dict of keys gives WEIGHTS)."""
@@ -7288,8 +7245,7 @@ class ClusterPipelineTwin:
 
     def zunion(
         self,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
         withscores: bool = False,
         score_cast_func: _builtin_type | Callable[[Any], Any] = float,
@@ -7302,8 +7258,7 @@ class ClusterPipelineTwin:
     def zunionstore(
         self,
         dest: bytes | str | memoryview,
-        keys: Sequence[bytes | str | memoryview]
-        | Mapping[bytes | str | memoryview, float],
+        keys: Sequence[bytes | str | memoryview] | Mapping[AnyKeyT, float],
         aggregate: str | None = None,
     ) -> Any:
         """Store the union in ``dest`` (a dict of keys gives WEIGHTS)."""

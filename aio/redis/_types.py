@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 Number: TypeAlias = int | float
 
@@ -27,14 +27,20 @@ _StringLikeT: TypeAlias = bytes | str | memoryview
 
 #: A key in the Redis key space.
 KeyT: TypeAlias = _StringLikeT
-#: Any key-like value (keys, fields, members) sent verbatim.
-AnyKeyT: TypeAlias = _StringLikeT
+#: The key type of a mapping of keys (``mset``, ``zadd``, ``xread``): a
+#: constrained ``TypeVar``, as redis-py's, because ``Mapping`` is invariant in its
+#: keys, so ``Mapping[str | bytes | memoryview, X]`` would refuse a
+#: ``dict[str, X]`` held in a typed variable.
+AnyKeyT = TypeVar("AnyKeyT", bytes, str, memoryview)
 #: One key or an iterable of keys (``blpop(keys, ...)``, ``sinter(keys, *args)``).
 KeysT: TypeAlias = KeyT | Iterable[KeyT]
 #: Glob-style pattern matched against keys, fields, channels.
 PatternT: TypeAlias = _StringLikeT
 #: A field of a hash or stream entry, a geo member.
 FieldT: TypeAlias = EncodableT
+#: The key type of a mapping of fields (``hset(mapping=...)``, ``xadd``): a
+#: constrained ``TypeVar`` for the reason given at :data:`AnyKeyT`.
+FieldKeyT = TypeVar("FieldKeyT", bytes, bytearray, memoryview, str, int, float)
 #: A pub/sub channel name.
 ChannelT: TypeAlias = _StringLikeT
 #: A stream entry ID (``"1526919030474-55"``, ``"$"``, ``">"``) or a millisecond int.
@@ -88,6 +94,7 @@ __all__ = (
     "EncodableT",
     "EncodedT",
     "ExpiryT",
+    "FieldKeyT",
     "FieldT",
     "GroupT",
     "KeyT",

@@ -13,9 +13,10 @@ here.
 Where aio differs:
 
 - ``AnyKeyT``, ``AnyFieldT`` and ``AnyChannelT`` are redis-py's constrained
-  ``TypeVar`` s (so that ``Mapping[AnyKeyT, X]`` accepts a ``dict[str, X]``),
-  while the client's own signatures (:mod:`aio.redis._types`) spell ``AnyKeyT``
-  as the union ``bytes | str | memoryview``.
+  ``TypeVar`` s (so that ``Mapping[AnyKeyT, X]`` accepts a ``dict[str, X]``).
+  ``AnyKeyT`` is the client's own (:mod:`aio.redis._types`); the client's hash
+  and stream field mappings are keyed by ``FieldKeyT``, which also admits the
+  numbers and ``bytearray`` its fields may be.
 - ``CommandsProtocol`` asks only for ``execute_command`` (redis-py's also names
   its private ``_event_dispatcher``), and ``ClusterCommandsProtocol`` adds nothing
   to it (redis-py's adds its ``encoder``, which aio's cluster client has not).
@@ -32,6 +33,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, Protocol, TypeAlias, TypeVar
 
 from aio.redis._types import AbsExpiryT as AbsExpiryT
+from aio.redis._types import AnyKeyT as AnyKeyT
 from aio.redis._types import BitfieldOffsetT as BitfieldOffsetT
 from aio.redis._types import ChannelT as ChannelT
 from aio.redis._types import ConsumerT as ConsumerT
@@ -142,7 +144,6 @@ __all__ = (
 
 # Mapping is invariant in its key: a constrained TypeVar lets one signature take
 # a dict keyed by str, or by bytes, or by memoryview (each mapping its own kind).
-AnyKeyT = TypeVar("AnyKeyT", bytes, str, memoryview)
 AnyFieldT = TypeVar("AnyFieldT", bytes, str, memoryview)
 AnyChannelT = TypeVar("AnyChannelT", bytes, str, memoryview)
 

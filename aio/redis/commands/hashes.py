@@ -11,6 +11,7 @@ from aio.redis._types import (
     AbsExpiryT,
     EncodableT,
     ExpiryT,
+    FieldKeyT,
     FieldT,
     KeyT,
     PatternT,
@@ -50,7 +51,7 @@ def _field_pairs(
     command: str,
     key: FieldT | None,
     value: EncodableT | None,
-    mapping: Mapping[FieldT, EncodableT] | None,
+    mapping: Mapping[FieldKeyT, EncodableT] | None,
     items: Sequence[EncodableT] | None,
 ) -> list[Any]:
     """HSET's and HSETEX's field/value list from its three ways of giving it."""
@@ -75,7 +76,7 @@ class HashCommands(CommandsBase):
         name: KeyT,
         key: FieldT | None = None,
         value: EncodableT | None = None,
-        mapping: Mapping[FieldT, EncodableT] | None = None,
+        mapping: Mapping[FieldKeyT, EncodableT] | None = None,
         items: Sequence[EncodableT] | None = None,
     ) -> ResponseT:
         """Set fields: ``key``/``value``, a ``mapping``, and/or flat ``items``.
@@ -91,7 +92,7 @@ class HashCommands(CommandsBase):
         name: KeyT,
         key: FieldT | None = None,
         value: EncodableT | None = None,
-        mapping: Mapping[FieldT, EncodableT] | None = None,
+        mapping: Mapping[FieldKeyT, EncodableT] | None = None,
         items: Sequence[EncodableT] | None = None,
         ex: ExpiryT | None = None,
         px: ExpiryT | None = None,
@@ -124,7 +125,7 @@ class HashCommands(CommandsBase):
             "HSETEX", name, *options, "FIELDS", len(pieces) // 2, *pieces, keys=[name]
         )
 
-    def hmset(self, name: KeyT, mapping: Mapping[FieldT, EncodableT]) -> ResponseT:
+    def hmset(self, name: KeyT, mapping: Mapping[FieldKeyT, EncodableT]) -> ResponseT:
         """Deprecated alias of ``hset(name, mapping=...)``; returns True."""
         warnings.warn(
             "hmset() is deprecated, use hset(name, mapping=...)",

@@ -428,7 +428,8 @@ class SortedSetCommands(CommandsBase):
         **options: Any,
     ) -> ResponseT:
         pieces: list[Any] = [] if dest is None else [dest]
-        weights: list[float] | None = None
+        weights: list[Any] = []
+        names: list[Any]
         if isinstance(keys, Mapping):
             names = list(keys.keys())
             weights = list(keys.values())

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from aio.redis._types import (
+    AnyKeyT,
     ConsumerT,
     EncodableT,
-    FieldT,
+    FieldKeyT,
     GroupT,
     KeyT,
     ResponseT,
@@ -127,7 +128,7 @@ def _trim_pieces(
     return pieces
 
 
-def _streams_pieces(command: str, streams: Mapping[KeyT, StreamIdT]) -> list[Any]:
+def _streams_pieces(command: str, streams: Mapping[AnyKeyT, StreamIdT]) -> list[Any]:
     _non_empty(command, "streams", streams, Mapping)
     return ["STREAMS", *streams.keys(), *streams.values()]
 
@@ -138,7 +139,7 @@ class StreamCommands(CommandsBase):
     def xadd(
         self,
         name: KeyT,
-        fields: Mapping[FieldT, EncodableT],
+        fields: Mapping[FieldKeyT, EncodableT],
         id: StreamIdT = "*",
         maxlen: int | None = None,
         approximate: bool = True,
@@ -240,7 +241,7 @@ class StreamCommands(CommandsBase):
 
     def xread(
         self,
-        streams: Mapping[KeyT, StreamIdT],
+        streams: Mapping[AnyKeyT, StreamIdT],
         count: int | None = None,
         block: int | None = None,
         max_count: int | None = None,
@@ -269,7 +270,7 @@ class StreamCommands(CommandsBase):
         self,
         groupname: GroupT,
         consumername: ConsumerT,
-        streams: Mapping[KeyT, StreamIdT],
+        streams: Mapping[AnyKeyT, StreamIdT],
         count: int | None = None,
         block: int | None = None,
         noack: bool = False,
