@@ -31,7 +31,14 @@ from aio.redis._connection import (
 )
 from aio.redis._defaults import DEFAULT_SOCKET_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT
 from aio.redis._pool import ConnectionPool
+from aio.redis._reauth import (
+    ReAuthSubscription,
+    mark_dedicated,
+    release_after_re_auth,
+    subscribe,
+)
 from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
+from aio.redis.credentials import StreamingCredentialProvider
 from aio.redis.driver_info import UNSET, DriverInfo, driver_info_from_args
 from aio.redis.exceptions import (
     ConnectionError,
@@ -452,6 +459,14 @@ class RedisCore(ScriptsAndLocks):
         if proto == 3:
             self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
         self._lock_scripts: dict[str, Script] = {}
+        # A streaming provider (given here or to the pool) re-authenticates
+        # the pool's open connections with each token it pushes (_reauth.py).
+        provider = kwargs.get("credential_provider") or (
+            connection_pool.connection_kwargs.get("credential_provider")
+        )
+        self._re_auth: ReAuthSubscription | None = None
+        if isinstance(provider, StreamingCredentialProvider):
+            self._re_auth = subscribe(provider, connection_pool)
 
     @classmethod
     def from_url(
@@ -534,7 +549,9 @@ class RedisCore(ScriptsAndLocks):
     async def initialize(self: _R) -> _R:
         """Take the dedicated connection of a ``single_connection_client``."""
         if self.single_connection_client and self.connection is None:
-            self.connection = await self.connection_pool.get_connection("_")
+            self.connection = conn = await self.connection_pool.get_connection("_")
+            if self._re_auth is not None:
+                mark_dedicated(conn)
         return self
 
     def __await__(self: _R) -> Any:
@@ -626,7 +643,11 @@ class RedisCore(ScriptsAndLocks):
                 except Exception as exc:
                     reply = await self._retry_after(exc, conn, args, options)
             finally:
-                pool._release(conn)
+                # A token streamed while the command ran: AUTH before release.
+                if conn._re_auth_token is None:
+                    pool._release(conn)
+                else:
+                    await release_after_re_auth(pool, conn)
         callback = _lookup(self.response_callbacks, args[0])
         if callback is None:
             name = args[0]
@@ -673,7 +694,7 @@ class RedisCore(ScriptsAndLocks):
                 )
         finally:
             if pool is not None:
-                pool._release(conn)
+                await pool.release(conn)
             elif conn._should_reconnect and not conn.pending_replies:
                 # As any command on the dedicated connection (execute_command).
                 await _reconnect_for_maintenance(conn)

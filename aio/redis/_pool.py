@@ -31,6 +31,7 @@ from aio.redis._connection import (
 )
 from aio.redis._encoder import Encoder
 from aio.redis._maint import PoolMaintenance
+from aio.redis._reauth import re_auth_on_release, release_after_re_auth
 from aio.redis.exceptions import ConnectionError, MaxConnectionsError
 from aio.redis.himport import HImportRegistry
 
@@ -338,11 +339,20 @@ class ConnectionPool(PoolMaintenance):
         if self._closed:
             conn._abort(ConnectionError("Connection pool closed."))
             return
+        if conn._re_auth_token is not None:
+            re_auth_on_release(conn)  # a token was streamed while in use
         self._available.append(conn)
 
     async def release(self, connection: Connection) -> None:
-        """Give a connection back to the pool."""
-        self._release(connection)
+        """Give a connection back to the pool; one in use when a streaming
+        credential provider pushed a token re-authenticates first.
+
+        :raises AuthenticationError: the server refused that token.
+        """
+        if connection._re_auth_token is not None:
+            await release_after_re_auth(self, connection)
+        else:
+            self._release(connection)
 
     def owns_connection(self, connection: Connection) -> bool:
         """True when the connection belongs to this pool."""

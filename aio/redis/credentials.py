@@ -21,9 +21,17 @@ whose ``get_credentials_async`` is the default (it only has a blocking source)
 is asked in a worker thread, never on the event loop's thread.
 
 :class:`StreamingCredentialProvider` is redis-py's interface for providers that
-push new credentials (``on_next``/``on_error``); aio's clients ask it at each
-connect like any provider, and do not yet re-authenticate open connections when
-it pushes (redis-py's event dispatcher does): see ``docs/redis.md``.
+push new credentials (token-based auth such as redis-entraid's; the tokens are
+:mod:`aio.redis.auth`'s). It is asked at each connect like any provider, and a
+client given one subscribes to its ``on_next``/``on_error`` when it is made, as
+redis-py's: with each token pushed, its idle connections (and a single-connection
+client's, and RESP3 pub/sub ones) send ``AUTH <token.try_get("oid")>
+<token.get_value()>`` at once, those in use when they come back to the pool. A
+token the server refuses raises ``AuthenticationError`` from ``on_next`` (or from
+the release); ``on_error`` raises :class:`~aio.redis.event.EventException` back
+to the provider. The async client's callbacks are coroutine functions (the
+provider awaits them); the blocking client's are plain functions, called from the
+provider's thread. See ``docs/redis.md`` ("Streaming credentials").
 
 .. versionadded:: 0.1
 """

@@ -185,6 +185,12 @@ class Redis(BlockingClientMixin, ModuleCommands, RedisTwin):
     def _setup(self, pool: ConnectionPool | None) -> None:
         self.connection_pool = pool or ConnectionPool._wrap(self._async.connection_pool)
         track_client(self._async)
+        re_auth = getattr(self._async, "_re_auth", None)
+        if re_auth is not None:
+            # A streaming provider calls a blocking client's callbacks from its
+            # own thread, as redis-py's: they run the re-authentication on the
+            # engine's loop and return when it is done (or raise its error).
+            re_auth.use_blocking(call)
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Self:

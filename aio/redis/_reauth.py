@@ -1,0 +1,251 @@
+"""Re-authentication of open connections when a streaming provider pushes a token.
+
+A client whose credential provider is a
+:class:`~aio.redis.credentials.StreamingCredentialProvider` subscribes to its
+``on_next``/``on_error`` (:func:`subscribe`). With each new token
+(``AUTH <token.try_get("oid")> <token.get_value()>``, as redis-py):
+
+- idle pooled connections, a single-connection client's connection and RESP3
+  pub/sub connections send AUTH at once (pipelined on the connection, so a
+  command another task sends meanwhile is answered after it);
+- the other connections in use are marked (``_re_auth_token``), and send AUTH
+  when they come back to the pool: a flag read on release, nothing per
+  command. Where release is awaited (a client's command, ``pool.release``)
+  the AUTH is awaited and a refusal raised there, as in redis-py; the pool's
+  synchronous release (pipelines, locks) writes the AUTH ahead of the
+  connection's next command instead, and a refusal is logged.
+
+A refused AUTH closes that connection (its next use reconnects with the
+provider's current credentials) and raises the ``AuthenticationError``, as
+redis-py does; then no connection in use is marked (redis-py stops at the first
+refusal; here the idle ones are asked together, so each refused one is closed).
+``on_error`` raises :class:`~aio.redis.event.EventException` to the provider,
+as redis-py.
+
+One subscription per provider covers every pool of the clients given it, where
+redis-py's providers keep only the last client's callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from aio.redis.event import ClientType, EventException
+
+if TYPE_CHECKING:
+    from aio.redis._connection import Connection
+    from aio.redis._pool import ConnectionPool
+    from aio.redis.auth.token import TokenInterface
+
+__all__ = (
+    "ReAuthSubscription",
+    "mark_dedicated",
+    "re_auth_on_release",
+    "release_after_re_auth",
+    "subscribe",
+)
+
+logger = logging.getLogger("aio.redis")
+
+# Connections held by single-connection clients: never released while the
+# client lives, so they re-authenticate at once.
+_DEDICATED: weakref.WeakSet[Connection] = weakref.WeakSet()
+_SUBSCRIPTIONS: weakref.WeakKeyDictionary[Any, ReAuthSubscription] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _auth_command(token: TokenInterface) -> tuple[Any, ...]:
+    return ("AUTH", token.try_get("oid"), token.get_value())
+
+
+def _at_once(conn: Connection) -> bool:
+    """Whether an in-use connection re-authenticates now rather than on release."""
+    if conn in _DEDICATED:
+        return True
+    # A pub/sub connection (both sinks set): AUTH is allowed while subscribed
+    # with RESP3 only, where redis-py re-authenticates them too.
+    return (
+        conn.protocol == 3
+        and conn.message_sink is not None
+        and conn.push_handler is not None
+    )
+
+
+async def _auth(conn: Connection, token: TokenInterface) -> None:
+    try:
+        await conn.execute(_auth_command(token), {})
+    except Exception as exc:
+        # Closed, as redis-py's connection is after the refusal: the next use
+        # reconnects with the provider's credentials.
+        conn._abort(exc)
+        raise
+
+
+async def re_auth_pool(pool: ConnectionPool, token: TokenInterface) -> None:
+    """AUTH the pool's idle connections (and dedicated, pub/sub ones) now,
+    then mark the others in use for their release.
+
+    :raises AuthenticationError: the server refused the token (the refused
+        connections are closed; none in use is marked).
+    """
+    now = list(pool._available)
+    now += [conn for conn in pool._in_use if _at_once(conn)]
+    if now:
+        results = await asyncio.gather(
+            *(_auth(conn, token) for conn in now), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+    for conn in pool._in_use:
+        if not _at_once(conn):
+            conn._re_auth_token = token
+
+
+def _clean(conn: Connection) -> bool:
+    return conn.is_connected and not conn.pending_replies and conn.message_sink is None
+
+
+async def release_after_re_auth(pool: ConnectionPool, conn: Connection) -> None:
+    """Release a connection marked with a token: AUTH first, awaited.
+
+    :raises AuthenticationError: the token was refused (the connection is
+        closed, and released all the same).
+    """
+    token = conn._re_auth_token
+    conn._re_auth_token = None
+    try:
+        if token is not None and _clean(conn):
+            await _auth(conn, token)
+    finally:
+        pool._release(conn)
+
+
+def re_auth_on_release(conn: Connection) -> None:
+    """The synchronous release's part: write the AUTH ahead of the
+    connection's next command; a refusal is logged and closes the connection
+    if nothing else is in flight on it."""
+    token = conn._re_auth_token
+    conn._re_auth_token = None
+    if token is None or not _clean(conn):
+        return
+    future = conn.send_request(_auth_command(token), timeout=conn.socket_timeout)
+
+    def done(future: asyncio.Future[Any]) -> None:
+        if future.cancelled():
+            return
+        error = future.exception()
+        if not isinstance(error, Exception):
+            return
+        logger.warning("re-authentication refused on release: %s", error)
+        if not conn.pending_replies:
+            conn._abort(error)
+
+    future.add_done_callback(done)
+
+
+def mark_dedicated(conn: Connection) -> None:
+    """Note a single-connection client's connection (re-authenticated at once)."""
+    _DEDICATED.add(conn)
+
+
+class ReAuthSubscription:
+    """What a client subscribes to its streaming provider: :meth:`on_next`
+    re-authenticates the connections of every pool given to :func:`subscribe`
+    with this provider; :meth:`on_error` raises the error back.
+
+    Its ``connection_pools``, ``client_type`` and ``credential_provider`` are
+    those of redis-py's ``AfterPooledConnectionsInstantiationEvent`` (the
+    ``event`` of an :class:`~aio.redis.event.EventException`).
+    """
+
+    def __init__(self, provider: Any) -> None:
+        self._provider_ref: Callable[[], Any] = _reference(provider)
+        self._pools: weakref.WeakSet[ConnectionPool] = weakref.WeakSet()
+        self._runner: Callable[..., Any] | None = None
+
+    @property
+    def credential_provider(self) -> Any:
+        """The provider subscribed to."""
+        return self._provider_ref()
+
+    @property
+    def connection_pools(self) -> list[ConnectionPool]:
+        """The pools re-authenticated."""
+        return list(self._pools)
+
+    @property
+    def client_type(self) -> ClientType:
+        """``SYNC`` once a blocking client subscribed (the callbacks block)."""
+        return ClientType.ASYNC if self._runner is None else ClientType.SYNC
+
+    async def on_next(self, token: TokenInterface) -> None:
+        """Re-authenticate every pool's connections with ``token``.
+
+        :raises AuthenticationError: the server refused it.
+        """
+        for pool in self.connection_pools:
+            await re_auth_pool(pool, token)
+
+    async def on_error(self, error: Exception) -> None:
+        """Raise the provider's error back to it, as redis-py's client does.
+
+        :raises EventException: always, with ``error`` and this subscription.
+        """
+        raise EventException(error, self)
+
+    def use_blocking(self, runner: Callable[..., Any]) -> None:
+        """Subscribe blocking callbacks instead (the provider calls them from
+        its own thread): ``runner(coroutine_function, arg)`` runs one on the
+        loop and returns its result (the facade's portal)."""
+        self._runner = runner
+        self._register()
+
+    def _register(self) -> None:
+        provider = self.credential_provider
+        if provider is None:
+            return
+        runner = self._runner
+        if runner is None:
+            provider.on_next(self.on_next)
+            provider.on_error(self.on_error)
+            return
+
+        def on_next(token: TokenInterface) -> None:
+            runner(self.on_next, token)
+
+        def on_error(error: Exception) -> None:
+            runner(self.on_error, error)
+
+        provider.on_next(on_next)
+        provider.on_error(on_error)
+
+
+def _reference(obj: Any) -> Callable[[], Any]:
+    try:
+        return weakref.ref(obj)
+    except TypeError:  # not weakly referable: held strongly
+        return lambda: obj
+
+
+def subscribe(provider: Any, pool: ConnectionPool) -> ReAuthSubscription:
+    """Subscribe ``pool``'s re-authentication to ``provider`` (once per
+    provider: a second pool joins the first one's subscription)."""
+    try:
+        subscription = _SUBSCRIPTIONS.get(provider)
+    except TypeError:  # not hashable or not weakly referable
+        subscription = None
+    if subscription is None:
+        subscription = ReAuthSubscription(provider)
+        try:
+            _SUBSCRIPTIONS[provider] = subscription
+        except TypeError:
+            pass
+    subscription._pools.add(pool)
+    subscription._register()
+    return subscription

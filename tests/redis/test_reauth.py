@@ -1,0 +1,371 @@
+"""Re-authentication of open connections when a ``StreamingCredentialProvider``
+pushes a token (``aio.redis._reauth``), against a private ``redis-server`` with
+two ACL users, with redis-py's ``redis.asyncio`` doing the same as the oracle.
+
+The provider of these tests is the libraries' own ``StreamingCredentialProvider``
+subclassed as redis-entraid does: it gives the first user's credentials at
+connect and keeps the callbacks the client subscribes; a test pushes a token
+(``oid`` claim: the second user) by awaiting the client's ``on_next``, as
+redis-py's async token manager does. Who a connection is logged in as is read
+with ``ACL WHOAMI`` on that connection, or ``CLIENT LIST`` for a pub/sub one.
+The example of docs/redis.md ("Streaming credentials") runs at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+import pytest
+import redis.asyncio as redispy
+import redis.auth.token as redispy_token
+import redis.credentials as redispy_credentials
+import redis.event as redispy_event
+
+import aio.redis as aio_redis
+import aio.redis.auth.token as aio_token
+import aio.redis.credentials as aio_credentials
+import aio.redis.event as aio_event
+from tests.plugins.fix_redis import PrivateRedis
+from tests.plugins.fix_services import require_service
+from tests.redis.docs_example import example_in
+
+ADMIN_PASSWORD = "admin-s3cret"
+OLD, OLD_PASSWORD = "app-old", "old-s3cret"
+NEW, NEW_PASSWORD = "app-new", "new-s3cret"
+
+AIO = (aio_redis, aio_credentials, aio_token, aio_event)
+REDISPY = (redispy, redispy_credentials, redispy_token, redispy_event)
+LIBS = pytest.mark.parametrize("libs", [AIO, REDISPY], ids=["aio", "redis-py"])
+
+
+@pytest.fixture
+async def server(private_redis_server: Callable[..., PrivateRedis]) -> PrivateRedis:
+    """A private server with a ``default`` password and the ACL users OLD, NEW."""
+    server = private_redis_server("--requirepass", ADMIN_PASSWORD)
+    admin = aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
+    try:
+        for user, password in ((OLD, OLD_PASSWORD), (NEW, NEW_PASSWORD)):
+            await admin.acl_setuser(user, enabled=True, passwords=[f"+{password}"], commands=["+@all"], keys=["*"], channels=["*"])  # fmt: skip
+    finally:
+        await admin.aclose()
+    return server
+
+
+def _provider(creds: ModuleType) -> Any:
+    class Streaming(creds.StreamingCredentialProvider):  # type: ignore[name-defined,misc]
+        """OLD's credentials at connect; keeps the client's callbacks."""
+
+        def __init__(self) -> None:
+            self.next: Any = None
+            self.error: Any = None
+
+        def get_credentials(self) -> tuple[str, str]:
+            return OLD, OLD_PASSWORD
+
+        async def get_credentials_async(self) -> tuple[str, str]:
+            return OLD, OLD_PASSWORD
+
+        def on_next(self, callback: Any) -> None:
+            self.next = callback
+
+        def on_error(self, callback: Any) -> None:
+            self.error = callback
+
+        def is_streaming(self) -> bool:
+            return True
+
+    return Streaming()
+
+
+def _token(token_module: ModuleType, user: str, password: str) -> Any:
+    # As redis-entraid's tokens: the password is the value, the user the oid.
+    return token_module.SimpleToken(password, -1, 0, {"oid": user})
+
+
+def _client(lib: ModuleType, server: PrivateRedis, provider: Any, **kw: Any) -> Any:
+    # retry=None: a refused AUTH is raised as it is, by both libraries
+    return lib.Redis(
+        host=server.host,
+        port=server.port,
+        credential_provider=provider,
+        retry=None,
+        **kw,
+    )
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+async def _whoami_on(conn: Any) -> str:
+    """ACL WHOAMI on this very connection (redis-py's lower-level API)."""
+    await conn.send_command("ACL", "WHOAMI")
+    return _text(await conn.read_response())
+
+
+async def _users(server: PrivateRedis) -> list[str]:
+    """The user of every connection logged in as OLD or NEW (not the admins)."""
+    admin = aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
+    try:
+        users = (_text(c["user"]) for c in await admin.client_list())
+        return sorted(user for user in users if user != "default")
+    finally:
+        await admin.aclose()
+
+
+@LIBS
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_idle_connections_at_once_in_use_ones_on_release(
+    server: PrivateRedis, libs: tuple[ModuleType, ...], protocol: int
+) -> None:
+    lib, creds, token, _ = libs
+    provider = _provider(creds)
+    client = _client(lib, server, provider, protocol=protocol)
+    try:
+        assert provider.next is not None  # subscribed when the client was made
+        pool = client.connection_pool
+        in_use = await pool.get_connection()
+        idle = await pool.get_connection()
+        await pool.release(idle)
+        assert await _whoami_on(idle) == OLD
+
+        await provider.next(_token(token, NEW, NEW_PASSWORD))
+
+        assert await _whoami_on(idle) == NEW
+        assert await _whoami_on(in_use) == OLD  # until it comes back
+        await pool.release(in_use)
+        assert await _whoami_on(in_use) == NEW
+        assert await _users(server) == [NEW, NEW]
+        assert _text(await client.acl_whoami()) == NEW
+    finally:
+        await client.aclose()
+
+
+@LIBS
+async def test_a_command_in_flight_re_authenticates_when_it_returns(
+    server: PrivateRedis, libs: tuple[ModuleType, ...]
+) -> None:
+    lib, creds, token, _ = libs
+    provider = _provider(creds)
+    client = _client(lib, server, provider)
+    admin = aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
+    try:
+        pool = client.connection_pool
+        first, second = await pool.get_connection(), await pool.get_connection()
+        await pool.release(first)
+        await pool.release(second)
+        # BLPOP holds one of the two until admin pushes; the other stays idle.
+        popped = asyncio.ensure_future(client.blpop("queue", timeout=0))
+        while not any(_text(c["cmd"]) == "blpop" for c in await admin.client_list()):
+            await asyncio.sleep(0.01)
+
+        await provider.next(_token(token, NEW, NEW_PASSWORD))
+        users_during = await _users(server)
+        await admin.lpush("queue", "x")
+        assert await popped is not None
+
+        assert sorted(users_during) == [NEW, OLD]  # the idle one, the blocked one
+        assert await _users(server) == [NEW, NEW]
+    finally:
+        await admin.aclose()
+        await client.aclose()
+
+
+@LIBS
+async def test_single_connection_client_re_authenticates_at_once(
+    server: PrivateRedis, libs: tuple[ModuleType, ...]
+) -> None:
+    lib, creds, token, _ = libs
+    provider = _provider(creds)
+    client = _client(lib, server, provider, single_connection_client=True)
+    try:
+        await client.initialize()
+        assert _text(await client.acl_whoami()) == OLD
+        await provider.next(_token(token, NEW, NEW_PASSWORD))
+        assert _text(await client.acl_whoami()) == NEW
+    finally:
+        await client.aclose()
+
+
+@LIBS
+async def test_resp3_pubsub_connection_re_authenticates_at_once(
+    server: PrivateRedis, libs: tuple[ModuleType, ...]
+) -> None:
+    lib, creds, token, _ = libs
+    provider = _provider(creds)
+    client = _client(lib, server, provider, protocol=3)
+    pubsub = client.pubsub()
+    try:
+        await pubsub.subscribe("news")
+        message = await pubsub.get_message(timeout=5)
+        assert message is not None and message["type"] == "subscribe"
+        assert await _users(server) == [OLD]
+
+        await provider.next(_token(token, NEW, NEW_PASSWORD))
+
+        assert await _users(server) == [NEW]
+        # still subscribed, and messages still come
+        async with lib.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD) as admin:  # fmt: skip
+            assert await admin.publish("news", "hello") == 1
+        message = await pubsub.get_message(timeout=5)
+        assert message is not None and _text(message["data"]) == "hello"
+    finally:
+        await pubsub.aclose()
+        await client.aclose()
+
+
+@LIBS
+async def test_refused_token_on_idle_connections_raises_to_the_provider(
+    server: PrivateRedis, libs: tuple[ModuleType, ...]
+) -> None:
+    lib, creds, token, _ = libs
+    provider = _provider(creds)
+    client = _client(lib, server, provider)
+    try:
+        pool = client.connection_pool
+        in_use = await pool.get_connection()
+        assert _text(await client.acl_whoami()) == OLD  # an idle connection
+
+        with pytest.raises(lib.AuthenticationError, match="invalid username-password"):
+            await provider.next(_token(token, NEW, "wrong"))
+
+        # the refused connection still works as OLD (closed and reconnected by
+        # both), and the one in use was not marked: its release does nothing
+        assert _text(await client.acl_whoami()) == OLD
+        await pool.release(in_use)
+        assert await _whoami_on(in_use) == OLD
+        assert await _users(server) == [OLD, OLD]
+    finally:
+        await client.aclose()
+
+
+@LIBS
+async def test_refused_token_on_release_raises_to_the_releaser(
+    server: PrivateRedis, libs: tuple[ModuleType, ...]
+) -> None:
+    lib, creds, token, _ = libs
+    provider = _provider(creds)
+    client = _client(lib, server, provider)
+    try:
+        pool = client.connection_pool
+        in_use = await pool.get_connection()  # the only connection: none idle
+        await provider.next(_token(token, NEW, "wrong"))  # nothing refused yet
+
+        with pytest.raises(lib.AuthenticationError, match="invalid username-password"):
+            await pool.release(in_use)
+
+        if lib is redispy:
+            # redis-py keeps the refused token on the connection (its re_auth
+            # forgets it only after a success): every later release of it
+            # sends it again and raises, each command's reply lost
+            with pytest.raises(lib.AuthenticationError):
+                await client.acl_whoami()
+        else:
+            # aio forgets it and closes the connection (as redis-py closes it):
+            # the client goes on as OLD
+            assert _text(await client.acl_whoami()) == OLD
+            assert await _users(server) == [OLD]
+    finally:
+        await client.aclose()
+
+
+@LIBS
+async def test_on_error_raises_event_exception(
+    server: PrivateRedis, libs: tuple[ModuleType, ...]
+) -> None:
+    lib, creds, _, event = libs
+    provider = _provider(creds)
+    client = _client(lib, server, provider)
+    try:
+        error = RuntimeError("token service down")
+        with pytest.raises(event.EventException) as caught:
+            await provider.error(error)
+        assert caught.value.exception is error
+        assert str(caught.value) == "token service down"
+        assert caught.value.event.connection_pools == [client.connection_pool]
+        assert caught.value.event.credential_provider is provider
+        assert caught.value.event.client_type is event.ClientType.ASYNC
+        # the client is unaffected
+        assert _text(await client.acl_whoami()) == OLD
+    finally:
+        await client.aclose()
+
+
+@LIBS
+async def test_plain_provider_is_not_subscribed(
+    server: PrivateRedis, libs: tuple[ModuleType, ...]
+) -> None:
+    lib, creds, _, _ = libs
+    provider = creds.UsernamePasswordCredentialProvider(OLD, OLD_PASSWORD)
+    client = _client(lib, server, provider)
+    try:
+        assert _text(await client.acl_whoami()) == OLD
+    finally:
+        await client.aclose()
+
+
+async def _pipeline_blocked(client: Any, admin: Any) -> asyncio.Future[Any]:
+    """A pipeline (BLPOP) holding a connection until admin pushes to ``queue``."""
+    pipe = client.pipeline(transaction=False)
+    pipe.blpop("queue", timeout=0)
+    executed = asyncio.ensure_future(pipe.execute())
+    while not any(_text(c["cmd"]) == "blpop" for c in await admin.client_list()):
+        await asyncio.sleep(0.01)
+    return executed
+
+
+@LIBS
+async def test_a_pipeline_in_flight_re_authenticates_when_it_returns(
+    server: PrivateRedis, libs: tuple[ModuleType, ...]
+) -> None:
+    lib, creds, token, _ = libs
+    provider = _provider(creds)
+    client = _client(lib, server, provider)
+    admin = aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
+    try:
+        executed = await _pipeline_blocked(client, admin)
+        await provider.next(_token(token, NEW, NEW_PASSWORD))
+        assert await _users(server) == [OLD]
+        await admin.lpush("queue", "x")
+        assert len(await executed) == 1
+        # the pipeline's connection, back in the pool, is NEW's
+        assert _text(await client.acl_whoami()) == NEW
+        assert await _users(server) == [NEW]
+    finally:
+        await admin.aclose()
+        await client.aclose()
+
+
+async def test_aio_pipeline_refused_on_release_logs_and_reconnects(
+    server: PrivateRedis, caplog: pytest.LogCaptureFixture
+) -> None:
+    # redis-py raises the AuthenticationError from pipeline.execute() (its
+    # release is synchronous and sends the AUTH there); aio's pipelines give
+    # the connection back synchronously, with the AUTH written ahead of its
+    # next command: a refusal is logged and closes the connection.
+    provider = _provider(aio_credentials)
+    client = _client(aio_redis, server, provider)
+    admin = aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
+    try:
+        executed = await _pipeline_blocked(client, admin)
+        await provider.next(_token(aio_token, NEW, "wrong"))
+        await admin.lpush("queue", "x")
+        assert len(await executed) == 1
+        # the next command on it is answered (after the refused AUTH) as OLD
+        assert _text(await client.acl_whoami()) == OLD
+        assert "re-authentication refused on release" in caplog.text
+        # and closed: the one after reconnects, as OLD
+        assert _text(await client.acl_whoami()) == OLD
+        assert await _users(server) == [OLD]
+    finally:
+        await admin.aclose()
+        await client.aclose()
+
+
+def test_docs_example(capsys: pytest.CaptureFixture[str]) -> None:
+    require_service("redis")  # the example uses the shared server's ACL
+    exec(compile(example_in("redis.md", "streaming credentials"), "docs/redis.md", "exec"), {"__name__": "doc"})  # fmt: skip
+    assert capsys.readouterr().out.splitlines() == ["docs-token-old", "docs-token-new"]
