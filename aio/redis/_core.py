@@ -33,6 +33,7 @@ from aio.redis._defaults import DEFAULT_SOCKET_CONNECT_TIMEOUT, DEFAULT_SOCKET_T
 from aio.redis._pool import ConnectionPool
 from aio.redis._reauth import (
     ReAuthSubscription,
+    forget_dedicated,
     mark_dedicated,
     release_after_re_auth,
     subscribe,
@@ -332,6 +333,9 @@ class RedisCore(ScriptsAndLocks):
     RESPONSE_CALLBACKS: Mapping[str, Callable[..., Any]] = {}
     #: Overrides used when the connection speaks RESP3.
     RESP3_RESPONSE_CALLBACKS: Mapping[str, Callable[..., Any]] = {}
+    # The subscription to a streaming credential provider (set by __init__;
+    # None for pipelines, which share their client's).
+    _re_auth: ReAuthSubscription | None = None
 
     def __init__(
         self,
@@ -464,7 +468,7 @@ class RedisCore(ScriptsAndLocks):
         provider = kwargs.get("credential_provider") or (
             connection_pool.connection_kwargs.get("credential_provider")
         )
-        self._re_auth: ReAuthSubscription | None = None
+        self._re_auth = None
         if isinstance(provider, StreamingCredentialProvider):
             self._re_auth = subscribe(provider, connection_pool)
 
@@ -569,6 +573,7 @@ class RedisCore(ScriptsAndLocks):
         conn = self.connection
         if conn is not None:
             self.connection = None
+            forget_dedicated(conn)
             await self.connection_pool.release(conn)
         if close_connection_pool or (
             close_connection_pool is None and self.auto_close_connection_pool

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "ReAuthSubscription",
+    "forget_dedicated",
     "mark_dedicated",
     "re_auth_on_release",
     "release_after_re_auth",
@@ -152,6 +153,11 @@ def re_auth_on_release(conn: Connection) -> None:
 def mark_dedicated(conn: Connection) -> None:
     """Note a single-connection client's connection (re-authenticated at once)."""
     _DEDICATED.add(conn)
+
+
+def forget_dedicated(conn: Connection) -> None:
+    """A single-connection client gave its connection back to the pool."""
+    _DEDICATED.discard(conn)
 
 
 class ReAuthSubscription:

@@ -369,3 +369,33 @@ def test_docs_example(capsys: pytest.CaptureFixture[str]) -> None:
     require_service("redis")  # the example uses the shared server's ACL
     exec(compile(example_in("redis.md", "streaming credentials"), "docs/redis.md", "exec"), {"__name__": "doc"})  # fmt: skip
     assert capsys.readouterr().out.splitlines() == ["docs-token-old", "docs-token-new"]
+
+
+async def test_aio_a_closed_single_connection_client_gives_back_a_plain_connection(
+    server: PrivateRedis,
+) -> None:
+    # Once its single-connection client is closed, the connection is like any
+    # pooled one: in use by a blocking command, it re-authenticates on release
+    # (an AUTH at once would wait behind the BLPOP, and on_next with it).
+    provider = _provider(aio_credentials)
+    client = _client(aio_redis, server, provider)
+    admin = aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
+    try:
+        single = client.client()
+        await single.initialize()
+        await single.aclose()
+        assert client.connection_pool.available_count == 1
+        popped = asyncio.ensure_future(client.blpop("queue", timeout=0))
+        while not any(_text(c["cmd"]) == "blpop" for c in await admin.client_list()):
+            await asyncio.sleep(0.01)
+        await asyncio.wait_for(
+            provider.next(_token(aio_token, NEW, NEW_PASSWORD)), timeout=10
+        )
+        assert not popped.done()
+        assert await _users(server) == [OLD]
+        await admin.lpush("queue", "x")
+        assert await popped is not None
+        assert await _users(server) == [NEW]
+    finally:
+        await admin.aclose()
+        await client.aclose()
