@@ -295,11 +295,14 @@ class PipelineCore:
         """Queue a command (returns the pipeline), or run it at once while WATCHing."""
         if (self.watching or args[0] == "WATCH") and not self.explicit_transaction:
             return self.immediate_execute_command(*args, **options)
+        return self.pipeline_execute_command(*args, **options)
+
+    def pipeline_execute_command(self: _P, *args: Any, **options: Any) -> _P:
+        """Queue a command whatever the mode (after WATCH too); returns the
+        pipeline."""
         empty_response_option(args, options)
         self.command_stack.append((args, options))
         return self
-
-    pipeline_execute_command = execute_command
 
     async def _acquire(self) -> None:
         """Take the pipeline's connection from the pool, unless it holds one.

@@ -208,7 +208,7 @@ class PubSub:
     def _send_health_check(self) -> None:
         """While subscribed, PING with :attr:`HEALTH_CHECK_MESSAGE` once the
         connection was idle past ``health_check_interval`` (as redis-py does when
-        polling); the answering pong is consumed by :meth:`handle_message`."""
+        polling); the answering pong is consumed where replies are read."""
         conn = self.connection
         if conn is None or not conn.health_check_interval or not conn.is_connected:
             return
@@ -401,7 +401,7 @@ class PubSub:
         if reply is None:
             return None
         reply = await self._through_push_handler(reply)
-        if reply is None:
+        if reply is None or self._is_health_check_reply(reply):
             return None
         return await self.handle_message(reply, ignore_subscribe_messages)
 
@@ -423,17 +423,28 @@ class PubSub:
             return value.decode("utf-8", "replace")
         return str(value)
 
-    def _is_health_check_pong(self, response: list[Any]) -> bool:
-        return (
-            len(response) == 2
-            and self._text(response[0]).lower() == "pong"
-            and self._text(response[1]) == self.HEALTH_CHECK_MESSAGE
-        )
+    def _is_health_check_reply(self, reply: Any) -> bool:
+        # The answer to our health-check PING: ["pong", message] in pub/sub
+        # mode, the bare message outside it. Consumed where replies are read
+        # (as redis-py's parse_response), so handle_message() called on one
+        # still makes it a pong message, as redis-py's does.
+        if isinstance(reply, list):
+            return (
+                len(reply) == 2
+                and self._text(reply[0]).lower() == "pong"
+                and self._text(reply[1]) == self.HEALTH_CHECK_MESSAGE
+            )
+        if isinstance(reply, bytes | str):
+            return self._text(reply) == self.HEALTH_CHECK_MESSAGE
+        return False
 
     async def handle_message(
         self, response: Any, ignore_subscribe_messages: bool = False
     ) -> dict[str, Any] | None:
-        """Turn a raw reply into a message dict, running handlers and bookkeeping."""
+        """Turn a raw reply into a message dict, running handlers and bookkeeping
+        (None for no reply)."""
+        if response is None:
+            return None
         if isinstance(response, RedisError):
             raise response
         if not isinstance(response, list):
@@ -442,8 +453,6 @@ class PubSub:
             if response == b"PONG" or response == "PONG":
                 response = response[:0]
             response = ["pong", response]
-        if self._is_health_check_pong(response):
-            return None
         kind = self._text(response[0]).lower()
         if kind == "pmessage":
             message = {
@@ -507,7 +516,7 @@ class PubSub:
         """Yield messages for as long as anything is subscribed."""
         while self.subscribed:
             reply = await self._through_push_handler(await self._next_reply(None))
-            if reply is None:
+            if reply is None or self._is_health_check_reply(reply):
                 continue
             message = await self.handle_message(reply)
             if message is not None:

@@ -406,3 +406,29 @@ async def test_pipeline_watch_state_follows_unwatch(oracle: Any) -> None:
             return states
 
     assert await oracle.check(scenario) == [True, False]
+
+
+async def test_pubsub_handle_message_keeps_a_health_check_pong() -> None:
+    # redis-py drops the health-check pong where it reads replies; a
+    # handle_message() call makes a message of it, as of any pong.
+    results = []
+    for module in (redispy, ours):
+        client = module.Redis()
+        try:
+            pubsub = client.pubsub()
+            results.append(
+                [
+                    await pubsub.handle_message([b"pong", b"redis-py-health-check"]),
+                    await pubsub.handle_message(b"redis-py-health-check"),
+                    await pubsub.handle_message(None),
+                ]
+            )
+        finally:
+            await client.aclose()
+    assert results[0] == results[1]
+    assert results[1][0] == {
+        "type": "pong",
+        "pattern": None,
+        "channel": None,
+        "data": b"redis-py-health-check",
+    }
