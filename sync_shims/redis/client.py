@@ -313,7 +313,7 @@ class Redis(BlockingClientMixin, ModuleCommands, RedisTwin):
 
     def pubsub(self, **kwargs: Any) -> PubSub:
         """A :class:`PubSub` on its own connection (``ignore_subscribe_messages``)."""
-        return PubSub(self._async.pubsub(**kwargs))
+        return PubSub(self._async.pubsub(**kwargs), self.connection_pool)
 
     def keyspace_notifications(
         self,
@@ -398,6 +398,53 @@ class Pipeline(BlockingPipelineMixin, Redis):
     def watching(self) -> bool:
         """Whether the pipeline is in immediate mode after WATCH."""
         return self._async.watching
+
+    #: Commands after which the server holds no WATCHed key any more.
+    UNWATCH_COMMANDS = AsyncPipeline.UNWATCH_COMMANDS
+
+    @property
+    def explicit_transaction(self) -> bool:
+        """Whether :meth:`multi` started the transaction block (after WATCH)."""
+        return self._async.explicit_transaction
+
+    @property
+    def shard_hint(self) -> Any:
+        """The ``shard_hint`` the pipeline was made with (unused, as in redis-py)."""
+        return self._async.shard_hint
+
+    @property
+    def scripts(self) -> set[AsyncScript]:
+        """The scripts queued on the pipeline (loaded by :meth:`load_scripts`
+        before it executes): the async core's :class:`aio.redis.Script`
+        objects behind the blocking :class:`Script` ones (``sha``, ``script``)."""
+        return self._async.scripts
+
+    def immediate_execute_command(self, *args: Any, **options: Any) -> Any:
+        """Run one command now on the pipeline's connection, as in WATCH mode
+        (the connection is kept for the transaction), and return its reply."""
+        return call(self._async.immediate_execute_command, *args, **options)
+
+    def pipeline_execute_command(self, *args: Any, **options: Any) -> Pipeline:
+        """Queue a command whatever the mode; returns the pipeline."""
+        _ = self._async.pipeline_execute_command(*args, **options)
+        return self
+
+    def load_scripts(self) -> None:
+        """Load the queued scripts the server does not know (SCRIPT EXISTS,
+        then SCRIPT LOAD for the missing ones); :meth:`execute` does it first."""
+        call(self._async.load_scripts)
+
+    def annotate_exception(
+        self, exception: Exception, number: int, command: Any
+    ) -> None:
+        """Prefix ``exception``'s message with the position and the text of the
+        pipeline ``command`` that caused it, as :meth:`execute` reports errors."""
+        self._async.annotate_exception(exception, number, command)
+
+    def raise_first_error(self, commands: Any, response: Any) -> None:
+        """Raise the first ``ResponseError`` of ``response`` (the replies to
+        ``commands``, ``(args, options)`` pairs), annotated; nothing when none."""
+        self._async.raise_first_error(commands, response)
 
     def discard(self) -> None:
         """Send DISCARD: drop the commands queued on the server after MULTI."""
@@ -486,8 +533,15 @@ class PubSub(PubSubTwin):
 
     _async: AsyncPubSub
 
-    def __init__(self, async_pubsub: AsyncPubSub) -> None:
+    PUBLISH_MESSAGE_TYPES = AsyncPubSub.PUBLISH_MESSAGE_TYPES
+    UNSUBSCRIBE_MESSAGE_TYPES = AsyncPubSub.UNSUBSCRIBE_MESSAGE_TYPES
+    HEALTH_CHECK_MESSAGE = AsyncPubSub.HEALTH_CHECK_MESSAGE
+
+    def __init__(
+        self, async_pubsub: AsyncPubSub, connection_pool: ConnectionPool | None = None
+    ) -> None:
         super().__init__(async_pubsub)
+        self._pool = connection_pool
         self._handlers: dict[Any, Handler] = {}
         #: Set by each subscription: what a :meth:`get_message` called while
         #: nothing is subscribed waits on (redis-py's attribute).
@@ -526,6 +580,114 @@ class PubSub(PubSubTwin):
         return (
             key in core.channels or key in core.patterns or key in core.shard_channels
         )
+
+    # -- redis-py's attributes, the async core's --------------------------------
+
+    @property
+    def connection_pool(self) -> ConnectionPool:
+        """The pool the dedicated connection comes from (the client's)."""
+        if self._pool is None or self._pool._async is not self._async.connection_pool:
+            self._pool = ConnectionPool._wrap(self._async.connection_pool)
+        return self._pool
+
+    @property
+    def ignore_subscribe_messages(self) -> bool:
+        """Whether (un)subscribe confirmations are dropped by every read."""
+        return self._async.ignore_subscribe_messages
+
+    @ignore_subscribe_messages.setter
+    def ignore_subscribe_messages(self, value: bool) -> None:
+        self._async.ignore_subscribe_messages = value
+
+    @property
+    def shard_hint(self) -> Any:
+        """The ``shard_hint`` given (unused, as in redis-py)."""
+        return self._async.shard_hint
+
+    @property
+    def encoder(self) -> Encoder:
+        """The :class:`~sync_shims.redis.connection.Encoder` channel names are
+        keyed with."""
+        return self._async.encoder
+
+    @property
+    def push_handler_func(self) -> Callable[[Any], Any] | None:
+        """With RESP3, called with every push the connection receives."""
+        return self._async.push_handler_func
+
+    @push_handler_func.setter
+    def push_handler_func(self, value: Callable[[Any], Any] | None) -> None:
+        self._async.push_handler_func = value
+
+    @property
+    def shard_channels(self) -> dict[Any, Any]:
+        """Subscribed shard channels."""
+        return self._async.shard_channels
+
+    @property
+    def pending_unsubscribe_channels(self) -> set[Any]:
+        """Channels whose unsubscribe is sent but not yet confirmed."""
+        return self._async.pending_unsubscribe_channels
+
+    @property
+    def pending_unsubscribe_patterns(self) -> set[Any]:
+        """Patterns whose unsubscribe is sent but not yet confirmed."""
+        return self._async.pending_unsubscribe_patterns
+
+    @property
+    def pending_unsubscribe_shard_channels(self) -> set[Any]:
+        """Shard channels whose unsubscribe is sent but not yet confirmed."""
+        return self._async.pending_unsubscribe_shard_channels
+
+    @property
+    def health_check_response_b(self) -> bytes | memoryview:
+        """:attr:`HEALTH_CHECK_MESSAGE`, encoded: the reply to the health-check
+        PING while nothing is subscribed (without ``decode_responses``)."""
+        return self.encoder.encode(self.HEALTH_CHECK_MESSAGE)
+
+    @property
+    def health_check_response(self) -> list[Any]:
+        """The reply to the health-check PING while subscribed, as sync redis-py
+        has it: ``["pong", message]`` (bytes without ``decode_responses``)."""
+        if self.encoder.decode_responses:
+            return ["pong", self.HEALTH_CHECK_MESSAGE]
+        return [b"pong", self.health_check_response_b]
+
+    def is_health_check_response(self, response: Any) -> bool:
+        """Whether ``response`` (a raw reply) answers the health-check PING,
+        subscribed or not."""
+        alone = (
+            self.HEALTH_CHECK_MESSAGE
+            if self.encoder.decode_responses
+            else self.health_check_response_b
+        )
+        return response in (self.health_check_response, alone)
+
+    def execute_command(self, *args: Any) -> None:
+        """Send a command on the pub/sub connection (taken on first use); its
+        reply comes as a message, as in redis-py."""
+        call(self._async.execute_command, *args)
+
+    def check_health(self) -> None:
+        """PING with :attr:`HEALTH_CHECK_MESSAGE` when the connection has been
+        idle past ``health_check_interval``; the pong never comes out as a
+        message.
+
+        :raises RuntimeError: nothing was ever subscribed (no connection yet).
+        """
+        call(self._async.check_health)
+
+    def handle_message(
+        self, response: Any, ignore_subscribe_messages: bool = False
+    ) -> dict[str, Any] | None:
+        """Turn a raw reply into a message dict, keeping the subscription
+        bookkeeping; a message of a channel with a handler goes to the handler
+        (in this thread) and gives None, as do health-check pongs and, when
+        ignored, (un)subscribe confirmations."""
+        message = call(self._async.handle_message, response, ignore_subscribe_messages)
+        return self._dispatch(message)
+
+    # -- subscriptions ------------------------------------------------------------
 
     @property
     def connection(self) -> Connection | None:

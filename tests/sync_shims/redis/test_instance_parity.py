@@ -6,6 +6,8 @@ pools' ``get_protocol()``/``get_connection_count()``."""
 from __future__ import annotations
 
 import hashlib
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -175,3 +177,217 @@ def test_pool_get_connection_count(
             "db.client.connection.pool.name",
             "db.client.connection.state",
         }
+
+
+# -- PubSub facade -----------------------------------------------------------------
+
+
+def test_pubsub_class_constants(redis_mod: ModuleType, r: Any) -> None:
+    pubsub = r.pubsub()
+    assert pubsub.PUBLISH_MESSAGE_TYPES == ("message", "pmessage", "smessage")
+    assert pubsub.UNSUBSCRIBE_MESSAGE_TYPES == (
+        "unsubscribe",
+        "punsubscribe",
+        "sunsubscribe",
+    )
+    assert redis_mod.client.PubSub.HEALTH_CHECK_MESSAGE == "redis-py-health-check"
+
+
+def test_pubsub_attributes(make: Callable[..., Any]) -> None:
+    client = make(decode_responses=True)
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    try:
+        assert pubsub.connection_pool is client.connection_pool
+        assert pubsub.ignore_subscribe_messages is True
+        assert pubsub.shard_hint is None
+        assert pubsub.push_handler_func is None
+        assert pubsub.encoder.decode_responses is True
+        assert pubsub.encoder.encoding == "utf-8"
+        assert pubsub.shard_channels == {}
+        assert pubsub.pending_unsubscribe_channels == set()
+        assert pubsub.pending_unsubscribe_patterns == set()
+        assert pubsub.pending_unsubscribe_shard_channels == set()
+        pubsub.subscribe("a", "b")
+        pubsub.unsubscribe("a")
+        # the confirmations are ignored (the attribute, not the argument)
+        assert pubsub.get_message(timeout=0.5) is None
+        pubsub.ignore_subscribe_messages = False
+        pubsub.subscribe("c")
+        message = pubsub.get_message(timeout=5)
+        while message is None or message["channel"] != "c":
+            message = pubsub.get_message(timeout=5)
+        assert message["type"] == "subscribe"
+        assert set(pubsub.channels) == {"b", "c"}
+    finally:
+        pubsub.close()
+
+
+@pytest.mark.parametrize("decode", [False, True])
+def test_pubsub_health_check_response(make: Callable[..., Any], decode: bool) -> None:
+    import redis
+
+    pubsub = make(decode_responses=decode).pubsub()
+    oracle = redis.Redis(decode_responses=decode).pubsub()
+    assert pubsub.health_check_response == oracle.health_check_response
+    assert pubsub.health_check_response_b == oracle.health_check_response_b
+    for response in (
+        oracle.health_check_response,
+        oracle.health_check_response_b,
+        "redis-py-health-check",
+        [b"pong", b"other"],
+        ["pong", "redis-py-health-check"],
+        b"PONG",
+    ):
+        assert pubsub.is_health_check_response(
+            response
+        ) == oracle.is_health_check_response(response), response
+
+
+def test_pubsub_handle_message(r: Any) -> None:
+    received: list[Any] = []
+    pubsub = r.pubsub()
+    try:
+        pubsub.subscribe("ch", handled=received.append)
+        pubsub.psubscribe("p*")
+        results = [
+            pubsub.handle_message([b"message", b"ch", b"data"]),
+            pubsub.handle_message([b"pmessage", b"p*", b"pa", b"d"]),
+            pubsub.handle_message([b"subscribe", b"ch", 1]),
+            pubsub.handle_message([b"subscribe", b"ch", 1], True),
+            pubsub.handle_message(b"hello"),
+            pubsub.handle_message(b"PONG"),
+            pubsub.handle_message([b"pong", b"redis-py-health-check"]),
+            pubsub.handle_message(None),
+            pubsub.handle_message([b"message", b"handled", b"x"]),
+        ]
+    finally:
+        pubsub.close()
+    assert results == [
+        {"type": "message", "pattern": None, "channel": b"ch", "data": b"data"},
+        {"type": "pmessage", "pattern": b"p*", "channel": b"pa", "data": b"d"},
+        {"type": "subscribe", "pattern": None, "channel": b"ch", "data": 1},
+        None,
+        {"type": "pong", "pattern": None, "channel": None, "data": b"hello"},
+        {"type": "pong", "pattern": None, "channel": None, "data": b""},
+        # a health-check pong is dropped where replies are read, not here
+        {
+            "type": "pong",
+            "pattern": None,
+            "channel": None,
+            "data": b"redis-py-health-check",
+        },
+        None,
+        None,  # went to the handler
+    ]
+    assert received == [
+        {"type": "message", "pattern": None, "channel": b"handled", "data": b"x"}
+    ]
+
+
+def test_pubsub_execute_command(r: Any) -> None:
+    pubsub = r.pubsub()
+    try:
+        pubsub.subscribe("ch")
+        assert pubsub.get_message(timeout=5)["type"] == "subscribe"
+        pubsub.execute_command("PING", "hello")
+        message = pubsub.get_message(timeout=5)
+    finally:
+        pubsub.close()
+    assert message == {
+        "type": "pong",
+        "pattern": None,
+        "channel": None,
+        "data": b"hello",
+    }
+
+
+def _last_command(admin: Any, name: str, awaited: str) -> str:
+    # The server handles the pub/sub connection's command on its own
+    # schedule: look a few times for the one awaited.
+    for _ in range(100):
+        [entry] = [c for c in admin.client_list() if c["name"] == name]
+        if entry["cmd"] == awaited:
+            break
+        time.sleep(0.02)
+    return str(entry["cmd"])
+
+
+def test_pubsub_check_health(make: Callable[..., Any], r: Any) -> None:
+    with pytest.raises(RuntimeError) as info:
+        r.pubsub().check_health()
+    assert "did you forget to call subscribe() or psubscribe()?" in str(info.value)
+    name = f"hc-{uuid.uuid4().hex[:8]}"
+    client = make(health_check_interval=3600, client_name=name)
+    pubsub = client.pubsub()
+    try:
+        pubsub.subscribe("hc")
+        assert pubsub.get_message(timeout=5)["type"] == "subscribe"
+        pubsub.connection.next_health_check = 0
+        pubsub.check_health()
+        assert _last_command(r, name, "ping") == "ping"
+        r.publish("hc", "after")
+        message = None
+        for _ in range(3):  # the pong may give a None read, never a message
+            message = pubsub.get_message(timeout=5)
+            if message is not None:
+                break
+        assert message is not None and message["data"] == b"after"
+    finally:
+        pubsub.close()
+
+
+# -- Pipeline facade ---------------------------------------------------------------
+
+
+def test_pipeline_attributes(r: Any) -> None:
+    pipe = r.pipeline(shard_hint="hint")
+    assert pipe.UNWATCH_COMMANDS == {"DISCARD", "EXEC", "UNWATCH"}
+    assert pipe.shard_hint == "hint"
+    assert pipe.explicit_transaction is False
+    assert pipe.scripts == set()
+    pipe.watch("k")
+    pipe.multi()
+    assert pipe.explicit_transaction is True
+    pipe.reset()
+    assert pipe.explicit_transaction is False
+
+
+def test_pipeline_immediate_and_queued_commands(r: Any) -> None:
+    with r.pipeline() as pipe:
+        assert pipe.immediate_execute_command("SET", "k", "1") is True
+        assert r.get("k") == b"1"  # sent at once
+        assert len(pipe) == 0
+        pipe.watch("k")
+        assert pipe.pipeline_execute_command("SET", "k", "2") is pipe
+        assert len(pipe) == 1  # queued, though WATCHing
+        assert r.get("k") == b"1"
+        assert pipe.execute() == [True]
+    assert r.get("k") == b"2"
+
+
+def test_pipeline_load_scripts(r: Any) -> None:
+    script = r.register_script(f"-- {uuid.uuid4()}\nreturn ARGV[1]")
+    with r.pipeline() as pipe:
+        script(args=["x"], client=pipe)
+        assert [s.sha for s in pipe.scripts] == [script.sha]
+        assert r.script_exists(script.sha) == [False]
+        pipe.load_scripts()
+        assert r.script_exists(script.sha) == [True]
+        assert pipe.execute() == [b"x"]
+
+
+def test_pipeline_annotate_exception_and_raise_first_error(
+    redis_mod: ModuleType, r: Any
+) -> None:
+    error_class = redis_mod.exceptions.ResponseError
+    pipe = r.pipeline()
+    error = error_class("boom", 2)
+    pipe.annotate_exception(error, 3, ("SET", b"k", 1))
+    assert error.args == ("Command # 3 (SET k 1) of pipeline caused error: boom", 2)
+    commands = [(("SET", "a", 1), {}), (("LPUSH", "a", 2), {})]
+    pipe.raise_first_error(commands, [True, 1])
+    with pytest.raises(error_class) as info:
+        pipe.raise_first_error(commands, [True, error_class("WRONGTYPE x")])
+    assert info.value.args == (
+        "Command # 2 (LPUSH a 2) of pipeline caused error: WRONGTYPE x",
+    )
