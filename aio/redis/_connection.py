@@ -191,6 +191,17 @@ class _Request:
         self.extra = 0.0
 
 
+class _SinkRequest(_Request):
+    """An entry whose reply goes to ``message_sink`` in its turn: a pub/sub's
+    command (PING...) on RESP3, whose reply is a plain one (not a push), so an
+    AUTH written after it (re-authentication) is not answered by it. Its
+    future is done from the start: the reply takes the dropped replies' path
+    (off the hot path), a loss fails nothing (the sink hears of it), and no
+    deadline is watched."""
+
+    __slots__ = ()
+
+
 class _Protocol(asyncio.BufferedProtocol):
     """The asyncio side of a :class:`Connection`: bytes in, futures resolved.
 
@@ -289,7 +300,13 @@ class _Protocol(asyncio.BufferedProtocol):
             pending.popleft()
             future = request.future
             if future.done():
-                continue  # the caller was cancelled or timed out: drop its reply
+                # The caller was cancelled or timed out: drop its reply; or
+                # the reply is a pub/sub's, in its turn among the others.
+                if type(request) is _SinkRequest:
+                    sink = conn.message_sink
+                    if sink is not None:
+                        sink(reply)
+                continue
             if results is None and isinstance(reply, RedisError):
                 future.set_exception(reply)
             else:
@@ -828,6 +845,15 @@ class Connection(ConnectionMaintenance):
         buffers = self._pack(args)
         self._write(buffers)
         return self._enqueue(1, timeout, self._encoding if decode else None, False)
+
+    def send_to_sink(self, args: tuple[Any, ...] | list[Any]) -> None:
+        """Write one command whose reply, a plain one, goes to ``message_sink``
+        in its turn among the replies awaited (a pub/sub's PING on RESP3): a
+        command awaited after it (a re-authentication's AUTH) gets its own."""
+        self._write(self._pack(args))
+        future = self._loop.create_future()
+        future.set_result(None)
+        self._pending.append(_SinkRequest(future, self._encoding, 1, False))
 
     def _send_many(
         self,

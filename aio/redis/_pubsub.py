@@ -41,6 +41,33 @@ Handler = Callable[[dict[str, Any]], Any]
 _NO_RETRY = Retry(NoBackoff(), 0)
 
 _SUBSCRIBE = {"subscribe", "psubscribe", "ssubscribe"}
+# The commands answered with pushes on RESP3 (the others get a plain reply).
+_PUSHED = {
+    "SUBSCRIBE",
+    "PSUBSCRIBE",
+    "SSUBSCRIBE",
+    "UNSUBSCRIBE",
+    "PUNSUBSCRIBE",
+    "SUNSUBSCRIBE",
+}
+
+
+def _send(conn: Connection, args: tuple[Any, ...]) -> None:
+    """Write a pub/sub command; its confirmation or reply comes as a message.
+
+    On RESP3 a command other than (un)subscribing gets a plain reply, which
+    takes its turn among the replies awaited on the connection
+    (``send_to_sink``): an AUTH re-authenticating the connection is written
+    without waiting, and must not be answered by this one's reply.
+    """
+    if conn.protocol == 3:
+        name = args[0]
+        if isinstance(name, bytes | bytearray | memoryview):
+            name = bytes(name).decode("latin-1")
+        if str(name).upper() not in _PUSHED:
+            conn.send_to_sink(args)
+            return
+    conn._write(conn._pack(args))
 
 
 class PubSub:
@@ -192,7 +219,7 @@ class PubSub:
             await conn.check_health()
             if not conn.is_connected:
                 await conn.connect()
-        conn._write(conn._pack(args))
+        _send(conn, args)
         conn._touch()
         await conn.drain()
 
@@ -214,7 +241,7 @@ class PubSub:
             return
         if asyncio.get_running_loop().time() <= conn._next_health_check:
             return
-        conn._write(conn._pack(("PING", self.HEALTH_CHECK_MESSAGE)))
+        _send(conn, ("PING", self.HEALTH_CHECK_MESSAGE))
         conn._touch()
 
     async def check_health(self) -> None:

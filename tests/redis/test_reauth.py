@@ -399,3 +399,52 @@ async def test_aio_a_closed_single_connection_client_gives_back_a_plain_connecti
     finally:
         await admin.aclose()
         await client.aclose()
+
+
+@pytest.mark.parametrize("refused", [False, True], ids=["accepted", "refused"])
+async def test_aio_resp3_pubsub_ping_in_flight_is_not_the_auth_reply(
+    server: PrivateRedis, refused: bool
+) -> None:
+    # The pub/sub writes PING without waiting for its reply, which on RESP3 is
+    # a plain reply (not a push): an AUTH written behind it must be answered by
+    # its own reply, and the pong still reach the reader. (redis-py's pub/sub
+    # re-auth reads the next reply after its AUTH, the pong: not an oracle.)
+    provider = _provider(aio_credentials)
+    client = _client(aio_redis, server, provider, protocol=3)
+    pubsub = client.pubsub()
+    try:
+        await pubsub.subscribe("news")
+        message = await pubsub.get_message(timeout=5)
+        assert message is not None and message["type"] == "subscribe"
+
+        await pubsub.ping("before-auth")  # written, its reply not read yet
+        if refused:
+            with pytest.raises(aio_redis.AuthenticationError):
+                await provider.next(_token(aio_token, NEW, "wrong"))
+        else:
+            await provider.next(_token(aio_token, NEW, NEW_PASSWORD))
+            assert await _users(server) == [NEW]
+
+        # the pong, and nothing else (the AUTH's OK is not a message)
+        messages = [await pubsub.get_message(timeout=5)]
+        assert [(m["type"], _text(m["data"])) for m in messages if m] == [
+            ("pong", "before-auth")
+        ]
+        if refused:
+            # the refused connection was closed: with retry=None the reader
+            # hears of it once, then reconnects and re-subscribes
+            with pytest.raises(aio_redis.AuthenticationError):
+                await pubsub.get_message(timeout=5)
+            message = await pubsub.get_message(timeout=5)
+            assert message is not None and message["type"] == "subscribe"
+        else:
+            assert await pubsub.get_message(timeout=0.2) is None
+        async with aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD) as admin:  # fmt: skip
+            assert await admin.publish("news", "hello") == 1
+        message = await pubsub.get_message(timeout=5)
+        while message is not None and message["type"] != "message":
+            message = await pubsub.get_message(timeout=5)
+        assert message is not None and _text(message["data"]) == "hello"
+    finally:
+        await pubsub.aclose()
+        await client.aclose()
