@@ -8,11 +8,13 @@ pub/sub on its next call, once the database takes connections again."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import redis
+import redis.asyncio
 import redis.asyncio.multidb.client as rp_client
 import redis.asyncio.multidb.config as rp_config
 from redis.asyncio.retry import Retry as RpRetry
@@ -133,3 +135,42 @@ async def test_the_pubsub_moves_on_its_next_call(servers: list[PrivateRedis]) ->
         got = await pubsub.get_message(ignore_subscribe_messages=True, timeout=2)
         assert got is not None and got["data"] == b"hello"
         await pubsub.aclose()
+
+
+async def _subscribed_connections(server: PrivateRedis, expected: int) -> int:
+    """How many connections to ``server`` are subscribed, once it is
+    ``expected`` (a closed one is gone when the server has read the close),
+    or after a few seconds."""
+    async with redis.asyncio.Redis(host=server.host, port=server.port) as admin:
+        for _ in range(100):
+            found = sum(1 for c in await admin.client_list() if int(c["sub"]) > 0)
+            if found == expected:
+                break
+            await asyncio.sleep(0.05)
+        return found
+
+
+async def test_concurrent_moves_leave_one_pubsub(servers: list[PrivateRedis]) -> None:
+    # After a failed move, two pub/sub calls at once each move the pub/sub
+    # (each makes one on the new database): one is kept, the other closed,
+    # not left subscribed (and its connection in use) for ever. The change's
+    # listener racing a call is the same race.
+    client = make_client("ours", servers, [1.0, 0.5], min_num_failures=1000)
+    async with client:
+        pubsub = await client.pubsub()
+        await pubsub.subscribe("news")
+        message = await pubsub.get_message(timeout=2)
+        assert message is not None and message["type"] == "subscribe"
+        second = [db for db, w in client.get_databases() if w == 0.5][0]
+        with Full(servers[1]), pytest.raises(OurConnectionError):
+            await client.set_active_database(second)
+        await asyncio.gather(
+            pubsub.get_message(timeout=0), pubsub.get_message(timeout=0)
+        )
+
+        moved = client.command_executor.active_pubsub
+        assert moved.connection_pool is second.client.connection_pool
+        assert await _subscribed_connections(servers[1], 1) == 1
+        assert await _subscribed_connections(servers[0], 0) == 0
+        await pubsub.aclose()
+        assert await _subscribed_connections(servers[1], 0) == 0

@@ -99,7 +99,9 @@ async def _move_pubsub(
     subscriptions and handlers, subscribed there, then close the old one.
 
     The switch happens only once the new connection is made and the
-    subscriptions are sent on it. If that fails (or is cancelled), the new
+    subscriptions are sent on it, and only if no other move (moves may race:
+    the change's listener and a pub/sub call) switched it meanwhile; the
+    loser's pub/sub is closed. If that fails (or is cancelled), the new
     pub/sub is closed and the old one stays the client's, its subscriptions
     intact, and the error propagates (redis-py keeps the old one as well); the
     executor moves it on the next pub/sub call (redis-py leaves it on the old
@@ -126,6 +128,11 @@ async def _move_pubsub(
             with anyio.CancelScope(shield=True):
                 await new.aclose()
             raise
+    if executor.active_pubsub is not old:
+        # Another move (the change's listener, a pub/sub call meanwhile)
+        # replaced it while this one connected: the first made is kept.
+        await new.aclose()
+        return
     executor.active_pubsub = new
     await old.aclose()
 
