@@ -94,15 +94,24 @@ async def re_auth_pool(pool: ConnectionPool, token: TokenInterface) -> None:
     :raises AuthenticationError: the server refused the token (the refused
         connections are closed; none in use is marked).
     """
-    now = list(pool._available)
-    now += [conn for conn in pool._in_use if _at_once(conn)]
-    if now:
-        results = await asyncio.gather(
-            *(_auth(conn, token) for conn in now), return_exceptions=True
-        )
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+    now = [conn for conn in pool._available if conn.is_connected]
+    now += [conn for conn in pool._in_use if _at_once(conn) and conn.is_connected]
+    # Every AUTH is written here, before another task runs: an idle connection
+    # taken meanwhile (for a RESP2 pub/sub, where AUTH is refused and the
+    # confirmations are plain replies) has it ahead of its new user's commands.
+    # One not connected is left alone: its connect asks the provider.
+    command = _auth_command(token)
+    sent = [(c, c.send_request(command, timeout=c.socket_timeout)) for c in now]
+    if sent:
+        results = await asyncio.gather(*(f for _, f in sent), return_exceptions=True)
+        error: Exception | None = None
+        for (conn, _), result in zip(sent, results, strict=True):
+            if isinstance(result, Exception):
+                # Closed, as in _auth: the next use reconnects.
+                conn._abort(result)
+                error = error or result
+        if error is not None:
+            raise error
     for conn in pool._in_use:
         if not _at_once(conn):
             conn._re_auth_token = token

@@ -448,3 +448,29 @@ async def test_aio_resp3_pubsub_ping_in_flight_is_not_the_auth_reply(
     finally:
         await pubsub.aclose()
         await client.aclose()
+
+
+async def test_aio_idle_connection_taken_for_resp2_pubsub_before_its_auth(
+    server: PrivateRedis,
+) -> None:
+    # The idle connections' AUTHs are written by tasks of their own: one taken
+    # meanwhile for a RESP2 pub/sub (where AUTH is refused while subscribed,
+    # and the confirmations are plain replies) is left alone, not sent an
+    # AUTH that its SUBSCRIBE's confirmation would answer.
+    provider = _provider(aio_credentials)
+    client = _client(aio_redis, server, provider, protocol=2)
+    pubsub = client.pubsub()
+    try:
+        assert _text(await client.acl_whoami()) == OLD  # one idle connection
+        subscribing = asyncio.ensure_future(pubsub.subscribe("news"))
+        await provider.next(_token(aio_token, NEW, NEW_PASSWORD))
+        await subscribing
+        message = await pubsub.get_message(timeout=5)
+        assert message is not None and message["type"] == "subscribe"
+        async with aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD) as admin:  # fmt: skip
+            assert await admin.publish("news", "hello") == 1
+        message = await pubsub.get_message(timeout=5)
+        assert message is not None and _text(message["data"]) == "hello"
+    finally:
+        await pubsub.aclose()
+        await client.aclose()
