@@ -462,7 +462,6 @@ class RedisCore(ScriptsAndLocks):
         )
         if proto == 3:
             self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
-        self._lock_scripts: dict[str, Script] = {}
         # A streaming provider (given here or to the pool) re-authenticates
         # the pool's open connections with each token it pushes (_reauth.py).
         provider = kwargs.get("credential_provider") or (

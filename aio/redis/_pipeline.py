@@ -232,7 +232,6 @@ class PipelineCore:
         self.client = client
         self.connection_pool = client.connection_pool
         self.response_callbacks = client.response_callbacks
-        self._lock_scripts = client._lock_scripts
         self.single_connection_client = False
         self.auto_close_connection_pool = False
         self.is_transaction = transaction

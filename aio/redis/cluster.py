@@ -115,7 +115,6 @@ from aio.redis.retry import Retry
 if TYPE_CHECKING:
     from aio.redis._cluster_pipeline import ClusterPipeline
     from aio.redis._cluster_pubsub import ClusterPubSub
-    from aio.redis._script import Script
     from aio.redis.cache import CacheInterface
     from aio.redis.commands.search._cluster import ClusterSearch
     from aio.redis.keyspace_notifications import (
@@ -329,7 +328,6 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         self._refresh_needed = False
         self._moved_count = 0
         self._lock: asyncio.Lock | None = None
-        self._lock_scripts: dict[str, Script] = {}
 
     @classmethod
     def from_url(cls: type[_C], url: str, **kwargs: Any) -> _C:
