@@ -208,6 +208,20 @@ class RedisClusterTwin:
         """Forget every declared fieldset; returns how many there were."""
         return _call(self._async.himport_discard_all)
 
+    def watch(self, *names: Any) -> None:
+        """Not a command on a client: WATCH only means something on the
+        connection of a transaction, so, as redis-py, this warns
+        (``DeprecationWarning``) and sends nothing: call it on a
+        :meth:`pipeline`.
+        """
+        return _call(self._async.watch, *names)
+
+    def unwatch(self) -> None:
+        """As :meth:`watch`: warns (``DeprecationWarning``) and sends nothing;
+        call it on a :meth:`pipeline`.
+        """
+        return _call(self._async.unwatch)
+
     def close(self) -> None:
         """Close the connections to every node (and end the SMIGRATED refreshes
         under way).

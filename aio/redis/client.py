@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Any
 
+from aio.redis._client_watch import WarnsWatch
 from aio.redis._cluster_commands import CLUSTER_RESPONSE_CALLBACKS
 from aio.redis._core import RedisCore
 from aio.redis._pipeline import PipelineCore, register_pipeline_class
@@ -50,7 +50,7 @@ _PLAIN_CLUSTER_CALLBACKS = {
 }
 
 
-class Redis(ModuleCommands, CoreCommands, RedisCore):  # type: ignore[misc]
+class Redis(WarnsWatch, ModuleCommands, CoreCommands, RedisCore):  # type: ignore[misc]
     """An asyncio Redis client with redis-py's API.
 
     ``Redis(host="localhost", port=6379, db=0, password=None, socket_timeout=5,
@@ -98,22 +98,6 @@ class Redis(ModuleCommands, CoreCommands, RedisCore):  # type: ignore[misc]
         converter when there is one (``r.cluster("info")`` as ``cluster_info``).
         On a pipeline it is queued."""
         return self.execute_command(f"CLUSTER {cluster_arg.upper()}", *args, **kwargs)
-
-    async def watch(self, *names: Any) -> None:
-        """Not a command on a client: WATCH only means something on the
-        connection of a transaction, so, as redis-py, this warns
-        (``DeprecationWarning``) and sends nothing: call it on a
-        :meth:`pipeline`."""
-        warnings.warn(
-            DeprecationWarning("Call WATCH from a Pipeline object"), stacklevel=2
-        )
-
-    async def unwatch(self) -> None:
-        """As :meth:`watch`: warns (``DeprecationWarning``) and sends nothing;
-        call it on a :meth:`pipeline`."""
-        warnings.warn(
-            DeprecationWarning("Call UNWATCH from a Pipeline object"), stacklevel=2
-        )
 
     def keyspace_notifications(
         self,

@@ -40,6 +40,7 @@ import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aio.redis._client_watch import WarnsWatch
 from aio.redis._cluster_cache import share_cache
 from aio.redis._cluster_commands import CLUSTER_RESPONSE_CALLBACKS, ClusterCommands
 from aio.redis._cluster_deprecated import warns_deprecated_cluster_args
@@ -144,6 +145,7 @@ class _ReadOnlyConnection(Connection):
 # (target_nodes=), which mypy sees as incompatible with the standalone ones
 # where the command mixins have them.
 class RedisCluster(  # type: ignore[misc, unused-ignore]
+    WarnsWatch,
     ClusterHImport,
     ClusterNodes,
     ClusterMultiKeyCommands,

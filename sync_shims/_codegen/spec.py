@@ -133,6 +133,9 @@ FACADES: tuple[Facade, ...] = (
                     "himport_prepare",
                     "himport_discard",
                     "himport_discard_all",
+                    # redis-py's client watch()/unwatch(): they only warn
+                    "watch",
+                    "unwatch",
                     "aclose",
                 ),
                 # the CLUSTER commands (cluster_info, cluster_nodes, ...) too

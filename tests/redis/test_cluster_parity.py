@@ -473,10 +473,6 @@ LEFT_OUT: dict[str, set[str]] = {
         # Modules (RediSearch).
         "SEARCH_COMMANDS",
         "get_special_nodes",
-        # redis-py's are deprecated no-ops that warn ("call WATCH from a
-        # pipeline").
-        "watch",
-        "unwatch",
     },
     "ClusterPipeline": {
         "COMMAND_FLAGS",
@@ -495,9 +491,7 @@ LEFT_OUT: dict[str, set[str]] = {
         "replace_default_node",
     },
     "ClusterPubSub": {
-        # Plumbing of redis-py's re-subscription (ours: see _cluster_pubsub),
-        # and a health check the standalone PubSub does not have either.
-        "check_health",
+        # Plumbing of redis-py's re-subscription (ours: see _cluster_pubsub).
         "on_slots_changed",
         "parse_response",
         "reinitialize_shard_subscriptions",
