@@ -607,6 +607,10 @@ class Connection(ConnectionMaintenance):
 
     async def _handshake(self) -> None:
         self._auth = await self._credentials()
+        if self._lost_error is not None and not self.is_connected:
+            # Lost while the provider was asked (in a worker thread): a server
+            # at maxclients says why and closes before anything is written.
+            raise self._lost_error
         commands = self._handshake_commands()
         if not commands:
             return

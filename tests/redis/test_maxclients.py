@@ -12,6 +12,7 @@ import pytest
 import redis.asyncio as redispy
 
 import aio.redis as aio_redis
+from aio.redis.credentials import CredentialProvider
 from tests.plugins.fix_redis import PrivateRedis
 
 
@@ -40,5 +41,41 @@ async def test_max_clients_reached_is_a_connection_error(
             await client.aclose()
         assert str(caught.value) == "max number of clients reached"
         assert await admin.ping() is True  # the server and its client are fine
+    finally:
+        await admin.aclose()
+
+
+class _BlockingProvider(CredentialProvider):
+    """Credentials from a blocking source: asked in a worker thread, while the
+    server's refusal may arrive and the connection close."""
+
+    def get_credentials(self) -> tuple[str]:
+        return ("unused",)
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_max_clients_reached_while_credentials_are_asked(
+    private_redis_server: Callable[..., PrivateRedis], protocol: int
+) -> None:
+    # The refusal comes before any command is written: it is the reason given
+    # for the loss, not the write into the closed connection that follows.
+    server = private_redis_server("--requirepass", "unused")
+    admin = aio_redis.Redis(host=server.host, port=server.port, password="unused")
+    try:
+        await admin.config_set("maxclients", 1)
+        client = aio_redis.Redis(
+            host=server.host,
+            port=server.port,
+            protocol=protocol,
+            retry=None,
+            credential_provider=_BlockingProvider(),
+        )
+        try:
+            with pytest.raises(aio_redis.ConnectionError) as caught:
+                await client.ping()
+        finally:
+            await client.aclose()
+        assert str(caught.value) == "max number of clients reached"
+        assert await admin.ping() is True
     finally:
         await admin.aclose()
