@@ -17,13 +17,17 @@ A client whose credential provider is a
 
 A refused AUTH closes that connection (its next use reconnects with the
 provider's current credentials) and raises the ``AuthenticationError``, as
-redis-py does; then no connection in use is marked (redis-py stops at the first
-refusal; here the idle ones are asked together, so each refused one is closed).
+redis-py does; then the connections still in use are unmarked (redis-py stops at
+the first refusal before marking any; here the idle ones of every pool are asked
+together, so each refused one is closed).
 ``on_error`` raises :class:`~aio.redis.event.EventException` to the provider,
 as redis-py.
 
 One subscription per provider covers every pool of the clients given it, where
-redis-py's providers keep only the last client's callback.
+redis-py's providers keep only the last client's callback. A cluster client,
+whose nodes come and go with the slot map, subscribes a :class:`PoolSource` of
+its nodes (:func:`subscribe_source`): their pools are asked for at each token,
+so nodes learnt after it was made are re-authenticated too.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aio.redis.event import ClientType, EventException
 
@@ -42,12 +46,14 @@ if TYPE_CHECKING:
     from aio.redis.auth.token import TokenInterface
 
 __all__ = (
+    "PoolSource",
     "ReAuthSubscription",
     "forget_dedicated",
     "mark_dedicated",
     "re_auth_on_release",
     "release_after_re_auth",
     "subscribe",
+    "subscribe_source",
 )
 
 logger = logging.getLogger("aio.redis")
@@ -87,34 +93,49 @@ async def _auth(conn: Connection, token: TokenInterface) -> None:
         raise
 
 
-async def re_auth_pool(pool: ConnectionPool, token: TokenInterface) -> None:
-    """AUTH the pool's idle connections (and dedicated, pub/sub ones) now,
-    then mark the others in use for their release.
+async def re_auth_pools(pools: Iterable[ConnectionPool], token: TokenInterface) -> None:
+    """AUTH the pools' idle connections (and dedicated, pub/sub ones) now,
+    and mark the others in use for their release.
 
     :raises AuthenticationError: the server refused the token (the refused
-        connections are closed; none in use is marked).
+        connections are closed; the marks are taken back from those still in
+        use).
     """
-    now = [conn for conn in pool._available if conn.is_connected]
-    now += [conn for conn in pool._in_use if _at_once(conn) and conn.is_connected]
-    # Every AUTH is written here, before another task runs: an idle connection
-    # taken meanwhile (for a RESP2 pub/sub, where AUTH is refused and the
-    # confirmations are plain replies) has it ahead of its new user's commands.
-    # One not connected is left alone: its connect asks the provider.
+    # Every AUTH is written, and every connection in use marked, here, before
+    # another task runs: an idle connection taken meanwhile (for a RESP2
+    # pub/sub, where AUTH is refused and the confirmations are plain replies)
+    # has it ahead of its new user's commands, and one given back while the
+    # replies are awaited re-authenticates on release; so for every pool (a
+    # cluster's nodes) at once. One not connected is left alone: its connect
+    # asks the provider.
     command = _auth_command(token)
-    sent = [(c, c.send_request(command, timeout=c.socket_timeout)) for c in now]
-    if sent:
-        results = await asyncio.gather(*(f for _, f in sent), return_exceptions=True)
-        error: Exception | None = None
-        for (conn, _), result in zip(sent, results, strict=True):
-            if isinstance(result, Exception):
-                # Closed, as in _auth: the next use reconnects.
-                conn._abort(result)
-                error = error or result
-        if error is not None:
-            raise error
-    for conn in pool._in_use:
-        if not _at_once(conn):
-            conn._re_auth_token = token
+    sent: list[tuple[Connection, asyncio.Future[Any]]] = []
+    marked: list[Connection] = []
+    for pool in pools:
+        now = [conn for conn in pool._available if conn.is_connected]
+        for conn in pool._in_use:
+            if not _at_once(conn):
+                conn._re_auth_token = token
+                marked.append(conn)
+            elif conn.is_connected:
+                now.append(conn)
+        sent += [(c, c.send_request(command, timeout=c.socket_timeout)) for c in now]
+    if not sent:
+        return
+    results = await asyncio.gather(*(f for _, f in sent), return_exceptions=True)
+    error: Exception | None = None
+    for (conn, _), result in zip(sent, results, strict=True):
+        if isinstance(result, Exception):
+            # Closed, as in _auth: the next use reconnects.
+            conn._abort(result)
+            error = error or result
+    if error is not None:
+        # As redis-py, which stops at the first refusal before marking any:
+        # those still in use keep their credentials.
+        for conn in marked:
+            if conn._re_auth_token is token:
+                conn._re_auth_token = None
+        raise error
 
 
 def _clean(conn: Connection) -> bool:
@@ -169,6 +190,15 @@ def forget_dedicated(conn: Connection) -> None:
     _DEDICATED.discard(conn)
 
 
+class PoolSource(Protocol):
+    """Pools that change over time (a cluster client's nodes), held weakly
+    by the subscription and asked for at each token."""
+
+    def re_auth_pools(self) -> Iterable[ConnectionPool]:
+        """The pools to re-authenticate now."""
+        ...
+
+
 class ReAuthSubscription:
     """What a client subscribes to its streaming provider: :meth:`on_next`
     re-authenticates the connections of every pool given to :func:`subscribe`
@@ -182,6 +212,7 @@ class ReAuthSubscription:
     def __init__(self, provider: Any) -> None:
         self._provider_ref: Callable[[], Any] = _reference(provider)
         self._pools: weakref.WeakSet[ConnectionPool] = weakref.WeakSet()
+        self._sources: weakref.WeakSet[PoolSource] = weakref.WeakSet()
         self._runner: Callable[..., Any] | None = None
 
     @property
@@ -191,8 +222,12 @@ class ReAuthSubscription:
 
     @property
     def connection_pools(self) -> list[ConnectionPool]:
-        """The pools re-authenticated."""
-        return list(self._pools)
+        """The pools re-authenticated (each once, also when a source
+        shares it with a client)."""
+        pools = dict.fromkeys(self._pools)
+        for source in list(self._sources):
+            pools.update(dict.fromkeys(source.re_auth_pools()))
+        return list(pools)
 
     @property
     def client_type(self) -> ClientType:
@@ -204,8 +239,7 @@ class ReAuthSubscription:
 
         :raises AuthenticationError: the server refused it.
         """
-        for pool in self.connection_pools:
-            await re_auth_pool(pool, token)
+        await re_auth_pools(self.connection_pools, token)
 
     async def on_error(self, error: Exception) -> None:
         """Raise the provider's error back to it, as redis-py's client does.
@@ -251,6 +285,22 @@ def _reference(obj: Any) -> Callable[[], Any]:
 def subscribe(provider: Any, pool: ConnectionPool) -> ReAuthSubscription:
     """Subscribe ``pool``'s re-authentication to ``provider`` (once per
     provider: a second pool joins the first one's subscription)."""
+    subscription = _subscription_of(provider)
+    subscription._pools.add(pool)
+    subscription._register()
+    return subscription
+
+
+def subscribe_source(provider: Any, source: PoolSource) -> ReAuthSubscription:
+    """Subscribe the re-authentication of ``source``'s pools, as they are at
+    each token, to ``provider`` (joining its subscription, if any)."""
+    subscription = _subscription_of(provider)
+    subscription._sources.add(source)
+    subscription._register()
+    return subscription
+
+
+def _subscription_of(provider: Any) -> ReAuthSubscription:
     try:
         subscription = _SUBSCRIPTIONS.get(provider)
     except TypeError:  # not hashable or not weakly referable
@@ -261,6 +311,4 @@ def subscribe(provider: Any, pool: ConnectionPool) -> ReAuthSubscription:
             _SUBSCRIPTIONS[provider] = subscription
         except TypeError:
             pass
-    subscription._pools.add(pool)
-    subscription._register()
     return subscription

@@ -47,6 +47,7 @@ from aio.redis._cluster_deprecated import warns_deprecated_cluster_args
 from aio.redis._cluster_himport import ClusterHImport, himport_set_on
 from aio.redis._cluster_multikey import ClusterMultiKeyCommands, gather_all
 from aio.redis._cluster_nodes import ClusterNodes
+from aio.redis._cluster_reauth import subscribe_cluster
 from aio.redis._cluster_route import (
     ALL_NODES,
     DEFAULT_NODE,
@@ -88,6 +89,7 @@ from aio.redis._core import (
 )
 from aio.redis._maint import cluster_maintenance
 from aio.redis._pool import parse_url
+from aio.redis._reauth import release_after_re_auth
 from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 from aio.redis.commands import (
     RESP3_RESPONSE_CALLBACKS,
@@ -116,6 +118,8 @@ from aio.redis.retry import Retry
 if TYPE_CHECKING:
     from aio.redis._cluster_pipeline import ClusterPipeline
     from aio.redis._cluster_pubsub import ClusterPubSub
+    from aio.redis._cluster_reauth import ClusterPools
+    from aio.redis._reauth import ReAuthSubscription
     from aio.redis.cache import CacheInterface
     from aio.redis.commands.search._cluster import ClusterSearch
     from aio.redis.keyspace_notifications import (
@@ -330,6 +334,13 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         self._refresh_needed = False
         self._moved_count = 0
         self._lock: asyncio.Lock | None = None
+        # A streaming provider re-authenticates the connections of every node
+        # known at each token, those of nodes learnt later included.
+        self._re_auth: ReAuthSubscription | None = None
+        self._re_auth_source: ClusterPools | None = None
+        subscribed = subscribe_cluster(self.nodes_manager, connection_kwargs)
+        if subscribed is not None:
+            self._re_auth, self._re_auth_source = subscribed
 
     @classmethod
     def from_url(cls: type[_C], url: str, **kwargs: Any) -> _C:
@@ -770,7 +781,11 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
                 self._refresh_needed = True
                 raise
             finally:
-                pool._release(conn)
+                # A token streamed while the command ran: AUTH before release.
+                if conn._re_auth_token is None:
+                    pool._release(conn)
+                else:
+                    await release_after_re_auth(pool, conn)
         if last_error is not None:
             raise last_error
         raise ClusterError("TTL exhausted.")

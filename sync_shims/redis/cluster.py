@@ -196,6 +196,12 @@ class RedisCluster(BlockingClientMixin, ClusterModuleCommands, RedisClusterTwin)
 
     def _start(self) -> None:
         _clusters.add(self._async)
+        re_auth = self._async._re_auth
+        if re_auth is not None:
+            # As the blocking Redis: a streaming provider calls the callbacks
+            # from its own thread; they run the nodes' re-authentication on
+            # the engine's loop and return when it is done (or raise).
+            re_auth.use_blocking(call)
         try:
             _ = call(self._async.initialize)
         except BaseException:
