@@ -136,3 +136,26 @@ async def test_a_database_removed_during_its_check_keeps_no_check_client(
         ref = weakref.ref(removed)
         del removed
         assert collected(ref)
+
+
+async def test_a_database_removed_during_its_half_open_check_keeps_no_check_client(
+    private_redis_server: Factory,
+) -> None:
+    a, b = private_redis_server(), private_redis_server()
+    # No health-check rounds: only the half-open check talks to b after
+    # the initial round.
+    config = make_config([a, b], [1.0, 0.5], health_check_interval=60)
+    async with MultiDBClient(config) as client:
+        removed = weighing(client, 0.5)
+        # Half-opened (its check spawned, not yet run), then removed.
+        removed.circuit.state = State.HALF_OPEN
+        await client.remove_database(removed)
+
+        async def gone() -> bool:
+            return clients_connected(b) == 0
+
+        await wait_for(gone)
+        await removed.client.aclose()
+        ref = weakref.ref(removed)
+        del removed
+        assert collected(ref)

@@ -503,9 +503,19 @@ class MultiDBClient(CoreCommands):
             # would hold it for ever).
             return
         if new_state == State.HALF_OPEN:
-            self._background.spawn(
-                lambda: self._check_db_health(database), "multidb half-open check"
-            )
+
+            async def half_open_check() -> None:
+                try:
+                    await self._check_db_health(database)
+                finally:
+                    if not self._is_member(database):
+                        # Removed while (or before) its check ran, which may
+                        # have made it a new health-check client after
+                        # remove_database released the last.
+                        with anyio.CancelScope(shield=True):
+                            await self._health_check_policy.release(database)
+
+            self._background.spawn(half_open_check, "multidb half-open check")
             return
         if old_state == State.CLOSED and new_state == State.OPEN:
             logger.warning(
