@@ -30,7 +30,7 @@ from aio.redis.exceptions import PubSubError, WatchError
 from aio.redis.himport import HImportRegistry
 from aio.redis.retry import Retry as AsyncRetry
 from sync_shims._generated_redis import MonitorTwin, PubSubTwin, RedisTwin
-from sync_shims._portal import call
+from sync_shims._portal import call, to_thread
 from sync_shims.redis._client_mixin import (
     BlockingClientMixin,
     BlockingPipelineMixin,
@@ -523,6 +523,24 @@ Handler = Callable[[dict[str, Any]], Any]
 BlockingConnection = Connection
 
 
+def off_the_loop(
+    handler: Callable[[Any], Any] | None,
+) -> Callable[[Any], Any] | None:
+    """A user's push handler as the core calls it: in a worker thread, not on
+    the engine's shared loop thread, where a slow handler would stall every
+    client of the process (redis-py calls it in the reading thread, which here
+    is blocked in the portal meanwhile). ``__wrapped__`` gives the user's back.
+    """
+    if handler is None or hasattr(handler, "__wrapped__"):
+        return handler
+
+    async def in_worker_thread(reply: Any) -> Any:
+        return await to_thread(handler, reply)
+
+    in_worker_thread.__wrapped__ = handler  # type: ignore[attr-defined]
+    return in_worker_thread
+
+
 class PubSub(PubSubTwin):
     """Subscribe to channels and patterns; read with :meth:`get_message`,
     :meth:`listen` or :meth:`run_in_thread`.
@@ -541,6 +559,7 @@ class PubSub(PubSubTwin):
         self, async_pubsub: AsyncPubSub, connection_pool: ConnectionPool | None = None
     ) -> None:
         super().__init__(async_pubsub)
+        async_pubsub.push_handler_func = off_the_loop(async_pubsub.push_handler_func)
         self._pool = connection_pool
         self._handlers: dict[Any, Handler] = {}
         #: Set by each subscription: what a :meth:`get_message` called while
@@ -612,12 +631,14 @@ class PubSub(PubSubTwin):
 
     @property
     def push_handler_func(self) -> Callable[[Any], Any] | None:
-        """With RESP3, called with every push the connection receives."""
-        return self._async.push_handler_func
+        """With RESP3, called with every push the connection receives (in a
+        worker thread: see :func:`off_the_loop`)."""
+        handler = self._async.push_handler_func
+        return getattr(handler, "__wrapped__", handler)
 
     @push_handler_func.setter
     def push_handler_func(self, value: Callable[[Any], Any] | None) -> None:
-        self._async.push_handler_func = value
+        self._async.push_handler_func = off_the_loop(value)
 
     @property
     def shard_channels(self) -> dict[Any, Any]:

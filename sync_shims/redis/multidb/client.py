@@ -34,7 +34,7 @@ from sync_shims._generated_redis import RedisTwin
 from sync_shims._portal import call
 from sync_shims.redis._client_mixin import BlockingClientMixin, BlockingPipelineMixin
 from sync_shims.redis.client import PubSub as BlockingPubSub
-from sync_shims.redis.client import PubSubWorkerThread
+from sync_shims.redis.client import PubSubWorkerThread, off_the_loop
 from sync_shims.redis.multidb._bridge import (
     CoreConfigOver,
     EventBridge,
@@ -234,6 +234,8 @@ class MultiDBClient(BlockingClientMixin, RedisTwin):
 
         :raises ValueError: the databases are clusters.
         """
+        if kwargs.get("push_handler_func") is not None:
+            kwargs["push_handler_func"] = off_the_loop(kwargs["push_handler_func"])
         call(self._core.pubsub, **kwargs)
         return PubSub(self._core)
 
