@@ -126,10 +126,24 @@ async def _ask_provider(provider: Any) -> Any:
     engine's shared loop it would stall every client of the process. redis-py's
     async client calls it on the loop; the result is the same.
     """
-    getter = getattr(type(provider), "get_credentials_async", None)
-    if getter is None or getter is CredentialProvider.get_credentials_async:
+    if _blocking_source(type(provider)):
         return await to_thread(provider.get_credentials)
     return await provider.get_credentials_async()
+
+
+def _blocking_source(cls: type) -> bool:
+    """Whether ``cls`` gets credentials only through a blocking method: its most
+    derived getter is ``get_credentials``, or ``get_credentials_async`` is the
+    base class's default (which calls it). A subclass of
+    ``UsernamePasswordCredentialProvider`` overriding only ``get_credentials``
+    is one, though its parent's async getter has no I/O."""
+    for klass in cls.__mro__:
+        defined = vars(klass)
+        if "get_credentials_async" in defined:
+            return klass is CredentialProvider
+        if "get_credentials" in defined:
+            return True
+    return True
 
 
 def refuse_unified_responses(options: dict[str, Any]) -> None:
@@ -280,7 +294,7 @@ class _Protocol(asyncio.BufferedProtocol):
                 sink = conn.message_sink
                 if sink is not None:
                     sink(reply)
-                elif isinstance(reply, ConnectionError):
+                elif type(reply) is ConnectionError:
                     # A server refusing the connection (at maxclients) says why
                     # before it closes, maybe before the first command is sent:
                     # that is the reason to report for the loss.
@@ -691,7 +705,9 @@ class Connection(ConnectionMaintenance):
         if not self._pending:
             return None
         for reply in self._pending[0].results or ():
-            if isinstance(reply, ConnectionError):
+            # Exactly the class error_from_reply gives a refusal: not its
+            # subclasses (an AUTH's AuthenticationError, BusyLoadingError).
+            if type(reply) is ConnectionError:
                 return reply
         return None
 

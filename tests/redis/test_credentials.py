@@ -264,3 +264,20 @@ async def test_a_duck_typed_provider_is_asked_off_the_loop(
 
     assert await _whoami(aio_redis, server, Plain()) == USER
     assert threads and loop_thread not in threads
+
+
+async def test_a_username_password_subclass_with_a_blocking_source_runs_off_the_loop(
+    server: PrivateRedis,
+) -> None:
+    # Its parent's get_credentials_async (no I/O) would call the override on
+    # the loop: the override is the source, so it runs in a worker thread.
+    loop_thread = threading.get_ident()
+    threads: list[int] = []
+
+    class Rotating(aio_credentials.UsernamePasswordCredentialProvider):
+        def get_credentials(self) -> tuple[str, str]:
+            threads.append(threading.get_ident())
+            return USER, USER_PASSWORD
+
+    assert await _whoami(aio_redis, server, Rotating("nobody", "wrong")) == USER
+    assert threads and loop_thread not in threads
