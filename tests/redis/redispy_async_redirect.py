@@ -5,12 +5,15 @@ next to the downloaded suite, outside our ``tests`` package, whose name the
 suite's package shares). The suite reaches the client through ``redis.asyncio``
 and its submodules (``client``, ``connection``, ``lock``, ``retry``, ``cluster``,
 ``sentinel``), and the errors and backoffs through the sync ``redis``,
-``redis.exceptions`` and ``redis.backoff``; after this plugin, each of those
+``redis.exceptions`` and ``redis.backoff``, and the helper modules
+(``redis.credentials``, ``redis.auth.*``, ``redis.crc``, ``redis.event``,
+``redis.utils``) through the sync package too; after this plugin, each of those
 names that aio has is aio's. redis-py's own internals (parsers, encoders,
-helpers, the sync client its top-level conftest uses) stay redis-py's.
+helpers, ``redis.utils``' feature flags, ``redis.driver_info``, the sync client
+its top-level conftest uses) stay redis-py's.
 
 Two phases. The ``redis.asyncio`` names are replaced on import, before any
-conftest binds them. The sync package's error and backoff names are replaced
+conftest binds them. The sync package's error, backoff and helper names are replaced
 only once the session has started: ``tests/conftest.py``'s
 ``pytest_sessionstart`` probes the server with the sync redis-py client and
 catches what it raises by those names (``redis.ResponseError`` after ``DPING``,
@@ -33,14 +36,30 @@ import redis.asyncio.connection
 import redis.asyncio.lock
 import redis.asyncio.retry
 import redis.asyncio.sentinel
+import redis.auth.err
+import redis.auth.idp
+import redis.auth.token
+import redis.auth.token_manager
 import redis.backoff
+import redis.crc
+import redis.credentials
+import redis.event
 import redis.exceptions
+import redis.utils
 
 import aio.redis
+import aio.redis.auth.err
+import aio.redis.auth.idp
+import aio.redis.auth.token
+import aio.redis.auth.token_manager
 import aio.redis.backoff
 import aio.redis.cluster
+import aio.redis.crc
+import aio.redis.credentials
+import aio.redis.event
 import aio.redis.exceptions
 import aio.redis.sentinel
+import aio.redis.utils
 from aio.redis._pool import parse_url
 
 _ERRORS: dict[str, Any] = {
@@ -101,6 +120,27 @@ def _replace(modules: tuple[ModuleType, ...], names: dict[str, Any]) -> None:
 
 _replace(_ASYNC_MODULES, _ASYNC_NAMES)
 
+# The helper modules the suite imports from the sync package (credential
+# providers, tokens, redis.utils' decorators...), name by name where redis-py
+# has the name: what aio lacks (redis.utils' private helpers, redis.event's
+# dispatcher) stays redis-py's. Replaced at session start, as the errors are
+# (redis-py's sync client probes the server first). redis.driver_info stays
+# redis-py's: its resolve_driver_info, which redis-py's connections call, makes
+# its module's DriverInfo.
+_HELPERS = {
+    redis.auth.err: aio.redis.auth.err,
+    redis.auth.idp: aio.redis.auth.idp,
+    redis.auth.token: aio.redis.auth.token,
+    redis.auth.token_manager: aio.redis.auth.token_manager,
+    redis.crc: aio.redis.crc,
+    redis.credentials: aio.redis.credentials,
+    redis.event: aio.redis.event,
+    redis.utils: aio.redis.utils,
+}
+# redis.utils' feature flags stay: the suite's skip markers read them about
+# redis-py itself (HIREDIS_AVAILABLE: its parser), and aio's are all False.
+_FLAGS = frozenset({"CRYPTOGRAPHY_AVAILABLE", "HIREDIS_AVAILABLE", "SSL_AVAILABLE"})
+
 
 class _SentinelModule(ModuleType):
     """``redis.asyncio.sentinel``, whose ``Redis`` is also aio's sentinel module's.
@@ -126,3 +166,6 @@ def pytest_sessionstart(session: pytest.Session) -> Generator[None, None, None]:
     yield
     _replace((redis, redis.exceptions), _ERRORS)
     _replace((redis.backoff,), _BACKOFFS)
+    for module, ours in _HELPERS.items():
+        names = {n: getattr(ours, n) for n in ours.__all__ if n not in _FLAGS}
+        _replace((module,), names)

@@ -40,11 +40,14 @@ DEFAULT_FILES = (
     "test_sentinel.py",
     "test_ssl.py",
     "test_credentials.py",
+    "test_utils.py",
 )
 # Not run: test_client.py (nothing but redis-py's OpenTelemetry metric
 # recording), test_command_parser.py (cluster only: every test is onlycluster),
 # test_sentinel_managed_connection.py (its one test mocks redis-py's private
-# Connection._connect).
+# Connection._connect), test_usage_counter.py (reads redis-py's private
+# Redis._usage_counter). redis.auth's and redis.crc's tests are sync files,
+# run by the blocking suite's runner against the very classes of aio.redis.
 
 # Deselected in BOTH modes: they fail with real redis-py against a private
 # Redis 7.0.15, or need what such a server cannot give.
@@ -134,9 +137,6 @@ DESELECT_AIO: dict[str, str] = {
     ),
     "test_pubsub.py::TestAsyncPubSubBlockingListen::test_parse_response_block_true_blocks_past_socket_timeout": (
         _PARSE_RESPONSE
-    ),
-    "test_pubsub.py::TestPubSubHealthCheckResponse": (
-        "calls redis-py's private PubSub.is_health_check_response"
     ),
     "test_pubsub.py::TestClusterPubSubSlotMigration": (
         "redis-py's ClusterPubSub internals (node maps, reconcile tasks) on mocks"
@@ -235,6 +235,12 @@ DESELECT_AIO: dict[str, str] = {
     "test_connection.py::test_disconnect_no_current_task_calls_close": (
         "spies on redis-py's private Connection._close"
     ),
+    # redis.utils' experimental_* decorators are not in aio.redis.utils: they
+    # stay redis-py's (redispy_async_redirect.py), so these would test its code
+    **{
+        f"test_utils.py::{name}": "a private helper of redis.utils, not in aio"
+        for name in ("TestExperimentalMethodAsync", "TestExperimentalArgsAsync")
+    },
 }  # fmt: skip
 
 _DUMMY_CONNECTION = (
