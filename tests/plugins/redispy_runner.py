@@ -175,19 +175,33 @@ def run_runner(
     tail = proc.stdout[-3000:] + proc.stderr[-3000:]
     if not junit.exists():
         return Outcome(set(), {"<no report>"}, tail)
+    tests = redispy_tree.fetch_suite(redispy_tree.installed_version()) / "tests"
     passed, bad = set(), set()
     for case in ET.parse(junit).iter("testcase"):
-        # tests[.test_asyncio].<module>[.<Class>...]
-        parts = case.get("classname", "").split(".")
-        parts = parts[2:] if parts[1:2] == ["test_asyncio"] else parts[1:]
-        module_name, *classes = parts
-        node = "::".join([f"{module_name}.py", *classes, case.get("name", "")])
+        node = junit_node(case.get("classname", ""), case.get("name", ""), tests)
         kinds = {child.tag for child in case}
         if kinds & {"failure", "error"}:
             bad.add(node)
         elif "skipped" not in kinds:
             passed.add(node)
     return Outcome(passed, bad, tail)
+
+
+def junit_node(classname: str, name: str, tests: Path) -> str:
+    """The node id, relative to the folder a runner selects from, of a JUnit
+    test case: ``classname`` is ``tests[.test_asyncio].<folders>.<module>
+    [.<Class>...]``, where the module is the first dotted prefix that is a file
+    of the suite's ``tests`` (``maint_notifications/test_x.py::Class::test``)."""
+    parts = classname.split(".")[1:]
+    if parts[:1] == ["test_asyncio"]:
+        parts, tests = parts[1:], tests / "test_asyncio"
+    split = next(
+        (i for i in range(1, len(parts) + 1)
+         if tests.joinpath(*parts[:i]).with_suffix(".py").is_file()),
+        1,
+    )  # fmt: skip
+    module = "/".join(parts[:split])
+    return "::".join([f"{module}.py", *parts[split:], name])
 
 
 def covers(key: str, node: str) -> bool:

@@ -39,3 +39,23 @@ def test_redispy_suite_both_ways(tmp_path: Path) -> None:
         redispy_runs_always=False,
         timeout=600,
     )
+
+
+def test_junit_node_ids_name_files_in_subfolders(tmp_path: Path) -> None:
+    # The lists key tests by path relative to the runner's folder; JUnit names
+    # them by dotted classname, folders included.
+    (tmp_path / "test_auth").mkdir()
+    (tmp_path / "test_auth" / "test_token.py").touch()
+    (tmp_path / "test_asyncio").mkdir()
+    (tmp_path / "test_asyncio" / "test_pubsub.py").touch()
+    (tmp_path / "test_crc.py").touch()
+    node = redispy_runner.junit_node
+    assert (
+        node("tests.test_auth.test_token.TestJWToken", "test_a[x]", tmp_path)
+        == "test_auth/test_token.py::TestJWToken::test_a[x]"
+    )
+    assert node("tests.test_crc", "test_b", tmp_path) == "test_crc.py::test_b"
+    assert (
+        node("tests.test_asyncio.test_pubsub.TestA.TestB", "test_c", tmp_path)
+        == "test_pubsub.py::TestA::TestB::test_c"
+    )
