@@ -146,17 +146,6 @@ def _blocking_source(cls: type) -> bool:
     return True
 
 
-def refuse_unified_responses(options: dict[str, Any]) -> None:
-    """Refuse ``legacy_responses=False``: redis-py 8's opt-in "unified" reply
-    shapes are not offered, and taking the flag while returning the legacy shapes
-    would silently break code written for them."""
-    if options.get("legacy_responses", True) is False:
-        raise DataError(
-            "legacy_responses=False (redis-py 8's unified response shapes) is "
-            "not supported: aio.redis returns redis-py's legacy shapes"
-        )
-
-
 # Buffers at least this long are written on their own, never joined (see _write).
 _DIRECT_WRITE = 1 << 14
 # The receive buffer. Smaller than asyncio's own 256 KiB: the start of a large
@@ -468,7 +457,6 @@ class Connection(ConnectionMaintenance):
         self.push_handler: Callable[[Push], None] | None = None
         self._connect_callbacks: list[Callable[[Connection], Any]] = []
         self._unread: deque[asyncio.Future[Any]] = deque()
-        refuse_unified_responses(kwargs)
         self._init_maintenance(kwargs)
         self.extra = kwargs
 

@@ -39,6 +39,7 @@ from aio.redis._reauth import (
     subscribe,
 )
 from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
+from aio.redis.commands._unified import unified_callbacks
 from aio.redis.credentials import StreamingCredentialProvider
 from aio.redis.driver_info import UNSET, DriverInfo, driver_info_from_args
 from aio.redis.exceptions import (
@@ -456,12 +457,19 @@ class RedisCore(ScriptsAndLocks):
         self.connection_pool = connection_pool
         self.single_connection_client = single_connection_client
         self.connection: Connection | None = None
-        proto = resp_version(connection_pool.connection_kwargs.get("protocol"))
-        self.response_callbacks: dict[str, Callable[..., Any]] = ResponseCallbacks(
-            self.RESPONSE_CALLBACKS
-        )
-        if proto == 3:
-            self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
+        pool_kwargs = connection_pool.connection_kwargs
+        proto = resp_version(pool_kwargs.get("protocol"))
+        # The table is chosen once here: the per-command path only looks up.
+        if pool_kwargs.get("legacy_responses", True):
+            self.response_callbacks: dict[str, Callable[..., Any]] = ResponseCallbacks(
+                self.RESPONSE_CALLBACKS
+            )
+            if proto == 3:
+                self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
+        else:
+            self.response_callbacks = ResponseCallbacks(
+                unified_callbacks(self.RESPONSE_CALLBACKS, proto)
+            )
         # A streaming provider (given here or to the pool) re-authenticates
         # the pool's open connections with each token it pushes (_reauth.py).
         provider = kwargs.get("credential_provider") or (

@@ -27,7 +27,6 @@ from aio.redis._connection import (
     Connection,
     SSLConnection,
     UnixDomainSocketConnection,
-    refuse_unified_responses,
 )
 from aio.redis._encoder import Encoder
 from aio.redis._maint import PoolMaintenance
@@ -171,7 +170,6 @@ class ConnectionPool(PoolMaintenance):
         # a str from a hand-built kwargs dict is a bad value, not a TypeError
         if not isinstance(max_connections, int) or max_connections < 0:  # type: ignore[redundant-expr]
             raise ValueError('"max_connections" must be a positive integer')
-        refuse_unified_responses(connection_kwargs)
         self.connection_class = connection_class
         self.connection_kwargs = connection_kwargs
         # One registry for every connection of the pool (and every client on

@@ -96,7 +96,8 @@ from aio.redis.commands import (
     RESPONSE_CALLBACKS,
     CoreCommands,
 )
-from aio.redis.commands.modules import ClusterModuleCommands
+from aio.redis.commands._unified import unified_callbacks
+from aio.redis.commands.modules import ClusterModuleCommands, refuse_unified_modules
 from aio.redis.driver_info import UNSET, driver_info_from_args
 from aio.redis.exceptions import (
     AskError,
@@ -297,12 +298,21 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         )
         self.connection_error_retry_attempts = connection_error_retry_attempts
         protocol = resp_version(connection_kwargs.get("protocol"))
-        self.response_callbacks: dict[str, Any] = ResponseCallbacks(
-            self.RESPONSE_CALLBACKS
-        )
-        if protocol == 3:
-            self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
-        self.response_callbacks.update(CLUSTER_RESPONSE_CALLBACKS)
+        if connection_kwargs.get("legacy_responses", True):
+            self.response_callbacks: dict[str, Any] = ResponseCallbacks(
+                self.RESPONSE_CALLBACKS
+            )
+            if protocol == 3:
+                self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
+            self.response_callbacks.update(CLUSTER_RESPONSE_CALLBACKS)
+        else:
+            # redis-py 8's unified shapes (legacy_responses=False), chosen once.
+            self.response_callbacks = ResponseCallbacks(
+                unified_callbacks(
+                    {**self.RESPONSE_CALLBACKS, **CLUSTER_RESPONSE_CALLBACKS},
+                    protocol,
+                )
+            )
         node_kwargs: dict[str, Any] = {
             "max_connections": max_connections,
             "connection_class": connection_class,
@@ -476,6 +486,7 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
         keyless commands. See :mod:`aio.redis.commands.search`."""
         from aio.redis.commands.search._cluster import ClusterSearch
 
+        refuse_unified_modules(self)
         return ClusterSearch(self, index_name)
 
     @property

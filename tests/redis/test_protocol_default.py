@@ -1,11 +1,11 @@
 """The protocol a client speaks when none is given (RESP3, as redis-py 8), and
-redis-py 8's ``legacy_responses`` switch (only the legacy shapes are offered)."""
+redis-py 8's ``legacy_responses`` switch."""
 
 from __future__ import annotations
 
 import pytest
 
-from aio.redis import ConnectionPool, DataError, Redis
+from aio.redis import ConnectionPool, Redis
 from aio.redis._connection import Connection
 
 
@@ -60,12 +60,13 @@ def test_unknown_protocol_is_refused() -> None:
         Connection(protocol=4)
 
 
-def test_legacy_responses_false_is_refused_not_ignored() -> None:
-    with pytest.raises(DataError, match="legacy_responses=False"):
-        Connection(legacy_responses=False)
-    with pytest.raises(DataError, match="legacy_responses=False"):
-        ConnectionPool.from_url("redis://127.0.0.1:6379/9?legacy_responses=false")
-    with pytest.raises(DataError, match="legacy_responses=False"):
-        Redis(legacy_responses=False)
-    # True (redis-py's default) is what aio gives: accepted.
+def test_legacy_responses_false_is_taken_not_refused() -> None:
+    # redis-py 8's unified shapes (tests/redis/test_unified_responses.py).
+    assert Connection(legacy_responses=False).extra["legacy_responses"] is False
+    pool = ConnectionPool.from_url("redis://127.0.0.1:6379/9?legacy_responses=false")
+    assert pool.connection_kwargs["legacy_responses"] is False
+    assert (
+        Redis(connection_pool=pool).response_callbacks["ZRANGE"]
+        is not (Redis().response_callbacks["ZRANGE"])
+    )
     assert Connection(legacy_responses=True).protocol == 3

@@ -27,7 +27,26 @@ if TYPE_CHECKING:
     from aio.redis.commands.timeseries import ClusterTimeSeries, TimeSeries
     from aio.redis.commands.vectorset import VectorSet
 
-__all__ = ("ClusterModuleCommands", "ModuleCommands")
+__all__ = ("ClusterModuleCommands", "ModuleCommands", "refuse_unified_modules")
+
+
+def refuse_unified_modules(owner: Any) -> None:
+    """Refuse a module command object to a client made with
+    ``legacy_responses=False``: aio converts the module replies to redis-py's
+    legacy shapes only, and giving those where the unified ones were asked for
+    would silently break code written for them.
+
+    :raises DataError: the client (or pipeline) asked for the unified shapes.
+    """
+    if not owner.get_connection_kwargs().get("legacy_responses", True):
+        from aio.redis.exceptions import DataError
+
+        raise DataError(
+            "legacy_responses=False: the unified reply shapes of the module "
+            "commands (JSON, search, time series, probabilistic, vector sets) "
+            "are not supported by aio.redis; use a client with "
+            "legacy_responses=True for them"
+        )
 
 
 # Each command object takes the client (or pipeline) it was asked from; the
@@ -45,6 +64,7 @@ class ModuleCommands:
         :param encoder: makes JSON arguments (``json.JSONEncoder()`` by default).
         :param decoder: parses JSON replies (``json.JSONDecoder()`` by default).
         """
+        refuse_unified_modules(self)
         from aio.redis.commands.json import JSON
 
         return JSON(cast(Any, self), encoder=encoder, decoder=decoder)
@@ -54,6 +74,7 @@ class ModuleCommands:
         (``await r.ft("idx").search("hello")``); on a pipeline they are queued
         (their replies unconverted, as redis-py's). See
         :mod:`aio.redis.commands.search`."""
+        refuse_unified_modules(self)
         from aio.redis.commands.search import Search
 
         return Search(cast(Any, self), index_name)
@@ -62,6 +83,7 @@ class ModuleCommands:
         """The RedisTimeSeries commands (``await r.ts().range("t", "-", "+")``);
         on a pipeline they are queued. See :mod:`aio.redis.commands.timeseries`.
         """
+        refuse_unified_modules(self)
         from aio.redis.commands.timeseries import TimeSeries
 
         return TimeSeries(cast(Any, self))
@@ -70,6 +92,7 @@ class ModuleCommands:
         """The vector-set commands (``await r.vset().vcard("points")``); on a
         pipeline they are queued, on a cluster each is sent to its key's node.
         See :mod:`aio.redis.commands.vectorset`."""
+        refuse_unified_modules(self)
         from aio.redis.commands.vectorset import VectorSet
 
         return VectorSet(cast(Any, self))
@@ -78,6 +101,7 @@ class ModuleCommands:
         """The Bloom filter commands (``await r.bf().add("seen", "ada")``); on a
         pipeline they are queued, on a cluster each is sent to its key's node.
         See :mod:`aio.redis.commands.bf`."""
+        refuse_unified_modules(self)
         from aio.redis.commands.bf import BFBloom
 
         return BFBloom(self)
@@ -85,6 +109,7 @@ class ModuleCommands:
     def cf(self) -> CFBloom:
         """The cuckoo filter commands (``await r.cf().add("seen", "ada")``),
         queued on a pipeline, sent to their key's node on a cluster."""
+        refuse_unified_modules(self)
         from aio.redis.commands.bf import CFBloom
 
         return CFBloom(self)
@@ -92,6 +117,7 @@ class ModuleCommands:
     def cms(self) -> CMSBloom:
         """The count-min sketch commands (``await r.cms().query("hits", "/")``),
         queued on a pipeline, sent to their keys' node on a cluster."""
+        refuse_unified_modules(self)
         from aio.redis.commands.bf import CMSBloom
 
         return CMSBloom(self)
@@ -99,6 +125,7 @@ class ModuleCommands:
     def topk(self) -> TOPKBloom:
         """The top-k commands (``await r.topk().list("top")``), queued on a
         pipeline, sent to their key's node on a cluster."""
+        refuse_unified_modules(self)
         from aio.redis.commands.bf import TOPKBloom
 
         return TOPKBloom(self)
@@ -106,6 +133,7 @@ class ModuleCommands:
     def tdigest(self) -> TDigestBloom:
         """The t-digest commands (``await r.tdigest().quantile("lat", 0.99)``),
         queued on a pipeline, sent to their keys' node on a cluster."""
+        refuse_unified_modules(self)
         from aio.redis.commands.bf import TDigestBloom
 
         return TDigestBloom(self)
@@ -125,6 +153,7 @@ class ClusterModuleCommands(ModuleCommands):
         :param encoder: makes JSON arguments (``json.JSONEncoder()`` by default).
         :param decoder: parses JSON replies (``json.JSONDecoder()`` by default).
         """
+        refuse_unified_modules(self)
         from aio.redis.commands.json._cluster import ClusterJSON
 
         return ClusterJSON(cast(Any, self), encoder=encoder, decoder=decoder)
@@ -134,6 +163,7 @@ class ClusterModuleCommands(ModuleCommands):
         (``await rc.ts().get("t")``); on a pipeline they are queued. See
         :mod:`aio.redis.commands.timeseries`.
         """
+        refuse_unified_modules(self)
         from aio.redis.commands.timeseries import ClusterTimeSeries
 
         return ClusterTimeSeries(cast(Any, self))

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from aio.redis.commands.modules import refuse_unified_modules
+
 if TYPE_CHECKING:
     from aio.redis.commands.json import Decoder
     from aio.redis.commands.json import Encoder as JSONEncoder
@@ -44,6 +46,7 @@ class ModuleCommands:
     ) -> JSON:
         """The RedisJSON commands, blocking (on a pipeline: queued); see
         :mod:`sync_shims.redis.commands.json`."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.json import JSON
 
         return JSON(cast(Any, self), encoder=encoder, decoder=decoder)
@@ -52,6 +55,7 @@ class ModuleCommands:
         """The search commands of the index ``index_name``, blocking (on a
         pipeline: queued; on a cluster routed as redis-py's cluster routes
         them); see :mod:`sync_shims.redis.commands.search`."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.search import Search
 
         return Search(cast(Any, self), index_name)
@@ -59,6 +63,7 @@ class ModuleCommands:
     def ts(self) -> TimeSeries:
         """The RedisTimeSeries commands, blocking (on a pipeline: queued); see
         :mod:`sync_shims.redis.commands.timeseries`."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.timeseries import TimeSeries
 
         return TimeSeries(self)
@@ -67,6 +72,7 @@ class ModuleCommands:
         """The vector-set commands, blocking (on a pipeline: queued; on a
         cluster each sent to its key's node); see
         :mod:`sync_shims.redis.commands.vectorset`."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.vectorset import VectorSet
 
         return VectorSet(cast(Any, self))
@@ -75,6 +81,7 @@ class ModuleCommands:
         """The Bloom filter commands, blocking (on a pipeline: queued; on a
         cluster each sent to its key's node); see
         :mod:`sync_shims.redis.commands.bf`."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.bf import BFBloom
 
         return BFBloom(cast(Any, self))
@@ -82,6 +89,7 @@ class ModuleCommands:
     def cf(self) -> CFBloom:
         """The cuckoo filter commands, blocking (on a pipeline: queued; on a
         cluster each sent to its key's node)."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.bf import CFBloom
 
         return CFBloom(cast(Any, self))
@@ -89,6 +97,7 @@ class ModuleCommands:
     def cms(self) -> CMSBloom:
         """The count-min sketch commands, blocking (on a pipeline: queued; on a
         cluster each sent to its keys' node)."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.bf import CMSBloom
 
         return CMSBloom(cast(Any, self))
@@ -96,6 +105,7 @@ class ModuleCommands:
     def topk(self) -> TOPKBloom:
         """The top-k commands, blocking (on a pipeline: queued; on a cluster
         each sent to its key's node)."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.bf import TOPKBloom
 
         return TOPKBloom(cast(Any, self))
@@ -103,6 +113,7 @@ class ModuleCommands:
     def tdigest(self) -> TDigestBloom:
         """The t-digest commands, blocking (on a pipeline: queued; on a cluster
         each sent to its keys' node)."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.bf import TDigestBloom
 
         return TDigestBloom(cast(Any, self))
@@ -118,6 +129,7 @@ class ClusterModuleCommands(ModuleCommands):
         """The RedisJSON commands, blocking, each sent to its key's node (on a
         pipeline: queued, ``pipe.json().set(...)``); see
         :mod:`sync_shims.redis.commands.json`."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.json._cluster import ClusterJSON
 
         return ClusterJSON(cast(Any, self), encoder=encoder, decoder=decoder)
@@ -126,6 +138,7 @@ class ClusterModuleCommands(ModuleCommands):
         """The RedisTimeSeries commands, blocking, each keyed one sent to its
         keys' node (on a pipeline: queued, ``pipe.ts().add("t", 1, 2.5)``); see
         :mod:`sync_shims.redis.commands.timeseries`."""
+        refuse_unified_modules(self)
         from sync_shims.redis.commands.timeseries import ClusterTimeSeries
 
         return ClusterTimeSeries(self)
