@@ -65,8 +65,9 @@ DEFAULT_FILES = (
 # redis-py's resolve_driver_info, which its own connections in the suite's
 # mocks call, would make the facade's DriverInfo of redis.utils.SENTINEL; and
 # its default-name tests assert 'redis-py', where aio sends 'aio-redis');
-# test_legacy_responses_arg.py (compares redis-py's own callback tables, and
-# legacy_responses=False, redis-py 8's unified shapes, is refused by aio);
+# test_legacy_responses_arg.py (asserts the client's response_callbacks are
+# redis-py's own converter functions, by identity; its other tests are of
+# redis.asyncio's clients, not redirected here);
 # test_sentinel_managed_connection.py (mocks the private _connect and
 # read_response of redis-py's SentinelManagedConnection).
 
