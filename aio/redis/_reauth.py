@@ -19,7 +19,9 @@ A refused AUTH closes that connection (its next use reconnects with the
 provider's current credentials) and raises the ``AuthenticationError``, as
 redis-py does; then the connections still in use are unmarked (redis-py stops at
 the first refusal before marking any; here the idle ones of every pool are asked
-together, so each refused one is closed).
+together, so each refused one is closed, but for one another task took or
+wrote a command to behind the AUTH: it is left on the old credentials, as the
+connections in use).
 ``on_error`` raises :class:`~aio.redis.event.EventException` to the provider,
 as redis-py.
 
@@ -109,26 +111,35 @@ async def re_auth_pools(pools: Iterable[ConnectionPool], token: TokenInterface) 
     # cluster's nodes) at once. One not connected is left alone: its connect
     # asks the provider.
     command = _auth_command(token)
-    sent: list[tuple[Connection, asyncio.Future[Any]]] = []
+    # (pool, connection, idle when the AUTH was written, its reply)
+    sent: list[tuple[ConnectionPool, Connection, bool, asyncio.Future[Any]]] = []
     marked: list[Connection] = []
     for pool in pools:
-        now = [conn for conn in pool._available if conn.is_connected]
+        now = [(conn, True) for conn in pool._available if conn.is_connected]
         for conn in pool._in_use:
             if not _at_once(conn):
                 conn._re_auth_token = token
                 marked.append(conn)
             elif conn.is_connected:
-                now.append(conn)
-        sent += [(c, c.send_request(command, timeout=c.socket_timeout)) for c in now]
+                now.append((conn, False))
+        sent += [
+            (pool, c, idle, c.send_request(command, timeout=c.socket_timeout))
+            for c, idle in now
+        ]
     if not sent:
         return
-    results = await asyncio.gather(*(f for _, f in sent), return_exceptions=True)
+    results = await asyncio.gather(*(s[3] for s in sent), return_exceptions=True)
     error: Exception | None = None
-    for (conn, _), result in zip(sent, results, strict=True):
+    for (pool, conn, idle, _), result in zip(sent, results, strict=True):
         if isinstance(result, Exception):
-            # Closed, as in _auth: the next use reconnects.
-            conn._abort(result)
             error = error or result
+            # Closed, as in _auth: the next use reconnects. Unless another
+            # task has written to it behind the AUTH, or taken it since (an
+            # idle one): closing would fail that task's command (its reply
+            # lost, though the server ran it); still on the old credentials,
+            # it is left as those in use, unmarked below.
+            if not conn.pending_replies and (not idle or conn in pool._available):
+                conn._abort(result)
     if error is not None:
         # As redis-py, which stops at the first refusal before marking any:
         # those still in use keep their credentials.

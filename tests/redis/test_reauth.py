@@ -474,3 +474,34 @@ async def test_aio_idle_connection_taken_for_resp2_pubsub_before_its_auth(
     finally:
         await pubsub.aclose()
         await client.aclose()
+
+
+@LIBS
+async def test_idle_connection_taken_while_its_auth_is_refused_keeps_its_command(
+    server: PrivateRedis, libs: tuple[ModuleType, ...]
+) -> None:
+    # A command takes the idle connection on_next has just written a refused
+    # AUTH to (aio writes the AUTHs first, then awaits them; redis-py holds the
+    # pool's lock meanwhile, so the command gets it after): the refusal is the
+    # provider's error, not the command's, whose reply (BLPOP's element,
+    # popped on the server) must not be lost to the connection being closed.
+    lib, creds, token, _ = libs
+    provider = _provider(creds)
+    client = _client(lib, server, provider)
+    admin = aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
+    try:
+        assert _text(await client.acl_whoami()) == OLD  # one idle connection
+        refusing = asyncio.ensure_future(provider.next(_token(token, NEW, "wrong")))
+        popped = asyncio.ensure_future(client.blpop("queue", timeout=0))
+        with pytest.raises(lib.AuthenticationError, match="invalid username-password"):
+            await refusing
+        while not popped.done() and not any(
+            _text(c["cmd"]) == "blpop" for c in await admin.client_list()
+        ):
+            await asyncio.sleep(0.01)
+        await admin.lpush("queue", "x")
+        assert [_text(v) for v in await popped] == ["queue", "x"]
+        assert _text(await client.acl_whoami()) == OLD
+    finally:
+        await admin.aclose()
+        await client.aclose()
