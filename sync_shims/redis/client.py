@@ -523,22 +523,38 @@ Handler = Callable[[dict[str, Any]], Any]
 BlockingConnection = Connection
 
 
+class _OffTheLoop:
+    """A user's push handler wrapped by :func:`off_the_loop` (a class of its
+    own, not ``__wrapped__``, which a user's own decorated handler has too)."""
+
+    __slots__ = ("handler",)
+
+    def __init__(self, handler: Callable[[Any], Any]) -> None:
+        self.handler = handler
+
+    async def __call__(self, reply: Any) -> Any:
+        return await to_thread(self.handler, reply)
+
+
 def off_the_loop(
     handler: Callable[[Any], Any] | None,
 ) -> Callable[[Any], Any] | None:
     """A user's push handler as the core calls it: in a worker thread, not on
     the engine's shared loop thread, where a slow handler would stall every
     client of the process (redis-py calls it in the reading thread, which here
-    is blocked in the portal meanwhile). ``__wrapped__`` gives the user's back.
+    is blocked in the portal meanwhile). :func:`user_handler` gives the user's
+    back.
     """
-    if handler is None or hasattr(handler, "__wrapped__"):
+    if handler is None or isinstance(handler, _OffTheLoop):
         return handler
+    return _OffTheLoop(handler)
 
-    async def in_worker_thread(reply: Any) -> Any:
-        return await to_thread(handler, reply)
 
-    in_worker_thread.__wrapped__ = handler  # type: ignore[attr-defined]
-    return in_worker_thread
+def user_handler(
+    handler: Callable[[Any], Any] | None,
+) -> Callable[[Any], Any] | None:
+    """The user's handler that :func:`off_the_loop` wrapped (or ``handler``)."""
+    return handler.handler if isinstance(handler, _OffTheLoop) else handler
 
 
 class PubSub(PubSubTwin):
@@ -633,8 +649,7 @@ class PubSub(PubSubTwin):
     def push_handler_func(self) -> Callable[[Any], Any] | None:
         """With RESP3, called with every push the connection receives (in a
         worker thread: see :func:`off_the_loop`)."""
-        handler = self._async.push_handler_func
-        return getattr(handler, "__wrapped__", handler)
+        return user_handler(self._async.push_handler_func)
 
     @push_handler_func.setter
     def push_handler_func(self, value: Callable[[Any], Any] | None) -> None:

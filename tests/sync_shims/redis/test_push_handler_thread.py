@@ -5,6 +5,7 @@ attribute still reads back as the user's own function."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Any
 
@@ -15,15 +16,24 @@ from sync_shims._portal import run_sync
 from tests.plugins.fix_services import require_service
 
 
+@pytest.mark.parametrize("decorated", [False, True], ids=["plain", "decorated"])
 @pytest.mark.parametrize("how", ["argument", "attribute"])
-def test_push_handler_runs_off_the_loop(how: str) -> None:
+def test_push_handler_runs_off_the_loop(how: str, decorated: bool) -> None:
     host, port = require_service("redis")
     threads: list[int] = []
     pushes: list[Any] = []
 
-    def handler(push: list[Any]) -> None:
+    def plain(push: list[Any]) -> None:
         threads.append(threading.get_ident())
         pushes.append(push)
+
+    # a user's decorator made with functools.wraps: the wrapper has a
+    # ``__wrapped__`` of its own, and is the handler all the same
+    @functools.wraps(plain)
+    def decorated_handler(push: list[Any]) -> None:
+        plain(push)
+
+    handler = decorated_handler if decorated else plain
 
     r = sync_shims.redis.Redis(host=host, port=port, protocol=3)
     if how == "argument":
