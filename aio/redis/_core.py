@@ -560,7 +560,7 @@ class RedisCore(ScriptsAndLocks):
     async def initialize(self: _R) -> _R:
         """Take the dedicated connection of a ``single_connection_client``."""
         if self.single_connection_client and self.connection is None:
-            self.connection = conn = await self.connection_pool.get_connection("_")
+            self.connection = conn = await self.connection_pool.get_connection()
             if self._re_auth is not None:
                 mark_dedicated(conn)
         return self
@@ -641,7 +641,7 @@ class RedisCore(ScriptsAndLocks):
                     await _reconnect_for_maintenance(conn)
         else:
             pool = self.connection_pool
-            conn = pool._take()
+            conn = pool._take_now()
             if conn is None:
                 conn = await pool.get_connection()
             elif conn._transport is None and conn.retry is None:

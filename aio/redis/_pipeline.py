@@ -314,7 +314,7 @@ class PipelineCore:
         """
         if self.connection is None:
             pool = self.connection_pool
-            conn = pool._take()
+            conn = pool._take_now()
             self.connection = conn if conn is not None else await pool.get_connection()
 
     async def _connection(self) -> Connection:

@@ -20,6 +20,7 @@ import asyncio
 import secrets
 import ssl
 from collections import deque
+from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -193,6 +194,13 @@ class ConnectionPool(PoolMaintenance):
 
             self.cache = enable_cache(self, cache, cache_config, cache_factory)
         self.max_connections = max_connections
+        #: How a client's command takes a connection without a coroutine: the
+        #: pool's own ``_take``, or nothing (the client then awaits
+        #: ``get_connection()``) when a subclass overrides ``get_connection``,
+        #: which redis-py calls for every command.
+        self._take_now: Callable[[], Connection | None] = (
+            self._take if _own_get_connection(type(self)) else _nothing
+        )
         #: The class of the pool's :class:`~aio.redis._encoder.Encoder` objects
         #: (``encoder_class=`` among the connection arguments, as redis-py),
         #: what a pub/sub's ``encoder`` is made of.
@@ -469,3 +477,15 @@ class BlockingConnectionPool(ConnectionPool):
             else:
                 waiter.set_result(None)  # a slot is free: make a new connection
             return
+
+
+def _nothing() -> None:
+    return None
+
+
+def _own_get_connection(cls: type[ConnectionPool]) -> bool:
+    """Whether ``cls`` hands out connections with one of this module's methods."""
+    return cls.get_connection in (
+        ConnectionPool.get_connection,
+        BlockingConnectionPool.get_connection,
+    )

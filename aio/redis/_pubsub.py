@@ -186,7 +186,7 @@ class PubSub:
     async def connect(self) -> None:
         """Take a connection (once) and make sure it is connected."""
         if self.connection is None:
-            conn = await self.connection_pool.get_connection("pubsub")
+            conn = await self.connection_pool.get_connection()
             conn.message_sink = self._sink
             conn.push_handler = self._sink
             conn.register_connect_callback(self.on_connect)
@@ -607,7 +607,7 @@ class Monitor:
     async def connect(self) -> None:
         """Take a connection and send MONITOR."""
         if self.connection is None:
-            conn = await self.connection_pool.get_connection("MONITOR")
+            conn = await self.connection_pool.get_connection()
             self.connection = conn
             conn.message_sink = self._sink
             reply = await conn.send_request(("MONITOR",), timeout=conn.socket_timeout)
