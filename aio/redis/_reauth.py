@@ -21,7 +21,8 @@ redis-py does; then the connections still in use are unmarked (redis-py stops at
 the first refusal before marking any; here the idle ones of every pool are asked
 together, so each refused one is closed, but for one another task took or
 wrote a command to behind the AUTH: it is left on the old credentials, as the
-connections in use).
+connections in use). An idle connection closed while its AUTH's reply is
+awaited (its pool disconnected) is no refusal: its reconnect asks the provider.
 ``on_error`` raises :class:`~aio.redis.event.EventException` to the provider,
 as redis-py.
 
@@ -41,6 +42,11 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aio.redis.event import ClientType, EventException
+from aio.redis.exceptions import (
+    AuthenticationError,
+    AuthorizationError,
+    ResponseError,
+)
 
 if TYPE_CHECKING:
     from aio.redis._connection import Connection
@@ -131,6 +137,11 @@ async def re_auth_pools(pools: Iterable[ConnectionPool], token: TokenInterface) 
     results = await asyncio.gather(*(s[3] for s in sent), return_exceptions=True)
     error: Exception | None = None
     for (pool, conn, idle, _), result in zip(sent, results, strict=True):
+        if isinstance(result, Exception) and _lost(conn, result):
+            # Closed meanwhile (its pool disconnected, a cluster node dropped
+            # at a refresh): no refusal of the token, and nothing to AUTH,
+            # its reconnect asks the provider.
+            continue
         if isinstance(result, Exception):
             error = error or result
             # Closed, as in _auth: the next use reconnects. Unless another
@@ -147,6 +158,14 @@ async def re_auth_pools(pools: Iterable[ConnectionPool], token: TokenInterface) 
             if conn._re_auth_token is token:
                 conn._re_auth_token = None
         raise error
+
+
+def _lost(conn: Connection, error: Exception) -> bool:
+    """Whether ``error``, an AUTH's, is the connection's loss, not the server's
+    answer (a refusal: an error reply)."""
+    return not conn.is_connected and not isinstance(
+        error, ResponseError | AuthenticationError | AuthorizationError
+    )
 
 
 def _clean(conn: Connection) -> bool:

@@ -505,3 +505,32 @@ async def test_idle_connection_taken_while_its_auth_is_refused_keeps_its_command
     finally:
         await admin.aclose()
         await client.aclose()
+
+
+async def test_aio_idle_connection_closed_while_its_auth_is_pending_is_no_refusal(
+    server: PrivateRedis,
+) -> None:
+    # An idle connection closed while on_next awaits its AUTH's reply (its
+    # pool disconnected, as a cluster node's dropped at a map refresh) needs
+    # no AUTH: its next use reconnects with the provider's credentials. Its
+    # loss is no refusal of the token: the connection in use elsewhere keeps
+    # its mark and re-authenticates on release. (redis-py, with its default
+    # retry, reconnects the idle one and sends the AUTH again: not an oracle
+    # for the timing.)
+    provider = _provider(aio_credentials)
+    client = _client(aio_redis, server, provider)
+    try:
+        pool = client.connection_pool
+        in_use = await pool.get_connection()
+        idle = await pool.get_connection()
+        await pool.release(idle)
+        pushing = asyncio.ensure_future(provider.next(_token(aio_token, NEW, NEW_PASSWORD)))  # fmt: skip
+        await asyncio.sleep(0)  # the AUTH written, its reply awaited
+        assert idle.pending_replies == 1
+        await idle.disconnect()
+        await pushing
+        await pool.release(in_use)
+        assert await _whoami_on(in_use) == NEW
+        assert await _users(server) == [NEW]
+    finally:
+        await client.aclose()
