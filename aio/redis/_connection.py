@@ -437,6 +437,10 @@ class Connection(ConnectionMaintenance):
             errors=encoding_errors,
             error_factory=error_from_reply,
             max_bulk_length=max_bulk_length,
+            # redis-py 8's unified shapes leave some RESP3 sets unconverted,
+            # and its parser reads them as lists in the server's order.
+            sets_as_lists=self.protocol == 3
+            and not kwargs.get("legacy_responses", True),
         )
         self._pending: deque[_Request] = deque()
         # The one timer watching the entries' deadlines, and when it fires.

@@ -181,11 +181,15 @@ class RESPParser:
     :param max_aggregate_length: most elements announced for one aggregate.
     :param max_nesting: deepest nesting of aggregates.
     :param max_line_length: longest header or simple line, in bytes.
+    :param sets_as_lists: give RESP3 sets as ``list`` objects, members in the
+        order the peer sent them (as redis-py's parser does), instead of ``set``.
+        May be changed between replies.
 
     Values: simple and bulk strings are ``bytes`` (or ``str`` when decoding), integers
     and big numbers ``int``, doubles ``float``, booleans ``bool``, nulls ``None``,
     arrays ``list``, maps ``dict``, sets ``set`` (a ``list`` when members are not
-    hashable), pushes :class:`Push`, errors whatever ``error_factory`` returns.
+    hashable, or with ``sets_as_lists``), pushes :class:`Push`, errors whatever
+    ``error_factory`` returns.
     Attributes are parsed and kept in :attr:`attributes` (the last one seen).
     """
 
@@ -199,6 +203,7 @@ class RESPParser:
         max_aggregate_length: int = 1 << 32,
         max_nesting: int = 64,
         max_line_length: int = 1 << 20,
+        sets_as_lists: bool = False,
     ) -> None:
         self.encoding = encoding
         self.errors = errors
@@ -207,6 +212,7 @@ class RESPParser:
         self.max_aggregate_length = max_aggregate_length
         self.max_nesting = max_nesting
         self.max_line_length = max_line_length
+        self.sets_as_lists = sets_as_lists
         #: The last RESP3 attribute map received, or ``None``.
         self.attributes: dict[Reply, Reply] | None = None
         self._buf: bytes | bytearray = b""
@@ -490,6 +496,9 @@ class RESPParser:
                                 f"{self.max_aggregate_length}",
                                 pos,
                             )
+                    if kind == _SET and self.sets_as_lists:
+                        # Built as an array: a list in the peer's order.
+                        kind = _ARRAY
                     if line == b"-1":
                         pass  # the RESP2 null array, already set above
                     elif count == 0:

@@ -6,7 +6,9 @@ protocol carried the reply, mostly RESP3's native one: scores as ``float`` in
 as sets. The client picks its table once, when it is made
 (:func:`unified_callbacks`): the legacy table (``RESPONSE_CALLBACKS``) with the
 commands whose unified shape differs replaced, and on RESP3 the commands whose
-native reply already is the unified shape left unconverted.
+native reply already is the unified shape left unconverted. A unified
+client's connections read RESP3 sets as lists in the server's order, as
+redis-py's parser does (``RESPParser(sets_as_lists=True)``).
 
 Where redis-py's two unified tables disagree (a RESP3 double where RESP2 sends
 text, MEMORY STATS' values), the shape follows redis-py on each protocol.
@@ -142,7 +144,7 @@ def function_list(response: Any, **options: Any) -> Any:
     out: list[Any] = []
     for lib in response:
         if isinstance(lib, dict):
-            out.append(as_lists(lib))
+            out.append(lib)  # RESP3: flag sets are lists already (the parser's option)
             continue
         data = c.pairs_to_dict(lib)
         for key in (b"functions", "functions"):
@@ -201,32 +203,15 @@ def tracking_info(response: Any, **options: Any) -> dict[str, Any]:
     return data
 
 
-def as_lists(value: Any) -> Any:
-    """RESP3 sets inside ``value`` as lists, as redis-py's parser reads them.
-
-    aio's parser keeps a RESP3 set as a Python set, so the server's order of
-    the members is not known here: they come in the set's order.
-    """
-    if isinstance(value, (set, frozenset)):
-        return [as_lists(item) for item in value]
-    if isinstance(value, list):
-        return [as_lists(item) for item in value]
-    if isinstance(value, dict):
-        return {k: as_lists(v) for k, v in value.items()}
-    return value
-
-
 def command_table(response: Any, **options: Any) -> dict[str, dict[str, Any]]:
     """COMMAND: as the legacy table, with flags and ACL categories as sets (the
-    tips, key specifications and subcommands as sent, RESP3's sets as lists)."""
+    tips, key specifications and subcommands as sent: RESP3's sets as lists in
+    the server's order, the connection's parser reading them so)."""
     table = srv.command_table(response)
     for details in table.values():
         details["flags"] = set(details["flags"])
         if "acl_categories" in details:
             details["acl_categories"] = set(details["acl_categories"])
-        for key in ("tips", "key_specifications", "subcommands"):
-            if key in details:
-                details[key] = as_lists(details[key])
     return table
 
 
@@ -338,8 +323,8 @@ UNIFIED_RESP3: dict[str, Callback] = {
     "ACL GETUSER": acl_getuser,
     "ACL LOG": acl_log,
     "ARINFO": str_keys,
-    # RESP3 sets that redis-py's parser reads as lists (in the server's order,
-    # restored here for the key flags).
+    # RESP3 sets: lists already on a unified client's connection (its parser
+    # reads sets as lists, as redis-py's does); kept for a set given directly.
     "SPOP": c.as_list,
     "COMMAND GETKEYSANDFLAGS": srv.getkeysandflags,
     "MEMORY STATS": memory_stats,
