@@ -570,3 +570,46 @@ async def test_cluster_unified_shapes_as_redis_py(
     finally:
         await ours.aclose()
         await theirs.aclose()
+
+
+# -- the multi-database client's ft() --------------------------------------------
+
+
+@pytest.mark.parametrize("unified", [0, 1], ids=["first-unified", "second-unified"])
+async def test_multidb_ft_refuses_a_unified_database(
+    redis_url: str, unified: int
+) -> None:
+    """As the other module accessors: refused when any database (not only the
+    active one: a failover may make any answer) asks for the unified shapes."""
+    from urllib.parse import urlsplit
+
+    from aio.redis.multidb.client import MultiDBClient
+    from aio.redis.multidb.config import DatabaseConfig, MultiDbConfig
+
+    url = urlsplit(redis_url)
+
+    def config(unified_at: int | None) -> MultiDbConfig:
+        return MultiDbConfig(
+            databases_config=[
+                DatabaseConfig(
+                    weight=weight,
+                    client_kwargs={
+                        "host": url.hostname,
+                        "port": url.port,
+                        "legacy_responses": i != unified_at,
+                    },
+                )
+                for i, weight in enumerate([0.9, 0.2])
+            ],
+            health_check_interval=60.0,
+        )
+
+    with pytest.warns(UserWarning, match="experimental"):
+        client = MultiDBClient(config(unified))
+    async with client:
+        with pytest.raises(DataError, match="legacy_responses=False"):
+            client.ft("idx")
+    with pytest.warns(UserWarning, match="experimental"):
+        legacy = MultiDBClient(config(None))
+    async with legacy:
+        assert legacy.ft("idx").index_name == "idx"

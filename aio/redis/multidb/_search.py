@@ -7,6 +7,12 @@ converted from in the client's connection keyword arguments; a multi-database
 client has none of its own, so here it is the protocol of the database that
 answers: the active one, or before the first command the heaviest one (which
 initialization makes active when healthy).
+
+Like the other module accessors (:func:`~aio.redis.commands.modules.refuse_unified_modules`),
+``ft()`` is refused when a database's client asks for redis-py 8's unified
+reply shapes (``legacy_responses=False``): the search replies are converted to
+the legacy shapes only. Every database is checked, not only the active one,
+since a failover may make any of them answer.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from aio.redis._connection import resp_version
+from aio.redis.commands.modules import refuse_unified_modules
 from aio.redis.commands.search import Search
 from aio.redis.exceptions import DataError
 
@@ -39,6 +46,8 @@ class ActiveDatabaseSearch(Search):
 
     def __init__(self, client: MultiDBClient, index_name: str = "idx") -> None:
         # Not Search.__init__: it would read connection kwargs the client lacks.
+        for database, _weight in client.get_databases():
+            refuse_unified_modules(database.client)
         self.client = client
         self.index_name = index_name
         self.execute_command = client.execute_command

@@ -88,3 +88,32 @@ def test_blocking_cluster_unified_shapes_as_redis_py(
     finally:
         ours.close()
         theirs.close()
+
+
+def test_blocking_multidb_ft_refuses_a_unified_database(redis_url: str) -> None:
+    from urllib.parse import urlsplit
+
+    import sync_shims.redis.multidb.client as multidb
+    import sync_shims.redis.multidb.config as config
+
+    url = urlsplit(redis_url)
+    databases = [
+        config.DatabaseConfig(
+            weight=weight,
+            client_kwargs={
+                "host": url.hostname,
+                "port": url.port,
+                "legacy_responses": legacy,
+            },
+        )
+        for weight, legacy in [(0.9, True), (0.2, False)]
+    ]
+    with pytest.warns(UserWarning, match="experimental"):
+        client = multidb.MultiDBClient(
+            config.MultiDbConfig(databases_config=databases, health_check_interval=60.0)
+        )
+    try:
+        with pytest.raises(DataError, match="legacy_responses=False"):
+            client.ft("idx")
+    finally:
+        client.close()
