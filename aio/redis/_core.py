@@ -39,7 +39,6 @@ from aio.redis._reauth import (
     subscribe,
 )
 from aio.redis.backoff import ExponentialWithJitterBackoff, NoBackoff
-from aio.redis.commands._unified import unified_callbacks
 from aio.redis.credentials import StreamingCredentialProvider
 from aio.redis.driver_info import UNSET, DriverInfo, driver_info_from_args
 from aio.redis.exceptions import (
@@ -467,6 +466,10 @@ class RedisCore(ScriptsAndLocks):
             if proto == 3:
                 self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
         else:
+            # Imported here: the unified converters cost every import of
+            # aio.redis about 18M instructions, for an opt-in few use.
+            from aio.redis.commands._unified import unified_callbacks
+
             self.response_callbacks = ResponseCallbacks(
                 unified_callbacks(self.RESPONSE_CALLBACKS, proto)
             )

@@ -39,7 +39,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aio.redis.event import ClientType, EventException
 from aio.redis.exceptions import (
@@ -68,6 +68,7 @@ logger = logging.getLogger("aio.redis")
 
 # Connections held by single-connection clients: never released while the
 # client lives, so they re-authenticate at once.
+_T = TypeVar("_T")
 _DEDICATED: weakref.WeakSet[Connection] = weakref.WeakSet()
 _SUBSCRIPTIONS: weakref.WeakKeyDictionary[Any, ReAuthSubscription] = (
     weakref.WeakKeyDictionary()
@@ -254,8 +255,8 @@ class ReAuthSubscription:
     def connection_pools(self) -> list[ConnectionPool]:
         """The pools re-authenticated (each once, also when a source
         shares it with a client)."""
-        pools = dict.fromkeys(self._pools)
-        for source in list(self._sources):
+        pools = dict.fromkeys(_members(self._pools))
+        for source in _members(self._sources):
             pools.update(dict.fromkeys(source.re_auth_pools()))
         return list(pools)
 
@@ -342,3 +343,15 @@ def _subscription_of(provider: Any) -> ReAuthSubscription:
         except TypeError:
             pass
     return subscription
+
+
+def _members(members: weakref.WeakSet[_T]) -> list[_T]:
+    """The live members of ``members``. A blocking facade adds members from its
+    caller's thread while the loop thread reads them here: iterating the set
+    then fails with "Set changed size during iteration", and reading again
+    sees the addition (it cannot repeat for ever: additions are rare)."""
+    while True:
+        try:
+            return list(members)
+        except RuntimeError:
+            continue

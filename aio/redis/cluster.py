@@ -96,7 +96,6 @@ from aio.redis.commands import (
     RESPONSE_CALLBACKS,
     CoreCommands,
 )
-from aio.redis.commands._unified import unified_callbacks
 from aio.redis.commands.modules import ClusterModuleCommands, refuse_unified_modules
 from aio.redis.driver_info import UNSET, driver_info_from_args
 from aio.redis.exceptions import (
@@ -306,7 +305,10 @@ class RedisCluster(  # type: ignore[misc, unused-ignore]
                 self.response_callbacks.update(self.RESP3_RESPONSE_CALLBACKS)
             self.response_callbacks.update(CLUSTER_RESPONSE_CALLBACKS)
         else:
-            # redis-py 8's unified shapes (legacy_responses=False), chosen once.
+            # redis-py 8's unified shapes (legacy_responses=False), chosen once
+            # (imported here, as in RedisCore: opt-in, costly to import).
+            from aio.redis.commands._unified import unified_callbacks
+
             self.response_callbacks = ResponseCallbacks(
                 unified_callbacks(
                     {**self.RESPONSE_CALLBACKS, **CLUSTER_RESPONSE_CALLBACKS},
