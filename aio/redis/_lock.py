@@ -61,6 +61,23 @@ return 1
 """
 
 
+#: A lock class's script attributes and the sources they are registered from.
+_SCRIPTS = (
+    ("lua_release", "LUA_RELEASE_SCRIPT"),
+    ("lua_extend", "LUA_EXTEND_SCRIPT"),
+    ("lua_reacquire", "LUA_REACQUIRE_SCRIPT"),
+)
+
+
+def register_missing_scripts(cls: type[Any], redis: Any) -> None:
+    """Register on ``redis`` each of ``cls``'s ``LUA_*_SCRIPT`` sources whose
+    ``lua_*`` script is still ``None`` (shared by the async and blocking locks,
+    whose clients each make their own kind of script)."""
+    for attribute, source in _SCRIPTS:
+        if getattr(cls, attribute) is None:
+            setattr(cls, attribute, redis.register_script(getattr(cls, source)))
+
+
 class Lock:
     """A lock named ``name``, shared by every client of the same Redis.
 
@@ -119,13 +136,7 @@ class Lock:
         """Register the class's ``LUA_*_SCRIPT`` sources as its ``lua_*``
         scripts, those not registered yet (once per class, as redis-py: they
         are run with ``client=`` each lock's own client)."""
-        cls = type(self)
-        if cls.lua_release is None:
-            cls.lua_release = self.redis.register_script(cls.LUA_RELEASE_SCRIPT)
-        if cls.lua_extend is None:
-            cls.lua_extend = self.redis.register_script(cls.LUA_EXTEND_SCRIPT)
-        if cls.lua_reacquire is None:
-            cls.lua_reacquire = self.redis.register_script(cls.LUA_REACQUIRE_SCRIPT)
+        register_missing_scripts(type(self), self.redis)
 
     async def _run(self, attribute: str, keys: list[Any], args: list[Any]) -> Any:
         script: Script | None = getattr(self, attribute)

@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from aio.redis import Lock as AsyncLock
+from aio.redis._lock import register_missing_scripts
 from aio.redis.exceptions import LockError
 from sync_shims._generated_redis import LockTwin
 
@@ -108,16 +109,11 @@ class Lock(LockTwin):
         scripts, those not registered yet (once per class, as redis-py), and
         hand them to the async lock, which runs them on this lock's client."""
         cls = type(self)
-        if cls.lua_release is None:
-            cls.lua_release = self.redis.register_script(cls.LUA_RELEASE_SCRIPT)
-        if cls.lua_extend is None:
-            cls.lua_extend = self.redis.register_script(cls.LUA_EXTEND_SCRIPT)
-        if cls.lua_reacquire is None:
-            cls.lua_reacquire = self.redis.register_script(cls.LUA_REACQUIRE_SCRIPT)
+        register_missing_scripts(cls, self.redis)
         core = self._async
-        core.lua_release = cls.lua_release._async  # type: ignore[misc]
-        core.lua_extend = cls.lua_extend._async  # type: ignore[misc]
-        core.lua_reacquire = cls.lua_reacquire._async  # type: ignore[misc]
+        core.lua_release = cls.lua_release._async  # type: ignore[misc,union-attr]
+        core.lua_extend = cls.lua_extend._async  # type: ignore[misc,union-attr]
+        core.lua_reacquire = cls.lua_reacquire._async  # type: ignore[misc,union-attr]
 
     def __getattr__(self, name: str) -> Any:
         # name, timeout, sleep, blocking, blocking_timeout, local, thread_local

@@ -173,16 +173,10 @@ class TokenManager:
         """
         policy = self._config.get_retry_policy()
         while True:
-            try:
-                token = self._idp.request_token(force_refresh)
-            except RequestTokenErr:
-                if self._retries >= policy.get_max_attempts():
-                    raise
-                self._retries += 1
-                time.sleep(policy.get_delay_in_ms() / 1000)
-                continue
-            self._retries = 0
-            return TokenResponse(token)
+            response = self._request_once(force_refresh)
+            if response is not None:
+                return response
+            time.sleep(policy.get_delay_in_ms() / 1000)
 
     async def acquire_token_async(self, force_refresh: bool = False) -> TokenResponse:
         """:meth:`acquire_token`, pausing between retries without blocking.
@@ -191,16 +185,27 @@ class TokenManager:
         """
         policy = self._config.get_retry_policy()
         while True:
-            try:
-                token = self._idp.request_token(force_refresh)
-            except RequestTokenErr:
-                if self._retries >= policy.get_max_attempts():
-                    raise
-                self._retries += 1
-                await asyncio.sleep(policy.get_delay_in_ms() / 1000)
-                continue
-            self._retries = 0
-            return TokenResponse(token)
+            response = self._request_once(force_refresh)
+            if response is not None:
+                return response
+            await asyncio.sleep(policy.get_delay_in_ms() / 1000)
+
+    def _request_once(self, force_refresh: bool) -> TokenResponse | None:
+        """One request to the identity provider: its token, or ``None`` when it
+        failed and the retry policy allows another try (the caller pauses).
+
+        :raises RequestTokenErr: it failed and the retries are used up.
+        """
+        policy = self._config.get_retry_policy()
+        try:
+            token = self._idp.request_token(force_refresh)
+        except RequestTokenErr:
+            if self._retries >= policy.get_max_attempts():
+                raise
+            self._retries += 1
+            return None
+        self._retries = 0
+        return TokenResponse(token)
 
     def _renewal_delay(self, response: TokenResponse) -> float:
         """Seconds until the token is due for renewal (0 when it is already)."""
