@@ -131,6 +131,19 @@ def xread(response: Any, **options: Any) -> dict[Any, Any]:
     }
 
 
+def xinfo_stream(response: Any, **options: Any) -> dict[str, Any]:
+    """XINFO STREAM on RESP3: as the legacy shape, except that with ``full``
+    each group's consumers stay the server's maps (keys as sent)."""
+    if not options.get("full") or not isinstance(response, dict):
+        return st.xinfo_stream(response, **options)
+    data = _text_keys(response)
+    data["entries"] = {
+        eid: dict(c.flat_pairs(fields)) for eid, fields in data["entries"]
+    }
+    data["groups"] = [_text_keys(group) for group in data.get("groups") or []]
+    return data
+
+
 def list_of_dicts(response: Any, **options: Any) -> list[dict[str, Any]]:
     """XINFO GROUPS/CONSUMERS: str keys, values as sent."""
     return st.list_of_dicts(response)
@@ -329,6 +342,7 @@ UNIFIED_RESP3: dict[str, Callback] = {
     "COMMAND GETKEYSANDFLAGS": srv.getkeysandflags,
     "MEMORY STATS": memory_stats,
     **_each("XINFO CONSUMERS, XINFO GROUPS", list_of_dicts),
+    "XINFO STREAM": xinfo_stream,
 }
 
 #: ... and the legacy converters dropped, RESP3's reply being the unified shape.
