@@ -721,12 +721,15 @@ async def test_from_url_option_and_module_refusal(redis_url: str) -> None:
 
 
 async def _cluster_calls(rc: Any, host: str, port: int) -> list[Any]:
-    await rc.delete("{u}z", "{u}x", "{u}g")
+    await rc.delete("{u}z", "{u}x", "{u}g", "{u}s")
     await rc.zadd("{u}z", {"a": 1, "b": 2})
     await rc.xadd("{u}x", {"f": "v"}, id="1-0")
     await rc.geoadd("{u}g", (13.361389, 38.115556, "Palermo"))
+    await rc.sadd("{u}s", "c", "a", "b")
     try:
         return [
+            # A whole set popped: RESP3's set as a list in the server's order.
+            await rc.spop("{u}s", 3),
             await rc.zrange("{u}z", 0, -1, withscores=True),
             await rc.zpopmin("{u}z"),
             await rc.xread({"{u}x": "0"}),
@@ -736,7 +739,7 @@ async def _cluster_calls(rc: Any, host: str, port: int) -> list[Any]:
             await rc.pipeline().zrange("{u}z", 0, -1, withscores=True).execute(),
         ]
     finally:
-        await rc.delete("{u}z", "{u}x", "{u}g")
+        await rc.delete("{u}z", "{u}x", "{u}g", "{u}s")
 
 
 @pytest.mark.parametrize("protocol", [2, 3])
