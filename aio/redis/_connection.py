@@ -3,10 +3,12 @@
 Theory of operation
 -------------------
 Commands are written as soon as they are issued and their replies come back in the
-same order, so the connection keeps a FIFO of :class:`_Request` entries (a future, the
-codec to decode with, how many replies it collects). ``data_received`` feeds the RESP
-parser and resolves futures directly: no reader task, no per-command coroutine
-switch beyond the caller's own ``await``.
+same order, so the connection keeps a FIFO of ``_Request`` entries (a future, the
+codec to decode with, how many replies it collects). Its protocol's
+``data_received`` feeds the RESP parser and resolves futures directly: no reader
+task, no per-command coroutine switch beyond the caller's own ``await``
+(``_connection_protocol.py``, which also routes the replies no command waits for:
+pub/sub messages, RESP3 pushes).
 
 Cancellation safety follows from the FIFO: a caller that is cancelled leaves its entry
 in place, and the reply, when it arrives, resolves an already-cancelled future and is
@@ -23,33 +25,37 @@ the earliest deadline still outstanding. When a deadline has passed, the
 connection is closed (the stream position is unknown) and every waiter gets a typed
 error. Connection loss fails every outstanding entry with ``ConnectionError``.
 
-In pub/sub mode, replies that arrive while no command waits (every message, and in
-RESP2 the subscription confirmations) go to ``message_sink``. RESP3 push messages go
-to ``push_handler`` when one is set; with maintenance notifications on, those that
-are notifications are handled first and go no further (``_maint.py``).
+This module writes commands and watches their deadlines. Connecting (the
+credentials, the handshake in one round trip, re-authentication) is in
+``_connection_handshake.py``; the HIMPORT fieldsets a session has prepared, in
+``_connection_himport.py``; maintenance notifications, in ``_maint.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import builtins
-import logging
-import socket
 import ssl as _ssl
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from aio.engine import to_thread
 from aio.proto.resp import (
-    NEED_DATA,
     Push,
     RESPEncodeError,
     RESPParser,
-    RESPProtocolError,
     encode_command,
     encode_commands,
+)
+from aio.redis._connection_handshake import ConnectionHandshake
+from aio.redis._connection_himport import ConnectionHImport
+from aio.redis._connection_protocol import (
+    NEVER_DECODE as NEVER_DECODE,
+)
+from aio.redis._connection_protocol import (
+    _Protocol,
+    _Request,
+    _SinkRequest,
 )
 from aio.redis._defaults import (
     DEFAULT_SOCKET_CONNECT_TIMEOUT,
@@ -57,38 +63,20 @@ from aio.redis._defaults import (
     DEFAULT_SOCKET_TIMEOUT,
 )
 from aio.redis._maint import ConnectionMaintenance
-from aio.redis.credentials import CredentialProvider
 from aio.redis.driver_info import UNSET, DriverInfo, driver_info_from_args
 from aio.redis.exceptions import (
-    AuthenticationError,
     ConnectionError,
     DataError,
-    InvalidResponse,
-    NoSuchFieldsetError,
-    RedisError,
-    ResponseError,
     TimeoutError,
     error_from_reply,
 )
+from aio.redis.himport import HImportRegistry
+from aio.redis.retry import Retry, resolve_retry
 
 if TYPE_CHECKING:
     from aio.redis.auth.token import TokenInterface
-from aio.redis.himport import (
-    HImportFieldset,
-    HImportRegistry,
-    discard_command,
-    parse_himport_set_args,
-    prepare_command,
-    set_command,
-)
-from aio.redis.retry import Retry, resolve_retry
 
 __all__ = ("Connection", "SSLConnection", "UnixDomainSocketConnection")
-
-#: redis-py's option for a reply kept in bytes even with ``decode_responses``.
-NEVER_DECODE = "NEVER_DECODE"
-
-logger = logging.getLogger("aio.redis")
 
 #: Extra seconds a blocking command (BLPOP, XREAD BLOCK, ...) may take beyond its own
 #: timeout before the socket timeout fires; see ``Connection.command_timeout``.
@@ -116,41 +104,8 @@ def _connect_message(exc: OSError, where: str) -> str:
     return f"Error connecting to {where}."
 
 
-async def _ask_provider(provider: Any) -> Any:
-    """A credential provider's answer, without blocking the loop.
-
-    A provider with its own ``get_credentials_async`` is awaited. One with only
-    a blocking ``get_credentials`` (the base class's async default just calls it,
-    and every provider written for redis-py's blocking client is of that kind)
-    runs in a worker thread: it may read a file or fetch a token, and on the
-    engine's shared loop it would stall every client of the process. redis-py's
-    async client calls it on the loop; the result is the same.
-    """
-    if _blocking_source(type(provider)):
-        return await to_thread(provider.get_credentials)
-    return await provider.get_credentials_async()
-
-
-def _blocking_source(cls: type) -> bool:
-    """Whether ``cls`` gets credentials only through a blocking method: its most
-    derived getter is ``get_credentials``, or ``get_credentials_async`` is the
-    base class's default (which calls it). A subclass of
-    ``UsernamePasswordCredentialProvider`` overriding only ``get_credentials``
-    is one, though its parent's async getter has no I/O."""
-    for klass in cls.__mro__:
-        defined = vars(klass)
-        if "get_credentials_async" in defined:
-            return klass is CredentialProvider
-        if "get_credentials" in defined:
-            return True
-    return True
-
-
 # Buffers at least this long are written on their own, never joined (see _write).
 _DIRECT_WRITE = 1 << 14
-# The receive buffer. Smaller than asyncio's own 256 KiB: the start of a large
-# body arrives here and is copied before the rest is received in place.
-_READ_SIZE = 1 << 16
 
 _CERT_REQS = {
     "none": _ssl.CERT_NONE,
@@ -159,184 +114,7 @@ _CERT_REQS = {
 }
 
 
-class _Request:
-    """An entry of the reply FIFO."""
-
-    __slots__ = (
-        "count",
-        "deadline",
-        "encoding",
-        "encodings",
-        "extra",
-        "future",
-        "results",
-    )
-
-    def __init__(
-        self,
-        future: asyncio.Future[Any],
-        encoding: str | None,
-        count: int,
-        many: bool,
-    ) -> None:
-        self.future = future
-        self.encoding = encoding
-        self.count = count
-        # A request for a list of replies (a pipeline) collects them here.
-        self.results: list[Any] | None = [] if many else None
-        # Per reply of such a request, when they differ (a pipeline command
-        # read as bytes on a decoding connection: redis-py's NEVER_DECODE).
-        self.encodings: list[str | None] | None = None
-        #: The loop time by which its reply must be complete (None: no limit).
-        self.deadline: float | None = None
-        # Seconds its timeout has beyond the socket timeout (a blocking
-        # command's own wait): kept when maintenance moves the deadline.
-        self.extra = 0.0
-
-
-class _SinkRequest(_Request):
-    """An entry whose reply goes to ``message_sink`` in its turn: a pub/sub's
-    command (PING...) on RESP3, whose reply is a plain one (not a push), so an
-    AUTH written after it (re-authentication) is not answered by it. Its
-    future is done from the start: the reply takes the dropped replies' path
-    (off the hot path), a loss fails nothing (the sink hears of it), and no
-    deadline is watched."""
-
-    __slots__ = ()
-
-
-class _Protocol(asyncio.BufferedProtocol):
-    """The asyncio side of a :class:`Connection`: bytes in, futures resolved.
-
-    A buffered protocol, so that the body of a large bulk reply (a 1 MB GET) is
-    received straight into the one buffer it is copied out of once complete
-    (``RESPParser.body_buffer``): no chunk objects, no join, and reads as large as
-    the rest of the body. Everything else is received into a reused buffer and
-    handed to the parser as ``bytes``.
-    """
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.transport: asyncio.Transport | None = None
-        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.paused = False
-        self.drain_waiter: asyncio.Future[None] | None = None
-        self._buffer = memoryview(bytearray(_READ_SIZE))
-        self._in_place = False
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # uvloop's transports do not subclass asyncio.Transport: no isinstance check.
-        self.transport = cast(asyncio.Transport, transport)
-
-    def get_buffer(self, sizehint: int) -> memoryview:
-        body = self.conn._parser.body_buffer()
-        if body is not None:
-            self._in_place = True
-            return body
-        self._in_place = False
-        return self._buffer
-
-    def buffer_updated(self, nbytes: int) -> None:
-        if self._in_place:
-            if self.conn._parser.body_received(nbytes):
-                self.data_received(b"")  # the body is complete: parse on
-            return
-        # A copy: the parser may keep what it is given, and the buffer is reused.
-        self.data_received(self._buffer[:nbytes].tobytes())
-
-    def data_received(self, data: bytes) -> None:
-        conn = self.conn
-        parser = conn._parser
-        pending = conn._pending
-        if data:
-            parser.feed(data)
-        default = conn._encoding
-        while True:
-            if pending:
-                head = pending[0]
-                encodings = head.encodings
-                parser.encoding = (
-                    head.encoding
-                    if encodings is None
-                    else encodings[len(head.results or ())]
-                )
-            else:
-                parser.encoding = default
-            try:
-                reply = parser.gets()
-            except RESPProtocolError as exc:
-                conn._abort(InvalidResponse(f"Protocol error: {exc}"))
-                return
-            if reply is NEED_DATA:
-                return
-            if type(reply) is Push:
-                # Out of band (RESP3): never the reply to a command.
-                maintenance = conn._maint_dispatch
-                if maintenance is not None and maintenance(reply):
-                    continue
-                if conn.push_handler is not None:
-                    conn.push_handler(reply)
-                else:
-                    logger.debug("dropping a push message: %.80r", reply)
-                continue
-            if not pending:
-                sink = conn.message_sink
-                if sink is not None:
-                    sink(reply)
-                elif type(reply) is ConnectionError:
-                    # A server refusing the connection (at maxclients) says why
-                    # before it closes, maybe before the first command is sent:
-                    # that is the reason to report for the loss.
-                    conn._lost_error = reply
-                else:
-                    logger.warning(
-                        "dropping a reply no command waits for: %.80r", reply
-                    )
-                continue
-            request = pending[0]
-            results = request.results
-            if results is not None:
-                results.append(reply)
-                if len(results) < request.count:
-                    continue
-                reply = results
-            pending.popleft()
-            future = request.future
-            if future.done():
-                # The caller was cancelled or timed out: drop its reply; or
-                # the reply is a pub/sub's, in its turn among the others.
-                if type(request) is _SinkRequest:
-                    sink = conn.message_sink
-                    if sink is not None:
-                        sink(reply)
-                continue
-            if results is None and isinstance(reply, RedisError):
-                future.set_exception(reply)
-            else:
-                future.set_result(reply)
-
-    def eof_received(self) -> bool | None:
-        return None  # close the transport
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if not self.closed.done():
-            self.closed.set_result(None)
-        if self.drain_waiter is not None and not self.drain_waiter.done():
-            self.drain_waiter.set_result(None)
-        # A late notice from a transport this connection already replaced is ignored.
-        if self.conn._protocol is self:
-            self.conn._on_lost(exc)
-
-    def pause_writing(self) -> None:
-        self.paused = True
-
-    def resume_writing(self) -> None:
-        self.paused = False
-        if self.drain_waiter is not None and not self.drain_waiter.done():
-            self.drain_waiter.set_result(None)
-
-
-class Connection(ConnectionMaintenance):
+class Connection(ConnectionHandshake, ConnectionHImport, ConnectionMaintenance):
     """A connection to a Redis server over TCP (see :class:`SSLConnection`,
     :class:`UnixDomainSocketConnection`), with redis-py's constructor arguments.
 
@@ -518,127 +296,6 @@ class Connection(ConnectionMaintenance):
             if asyncio.iscoroutine(result):
                 await result
 
-    async def _connect(self) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(self.socket_connect_timeout):
-                transport, protocol = await self._open(loop)
-        except TimeoutError:
-            raise
-        except builtins.TimeoutError as exc:
-            raise TimeoutError(f"Timeout connecting to {self._description()}") from exc
-        except OSError as exc:
-            raise self._connect_error(exc) from exc
-        sock = transport.get_extra_info("socket")
-        if sock is not None and self.socket_keepalive and sock.family != socket.AF_UNIX:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-            for option, value in self.socket_keepalive_options.items():
-                sock.setsockopt(socket.IPPROTO_TCP, option, value)
-        self._parser.reset()
-        self._pending.clear()
-        self._reset_himport_state()
-        self._lost_error = None
-        self._should_reconnect = False
-        self._transport = transport
-        # uvloop's writelines hands every buffer to one writev, and asyncio's
-        # socket transport does too from Python 3.12 (sendmsg); before that it
-        # joins them, so large arguments are written one by one (see _write).
-        self._gather_writes = sys.version_info >= (3, 12) or type(
-            transport
-        ).__module__.startswith("uvloop")
-        self._protocol = protocol
-        # The loop the transport is on: every reply future and deadline of
-        # this connection belongs to it (saves a lookup per command).
-        self._loop = loop
-        try:
-            await self._handshake()
-        except BaseException:
-            transport.abort()
-            self._transport = None
-            raise
-        self._touch()
-
-    def _handshake_commands(self) -> list[tuple[Any, ...]]:
-        commands: list[tuple[Any, ...]] = []
-        auth = self._auth
-        if self.protocol == 3:
-            hello: list[Any] = ["HELLO", 3]
-            if auth is not None:
-                hello += ["AUTH", auth[0] or "default", auth[1]]
-            if self.client_name:
-                hello += ["SETNAME", self.client_name]
-            commands.append(tuple(hello))
-        else:
-            if auth is not None:
-                commands.append(("AUTH", *auth) if auth[0] else ("AUTH", auth[1]))
-            if self.client_name:
-                commands.append(("CLIENT", "SETNAME", self.client_name))
-        # After SETNAME and before SELECT, where redis-py sends them; their
-        # replies are ignored (servers before 7.2 know no CLIENT SETINFO).
-        info = self.driver_info
-        if info is not None:
-            if info.formatted_name:
-                commands.append(("CLIENT", "SETINFO", "LIB-NAME", info.formatted_name))
-            if info.lib_version:
-                commands.append(("CLIENT", "SETINFO", "LIB-VER", info.lib_version))
-        if self.db:
-            commands.append(("SELECT", self.db))
-        maintenance = self._maint_notifications_command()
-        if maintenance is not None:
-            commands.append(maintenance)
-        return commands
-
-    async def _credentials(self) -> tuple[str | None, str] | None:
-        """``(username or None, password)`` to authenticate with, as redis-py
-        picks them: the credential provider's, else ``username``/``password``
-        (a username alone authenticates with an empty password; an empty
-        password alone not at all)."""
-        provider = self.credential_provider
-        if provider is not None:
-            creds = tuple(await _ask_provider(provider))
-        elif self.username:
-            creds = (self.username, self.password or "")
-        elif self.password:
-            creds = (self.password,)
-        else:
-            return None
-        if len(creds) == 1:
-            return None, creds[0]
-        if len(creds) == 2:
-            return creds[0] or None, creds[1]
-        raise DataError(
-            "credentials must be (password,) or (username, password),"
-            f" not {len(creds)} values"
-        )
-
-    async def _handshake(self) -> None:
-        self._auth = await self._credentials()
-        if self._lost_error is not None and not self.is_connected:
-            # Lost while the provider was asked (in a worker thread): a server
-            # at maxclients says why and closes before anything is written.
-            raise self._lost_error
-        commands = self._handshake_commands()
-        if not commands:
-            return
-        future = self._send_many(commands, self.socket_connect_timeout, None)
-        replies = await future
-        for args, reply in zip(commands, replies, strict=True):
-            if args[:2] == ("CLIENT", "MAINT_NOTIFICATIONS"):
-                self._check_maint_notifications_reply(reply)
-                continue
-            if args[:2] == ("CLIENT", "SETINFO"):
-                continue
-            if not isinstance(reply, RedisError):
-                continue
-            if args[0] == "AUTH" or (args[0] == "HELLO" and "AUTH" in args):
-                if isinstance(reply, ResponseError | AuthenticationError):
-                    raise AuthenticationError(str(reply)) from reply
-            if isinstance(reply, AuthenticationError):
-                raise reply
-            raise ConnectionError(
-                f"{args[0]} failed while connecting: {reply}"
-            ) from reply
-
     async def disconnect(self, nowait: bool = False) -> None:
         """Close the connection; outstanding commands fail with ``ConnectionError``."""
         transport = self._transport
@@ -661,13 +318,6 @@ class Connection(ConnectionMaintenance):
         self._fail_pending(ConnectionError("Connection closed by client."))
         self._reset_himport_state()
 
-    def _reset_himport_state(self) -> None:
-        # A new server session has no fieldsets prepared: the next himport_set
-        # prepares again. Name -> the registry version prepared here, and the
-        # registry revision whose discards this session has caught up with.
-        self._himport_prepared: dict[str, int] = {}
-        self._himport_reconciled_revision = 0
-
     def _abort(self, error: Exception) -> None:
         """Drop the connection now (protocol error, timeout) and fail every waiter."""
         self._lost_error = error
@@ -689,19 +339,6 @@ class Connection(ConnectionMaintenance):
         sink = self.message_sink
         if sink is not None:
             sink(error)
-
-    def _refusal(self) -> ConnectionError | None:
-        """The error a server sent before closing, among the replies a batch
-        (the handshake) has collected so far: a server at maxclients answers the
-        first command with ``-ERR max number of clients reached`` and closes."""
-        if not self._pending:
-            return None
-        for reply in self._pending[0].results or ():
-            # Exactly the class error_from_reply gives a refusal: not its
-            # subclasses (an AUTH's AuthenticationError, BusyLoadingError).
-            if type(reply) is ConnectionError:
-                return reply
-        return None
 
     def _fail_pending(self, error: Exception) -> None:
         pending = self._pending
@@ -969,140 +606,7 @@ class Connection(ConnectionMaintenance):
             self._touch()
         return reply
 
-    # -- HIMPORT: fieldsets are session state ------------------------------------
-
-    async def _exchange(
-        self, commands: list[tuple[Any, ...]], options: dict[str, Any]
-    ) -> list[Any]:
-        # Several commands in one write; error replies come back as values, so
-        # every reply is read before any is raised (the session stays in step).
-        future = self.send_requests(
-            commands,
-            timeout=self.command_timeout(options) if self.socket_timeout else None,
-            decode=NEVER_DECODE not in options,
-        )
-        await self.drain()
-        return await future
-
-    async def _himport_reconcile(self, options: dict[str, Any]) -> None:
-        """DISCARD the fieldsets prepared here that the registry no longer has
-        (once per registry change), as redis-py before an HIMPORT SET."""
-        registry = self.himport_registry
-        if registry is None or self._himport_reconciled_revision == registry.revision:
-            return
-        # The revision is read before the names: a change racing this exchange
-        # leaves this session behind, so the next use catches up with it.
-        revision = registry.revision
-        stale = registry.names_to_discard(list(self._himport_prepared))
-        if stale:
-            replies = await self._exchange([discard_command(n) for n in stale], options)
-            for name in stale:
-                self._himport_prepared.pop(name, None)
-            for reply in replies:
-                if isinstance(reply, RedisError):
-                    raise reply
-        self._himport_reconciled_revision = revision
-
-    async def execute_himport_set(
-        self, operands: tuple[Any, Any, list[Any]], options: dict[str, Any]
-    ) -> Any:
-        """Run ``HIMPORT SET key name values...`` with this session prepared:
-        owed DISCARDs first, then ``HIMPORT PREPARE`` in the same write as the
-        SET when the registry's fieldset is not prepared here (in this
-        version), and once more after ``no such fieldset`` (the server lost it).
-        Returns the SET's raw reply.
-
-        :raises ResponseError: the PREPARE's error (the cause) before the SET's.
-        """
-        if self._transport is None:
-            await self.connect()
-        await self._himport_reconcile(options)
-        key, name, values = operands
-        registry = self.himport_registry
-        fieldset = registry.get(name) if registry is not None else None
-        retried = False
-        while True:
-            commands = []
-            if fieldset is not None and (
-                self._himport_prepared.get(name) != fieldset.version
-            ):
-                commands.append(prepare_command(name, fieldset.fields))
-            commands.append(set_command(key, name, values))
-            replies = await self._exchange(commands, options)
-            if len(commands) == 2:
-                assert fieldset is not None
-                if isinstance(replies[0], RedisError):
-                    raise replies[0]
-                self._himport_prepared[name] = fieldset.version
-            reply = replies[-1]
-            if not isinstance(reply, RedisError):
-                return reply
-            if (
-                isinstance(reply, NoSuchFieldsetError)
-                and fieldset is not None
-                and len(commands) == 1
-                and not retried
-            ):
-                self._himport_prepared.pop(name, None)
-                retried = True
-                continue
-            raise reply
-
-    async def himport_preflight(
-        self, commands: Iterable[Sequence[Any]], options: dict[str, Any]
-    ) -> None:
-        """Prepare, in one write, the registry's fieldsets that the ``HIMPORT
-        SET``s among ``commands`` (a pipeline's) use and this session lacks.
-
-        :raises ResponseError: the first PREPARE refused (after all are read).
-        """
-        registry = self.himport_registry
-        if registry is None:
-            return
-        if self._transport is None:
-            await self.connect()
-        await self._himport_reconcile(options)
-        wanted: dict[str, HImportFieldset] = {}
-        for args in commands:
-            operands = parse_himport_set_args(args)
-            if operands is None or operands[1] in wanted:
-                continue
-            fieldset = registry.get(operands[1])
-            if fieldset is not None and (
-                self._himport_prepared.get(fieldset.name) != fieldset.version
-            ):
-                wanted[fieldset.name] = fieldset
-        if not wanted:
-            return
-        replies = await self._exchange(
-            [prepare_command(n, fs.fields) for n, fs in wanted.items()], options
-        )
-        error: RedisError | None = None
-        for fieldset, reply in zip(wanted.values(), replies, strict=True):
-            if isinstance(reply, RedisError):
-                error = error or reply
-            else:
-                self._himport_prepared[fieldset.name] = fieldset.version
-        if error is not None:
-            raise error
-
     # -- redis-py's lower-level API ------------------------------------------------
-
-    def set_re_auth_token(self, token: TokenInterface) -> None:
-        """Keep ``token`` for :meth:`re_auth` (the pool re-authenticates a
-        connection marked so when it is released)."""
-        self._re_auth_token = token
-
-    async def re_auth(self) -> None:
-        """Send ``AUTH <oid> <token>`` with the token given to
-        :meth:`set_re_auth_token`, if any, and forget it.
-
-        :raises AuthenticationError: the server refused the token.
-        """
-        token = self._re_auth_token
-        if token is not None:
-            await self.execute(("AUTH", token.try_get("oid"), token.get_value()), {})
-            self._re_auth_token = None
 
     async def send_command(self, *args: Any, **kwargs: Any) -> None:
         """Send a command whose reply is read later with :meth:`read_response`."""
