@@ -16,26 +16,31 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from types import ModuleType
 from typing import Any
 
 import pytest
 import redis.asyncio as redispy
-import redis.auth.token as redispy_token
-import redis.credentials as redispy_credentials
-import redis.event as redispy_event
 
 import aio.redis as aio_redis
 import aio.redis.auth.token as aio_token
 import aio.redis.credentials as aio_credentials
 import aio.redis.event as aio_event
+from tests.redis.reauth_scaffold import (
+    AIO,
+    ASYNC_LIBS,
+    Session,
+    acl_user,
+    async_session,
+    cluster,
+    streaming_provider,
+)
+from tests.redis.reauth_scaffold import token as _token
 
 OLD, OLD_PASSWORD = "cluster-app-old", "old-s3cret"
 NEW, NEW_PASSWORD = "cluster-app-new", "new-s3cret"
 
-AIO = (aio_redis, aio_credentials, aio_token, aio_event)
-REDISPY = (redispy, redispy_credentials, redispy_token, redispy_event)
-LIBS = pytest.mark.parametrize("libs", [AIO, REDISPY], ids=["aio", "redis-py"])
 
 Admins = dict[str, Any]
 
@@ -47,7 +52,7 @@ async def admins(cluster_admin: Admins) -> AsyncIterator[Admins]:
     they go at the end, and their connections with them."""
     for admin in cluster_admin.values():
         for user, password in ((OLD, OLD_PASSWORD), (NEW, NEW_PASSWORD)):
-            await admin.acl_setuser(user, enabled=True, reset_passwords=True, passwords=[f"+{password}"], commands=["+@all"], keys=["*"], channels=["*"])  # fmt: skip
+            await admin.acl_setuser(user, **acl_user(password, reset_passwords=True))
     try:
         yield cluster_admin
     finally:
@@ -56,45 +61,26 @@ async def admins(cluster_admin: Admins) -> AsyncIterator[Admins]:
 
 
 def _provider(creds: ModuleType) -> Any:
-    class Streaming(creds.StreamingCredentialProvider):  # type: ignore[name-defined,misc]
-        """OLD's credentials at connect; keeps the client's callbacks."""
-
-        def __init__(self) -> None:
-            self.next: Any = None
-            self.error: Any = None
-
-        def get_credentials(self) -> tuple[str, str]:
-            return OLD, OLD_PASSWORD
-
-        async def get_credentials_async(self) -> tuple[str, str]:
-            return OLD, OLD_PASSWORD
-
-        def on_next(self, callback: Any) -> None:
-            self.next = callback
-
-        def on_error(self, callback: Any) -> None:
-            self.error = callback
-
-        def is_streaming(self) -> bool:
-            return True
-
-    return Streaming()
+    """OLD's credentials at connect; keeps the client's callbacks."""
+    return streaming_provider(creds, OLD, OLD_PASSWORD, has_async_source=True)
 
 
-def _token(token_module: ModuleType, user: str, password: str) -> Any:
-    # As redis-entraid's tokens: the password is the value, the user the oid.
-    return token_module.SimpleToken(password, -1, 0, {"oid": user})
-
-
-async def _cluster(lib: ModuleType, admins: Admins, provider: Any) -> Any:
+async def _cluster(lib: ModuleType, admins: Admins, provider: Any, **kw: Any) -> Any:
     """A cluster client that knows one startup node: the others are learnt
     from the slot map at ``initialize``, after it subscribed."""
-    host, port = next(iter(admins)).split(":")
-    client = lib.RedisCluster(
-        host=host, port=int(port), credential_provider=provider, decode_responses=True
-    )
+    client = cluster(lib, admins, provider, **({"decode_responses": True} | kw))
     await client.initialize()
     return client
+
+
+def _session(
+    libs: tuple[ModuleType, ...], admins: Admins, **kw: Any
+) -> AbstractAsyncContextManager[Session]:
+    """A streaming provider of OLD and a cluster client subscribed to it,
+    closed at the end."""
+    return async_session(
+        libs, OLD, OLD_PASSWORD, lambda lib, p: _cluster(lib, admins, p, **kw)
+    )
 
 
 async def _whoami_everywhere(client: Any) -> dict[str, str]:
@@ -126,14 +112,11 @@ async def _subscriber(admins: Admins) -> tuple[str, str]:
     return found
 
 
-@LIBS
+@ASYNC_LIBS
 async def test_idle_connections_of_every_node_re_authenticate(
     admins: Admins, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    client = await _cluster(lib, admins, provider)
-    try:
+    async with _session(libs, admins) as (provider, client, lib, token):
         assert provider.next is not None  # subscribed when the client was made
         assert await _whoami_everywhere(client) == dict.fromkeys(admins, OLD)
 
@@ -150,18 +133,13 @@ async def test_idle_connections_of_every_node_re_authenticate(
         else:
             assert stale == set()  # aio's startup nodes are re-authenticated too
         assert await _whoami_everywhere(client) == dict.fromkeys(admins, NEW)
-    finally:
-        await client.aclose()
 
 
-@LIBS
+@ASYNC_LIBS
 async def test_a_node_learnt_at_a_later_refresh_re_authenticates(
     admins: Admins, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    client = await _cluster(lib, admins, provider)
-    try:
+    async with _session(libs, admins) as (provider, client, lib, token):
         # The client forgets a node, and learns it anew from the map: a new
         # node object, with a new pool, that did not exist at subscription.
         manager = client.nodes_manager
@@ -178,18 +156,13 @@ async def test_a_node_learnt_at_a_later_refresh_re_authenticates(
 
         assert (await _users(admins))[name] == [NEW]
         assert await client.execute_command("ACL WHOAMI", target_nodes=learnt) == NEW
-    finally:
-        await client.aclose()
 
 
-@LIBS
+@ASYNC_LIBS
 async def test_a_command_in_flight_on_a_node(
     admins: Admins, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    client = await _cluster(lib, admins, provider)
-    try:
+    async with _session(libs, admins) as (provider, client, lib, token):
         name = client.get_node_from_key("queue").name
         admin = admins[name]
         popped = asyncio.ensure_future(client.blpop("queue", timeout=0))
@@ -209,8 +182,6 @@ async def test_a_command_in_flight_on_a_node(
             # aio's, as its plain client and redis-py's blocking cluster:
             # AUTH when it comes back to the node's pool
             assert (await _users(admins))[name] == [NEW]
-    finally:
-        await client.aclose()
 
 
 async def test_aio_refused_token_on_release_raises_from_the_command(
@@ -219,9 +190,7 @@ async def test_aio_refused_token_on_release_raises_from_the_command(
     # A connection in use when the token came sends AUTH as the command that
     # held it returns: a refusal is raised there, as from a plain client's
     # command (redis-py's asyncio cluster leaves such connections alone).
-    provider = _provider(aio_credentials)
-    client = await _cluster(aio_redis, admins, provider)
-    try:
+    async with _session(AIO, admins) as (provider, client, *_):
         for node in client.get_nodes():
             # none open and idle, so none refused at once
             await node.disconnect_free_connections()
@@ -236,8 +205,6 @@ async def test_aio_refused_token_on_release_raises_from_the_command(
             await popped
         # the refused connection was closed: the client goes on as OLD
         assert await _whoami_everywhere(client) == dict.fromkeys(admins, OLD)
-    finally:
-        await client.aclose()
 
 
 async def test_aio_a_connection_given_back_while_the_idle_ones_answer(
@@ -247,9 +214,7 @@ async def test_aio_a_connection_given_back_while_the_idle_ones_answer(
     # waits for anything: one given back while the idle ones' replies are
     # awaited (neither idle when the AUTHs went out nor in use after them)
     # re-authenticates on its release.
-    provider = _provider(aio_credentials)
-    client = await _cluster(aio_redis, admins, provider)
-    try:
+    async with _session(AIO, admins) as (provider, client, *_):
         # the first pool on_next re-authenticates
         assert client._re_auth is not None
         pool = client._re_auth.connection_pools[0]
@@ -265,60 +230,45 @@ async def test_aio_a_connection_given_back_while_the_idle_ones_answer(
         await pushed
         users = (await _users(admins))[node.name]
         assert users and set(users) == {NEW}
-    finally:
-        await client.aclose()
 
 
-@LIBS
+@ASYNC_LIBS
 async def test_refused_token_raises_to_the_provider(
     admins: Admins, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    client = await _cluster(lib, admins, provider)
-    try:
+    async with _session(libs, admins) as (provider, client, lib, token):
         await _whoami_everywhere(client)
         with pytest.raises(lib.AuthenticationError, match="invalid username-password"):
             await provider.next(_token(token, NEW, "wrong"))
         # the client goes on as OLD (the refused connections are closed or
         # dropped by both, and the next use connects with the provider's)
         assert await _whoami_everywhere(client) == dict.fromkeys(admins, OLD)
-    finally:
-        await client.aclose()
 
 
-@LIBS
+@ASYNC_LIBS
 async def test_on_error_raises_event_exception(
     admins: Admins, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, _, event = libs
-    provider = _provider(creds)
-    client = await _cluster(lib, admins, provider)
-    try:
+    event = libs[3]
+    async with _session(libs, admins) as (provider, client, *_):
         error = RuntimeError("token service down")
         with pytest.raises(event.EventException) as caught:
             await provider.error(error)
         assert caught.value.exception is error
         assert caught.value.event.credential_provider is provider
         assert await _whoami_everywhere(client) == dict.fromkeys(admins, OLD)
-    finally:
-        await client.aclose()
 
 
 async def test_aio_on_error_event_names_every_node_pool(admins: Admins) -> None:
     # aio's event is the subscription: its pools are the nodes' known now
     # (redis-py's asyncio cluster event has its nodes instead).
-    provider = _provider(aio_credentials)
-    client = await _cluster(aio_redis, admins, provider)
-    try:
+    async with _session(AIO, admins) as (provider, client, *_):
         with pytest.raises(aio_event.EventException) as caught:
             await provider.error(RuntimeError("down"))
         event: Any = caught.value.event
         pools = {node.connection_pool for node in client.get_nodes()}
         assert set(event.connection_pools) == pools
         assert event.client_type is aio_event.ClientType.ASYNC
-    finally:
-        await client.aclose()
 
 
 async def test_aio_a_closed_cluster_is_let_go(admins: Admins) -> None:
@@ -340,32 +290,30 @@ async def test_aio_a_closed_cluster_is_let_go(admins: Admins) -> None:
         await client.aclose()
 
 
-@LIBS
+@ASYNC_LIBS
 async def test_resp3_pubsub_connection_re_authenticates_at_once(
     admins: Admins, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    host, port = next(iter(admins)).split(":")
-    client = lib.RedisCluster(
-        host=host, port=int(port), credential_provider=provider, protocol=3
-    )
-    await client.initialize()
-    pubsub = client.pubsub()
-    try:
-        await pubsub.subscribe("news")
-        message = await pubsub.get_message(timeout=5)
-        assert message is not None and message["type"] == "subscribe"
-        node, user = await _subscriber(admins)
-        assert user == OLD
+    async with _session(libs, admins, decode_responses=False, protocol=3) as (
+        provider,
+        client,
+        lib,
+        token,
+    ):
+        pubsub = client.pubsub()
+        try:
+            await pubsub.subscribe("news")
+            message = await pubsub.get_message(timeout=5)
+            assert message is not None and message["type"] == "subscribe"
+            node, user = await _subscriber(admins)
+            assert user == OLD
 
-        await provider.next(_token(token, NEW, NEW_PASSWORD))
+            await provider.next(_token(token, NEW, NEW_PASSWORD))
 
-        assert await _subscriber(admins) == (node, NEW)
-        # still subscribed, and messages still come
-        assert await admins[node].publish("news", "hello") == 1
-        message = await pubsub.get_message(timeout=5)
-        assert message is not None and message["data"] == b"hello"
-    finally:
-        await pubsub.aclose()
-        await client.aclose()
+            assert await _subscriber(admins) == (node, NEW)
+            # still subscribed, and messages still come
+            assert await admins[node].publish("news", "hello") == 1
+            message = await pubsub.get_message(timeout=5)
+            assert message is not None and message["data"] == b"hello"
+        finally:
+            await pubsub.aclose()

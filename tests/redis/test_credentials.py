@@ -25,9 +25,15 @@ from aio.redis import credentials as aio_credentials
 from tests.plugins.fix_redis import PrivateRedis
 from tests.plugins.fix_services import require_service
 from tests.redis.docs_example import example_in
-
-ADMIN_PASSWORD = "admin-s3cret"
-USER, USER_PASSWORD = "app", "app-s3cret"
+from tests.redis.reauth_scaffold import (
+    ACCEPTED_CREDENTIALS,
+    REFUSED_CREDENTIALS,
+    USER,
+    USER_PASSWORD,
+    acl_server,
+    rotating_provider,
+)
+from tests.redis.reauth_scaffold import client as _client
 
 LIBS = pytest.mark.parametrize(
     ("lib", "creds"),
@@ -37,22 +43,9 @@ LIBS = pytest.mark.parametrize(
 
 
 @pytest.fixture
-async def server(private_redis_server: Callable[..., PrivateRedis]) -> PrivateRedis:
+def server(private_redis_server: Callable[..., PrivateRedis]) -> PrivateRedis:
     """A private server: ``default`` with a password, and the ACL user ``app``."""
-    server = private_redis_server("--requirepass", ADMIN_PASSWORD)
-    admin = aio_redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
-    try:
-        await admin.acl_setuser(USER, enabled=True, passwords=[f"+{USER_PASSWORD}"], commands=["+@all"], keys=["*"])  # fmt: skip
-    finally:
-        await admin.aclose()
-    return server
-
-
-def _client(lib: ModuleType, server: PrivateRedis, provider: Any) -> Any:
-    # retry=None: a refused AUTH is raised at once, by both libraries
-    return lib.Redis(
-        host=server.host, port=server.port, credential_provider=provider, retry=None
-    )
+    return acl_server(private_redis_server, [(USER, USER_PASSWORD)], channels=False)
 
 
 async def _whoami(lib: ModuleType, server: PrivateRedis, provider: Any) -> str:
@@ -113,11 +106,7 @@ async def test_subclass_with_an_async_source_is_awaited(
 
 
 @LIBS
-@pytest.mark.parametrize(
-    ("args", "user"),
-    [((USER, USER_PASSWORD), USER), ((None, ADMIN_PASSWORD), "default")],
-    ids=["acl-user", "password-only"],
-)
+@ACCEPTED_CREDENTIALS
 async def test_username_password_provider(
     server: PrivateRedis,
     lib: ModuleType,
@@ -130,11 +119,7 @@ async def test_username_password_provider(
 
 
 @LIBS
-@pytest.mark.parametrize(
-    "args",
-    [(USER, "wrong"), ("nobody", USER_PASSWORD), (None, "wrong")],
-    ids=["wrong-password", "unknown-user", "wrong-default-password"],
-)
+@REFUSED_CREDENTIALS
 async def test_wrong_credentials_raise_authentication_error(
     server: PrivateRedis, lib: ModuleType, creds: ModuleType, args: tuple[str, ...]
 ) -> None:
@@ -148,13 +133,7 @@ async def test_wrong_credentials_raise_authentication_error(
 async def test_changed_credentials_apply_at_the_next_connect(
     server: PrivateRedis, lib: ModuleType, creds: ModuleType
 ) -> None:
-    class Rotating(creds.CredentialProvider):  # type: ignore[name-defined,misc]
-        password = USER_PASSWORD
-
-        def get_credentials(self) -> tuple[str, str]:
-            return USER, self.password
-
-    provider = Rotating()
+    provider = rotating_provider(creds, USER, USER_PASSWORD)
     client = _client(lib, server, provider)
     try:
         assert await client.ping() is True

@@ -12,26 +12,25 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any
 
 import pytest
 import redis as redispy
-import redis.auth.token as redispy_token
-import redis.credentials as redispy_credentials
-import redis.event as redispy_event
 
-import sync_shims.redis as shim
-import sync_shims.redis.auth.token as shim_token
-import sync_shims.redis.credentials as shim_credentials
-import sync_shims.redis.event as shim_event
+from tests.redis.reauth_scaffold import (
+    BLOCKING_LIBS,
+    Session,
+    acl_user,
+    cluster,
+    session,
+)
+from tests.redis.reauth_scaffold import token as _token
 
 OLD, OLD_PASSWORD = "cluster-app-old", "old-s3cret"
 NEW, NEW_PASSWORD = "cluster-app-new", "new-s3cret"
 
-SHIM = (shim, shim_credentials, shim_token, shim_event)
-REDISPY = (redispy, redispy_credentials, redispy_token, redispy_event)
-LIBS = pytest.mark.parametrize("libs", [SHIM, REDISPY], ids=["shim", "redis-py"])
 
 Nodes = list[tuple[str, int]]
 Admins = dict[str, redispy.Redis]
@@ -48,7 +47,7 @@ def admins(redis_cluster: Nodes) -> Iterator[Admins]:
     try:
         for admin in clients.values():
             for user, password in ((OLD, OLD_PASSWORD), (NEW, NEW_PASSWORD)):
-                admin.acl_setuser(user, enabled=True, reset_passwords=True, passwords=[f"+{password}"], commands=["+@all"], keys=["*"], channels=["*"])  # fmt: skip
+                admin.acl_setuser(user, **acl_user(password, reset_passwords=True))
         yield clients
     finally:
         for admin in clients.values():
@@ -56,37 +55,16 @@ def admins(redis_cluster: Nodes) -> Iterator[Admins]:
             admin.close()
 
 
-def _provider(creds: ModuleType) -> Any:
-    class Streaming(creds.StreamingCredentialProvider):  # type: ignore[name-defined,misc]
-        """OLD's credentials at connect; keeps the client's callbacks."""
-
-        def __init__(self) -> None:
-            self.next: Any = None
-            self.error: Any = None
-
-        def get_credentials(self) -> tuple[str, str]:
-            return OLD, OLD_PASSWORD
-
-        def on_next(self, callback: Any) -> None:
-            self.next = callback
-
-        def on_error(self, callback: Any) -> None:
-            self.error = callback
-
-        def is_streaming(self) -> bool:
-            return True
-
-    return Streaming()
-
-
-def _token(token_module: ModuleType, user: str, password: str) -> Any:
-    return token_module.SimpleToken(password, -1, 0, {"oid": user})
-
-
-def _cluster(lib: ModuleType, admins: Admins, provider: Any) -> Any:
-    host, port = next(iter(admins)).split(":")
-    return lib.RedisCluster(
-        host=host, port=int(port), credential_provider=provider, decode_responses=True
+def _session(
+    libs: tuple[ModuleType, ...], admins: Admins
+) -> AbstractContextManager[Session]:
+    """A streaming provider of OLD and a cluster client subscribed to it,
+    closed at the end."""
+    return session(
+        libs,
+        OLD,
+        OLD_PASSWORD,
+        lambda lib, p: cluster(lib, admins, p, decode_responses=True),
     )
 
 
@@ -105,14 +83,11 @@ def _users(admins: Admins) -> dict[str, list[str]]:
     return users
 
 
-@LIBS
+@BLOCKING_LIBS
 def test_every_node_re_authenticates(
     admins: Admins, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    client = _cluster(lib, admins, provider)
-    try:
+    with _session(libs, admins) as (provider, client, lib, token):
         assert provider.next is not None
         assert _whoami_everywhere(client) == dict.fromkeys(admins, OLD)
 
@@ -121,18 +96,13 @@ def test_every_node_re_authenticates(
         users = _users(admins)
         assert all(users[name] and set(users[name]) == {NEW} for name in admins)
         assert _whoami_everywhere(client) == dict.fromkeys(admins, NEW)
-    finally:
-        client.close()
 
 
-@LIBS
+@BLOCKING_LIBS
 def test_a_command_in_flight_re_authenticates_when_it_returns(
     admins: Admins, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    client = _cluster(lib, admins, provider)
-    try:
+    with _session(libs, admins) as (provider, client, lib, token):
         name = client.get_node_from_key("queue").name
         admin = admins[name]
         popped: list[Any] = []
@@ -151,18 +121,14 @@ def test_a_command_in_flight_re_authenticates_when_it_returns(
         assert list(popped[0]) == ["queue", "x"]
         # back in its node's pool: AUTH on release, in both
         assert _users(admins)[name] == [NEW]
-    finally:
-        client.close()
 
 
-@LIBS
+@BLOCKING_LIBS
 def test_on_error_raises_event_exception(
     admins: Admins, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, _, event = libs
-    provider = _provider(creds)
-    client = _cluster(lib, admins, provider)
-    try:
+    event = libs[3]
+    with _session(libs, admins) as (provider, client, *_):
         error = RuntimeError("token service down")
         with pytest.raises(event.EventException) as caught:
             provider.error(error)
@@ -170,20 +136,13 @@ def test_on_error_raises_event_exception(
         assert caught.value.event.credential_provider is provider
         assert caught.value.event.client_type is event.ClientType.SYNC
         assert _whoami_everywhere(client) == dict.fromkeys(admins, OLD)
-    finally:
-        client.close()
 
 
-@LIBS
+@BLOCKING_LIBS
 def test_refused_token_raises_to_the_provider(
     admins: Admins, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    client = _cluster(lib, admins, provider)
-    try:
+    with _session(libs, admins) as (provider, client, lib, token):
         _whoami_everywhere(client)
         with pytest.raises(lib.AuthenticationError, match="invalid username-password"):
             provider.next(_token(token, NEW, "wrong"))
-    finally:
-        client.close()

@@ -21,9 +21,15 @@ import redis.credentials as redispy_credentials
 import sync_shims.redis
 from sync_shims.redis import credentials as shim_credentials
 from tests.plugins.fix_redis import PrivateRedis
-
-ADMIN_PASSWORD = "admin-s3cret"
-USER, USER_PASSWORD = "app", "app-s3cret"
+from tests.redis.reauth_scaffold import (
+    ACCEPTED_CREDENTIALS,
+    REFUSED_CREDENTIALS,
+    USER,
+    USER_PASSWORD,
+    acl_server,
+    rotating_provider,
+)
+from tests.redis.reauth_scaffold import client as _client
 
 LIBS = pytest.mark.parametrize(
     ("lib", "creds"),
@@ -35,24 +41,7 @@ LIBS = pytest.mark.parametrize(
 @pytest.fixture
 def server(private_redis_server: Callable[..., PrivateRedis]) -> PrivateRedis:
     """A private server: ``default`` with a password, and the ACL user ``app``."""
-    server = private_redis_server("--requirepass", ADMIN_PASSWORD)
-    admin = redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
-    try:
-        admin.acl_setuser(USER, enabled=True, passwords=[f"+{USER_PASSWORD}"], commands=["+@all"], keys=["*"])  # fmt: skip
-    finally:
-        admin.close()
-    return server
-
-
-def _client(lib: ModuleType, server: PrivateRedis, provider: Any, **kwargs: Any) -> Any:
-    # retry=None: a refused AUTH is raised at once, by both libraries
-    return lib.Redis(
-        host=server.host,
-        port=server.port,
-        credential_provider=provider,
-        retry=None,
-        **kwargs,
-    )
+    return acl_server(private_redis_server, [(USER, USER_PASSWORD)], channels=False)
 
 
 def _whoami(lib: ModuleType, server: PrivateRedis, provider: Any) -> str:
@@ -101,11 +90,7 @@ def test_subclass_authenticates_an_acl_user(
 
 
 @LIBS
-@pytest.mark.parametrize(
-    ("args", "user"),
-    [((USER, USER_PASSWORD), USER), ((None, ADMIN_PASSWORD), "default")],
-    ids=["acl-user", "password-only"],
-)
+@ACCEPTED_CREDENTIALS
 def test_username_password_provider(
     server: PrivateRedis,
     lib: ModuleType,
@@ -118,11 +103,7 @@ def test_username_password_provider(
 
 
 @LIBS
-@pytest.mark.parametrize(
-    "args",
-    [(USER, "wrong"), ("nobody", USER_PASSWORD), (None, "wrong")],
-    ids=["wrong-password", "unknown-user", "wrong-default-password"],
-)
+@REFUSED_CREDENTIALS
 def test_wrong_credentials_raise_authentication_error(
     server: PrivateRedis, lib: ModuleType, creds: ModuleType, args: tuple[str, ...]
 ) -> None:
@@ -136,13 +117,7 @@ def test_wrong_credentials_raise_authentication_error(
 def test_changed_credentials_apply_at_the_next_connect(
     server: PrivateRedis, lib: ModuleType, creds: ModuleType
 ) -> None:
-    class Rotating(creds.CredentialProvider):  # type: ignore[name-defined,misc]
-        password = USER_PASSWORD
-
-        def get_credentials(self) -> tuple[str, str]:
-            return USER, self.password
-
-    provider = Rotating()
+    provider = rotating_provider(creds, USER, USER_PASSWORD)
     client = _client(lib, server, provider)
     try:
         assert client.ping() is True

@@ -10,107 +10,43 @@ the connections are re-authenticated, or raise.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any
 
 import pytest
 import redis
-import redis.auth.token as redispy_token
-import redis.credentials as redispy_credentials
-import redis.event as redispy_event
 
-import sync_shims.redis
-import sync_shims.redis.auth.token as shim_token
-import sync_shims.redis.credentials as shim_credentials
-import sync_shims.redis.event as shim_event
 from tests.plugins.fix_redis import PrivateRedis
+from tests.redis.reauth_scaffold import (
+    ADMIN_PASSWORD,
+    BLOCKING_LIBS,
+    Session,
+    acl_server,
+    session,
+)
+from tests.redis.reauth_scaffold import client as _client
+from tests.redis.reauth_scaffold import text as _text
+from tests.redis.reauth_scaffold import token as _token
 
-ADMIN_PASSWORD = "admin-s3cret"
 OLD, OLD_PASSWORD = "app-old", "old-s3cret"
 NEW, NEW_PASSWORD = "app-new", "new-s3cret"
-
-LIBS = pytest.mark.parametrize(
-    "libs",
-    [
-        (sync_shims.redis, shim_credentials, shim_token, shim_event),
-        (redis, redispy_credentials, redispy_token, redispy_event),
-    ],
-    ids=["sync_shims", "redis-py"],
-)
 
 
 @pytest.fixture
 def server(private_redis_server: Callable[..., PrivateRedis]) -> PrivateRedis:
     """A private server with a ``default`` password and the ACL users OLD, NEW."""
-    server = private_redis_server("--requirepass", ADMIN_PASSWORD)
-    admin = redis.Redis(host=server.host, port=server.port, password=ADMIN_PASSWORD)
-    try:
-        for user, password in ((OLD, OLD_PASSWORD), (NEW, NEW_PASSWORD)):
-            admin.acl_setuser(user, enabled=True, passwords=[f"+{password}"], commands=["+@all"], keys=["*"], channels=["*"])  # fmt: skip
-    finally:
-        admin.close()
-    return server
+    return acl_server(private_redis_server, [(OLD, OLD_PASSWORD), (NEW, NEW_PASSWORD)])
 
 
-def _provider(creds: ModuleType) -> Any:
-    class Streaming(creds.StreamingCredentialProvider):  # type: ignore[name-defined,misc]
-        """OLD's credentials at connect; pushes tokens from a thread of its own."""
-
-        def __init__(self) -> None:
-            self.next: Any = None
-            self.error: Any = None
-
-        def get_credentials(self) -> tuple[str, str]:
-            return OLD, OLD_PASSWORD
-
-        def on_next(self, callback: Any) -> None:
-            self.next = callback
-
-        def on_error(self, callback: Any) -> None:
-            self.error = callback
-
-        def is_streaming(self) -> bool:
-            return True
-
-        def push(self, callback: Any, value: Any) -> Any:
-            """Call ``callback(value)`` in another thread: its result or error."""
-            outcome: list[Any] = []
-
-            def run() -> None:
-                try:
-                    outcome.append(("ok", callback(value)))
-                except Exception as exc:
-                    outcome.append(("error", exc))
-
-            thread = threading.Thread(target=run)
-            thread.start()
-            thread.join()
-            kind, result = outcome[0]
-            if kind == "error":
-                raise result
-            return result
-
-    return Streaming()
-
-
-def _token(token_module: ModuleType, user: str, password: str) -> Any:
-    return token_module.SimpleToken(password, -1, 0, {"oid": user})
-
-
-def _client(lib: ModuleType, server: PrivateRedis, provider: Any, **kw: Any) -> Any:
-    return lib.Redis(
-        host=server.host,
-        port=server.port,
-        credential_provider=provider,
-        retry=None,
-        **kw,
+def _session(
+    libs: tuple[ModuleType, ...], server: PrivateRedis, **kw: Any
+) -> AbstractContextManager[Session]:
+    """A streaming provider of OLD and a client subscribed to it, closed at the end."""
+    return session(
+        libs, OLD, OLD_PASSWORD, lambda lib, p: _client(lib, server, p, **kw)
     )
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _whoami_on(conn: Any) -> str:
@@ -127,15 +63,12 @@ def _users(server: PrivateRedis) -> list[str]:
         admin.close()
 
 
-@LIBS
+@BLOCKING_LIBS
 @pytest.mark.parametrize("protocol", [2, 3])
 def test_idle_connections_at_once_in_use_ones_on_release(
     server: PrivateRedis, libs: tuple[ModuleType, ...], protocol: int
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    client = _client(lib, server, provider, protocol=protocol)
-    try:
+    with _session(libs, server, protocol=protocol) as (provider, client, lib, token):
         pool = client.connection_pool
         in_use = pool.get_connection()
         idle = pool.get_connection()
@@ -149,55 +82,43 @@ def test_idle_connections_at_once_in_use_ones_on_release(
         assert _whoami_on(in_use) == NEW
         assert _users(server) == [NEW, NEW]
         assert _text(client.acl_whoami()) == NEW
-    finally:
-        client.close()
 
 
-@LIBS
+@BLOCKING_LIBS
 def test_resp3_pubsub_connection_re_authenticates(
     server: PrivateRedis, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    client = _client(lib, server, provider, protocol=3)
-    pubsub = client.pubsub()
-    try:
-        pubsub.subscribe("news")
-        message = pubsub.get_message(timeout=5)
-        assert message is not None and message["type"] == "subscribe"
-        assert _users(server) == [OLD]
-        provider.push(provider.next, _token(token, NEW, NEW_PASSWORD))
-        assert _users(server) == [NEW]
-    finally:
-        pubsub.close()
-        client.close()
+    with _session(libs, server, protocol=3) as (provider, client, lib, token):
+        pubsub = client.pubsub()
+        try:
+            pubsub.subscribe("news")
+            message = pubsub.get_message(timeout=5)
+            assert message is not None and message["type"] == "subscribe"
+            assert _users(server) == [OLD]
+            provider.push(provider.next, _token(token, NEW, NEW_PASSWORD))
+            assert _users(server) == [NEW]
+        finally:
+            pubsub.close()
 
 
-@LIBS
+@BLOCKING_LIBS
 def test_refused_token_raises_to_the_provider(
     server: PrivateRedis, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, token, _ = libs
-    provider = _provider(creds)
-    client = _client(lib, server, provider)
-    try:
+    with _session(libs, server) as (provider, client, lib, token):
         assert _text(client.acl_whoami()) == OLD  # one idle connection
         with pytest.raises(lib.AuthenticationError, match="invalid username-password"):
             provider.push(provider.next, _token(token, NEW, "wrong"))
         assert _text(client.acl_whoami()) == OLD
         assert _users(server) == [OLD]
-    finally:
-        client.close()
 
 
-@LIBS
+@BLOCKING_LIBS
 def test_on_error_raises_event_exception(
     server: PrivateRedis, libs: tuple[ModuleType, ...]
 ) -> None:
-    lib, creds, _, event = libs
-    provider = _provider(creds)
-    client = _client(lib, server, provider)
-    try:
+    event = libs[3]
+    with _session(libs, server) as (provider, client, *_):
         error = RuntimeError("token service down")
         with pytest.raises(event.EventException) as caught:
             provider.push(provider.error, error)
@@ -206,5 +127,3 @@ def test_on_error_raises_event_exception(
         assert caught.value.event.client_type is event.ClientType.SYNC
         assert len(caught.value.event.connection_pools) == 1
         assert _text(client.acl_whoami()) == OLD
-    finally:
-        client.close()
