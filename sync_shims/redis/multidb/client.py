@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, cast
 import anyio
 
 from aio.redis.client import Redis as AsyncRedis
-from aio.redis.exceptions import PubSubError
 from aio.redis.multidb.client import EXPERIMENTAL
 from aio.redis.multidb.client import MultiDBClient as CoreClient
 from aio.redis.multidb.client import Pipeline as CorePipeline
@@ -382,11 +381,12 @@ class PubSub:
 
         :raises PubSubError: a subscription has no handler.
         """
-        for name in (*self.channels, *self.patterns):
-            if self._handlers._key(name) not in self._handlers._handlers:
-                raise PubSubError(f"Channel: '{name}' has no handler registered")
-        thread = PubSubWorkerThread(
-            cast(Any, self), sleep_time, daemon, exception_handler
+        # The handlers' pub/sub checks every subscription (channels, patterns,
+        # shard channels, named as redis-py names them); the thread reads this one.
+        return self._handlers.run_in_thread(
+            sleep_time,
+            daemon=daemon,
+            exception_handler=exception_handler,
+            pubsub=cast(Any, self),
+            sharded_pubsub=sharded_pubsub,
         )
-        thread.start()
-        return thread

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -469,9 +470,37 @@ def test_run_in_thread_wants_a_handler_for_every_subscription(
     errors = importlib.import_module(
         "redis.exceptions" if lib.name == "redis" else "sync_shims.redis.exceptions"
     )
-    with pytest.raises(errors.PubSubError, match="has no handler registered"):
+    with pytest.raises(errors.PubSubError, match="^Channel: .*bare.* has no handler"):
         pubsub.run_in_thread(sleep_time=0.01)
     pubsub.close()
+    pubsub = client.pubsub()
+    pubsub.psubscribe("bare-*")
+    with pytest.raises(errors.PubSubError, match="^Pattern: .*bare-.* has no handler"):
+        pubsub.run_in_thread(sleep_time=0.01)
+    pubsub.close()
+
+
+def test_run_in_thread_reads_shard_channels_when_asked(
+    lib: SimpleNamespace, private_redis_server: Factory, opened: list[Any]
+) -> None:
+    server = private_redis_server()
+    client = lib.client.MultiDBClient(make_config(lib, [server], [1.0]))
+    opened.append(client)
+    got: list[Any] = []
+    pubsub = client.pubsub()
+    pubsub.ssubscribe(**{"shard-news": got.append})
+    worker = pubsub.run_in_thread(sleep_time=0.05, daemon=True, sharded_pubsub=True)
+    try:
+        assert worker.sharded_pubsub is True
+        for _ in range(100):
+            if client.spublish("shard-news", "hello") == 1 and got:
+                break
+            time.sleep(0.05)
+        assert got and got[0]["data"] in (b"hello", "hello")
+    finally:
+        worker.stop()
+        worker.join(5)
+        pubsub.close()
 
 
 def test_from_pool_and_from_url(
