@@ -93,7 +93,7 @@ def resp_version(protocol: int | str | None) -> int:
     return DEFAULT_PROTOCOL if protocol is None else int(protocol)
 
 
-def _connect_message(exc: OSError, where: str) -> str:
+def _connect_message(exc: BaseException, where: str) -> str:
     """redis-py's words for a failed connect: ``Error 111 connecting to
     host:port. Connection refused.`` (``Error <arg> connecting to ...`` for an
     error of one argument, such as OpenSSL's)."""

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from aio.redis._connection import _connect_message
 from aio.redis.client import from_url as from_url
 
 if TYPE_CHECKING:
@@ -166,13 +167,9 @@ def compare_versions(version1: str, version2: str) -> int:
 
 def format_error_message(host_error: str, exception: BaseException) -> str:
     """redis-py's text for a failed connect to ``host_error`` (``host:port``):
-    ``Error 111 connecting to localhost:6379. Connection refused.``"""
-    args = exception.args
-    if not args:
-        return f"Error connecting to {host_error}."
-    if len(args) == 1:
-        return f"Error {args[0]} connecting to {host_error}."
-    return f"Error {args[0]} connecting to {host_error}. {args[1]}."
+    ``Error 111 connecting to localhost:6379. Connection refused.``, the very
+    words aio's connections raise with."""
+    return _connect_message(exception, host_error)
 
 
 def get_lib_version() -> str:
